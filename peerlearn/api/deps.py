@@ -1,0 +1,68 @@
+"""Request dependencies: a transactional DB session and the caller's identity."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from sqlmodel import Session
+
+from peerlearn.db import session_scope
+from peerlearn.models import User
+from peerlearn.models.enums import UserRole
+from peerlearn.services.accounts import require_role, user_for_token
+
+_bearer = HTTPBearer(auto_error=False)
+
+
+def get_db() -> Iterator[Session]:
+    with session_scope() as db:
+        yield db
+
+
+DB = Annotated[Session, Depends(get_db)]
+
+
+def bearer_token(credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]) -> str | None:
+    return credentials.credentials if credentials else None
+
+
+Token = Annotated[str | None, Depends(bearer_token)]
+
+
+def current_user(token: Token, db: DB) -> User:
+    return user_for_token(token, db=db)
+
+
+CurrentUser = Annotated[User, Depends(current_user)]
+
+
+def role_required(role: UserRole) -> Callable[..., User]:
+    def dependency(user: CurrentUser) -> User:
+        require_role(user, role)
+        return user
+
+    return dependency
+
+
+Learner = Annotated[User, Depends(role_required(UserRole.LEARNER))]
+Mentor = Annotated[User, Depends(role_required(UserRole.MENTOR))]
+Admin = Annotated[User, Depends(role_required(UserRole.ADMIN))]
+
+
+def client_address(request: Request) -> str:
+    return request.client.host if request.client else "unknown"
+
+
+def route(router: APIRouter, method: str, path: str, **kwargs: Any) -> Callable:
+    """Register a path with and without its trailing slash (both are documented as valid)."""
+
+    def decorator(func: Callable) -> Callable:
+        router.add_api_route(path, func, methods=[method], **kwargs)
+        alternate = path.rstrip("/") if path.endswith("/") else path + "/"
+        router.add_api_route(alternate, func, methods=[method], include_in_schema=False, **kwargs)
+        return func
+
+    return decorator

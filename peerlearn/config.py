@@ -1,0 +1,109 @@
+"""All PeerLearn settings, read once from the environment.
+
+Embedded defaults let a fresh checkout run with no services and no keys:
+SQLite under the data directory, Reflex's in-process state, the simulated
+payment gateway and local media.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field, field_validator, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PLACEHOLDER_SECRETS = {"", "changethis", "change-me", "secret", "dev-insecure-secret-key"}
+DEV_SECRET = "dev-insecure-secret-key"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_file=None, extra="ignore", case_sensitive=False)
+
+    peerlearn_env: str = Field("development", description="development, test or production")
+    database_url: str = Field("", description="SQLAlchemy URL; SQLite under the data dir when empty")
+    redis_url: str = Field("", description="Enables the Redis state manager, shared throttling and caches")
+    secret_key: str = DEV_SECRET
+    port: int = 3000
+    public_base_url: str = Field("", description="Absolute URL people reach the app at")
+    peerlearn_data_dir: Path = Path("data")
+    peerlearn_seed_demo: bool = False
+    peerlearn_admin_email: str = ""
+    peerlearn_admin_password: str = ""
+
+    commission_rate: float = 0.12
+    session_token_ttl_hours: int = 24 * 14
+    booking_hold_minutes: int = 10
+    payout_delay_hours: int = 48
+    login_max_failures: int = 5
+    login_window_seconds: int = 900
+
+    stripe_secret_key: str = ""
+    stripe_webhook_secret: str = ""
+    stripe_api_base: str = ""
+    razorpay_key_id: str = ""
+    razorpay_key_secret: str = ""
+    razorpay_webhook_secret: str = ""
+    razorpay_base_url: str = ""
+
+    smtp_host: str = ""
+    smtp_port: int = 587
+    smtp_user: str = ""
+    smtp_password: str = ""
+    smtp_from: str = "PeerLearn <no-reply@peerlearn.local>"
+
+    media_public_url: str = Field("", description="Base URL of the media server")
+    media_port: int = 3100
+    ice_servers: str = Field("", description="Comma-separated STUN/TURN URLs")
+
+    @field_validator("commission_rate")
+    @classmethod
+    def _rate_in_range(cls, value: float) -> float:
+        if not 0 <= value < 1:
+            raise ValueError("COMMISSION_RATE must be between 0 and 1")
+        return value
+
+    @model_validator(mode="after")
+    def _refuse_placeholder_secret_in_production(self) -> Settings:
+        if self.is_production and self.secret_key.strip().lower() in PLACEHOLDER_SECRETS:
+            raise ValueError("SECRET_KEY must be set to a real secret when PEERLEARN_ENV=production")
+        return self
+
+    @property
+    def is_production(self) -> bool:
+        return self.peerlearn_env == "production"
+
+    @property
+    def sqlalchemy_url(self) -> str:
+        if self.database_url:
+            url = self.database_url
+            if url.startswith("postgresql://") or url.startswith("postgres://"):
+                url = "postgresql+psycopg://" + url.split("://", 1)[1]
+            return url
+        return f"sqlite:///{(self.peerlearn_data_dir / 'peerlearn.db').resolve()}"
+
+    @property
+    def is_postgres(self) -> bool:
+        return self.sqlalchemy_url.startswith("postgresql")
+
+    @property
+    def base_url(self) -> str:
+        return (self.public_base_url or f"http://localhost:{self.port}").rstrip("/")
+
+    @property
+    def media_base_url(self) -> str:
+        return (self.media_public_url or f"http://localhost:{self.media_port}").rstrip("/")
+
+    @property
+    def ice_server_urls(self) -> list[str]:
+        return [url.strip() for url in self.ice_servers.split(",") if url.strip()]
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()
+
+
+def reset_settings_cache() -> None:
+    """Forget cached settings (tests change the environment)."""
+    get_settings.cache_clear()

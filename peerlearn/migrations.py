@@ -1,0 +1,33 @@
+"""Run alembic from Python (start-up, tests) with the repo's alembic/ folder."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from alembic import command
+from alembic.autogenerate import compare_metadata
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from sqlmodel import SQLModel
+
+import peerlearn.models  # noqa: F401
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+
+
+def alembic_config(url: str | None = None) -> Config:
+    config = Config(str(REPO_ROOT / "alembic.ini"))
+    config.set_main_option("script_location", str(REPO_ROOT / "alembic"))
+    if url:
+        config.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
+    return config
+
+
+def upgrade_to_head(url: str | None = None) -> None:
+    command.upgrade(alembic_config(url), "head")
+
+
+def schema_drift(connection) -> list:  # noqa: ANN001
+    """Differences between the migrated database and the models (empty means none)."""
+    context = MigrationContext.configure(connection, opts={"compare_type": True})
+    return compare_metadata(context, SQLModel.metadata)

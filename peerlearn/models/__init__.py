@@ -1,0 +1,32 @@
+"""SQLModel tables and their Create/Update/Public variants. Importing this registers every table."""
+
+from peerlearn.models.booking import AttendanceLog, Booking, ChatMessage, Recording, Review, WaitlistEntry
+from peerlearn.models.catalog import Category, LearningSession, SessionSeries, SessionSkill, Skill
+from peerlearn.models.engagement import (
+    EvaluationRun,
+    Experiment,
+    ExperimentAssignment,
+    InteractionEvent,
+    MarketingSpend,
+    Notification,
+)
+from peerlearn.models.payment import (
+    Coupon,
+    CouponRedemption,
+    LedgerEntry,
+    LedgerTransaction,
+    Payment,
+    Payout,
+    PayoutBatch,
+    Refund,
+    WebhookEvent,
+)
+from peerlearn.models.users import AuthToken, MentorProfile, Profile, User, UserSkill
+
+__all__ = [
+    "AttendanceLog", "AuthToken", "Booking", "Category", "ChatMessage", "Coupon", "CouponRedemption",
+    "EvaluationRun", "Experiment", "ExperimentAssignment", "InteractionEvent", "LearningSession",
+    "LedgerEntry", "LedgerTransaction", "MarketingSpend", "MentorProfile", "Notification", "Payment",
+    "Payout", "PayoutBatch", "Profile", "Recording", "Refund", "Review", "SessionSeries", "SessionSkill",
+    "Skill", "User", "UserSkill", "WaitlistEntry", "WebhookEvent",
+]

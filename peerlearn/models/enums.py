@@ -1,0 +1,126 @@
+"""Every status and kind in PeerLearn, as StrEnums (never loose strings)."""
+
+from enum import StrEnum
+
+
+class UserRole(StrEnum):
+    LEARNER = "learner"
+    MENTOR = "mentor"
+    ADMIN = "admin"
+
+
+class SkillLevel(StrEnum):
+    BEGINNER = "beginner"
+    INTERMEDIATE = "intermediate"
+    ADVANCED = "advanced"
+    EXPERT = "expert"
+
+
+class VerificationStatus(StrEnum):
+    UNVERIFIED = "unverified"
+    PENDING = "pending"
+    VERIFIED = "verified"
+    REJECTED = "rejected"
+
+
+class SessionStatus(StrEnum):
+    DRAFT = "draft"
+    PUBLISHED = "published"
+    CANCELLED = "cancelled"
+    COMPLETED = "completed"
+
+
+class RefundPolicy(StrEnum):
+    FULL = "full"
+    PARTIAL = "partial"
+    NONE = "none"
+
+
+class BookingStatus(StrEnum):
+    HELD = "held"
+    PENDING_APPROVAL = "pending_approval"
+    PENDING_PAYMENT = "pending_payment"
+    CONFIRMED = "confirmed"
+    CANCELLED = "cancelled"
+    REFUNDED = "refunded"
+    COMPLETED = "completed"
+    NO_SHOW = "no_show"
+    EXPIRED = "expired"
+    DECLINED = "declined"
+
+
+class AttendanceStatus(StrEnum):
+    UNKNOWN = "unknown"
+    ATTENDED = "attended"
+    NO_SHOW = "no_show"
+
+
+class PaymentStatus(StrEnum):
+    CREATED = "created"
+    PENDING = "pending"
+    SUCCEEDED = "succeeded"
+    FAILED = "failed"
+    EXPIRED = "expired"
+    REFUNDED = "refunded"
+    PARTIALLY_REFUNDED = "partially_refunded"
+
+
+class RefundStatus(StrEnum):
+    PENDING = "pending"
+    SUCCEEDED = "succeeded"
+    FAILED = "failed"
+
+
+class LedgerAccount(StrEnum):
+    LEARNER_FUNDS = "learner_funds"  # money received from learners through a gateway
+    PLATFORM_REVENUE = "platform_revenue"
+    MENTOR_PAYABLE = "mentor_payable"
+    COUPON_EXPENSE = "coupon_expense"
+    PAYOUT_CLEARING = "payout_clearing"
+
+
+class PayoutStatus(StrEnum):
+    DRAFT = "draft"
+    PAID = "paid"
+
+
+class CouponKind(StrEnum):
+    PERCENT = "percent"
+    FIXED = "fixed"
+
+
+class WaitlistStatus(StrEnum):
+    WAITING = "waiting"
+    OFFERED = "offered"
+    ACCEPTED = "accepted"
+    EXPIRED = "expired"
+    LEFT = "left"
+
+
+class NotificationKind(StrEnum):
+    BOOKING_MADE = "booking_made"
+    BOOKING_CONFIRMED = "booking_confirmed"
+    BOOKING_CANCELLED = "booking_cancelled"
+    BOOKING_RESCHEDULED = "booking_rescheduled"
+    SESSION_CANCELLED = "session_cancelled"
+    WAITLIST_OFFER = "waitlist_offer"
+    REMINDER = "reminder"
+    REVIEW_RECEIVED = "review_received"
+    PAYMENT_REFUNDED = "payment_refunded"
+    SYSTEM = "system"
+
+
+class InteractionKind(StrEnum):
+    VIEW = "view"
+    CLICK = "click"
+    IMPRESSION = "impression"
+    DISMISS = "dismiss"
+    BOOK = "book"
+    ATTEND = "attend"
+    RATE = "rate"
+
+
+class ExperimentStatus(StrEnum):
+    DRAFT = "draft"
+    RUNNING = "running"
+    STOPPED = "stopped"

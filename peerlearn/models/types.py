@@ -1,0 +1,57 @@
+"""Column types shared by every table.
+
+SQLite has no timezone-aware timestamps, so `UTCDateTime` stores UTC and
+always hands back an aware UTC datetime, on SQLite and PostgreSQL alike.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlmodel import Field
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def as_utc(value: datetime) -> datetime:
+    """An aware UTC datetime; naive input is taken to be UTC already."""
+    if value.tzinfo is None:
+        return value.replace(tzinfo=UTC)
+    return value.astimezone(UTC)
+
+
+class UTCDateTime(sa.types.TypeDecorator):
+    impl = sa.DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: sa.Dialect) -> datetime | None:
+        if value is None:
+            return None
+        value = as_utc(value)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: datetime | None, dialect: sa.Dialect) -> datetime | None:
+        return None if value is None else as_utc(value)
+
+
+def utc_field(*, nullable: bool = False, index: bool = False, default_now: bool = False, description: str = "") -> Any:
+    """A timezone-aware UTC timestamp column."""
+    kwargs: dict[str, Any] = {"sa_type": UTCDateTime(), "nullable": nullable, "index": index, "description": description}
+    if default_now:
+        kwargs["default_factory"] = utcnow
+    elif nullable:
+        kwargs["default"] = None
+    return Field(**kwargs)
+
+
+def enum_field(default: Any, *, index: bool = False) -> Any:
+    """A StrEnum stored as plain text, so migrations need no database enum types."""
+    return Field(default=default, sa_type=sa.String(24), index=index, nullable=False)
+
+
+def json_list_field() -> Any:
+    return Field(default_factory=list, sa_type=sa.JSON, nullable=False)

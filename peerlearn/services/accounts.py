@@ -1,0 +1,215 @@
+"""Accounts: sign-up, log-in, tokens, passwords and profiles."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from zoneinfo import available_timezones
+
+from sqlmodel import Session, delete, select
+
+from peerlearn.config import get_settings
+from peerlearn.models import AuthToken, MentorProfile, Profile, Skill, User, UserSkill
+from peerlearn.models.enums import UserRole
+from peerlearn.models.types import utcnow
+from peerlearn.models.users import PasswordChange, ProfilePublic, ProfileUpdate, SkillLevelPublic, UserCreate, UserPublic
+from peerlearn.services.errors import (
+    AuthenticationError,
+    ConflictError,
+    ErrorCode,
+    NotFoundError,
+    PermissionDeniedError,
+    ValidationError,
+)
+from peerlearn.services.security import hash_password, hash_token, new_token, verify_password
+from peerlearn.services.skills import get_or_create_skill
+from peerlearn.services.throttle import get_login_throttle
+
+_TIMEZONES = frozenset(available_timezones())
+
+
+def normalise_email(email: str) -> str:
+    return email.strip().lower()
+
+
+def register_user(data: UserCreate, *, db: Session) -> User:
+    if data.role == UserRole.ADMIN:
+        raise PermissionDeniedError("Admin accounts cannot be created by sign-up.")
+    email = normalise_email(str(data.email))
+    if db.exec(select(User.id).where(User.email == email)).first() is not None:
+        raise ConflictError("An account with this email already exists.", ErrorCode.EMAIL_TAKEN)
+    user = User(
+        email=email,
+        password_hash=hash_password(data.password),
+        full_name=data.full_name.strip(),
+        is_learner=True,
+        is_mentor=data.role == UserRole.MENTOR,
+    )
+    db.add(user)
+    db.flush()
+    db.add(Profile(user_id=user.id))
+    if user.is_mentor:
+        db.add(MentorProfile(user_id=user.id))
+    db.flush()
+    return user
+
+
+def issue_token(user: User, *, db: Session) -> str:
+    token = new_token()
+    ttl = timedelta(hours=get_settings().session_token_ttl_hours)
+    db.add(AuthToken(user_id=user.id, token_hash=hash_token(token), expires_at=utcnow() + ttl))
+    db.flush()
+    return token
+
+
+def authenticate(email: str, password: str, *, client: str, db: Session) -> User:
+    """Check a password, throttled per account and per client."""
+    throttle = get_login_throttle()
+    email = normalise_email(email)
+    throttle.check(email, client)
+    user = db.exec(select(User).where(User.email == email)).first()
+    if not verify_password(password, user.password_hash if user else None) or not user or not user.is_active:
+        throttle.record_failure(email, client)
+        raise AuthenticationError("Email or password is incorrect.", ErrorCode.INVALID_CREDENTIALS)
+    throttle.record_success(email, client)
+    user.last_login_at = utcnow()
+    db.add(user)
+    return user
+
+
+def log_in(email: str, password: str, *, client: str, db: Session) -> tuple[User, str]:
+    user = authenticate(email, password, client=client, db=db)
+    return user, issue_token(user, db=db)
+
+
+def user_for_token(token: str | None, *, db: Session) -> User:
+    if not token:
+        raise AuthenticationError("Please log in.")
+    row = db.exec(select(AuthToken).where(AuthToken.token_hash == hash_token(token))).first()
+    if row is None or row.revoked_at is not None or row.expires_at <= utcnow():
+        raise AuthenticationError("Your session has expired. Please log in again.")
+    user = db.get(User, row.user_id)
+    if user is None or not user.is_active:
+        raise AuthenticationError("Please log in.")
+    return user
+
+
+def log_out(token: str | None, *, db: Session) -> None:
+    if not token:
+        return
+    row = db.exec(select(AuthToken).where(AuthToken.token_hash == hash_token(token))).first()
+    if row is not None and row.revoked_at is None:
+        row.revoked_at = utcnow()
+        db.add(row)
+
+
+def change_password(user: User, data: PasswordChange, *, db: Session) -> None:
+    if not verify_password(data.current_password, user.password_hash):
+        raise AuthenticationError("The current password is incorrect.", ErrorCode.INVALID_CREDENTIALS)
+    if data.current_password == data.new_password:
+        raise ValidationError("The new password must differ from the current one.")
+    user.password_hash = hash_password(data.new_password)
+    db.add(user)
+    # Every other login of this account ends with a password change.
+    db.exec(delete(AuthToken).where(AuthToken.user_id == user.id))
+
+
+def require_role(user: User, role: UserRole) -> None:
+    if role not in user.roles:
+        raise PermissionDeniedError(f"This needs a {role.value} account.")
+
+
+def user_public(user: User) -> UserPublic:
+    return UserPublic(id=user.id, email=user.email, full_name=user.full_name, roles=user.roles, created_at=user.created_at)
+
+
+def get_profile(user_id: int, *, db: Session) -> ProfilePublic:
+    user = db.get(User, user_id)
+    if user is None:
+        raise NotFoundError("No such user.")
+    profile = db.get(Profile, user_id) or Profile(user_id=user_id)
+    mentor = db.get(MentorProfile, user_id)
+    skills = db.exec(
+        select(Skill.name, UserSkill.level).join(UserSkill, UserSkill.skill_id == Skill.id)
+        .where(UserSkill.user_id == user_id).order_by(Skill.name)
+    ).all()
+    return ProfilePublic(
+        user=user_public(user),
+        bio=profile.bio,
+        avatar_url=profile.avatar_url,
+        timezone=profile.timezone,
+        skills=[SkillLevelPublic(name=name, level=level) for name, level in skills],
+        interests=list(profile.interests),
+        learning_goals=profile.learning_goals,
+        career_objective=profile.career_objective,
+        domain=profile.domain,
+        preferred_language=profile.preferred_language,
+        headline=mentor.headline if mentor else "",
+    )
+
+
+def update_profile(user: User, data: ProfileUpdate, *, db: Session) -> ProfilePublic:
+    if data.timezone is not None and data.timezone not in _TIMEZONES:
+        raise ValidationError(f"'{data.timezone}' is not a known time zone (use a name like Europe/Berlin).")
+    if data.avatar_url and not data.avatar_url.startswith(("https://", "http://", "/")):
+        raise ValidationError("The avatar must be a web address.")
+    profile = db.get(Profile, user.id) or Profile(user_id=user.id)
+    if data.full_name is not None:
+        user.full_name = data.full_name.strip()
+        db.add(user)
+    for field in ("bio", "avatar_url", "timezone", "learning_goals", "career_objective", "domain", "preferred_language"):
+        value = getattr(data, field)
+        if value is not None:
+            setattr(profile, field, value.strip())
+    if data.interests is not None:
+        profile.interests = _clean_list(data.interests)
+    db.add(profile)
+    if data.skills is not None:
+        _replace_skills(user.id, data.skills, db=db)
+    if data.headline is not None:
+        if not user.is_mentor:
+            raise PermissionDeniedError("Only mentors have a headline.")
+        mentor = db.get(MentorProfile, user.id) or MentorProfile(user_id=user.id)
+        mentor.headline = data.headline.strip()
+        db.add(mentor)
+    db.flush()
+    return get_profile(user.id, db=db)
+
+
+def _clean_list(items: list[str]) -> list[str]:
+    seen: dict[str, str] = {}
+    for item in items:
+        clean = " ".join(item.split())
+        if clean and clean.lower() not in seen:
+            seen[clean.lower()] = clean[:80]
+    if len(seen) > 50:
+        raise ValidationError("At most 50 entries, please.")
+    return list(seen.values())
+
+
+def _replace_skills(user_id: int, skills: list[SkillLevelPublic], *, db: Session) -> None:
+    if len(skills) > 50:
+        raise ValidationError("At most 50 skills, please.")
+    db.exec(delete(UserSkill).where(UserSkill.user_id == user_id))
+    levels = {}
+    for item in skills:
+        levels[get_or_create_skill(item.name, db=db).id] = item.level
+    for skill_id, level in levels.items():
+        db.add(UserSkill(user_id=user_id, skill_id=skill_id, level=level))
+
+
+def ensure_admin(email: str, password: str, *, db: Session) -> User:
+    """Create the configured admin if absent; promote an existing account. Idempotent."""
+    email = normalise_email(email)
+    user = db.exec(select(User).where(User.email == email)).first()
+    if user is None:
+        if len(password) < 8:
+            raise ValidationError("PEERLEARN_ADMIN_PASSWORD must be at least 8 characters.")
+        user = User(email=email, password_hash=hash_password(password), full_name="PeerLearn Admin", is_admin=True)
+        db.add(user)
+        db.flush()
+        db.add(Profile(user_id=user.id))
+    elif not user.is_admin:
+        user.is_admin = True
+        db.add(user)
+    db.flush()
+    return user
