@@ -1,0 +1,113 @@
+"""The app shell (navigation that fits each role) and the page decorator."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import reflex as rx
+
+from peerlearn.ui import routes
+from peerlearn.ui.states.auth import AuthState
+
+PageFn = Callable[[], rx.Component]
+
+
+def _nav_link(label: str, href: str) -> rx.Component:
+    return rx.link(label, href=href, size="3", weight="medium", color_scheme="gray", high_contrast=True)
+
+
+def brand() -> rx.Component:
+    return rx.link(
+        rx.hstack(rx.icon("graduation-cap", size=26, color=rx.color("indigo", 10)), rx.heading("PeerLearn", size="5"), align="center", spacing="2"),
+        href=routes.HOME,
+        underline="none",
+    )
+
+
+def navbar() -> rx.Component:
+    signed_in_links = rx.hstack(
+        _nav_link("Dashboard", routes.DASHBOARD),
+        _nav_link("Profile", routes.PROFILE),
+        rx.menu.root(
+            rx.menu.trigger(rx.button(rx.icon("user", size=16), AuthState.user_name, variant="soft", id="account-menu")),
+            rx.menu.content(
+                rx.menu.item("Profile", on_click=rx.redirect(routes.PROFILE)),
+                rx.menu.separator(),
+                rx.menu.item("Log out", color="red", on_click=AuthState.log_out, id="logout"),
+            ),
+        ),
+        spacing="5",
+        align="center",
+    )
+    visitor_links = rx.hstack(
+        rx.link(rx.button("Log in", variant="ghost"), href=routes.LOGIN),
+        rx.link(rx.button("Sign up"), href=routes.SIGNUP),
+        spacing="3",
+        align="center",
+    )
+    return rx.box(
+        rx.hstack(
+            brand(),
+            rx.spacer(),
+            rx.cond(AuthState.logged_in, signed_in_links, visitor_links),
+            align="center",
+            width="100%",
+            max_width="1200px",
+            margin_x="auto",
+            padding_x=["1em", "1.5em"],
+            padding_y="0.8em",
+        ),
+        border_bottom=f"1px solid {rx.color('gray', 5)}",
+        background=rx.color("gray", 1),
+        position="sticky",
+        top="0",
+        z_index="10",
+        width="100%",
+    )
+
+
+def footer() -> rx.Component:
+    return rx.center(
+        rx.text("PeerLearn · learn from peers who have done it", size="2", color_scheme="gray"),
+        padding="2em",
+        border_top=f"1px solid {rx.color('gray', 4)}",
+    )
+
+
+def shell(content: rx.Component) -> rx.Component:
+    return rx.box(
+        navbar(),
+        rx.box(content, width="100%", max_width="1200px", margin_x="auto", padding=["1em", "1.5em", "2em"], min_height="75vh"),
+        footer(),
+        background=rx.color("gray", 2),
+        min_height="100vh",
+    )
+
+
+PAGES: list[tuple[PageFn, str, str, list]] = []
+
+
+def page(route: str, title: str, on_load=AuthState.load_session) -> Callable[[PageFn], PageFn]:  # noqa: ANN001
+    """Register a page with the shell around it and its on_load guard."""
+
+    def decorator(fn: PageFn) -> PageFn:
+        def wrapped() -> rx.Component:
+            return shell(fn())
+
+        wrapped.__name__ = fn.__name__
+        loads = on_load if isinstance(on_load, list) else [on_load]
+        PAGES.append((wrapped, route, f"{title} · PeerLearn", loads))
+        return fn
+
+    return decorator
+
+
+def card(*children: rx.Component, **props) -> rx.Component:
+    return rx.card(*children, size="3", width="100%", **props)
+
+
+def error_callout(message) -> rx.Component:  # noqa: ANN001
+    return rx.cond(
+        message != "",
+        rx.callout(message, icon="triangle-alert", color_scheme="red", role="alert", id="form-error"),
+    )

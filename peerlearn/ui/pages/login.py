@@ -1,0 +1,34 @@
+"""Log-in page."""
+
+import reflex as rx
+
+from peerlearn.ui import routes
+from peerlearn.ui.layout import card, error_callout, page
+from peerlearn.ui.states.auth import AuthState
+
+
+def auth_card(title: str, *children: rx.Component) -> rx.Component:
+    return rx.center(card(rx.vstack(rx.heading(title, size="6"), *children, spacing="4", width="100%"), max_width="440px"), padding_y="3em")
+
+
+def labelled(label: str, control: rx.Component) -> rx.Component:
+    return rx.vstack(rx.text(label, size="2", weight="medium", as_="label"), control, spacing="1", width="100%")
+
+
+@page(routes.LOGIN, "Log in")
+def login_page() -> rx.Component:
+    return auth_card(
+        "Log in to PeerLearn",
+        error_callout(AuthState.form_error),
+        rx.form(
+            rx.vstack(
+                labelled("Email", rx.input(name="email", type="email", placeholder="you@example.org", required=True, width="100%", size="3", id="login-email")),
+                labelled("Password", rx.input(name="password", type="password", required=True, width="100%", size="3", id="login-password")),
+                rx.button("Log in", type="submit", size="3", width="100%", id="login-submit"),
+                spacing="3",
+            ),
+            on_submit=AuthState.submit_login,
+            reset_on_submit=False,
+        ),
+        rx.text("New here? ", rx.link("Create an account", href=routes.SIGNUP), size="2"),
+    )

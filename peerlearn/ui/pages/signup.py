@@ -1,0 +1,40 @@
+"""Sign-up page, as a learner or a mentor."""
+
+import reflex as rx
+
+from peerlearn.ui import routes
+from peerlearn.ui.layout import error_callout, page
+from peerlearn.ui.pages.login import auth_card, labelled
+from peerlearn.ui.states.auth import AuthState
+
+
+@page(routes.SIGNUP, "Sign up")
+def signup_page() -> rx.Component:
+    return auth_card(
+        "Create your PeerLearn account",
+        error_callout(AuthState.form_error),
+        rx.form(
+            rx.vstack(
+                labelled("Full name", rx.input(name="full_name", required=True, width="100%", size="3", id="signup-name")),
+                labelled("Email", rx.input(name="email", type="email", required=True, width="100%", size="3", id="signup-email")),
+                labelled("Password (8 characters or more)", rx.input(name="password", type="password", required=True, min_length=8, width="100%", size="3", id="signup-password")),
+                labelled(
+                    "I want to",
+                    rx.radio_group.root(
+                        rx.hstack(
+                            rx.text(rx.hstack(rx.radio_group.item(value="learner", id="role-learner"), "Learn"), as_="label", size="2"),
+                            rx.text(rx.hstack(rx.radio_group.item(value="mentor", id="role-mentor"), "Learn and teach (mentor)"), as_="label", size="2"),
+                            spacing="4", wrap="wrap",
+                        ),
+                        name="role",
+                        default_value="learner",
+                    ),
+                ),
+                rx.button("Create account", type="submit", size="3", width="100%", id="signup-submit"),
+                spacing="3",
+            ),
+            on_submit=AuthState.submit_signup,
+            reset_on_submit=False,
+        ),
+        rx.text("Already have an account? ", rx.link("Log in", href=routes.LOGIN), size="2"),
+    )

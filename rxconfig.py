@@ -1,0 +1,20 @@
+"""Reflex configuration, derived from PeerLearn's settings."""
+
+import reflex as rx
+
+from peerlearn.config import get_settings
+
+settings = get_settings()
+
+config = rx.Config(
+    app_name="peerlearn",
+    telemetry_enabled=False,
+    show_built_with_reflex=False,
+    frontend_port=settings.port,
+    backend_port=settings.port,
+    api_url=settings.base_url,
+    deploy_url=settings.base_url,
+    redis_url=settings.redis_url or None,
+    state_manager_mode="redis" if settings.redis_url else "memory",
+    disable_plugins=[rx.plugins.SitemapPlugin],
+)

@@ -1,0 +1,89 @@
+"""Browser tests drive the real production app (`peerlearn.cli serve`) in headless Chromium."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from tests.support import chromium_path, in_ci, require
+
+REPO = Path(__file__).resolve().parents[2]
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--no-first-run", "--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream"]
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _wait_until_up(url: str, process: subprocess.Popen, log: Path, timeout: float = 300) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"The app exited early:\n{log.read_text()[-3000:]}")
+        try:
+            if httpx.get(url + "/ping", timeout=2).status_code == 200 and httpx.get(url + "/", timeout=2).status_code == 200:
+                return
+        except httpx.HTTPError:
+            pass
+        time.sleep(1)
+    raise RuntimeError(f"The app did not come up in {timeout} s:\n{log.read_text()[-3000:]}")
+
+
+@pytest.fixture(scope="session")
+def live_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The app served on a free port with its own SQLite database; yields its base URL."""
+    data_dir = tmp_path_factory.mktemp("live-data")
+    port = free_port()
+    env = dict(os.environ, PEERLEARN_DATA_DIR=str(data_dir), PORT=str(port), PEERLEARN_SEED_DEMO="0",
+               SECRET_KEY="browser-test-secret", REFLEX_USE_SYSTEM_BUN="1",
+               PATH=f"{REPO / '.tools/node_modules/.bin'}:{os.environ['PATH']}")
+    for name in ("DATABASE_URL", "REDIS_URL"):
+        env.pop(name, None)
+    subprocess.run([sys.executable, "-m", "peerlearn.cli", "prepare"], cwd=REPO, env=env, check=True)
+    log = data_dir / "app.log"
+    with open(log, "w") as out:
+        process = subprocess.Popen([sys.executable, "-m", "peerlearn.cli", "serve"], cwd=REPO, env=env,
+                                   stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
+    url = f"http://localhost:{port}"
+    try:
+        _wait_until_up(url, process, log)
+        yield url
+    finally:
+        os.killpg(process.pid, signal.SIGTERM)
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    path = chromium_path()
+    require("Chromium", path is not None)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=path, headless=True, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser, live_app):
+    context = browser.new_context(base_url=live_app, viewport={"width": 1280, "height": 900})
+    context.set_default_timeout(20_000 if not in_ci() else 30_000)
+    page = context.new_page()
+    yield page
+    context.close()
