@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-24 15:13:19.699369
+Create Date: 2026-11-24 15:29:34.220438
 """
 from collections.abc import Sequence
 
@@ -137,23 +137,6 @@ def upgrade() -> None:
     sa.ForeignKeyConstraint(['user_id'], ['user.id'], ),
     sa.PrimaryKeyConstraint('user_id')
     )
-    op.create_table('notification',
-    sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('user_id', sa.Integer(), nullable=False),
-    sa.Column('kind', sa.String(length=24), nullable=False),
-    sa.Column('title', sa.String(length=200), nullable=False),
-    sa.Column('body', sa.Text(), nullable=False),
-    sa.Column('link', sa.String(length=300), nullable=False),
-    sa.Column('created_at', peerlearn.models.types.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('read_at', peerlearn.models.types.UTCDateTime(timezone=True), nullable=True),
-    sa.Column('emailed_at', peerlearn.models.types.UTCDateTime(timezone=True), nullable=True),
-    sa.ForeignKeyConstraint(['user_id'], ['user.id'], ),
-    sa.PrimaryKeyConstraint('id')
-    )
-    with op.batch_alter_table('notification', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_notification_created_at'), ['created_at'], unique=False)
-        batch_op.create_index(batch_op.f('ix_notification_user_id'), ['user_id'], unique=False)
-
     op.create_table('payoutbatch',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('created_by', sa.Integer(), nullable=False),
@@ -335,6 +318,27 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_interactionevent_kind'), ['kind'], unique=False)
         batch_op.create_index(batch_op.f('ix_interactionevent_session_id'), ['session_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_interactionevent_user_id'), ['user_id'], unique=False)
+
+    op.create_table('notification',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('user_id', sa.Integer(), nullable=False),
+    sa.Column('kind', sa.String(length=24), nullable=False),
+    sa.Column('title', sa.String(length=200), nullable=False),
+    sa.Column('body', sa.Text(), nullable=False),
+    sa.Column('link', sa.String(length=300), nullable=False),
+    sa.Column('session_id', sa.Integer(), nullable=True),
+    sa.Column('created_at', peerlearn.models.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('read_at', peerlearn.models.types.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('email_wanted', sa.Boolean(), nullable=False),
+    sa.Column('emailed_at', peerlearn.models.types.UTCDateTime(timezone=True), nullable=True),
+    sa.ForeignKeyConstraint(['session_id'], ['learningsession.id'], ),
+    sa.ForeignKeyConstraint(['user_id'], ['user.id'], ),
+    sa.PrimaryKeyConstraint('id')
+    )
+    with op.batch_alter_table('notification', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_notification_created_at'), ['created_at'], unique=False)
+        batch_op.create_index(batch_op.f('ix_notification_email_wanted'), ['email_wanted'], unique=False)
+        batch_op.create_index(batch_op.f('ix_notification_user_id'), ['user_id'], unique=False)
 
     op.create_table('recording',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -596,6 +600,12 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_recording_session_id'))
 
     op.drop_table('recording')
+    with op.batch_alter_table('notification', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_notification_user_id'))
+        batch_op.drop_index(batch_op.f('ix_notification_email_wanted'))
+        batch_op.drop_index(batch_op.f('ix_notification_created_at'))
+
+    op.drop_table('notification')
     with op.batch_alter_table('interactionevent', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_interactionevent_user_id'))
         batch_op.drop_index(batch_op.f('ix_interactionevent_session_id'))
@@ -645,11 +655,6 @@ def downgrade() -> None:
     op.drop_table('sessionseries')
     op.drop_table('profile')
     op.drop_table('payoutbatch')
-    with op.batch_alter_table('notification', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_notification_user_id'))
-        batch_op.drop_index(batch_op.f('ix_notification_created_at'))
-
-    op.drop_table('notification')
     op.drop_table('mentorprofile')
     with op.batch_alter_table('experimentassignment', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_experimentassignment_user_id'))

@@ -70,3 +70,90 @@ class LearningSession(SQLModel, table=True):
 class SessionSkill(SQLModel, table=True):
     session_id: int = Field(foreign_key="learningsession.id", primary_key=True)
     skill_id: int = Field(foreign_key="skill.id", primary_key=True, index=True)
+
+
+# ---- API/UI variants ----
+
+from pydantic import BaseModel, Field as PField  # noqa: E402
+
+
+class MentorCard(BaseModel):
+    id: int
+    full_name: str
+    headline: str = ""
+    rating_avg: float = 0.0
+    rating_count: int = 0
+    sessions_taught: int = 0
+
+
+class LearningSessionPublic(BaseModel):
+    id: int
+    title: str
+    description: str
+    skills: list[str]
+    category: str | None
+    level: SkillLevel
+    language: str
+    start_at: datetime
+    end_at: datetime
+    capacity: int
+    spots_left: int
+    price_minor: int
+    currency: str
+    status: SessionStatus
+    mentor: MentorCard
+    min_notice_minutes: int
+    cancellation_cutoff_hours: int
+    refund_policy: RefundPolicy
+    partial_refund_percent: int
+    requires_approval: bool
+    series_id: int | None = None
+
+
+class Recurrence(BaseModel):
+    """Weekly recurrence: `count` occurrences, one week apart (the first included)."""
+
+    frequency: str = PField("weekly", pattern="^weekly$")
+    count: int = PField(ge=2, le=52)
+
+
+class LearningSessionCreate(BaseModel):
+    title: str = PField(min_length=3, max_length=200)
+    description: str = PField(default="", max_length=10_000)
+    skills: list[str] = PField(default_factory=list, max_length=10)
+    category: str | None = PField(default=None, max_length=80)
+    level: SkillLevel = SkillLevel.BEGINNER
+    language: str = PField(default="English", min_length=2, max_length=32)
+    start_at: datetime
+    end_at: datetime
+    capacity: int = PField(default=1, ge=1, le=500)
+    price_minor: int = PField(default=0, ge=0, le=100_000_000)
+    currency: str = PField(default="USD", min_length=3, max_length=3)
+    min_notice_minutes: int = PField(default=60, ge=0, le=60 * 24 * 30)
+    cancellation_cutoff_hours: int = PField(default=24, ge=0, le=24 * 30)
+    refund_policy: RefundPolicy = RefundPolicy.FULL
+    partial_refund_percent: int = PField(default=50, ge=0, le=100)
+    requires_approval: bool = False
+    buffer_minutes: int = PField(default=0, ge=0, le=240)
+    recurrence: Recurrence | None = None
+    status: SessionStatus = SessionStatus.PUBLISHED
+
+
+class LearningSessionUpdate(BaseModel):
+    title: str | None = PField(default=None, min_length=3, max_length=200)
+    description: str | None = PField(default=None, max_length=10_000)
+    skills: list[str] | None = PField(default=None, max_length=10)
+    category: str | None = PField(default=None, max_length=80)
+    level: SkillLevel | None = None
+    language: str | None = PField(default=None, min_length=2, max_length=32)
+    start_at: datetime | None = None
+    end_at: datetime | None = None
+    capacity: int | None = PField(default=None, ge=1, le=500)
+    price_minor: int | None = PField(default=None, ge=0, le=100_000_000)
+    currency: str | None = PField(default=None, min_length=3, max_length=3)
+    min_notice_minutes: int | None = PField(default=None, ge=0, le=60 * 24 * 30)
+    cancellation_cutoff_hours: int | None = PField(default=None, ge=0, le=24 * 30)
+    refund_policy: RefundPolicy | None = None
+    partial_refund_percent: int | None = PField(default=None, ge=0, le=100)
+    requires_approval: bool | None = None
+    buffer_minutes: int | None = PField(default=None, ge=0, le=240)

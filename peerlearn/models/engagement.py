@@ -19,8 +19,10 @@ class Notification(SQLModel, table=True):
     title: str = Field(sa_type=sa.String(200))
     body: str = Field(default="", sa_type=sa.Text)
     link: str = Field(default="", sa_type=sa.String(300))
+    session_id: int | None = Field(default=None, foreign_key="learningsession.id")
     created_at: datetime = utc_field(default_now=True, index=True)
     read_at: datetime | None = utc_field(nullable=True)
+    email_wanted: bool = Field(default=False, index=True)
     emailed_at: datetime | None = utc_field(nullable=True)
 
 

@@ -1,8 +1,11 @@
 """The double-entry ledger: every movement of money is a transaction whose entries sum to zero.
 
-Sign convention: debits are positive, credits negative. LEARNER_FUNDS holds
-cash received through a gateway; PLATFORM_REVENUE and MENTOR_PAYABLE record
-who that cash belongs to.
+Sign convention: debits are positive, credits negative.
+- LEARNER_FUNDS: cash received from learners through a gateway.
+- COUPON_EXPENSE: what PeerLearn pays for coupon discounts (coupons are platform-funded).
+- PLATFORM_REVENUE: commission on the full price (credit).
+- MENTOR_PAYABLE: what PeerLearn owes a mentor (credit), available after the escrow delay.
+- PAYOUT_CLEARING: cash paid out to mentors.
 """
 
 from __future__ import annotations
@@ -12,34 +15,70 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlmodel import Session, select
 
-from peerlearn.models import LedgerEntry, LedgerTransaction, Payment
+from peerlearn.models import LedgerEntry, LedgerTransaction, Payment, Refund
 from peerlearn.models.enums import LedgerAccount
+from peerlearn.money import prorate, split_commission
 
 
-def split_commission(amount_minor: int, rate: float) -> tuple[int, int]:  # replaced by peerlearn.money once it lands
-    platform = (amount_minor * round(rate * 10_000) + 5_000) // 10_000
-    return platform, amount_minor - platform
-
-
-def record_charge(payment: Payment, *, mentor_id: int, commission_rate: float, available_at: datetime | None,
-                  db: Session, at: datetime | None = None) -> LedgerTransaction:
-    """A learner paid: the cash splits into platform commission and the mentor's payable."""
-    platform, mentor = split_commission(payment.amount_minor, commission_rate)
-    payment.platform_fee_minor = platform
-    tx = LedgerTransaction(kind="charge", payment_id=payment.id, memo=f"Payment {payment.id}")
+def _transaction(kind: str, memo: str, *, db: Session, at: datetime | None = None, **links: int | None) -> LedgerTransaction:
+    tx = LedgerTransaction(kind=kind, memo=memo, **links)
     if at is not None:
         tx.created_at = at
     db.add(tx)
     db.flush()
-    db.add_all([
-        LedgerEntry(transaction_id=tx.id, account=LedgerAccount.LEARNER_FUNDS, user_id=payment.learner_id,
-                    amount_minor=payment.amount_minor, currency=payment.currency),
-        LedgerEntry(transaction_id=tx.id, account=LedgerAccount.PLATFORM_REVENUE,
-                    amount_minor=-platform, currency=payment.currency),
-        LedgerEntry(transaction_id=tx.id, account=LedgerAccount.MENTOR_PAYABLE, user_id=mentor_id,
-                    amount_minor=-mentor, currency=payment.currency, available_at=available_at),
-    ])
+    return tx
+
+
+def _entry(tx: LedgerTransaction, account: LedgerAccount, amount: int, currency: str, *, user_id: int | None = None,
+           available_at: datetime | None = None) -> LedgerEntry:
+    return LedgerEntry(transaction_id=tx.id, account=account, amount_minor=amount, currency=currency,
+                       user_id=user_id, available_at=available_at)
+
+
+def record_charge(payment: Payment, *, mentor_id: int, commission_rate: float, available_at: datetime | None,
+                  db: Session, discount_minor: int = 0, at: datetime | None = None) -> LedgerTransaction:
+    """A learner paid: commission is taken on the full price; a coupon discount is the platform's expense."""
+    gross = payment.amount_minor + discount_minor
+    platform, mentor = split_commission(gross, commission_rate)
+    payment.platform_fee_minor = platform
     db.add(payment)
+    tx = _transaction("charge", f"Payment {payment.id}", payment_id=payment.id, db=db, at=at)
+    entries = [
+        _entry(tx, LedgerAccount.LEARNER_FUNDS, payment.amount_minor, payment.currency, user_id=payment.learner_id),
+        _entry(tx, LedgerAccount.PLATFORM_REVENUE, -platform, payment.currency),
+        _entry(tx, LedgerAccount.MENTOR_PAYABLE, -mentor, payment.currency, user_id=mentor_id, available_at=available_at),
+    ]
+    if discount_minor:
+        entries.append(_entry(tx, LedgerAccount.COUPON_EXPENSE, discount_minor, payment.currency))
+    db.add_all(entries)
+    return tx
+
+
+def record_refund(payment: Payment, refund: Refund, *, mentor_id: int, discount_minor: int, db: Session) -> LedgerTransaction:
+    """Reverse a charge in proportion to the refunded share (successive partial refunds add up exactly)."""
+    amount, already = refund.amount_minor, payment.refunded_minor
+    coupon_part = prorate(amount, payment.amount_minor, discount_minor, already=already)
+    platform_part = prorate(amount, payment.amount_minor, payment.platform_fee_minor, already=already)
+    mentor_part = amount + coupon_part - platform_part
+    tx = _transaction("refund", f"Refund {refund.id} of payment {payment.id}", payment_id=payment.id,
+                      refund_id=refund.id, db=db)
+    entries = [
+        _entry(tx, LedgerAccount.LEARNER_FUNDS, -amount, payment.currency, user_id=payment.learner_id),
+        _entry(tx, LedgerAccount.PLATFORM_REVENUE, platform_part, payment.currency),
+        _entry(tx, LedgerAccount.MENTOR_PAYABLE, mentor_part, payment.currency, user_id=mentor_id),
+    ]
+    if coupon_part:
+        entries.append(_entry(tx, LedgerAccount.COUPON_EXPENSE, -coupon_part, payment.currency))
+    db.add_all(entries)
+    return tx
+
+
+def record_payout(payout_id: int, mentor_id: int, amount: int, currency: str, *, db: Session) -> LedgerTransaction:
+    tx = _transaction("payout", f"Payout {payout_id}", payout_id=payout_id, db=db)
+    db.add_all([
+        _entry(tx, LedgerAccount.MENTOR_PAYABLE, amount, currency, user_id=mentor_id),
+        _entry(tx, LedgerAccount.PAYOUT_CLEARING, -amount, currency),
+    ])
     return tx
 
 

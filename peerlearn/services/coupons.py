@@ -1,0 +1,69 @@
+"""Coupons: checked and counted on the server, exactly once per booking even under concurrent use."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlmodel import Session, delete, select
+
+from peerlearn.models import Booking, Coupon, CouponRedemption, LearningSession
+from peerlearn.models.enums import CouponKind
+from peerlearn.money import percent_of
+from peerlearn.services.errors import ErrorCode, RuleViolationError
+from peerlearn.services.locks import lock_row
+
+
+def _invalid(message: str) -> RuleViolationError:
+    return RuleViolationError(message, ErrorCode.COUPON_INVALID)
+
+
+def discount_for(coupon: Coupon, session: LearningSession, now: datetime) -> int:
+    """The discount in minor units, or an error that says why the coupon does not apply."""
+    if not coupon.active:
+        raise _invalid("This coupon is no longer active.")
+    if coupon.expires_at is not None and coupon.expires_at <= now:
+        raise _invalid("This coupon has expired.")
+    if coupon.max_uses is not None and coupon.used_count >= coupon.max_uses:
+        raise _invalid("This coupon has been used up.")
+    if coupon.mentor_id is not None and coupon.mentor_id != session.mentor_id:
+        raise _invalid("This coupon is for another mentor's sessions.")
+    if coupon.session_id is not None and coupon.session_id != session.id:
+        raise _invalid("This coupon is for another session.")
+    if session.price_minor == 0:
+        raise _invalid("This session is free; no coupon needed.")
+    if coupon.kind == CouponKind.PERCENT:
+        discount = percent_of(session.price_minor, coupon.value * 100)  # value is a percentage
+    else:
+        if coupon.currency.upper() != session.currency:
+            raise _invalid(f"This coupon is in {coupon.currency}, the session is priced in {session.currency}.")
+        discount = coupon.value
+    if discount >= session.price_minor:
+        raise _invalid("This coupon would cover the whole price; it cannot be used on this session.")
+    return discount
+
+
+def redeem_coupon(code: str, booking: Booking, session: LearningSession, *, db: Session, now: datetime) -> int:
+    """Lock the coupon, check it, count one use for this booking; returns the discount."""
+    found = db.exec(select(Coupon).where(Coupon.code == code.strip().upper())).first()
+    if found is None:
+        raise _invalid(f"No coupon '{code.strip()}'.")
+    coupon = lock_row(Coupon, found.id, db=db)
+    discount = discount_for(coupon, session, now)
+    coupon.used_count += 1
+    db.add(coupon)
+    db.add(CouponRedemption(coupon_id=coupon.id, booking_id=booking.id))
+    booking.coupon_id, booking.discount_minor = coupon.id, discount
+    db.add(booking)
+    return discount
+
+
+def release_coupon(booking: Booking, *, db: Session) -> None:
+    """Give a use back when a booking ends before it was paid."""
+    if booking.coupon_id is None:
+        return
+    coupon = lock_row(Coupon, booking.coupon_id, db=db)
+    coupon.used_count = max(0, coupon.used_count - 1)
+    db.add(coupon)
+    db.exec(delete(CouponRedemption).where(CouponRedemption.booking_id == booking.id))
+    booking.coupon_id, booking.discount_minor = None, 0
+    db.add(booking)

@@ -1,0 +1,27 @@
+"""Row locks for the rows that can race (a session's seats, a payment, a coupon).
+
+On PostgreSQL: SELECT ... FOR UPDATE inside the caller's transaction. On
+SQLite every transaction already holds the write lock (BEGIN IMMEDIATE in
+peerlearn.db), so a plain read is just as safe.
+"""
+
+from __future__ import annotations
+
+from typing import TypeVar
+
+from sqlmodel import Session, SQLModel, select
+
+from peerlearn.models import LearningSession
+
+T = TypeVar("T", bound=SQLModel)
+
+
+def lock_row(model: type[T], row_id: int, *, db: Session) -> T | None:
+    query = select(model).where(model.id == row_id).execution_options(populate_existing=True)
+    if db.get_bind().dialect.name == "postgresql":
+        query = query.with_for_update()
+    return db.exec(query).first()
+
+
+def lock_session(session_id: int, *, db: Session) -> LearningSession | None:
+    return lock_row(LearningSession, session_id, db=db)
