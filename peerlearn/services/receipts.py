@@ -1,0 +1,85 @@
+"""Receipts for payments and their refunds, as data and as a PDF (fpdf2), platform fee shown."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from fpdf import FPDF
+from pydantic import BaseModel
+from sqlmodel import Session, select
+
+from peerlearn.models import Booking, LearningSession, Payment, Refund, User
+from peerlearn.models.enums import RefundStatus
+from peerlearn.money import format_money
+from peerlearn.services.errors import NotFoundError
+
+
+class ReceiptLine(BaseModel):
+    label: str
+    amount: str
+
+
+class Receipt(BaseModel):
+    number: str
+    issued_at: datetime
+    learner_name: str
+    learner_email: str
+    session_title: str
+    session_start_at: datetime
+    mentor_name: str
+    provider: str
+    status: str
+    lines: list[ReceiptLine]
+    total: str
+
+
+def receipt_for(payment_id: int, viewer: User, *, db: Session) -> Receipt:
+    payment = db.get(Payment, payment_id)
+    if payment is None or (payment.learner_id != viewer.id and not viewer.is_admin):
+        raise NotFoundError("No such payment.")
+    booking = db.get(Booking, payment.booking_id)
+    session = db.get(LearningSession, booking.session_id)
+    learner, mentor = db.get(User, payment.learner_id), db.get(User, session.mentor_id)
+    money = lambda amount: format_money(amount, payment.currency)  # noqa: E731
+    lines = [ReceiptLine(label="Session price", amount=money(payment.amount_minor + booking.discount_minor))]
+    if booking.discount_minor:
+        lines.append(ReceiptLine(label="Coupon discount", amount=money(-booking.discount_minor)))
+    lines.append(ReceiptLine(label="Paid", amount=money(payment.amount_minor)))
+    lines.append(ReceiptLine(label="of which PeerLearn platform fee", amount=money(payment.platform_fee_minor)))
+    refunds = db.exec(select(Refund).where(Refund.payment_id == payment.id, Refund.status != RefundStatus.FAILED)
+                      .order_by(Refund.id)).all()
+    for refund in refunds:
+        lines.append(ReceiptLine(label=f"Refund on {refund.created_at:%Y-%m-%d} ({refund.reason or 'refund'})",
+                                 amount=money(-refund.amount_minor)))
+    return Receipt(
+        number=f"PL-{payment.id:06d}", issued_at=payment.paid_at or payment.created_at, learner_name=learner.full_name,
+        learner_email=learner.email, session_title=session.title, session_start_at=session.start_at,
+        mentor_name=mentor.full_name, provider=payment.provider, status=payment.status.value, lines=lines,
+        total=money(payment.amount_minor - payment.refunded_minor),
+    )
+
+
+def receipt_pdf(receipt: Receipt) -> bytes:
+    pdf = FPDF()
+    pdf.add_page()
+    pdf.set_font("Helvetica", "B", 18)
+    pdf.cell(0, 12, "PeerLearn receipt", new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font("Helvetica", size=11)
+    for text in (f"Receipt {receipt.number}  ·  {receipt.issued_at:%Y-%m-%d %H:%M} UTC",
+                 f"Billed to {receipt.learner_name} <{receipt.learner_email}>",
+                 f"Session: {receipt.session_title} with {receipt.mentor_name}, {receipt.session_start_at:%Y-%m-%d %H:%M} UTC",
+                 f"Paid through: {receipt.provider}  ·  Status: {receipt.status}"):
+        pdf.cell(0, 7, _latin1(text), new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(4)
+    for line in receipt.lines:
+        pdf.cell(130, 8, _latin1(line.label), border="B")
+        pdf.cell(0, 8, _latin1(line.amount), border="B", align="R", new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font("Helvetica", "B", 12)
+    pdf.cell(130, 10, "Net paid")
+    pdf.cell(0, 10, _latin1(receipt.total), align="R", new_x="LMARGIN", new_y="NEXT")
+    return bytes(pdf.output())
+
+
+def _latin1(text: str) -> str:
+    """The core PDF fonts are Latin-1; spell out currency signs they lack."""
+    return text.replace("₹", "INR ").replace("€", "EUR ").encode("latin-1", "replace").decode("latin-1")
