@@ -17,7 +17,8 @@ from sqlmodel import Session
 from peerlearn.config import get_settings
 
 
-def create_db_engine(url: str) -> sa.Engine:
+def create_db_engine(url: str, *, sqlite_immediate: bool = True) -> sa.Engine:
+    """`sqlite_immediate=False` gives plain deferred transactions (tests' own sessions, so their reads never block the app)."""
     if url.startswith("sqlite"):
         engine = sa.create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
 
@@ -31,8 +32,8 @@ def create_db_engine(url: str) -> sa.Engine:
             cursor.close()
 
         @sa.event.listens_for(engine, "begin")
-        def _sqlite_begin_immediate(conn: sa.Connection) -> None:
-            conn.exec_driver_sql("BEGIN IMMEDIATE")
+        def _sqlite_begin(conn: sa.Connection) -> None:
+            conn.exec_driver_sql("BEGIN IMMEDIATE" if sqlite_immediate else "BEGIN")
 
         return engine
     return sa.create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)

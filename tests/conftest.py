@@ -78,10 +78,12 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: py
 
 @pytest.fixture
 def db(database_url: str) -> Iterator[Session]:
-    from peerlearn.db import get_engine
-
-    with Session(get_engine(), expire_on_commit=False) as session:
+    """The test's own session. On SQLite its transactions are deferred, so a test that reads
+    between two API calls never holds the write lock the app needs."""
+    engine = create_db_engine(database_url, sqlite_immediate=False)
+    with Session(engine, expire_on_commit=False) as session:
         yield session
+    engine.dispose()
 
 
 @pytest.fixture

@@ -7,6 +7,7 @@ always hands back an aware UTC datetime, on SQLite and PostgreSQL alike.
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from enum import StrEnum
 from typing import Any
 
 import sqlalchemy as sa
@@ -48,9 +49,28 @@ def utc_field(*, nullable: bool = False, index: bool = False, default_now: bool 
     return Field(**kwargs)
 
 
-def enum_field(default: Any, *, index: bool = False) -> Any:
-    """A StrEnum stored as plain text, so migrations need no database enum types."""
-    return Field(default=default, sa_type=sa.String(24), index=index, nullable=False)
+class EnumText(sa.types.TypeDecorator):
+    """A StrEnum stored as plain text (no database enum types to migrate), read back as the enum."""
+
+    impl = sa.String(24)
+    cache_ok = True
+
+    def __init__(self, enum_cls: type[StrEnum] | None = None, length: int = 24) -> None:
+        super().__init__(length)
+        self.enum_cls = enum_cls
+
+    def process_bind_param(self, value: Any, dialect: sa.Dialect) -> str | None:
+        return None if value is None else str(value)
+
+    def process_result_value(self, value: str | None, dialect: sa.Dialect) -> Any:
+        if value is None or self.enum_cls is None:
+            return value
+        return self.enum_cls(value)
+
+
+def enum_field(default: StrEnum, *, index: bool = False) -> Any:
+    """A StrEnum column stored as text."""
+    return Field(default=default, sa_type=EnumText(type(default)), index=index, nullable=False)
 
 
 def json_list_field() -> Any:

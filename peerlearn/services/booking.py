@@ -301,3 +301,25 @@ def session_participants(mentor: User, session_id: int, *, db: Session) -> list[
     return [{"booking_id": b.id, "learner": u.full_name, "status": b.status.value, "attendance": b.attendance.value}
             for b, u in rows] + [{"booking_id": None, "learner": u.full_name, "status": f"waitlist:{w.status.value}",
                                   "attendance": ""} for w, u in waiting]
+
+
+def reschedule_options(learner: User, booking_id: int, *, db: Session, now: datetime | None = None) -> list[LearningSession]:
+    """Sessions this booking could move to: same mentor, same price and currency, upcoming, with a seat."""
+    now = now or utcnow()
+    booking = db.get(Booking, booking_id)
+    if booking is None or booking.learner_id != learner.id:
+        raise NotFoundError("No such booking.")
+    source = db.get(LearningSession, booking.session_id)
+    return list(db.exec(select(LearningSession).where(
+        LearningSession.mentor_id == source.mentor_id, LearningSession.id != source.id,
+        LearningSession.status == SessionStatus.PUBLISHED, LearningSession.price_minor == source.price_minor,
+        LearningSession.currency == source.currency, LearningSession.start_at > now,
+        LearningSession.seats_taken < LearningSession.capacity,
+    ).order_by(LearningSession.start_at).limit(20)))
+
+
+def my_waitlists(learner: User, *, db: Session) -> list[tuple[WaitlistEntry, LearningSession]]:
+    return list(db.exec(select(WaitlistEntry, LearningSession).join(LearningSession, LearningSession.id == WaitlistEntry.session_id)
+                        .where(WaitlistEntry.learner_id == learner.id,
+                               WaitlistEntry.status.in_([WaitlistStatus.WAITING, WaitlistStatus.OFFERED]))
+                        .order_by(LearningSession.start_at)).all())

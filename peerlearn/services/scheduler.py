@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import zlib
 from collections.abc import Callable
 from datetime import datetime
+
+from sqlalchemy import text
 
 from peerlearn.db import session_scope
 from peerlearn.models.types import utcnow
@@ -19,6 +22,14 @@ Job = Callable[..., int]
 JOBS: list[Job] = [expire_holds, expire_offers, send_due_reminders, deliver_pending_emails]
 
 
+def _only_one_worker(db, name: str) -> bool:  # noqa: ANN001
+    """On PostgreSQL several workers may run the scheduler: a transaction-level advisory lock lets one run each job."""
+    if db.get_bind().dialect.name != "postgresql":
+        return True
+    key = zlib.crc32(f"peerlearn:{name}".encode())
+    return bool(db.exec(text("SELECT pg_try_advisory_xact_lock(:key)").bindparams(key=key)).scalar())
+
+
 def run_due_jobs(now: datetime | None = None) -> dict[str, int]:
     """Run every job once, each in its own transaction so one failure does not block the others."""
     now = now or utcnow()
@@ -26,7 +37,8 @@ def run_due_jobs(now: datetime | None = None) -> dict[str, int]:
     for job in JOBS:
         try:
             with session_scope() as db:
-                done[job.__name__] = job(db=db, now=now)
+                if _only_one_worker(db, job.__name__):
+                    done[job.__name__] = job(db=db, now=now)
         except Exception:
             log.exception("scheduled job %s failed", job.__name__)
     return done

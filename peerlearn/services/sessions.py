@@ -268,3 +268,11 @@ def mentor_sessions(mentor: User, *, db: Session, include_past: bool = True, now
     if not include_past:
         query = query.where(LearningSession.end_at >= now)
     return list(db.exec(query.order_by(LearningSession.start_at)))
+
+
+def visible_session(session_id: int, *, viewer_id: int | None, db: Session) -> LearningSession:
+    """A session anyone may see; a draft only its mentor."""
+    session = db.get(LearningSession, session_id)
+    if session is None or (session.status == SessionStatus.DRAFT and session.mentor_id != viewer_id):
+        raise NotFoundError("No such session.")
+    return session

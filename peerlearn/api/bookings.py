@@ -1,0 +1,58 @@
+"""/api/bookings/... and /api/notifications/: a learner's bookings, reschedules, approvals, notifications."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+from pydantic import BaseModel
+
+from peerlearn.api.deps import DB, CurrentUser, Learner, Mentor, route
+from peerlearn.services import booking as booking_service
+from peerlearn.services import notifications
+
+router = APIRouter(tags=["bookings"])
+
+
+class RescheduleRequest(BaseModel):
+    session_id: int
+
+
+class DecisionRequest(BaseModel):
+    accept: bool
+
+
+class NotificationList(BaseModel):
+    unread: int
+    items: list[notifications.NotificationPublic]
+
+
+@route(router, "GET", "/api/bookings/", response_model=list[booking_service.BookingPublic])
+def list_bookings(user: CurrentUser, db: DB) -> list[booking_service.BookingPublic]:
+    return booking_service.list_bookings(user, db=db)
+
+
+@route(router, "GET", "/api/bookings/{booking_id}/", response_model=booking_service.BookingPublic)
+def get_booking(booking_id: int, user: CurrentUser, db: DB) -> booking_service.BookingPublic:
+    return booking_service.get_booking(user, booking_id, db=db)
+
+
+@route(router, "POST", "/api/bookings/{booking_id}/reschedule/", response_model=booking_service.BookingPublic)
+def reschedule(booking_id: int, data: RescheduleRequest, learner: Learner, db: DB) -> booking_service.BookingPublic:
+    moved = booking_service.reschedule_booking(learner, booking_id, data.session_id, db=db)
+    return booking_service.get_booking(learner, moved.id, db=db)
+
+
+@route(router, "POST", "/api/bookings/{booking_id}/decision/")
+def decide(booking_id: int, data: DecisionRequest, mentor: Mentor, db: DB) -> dict:
+    booking = booking_service.decide_booking(mentor, booking_id, data.accept, db=db)
+    return {"booking_id": booking.id, "status": booking.status}
+
+
+@route(router, "GET", "/api/notifications/", response_model=NotificationList)
+def list_notifications(user: CurrentUser, db: DB) -> NotificationList:
+    return NotificationList(unread=notifications.unread_count(user.id, db=db),
+                            items=notifications.list_notifications(user.id, db=db))
+
+
+@route(router, "POST", "/api/notifications/read/", status_code=204)
+def read_all(user: CurrentUser, db: DB) -> None:
+    notifications.mark_all_read(user.id, db=db)

@@ -1,0 +1,113 @@
+"""/api/payments/...: provider webhooks (signature first), the Razorpay callback, a learner's payments."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request, Response
+from fastapi.responses import JSONResponse, RedirectResponse
+from pydantic import BaseModel
+
+from peerlearn.api.deps import DB, Admin, CurrentUser, Mentor, route
+from peerlearn.api.errors import error_body
+from peerlearn.db import session_scope
+from peerlearn.payments.base import PaymentError, SignatureError
+from peerlearn.services import payments as payment_service
+from peerlearn.services.earnings import Balance, batch_csv, create_payout_batch, mark_batch_paid, mentor_balances, payout_total
+from peerlearn.services.ledger import unbalanced_transactions
+from peerlearn.services.payments import EventNotReadyError
+from peerlearn.services.receipts import receipt_for, receipt_pdf
+
+router = APIRouter(tags=["payments"])
+
+
+async def _webhook(provider: str, request: Request) -> JSONResponse:
+    raw = await request.body()
+    try:
+        with session_scope() as db:
+            outcome = payment_service.handle_webhook(provider, raw, dict(request.headers), db=db)
+    except SignatureError as error:
+        return JSONResponse(error_body("signature_invalid", str(error)), 400)
+    except EventNotReadyError as error:
+        return JSONResponse(error_body("event_not_ready", error.message), 409)
+    except PaymentError as error:
+        return JSONResponse(error_body(error.code, str(error)), 400)
+    return JSONResponse({"received": True, "outcome": outcome})
+
+
+@route(router, "POST", "/api/payments/stripe/webhook/")
+async def stripe_webhook(request: Request) -> JSONResponse:
+    return await _webhook("stripe", request)
+
+
+@route(router, "POST", "/api/payments/razorpay/webhook/")
+async def razorpay_webhook(request: Request) -> JSONResponse:
+    return await _webhook("razorpay", request)
+
+
+@route(router, "POST", "/api/payments/simulated/webhook/")
+async def simulated_webhook(request: Request) -> JSONResponse:
+    return await _webhook("simulated", request)
+
+
+@route(router, "GET", "/api/payments/razorpay/callback/")
+def razorpay_callback(request: Request, db: DB) -> RedirectResponse:
+    """Razorpay sends the payer back here; the signature is checked against the link id stored at creation."""
+    booking_id = payment_service.verify_razorpay_callback(dict(request.query_params), db=db)
+    suffix = f"/bookings/{booking_id}?paid=1" if booking_id else "/dashboard?payment=unverified"
+    return RedirectResponse(payment_service.public_url(suffix), status_code=303)
+
+
+class PaymentPublic(BaseModel):
+    id: int
+    booking_id: int
+    provider: str
+    amount_minor: int
+    currency: str
+    platform_fee_minor: int
+    refunded_minor: int
+    status: str
+    created_at: str
+
+
+@route(router, "GET", "/api/payments/", response_model=list[PaymentPublic])
+def my_payments(user: CurrentUser, db: DB) -> list[PaymentPublic]:
+    return [PaymentPublic(id=p.id, booking_id=p.booking_id, provider=p.provider, amount_minor=p.amount_minor,
+                          currency=p.currency, platform_fee_minor=p.platform_fee_minor, refunded_minor=p.refunded_minor,
+                          status=p.status, created_at=p.created_at.isoformat())
+            for p in payment_service.payments_of(user, db=db)]
+
+
+@route(router, "GET", "/api/payments/{payment_id}/receipt/")
+def receipt(payment_id: int, user: CurrentUser, db: DB) -> Response:
+    """The receipt as a PDF download, platform fee shown."""
+    data = receipt_for(payment_id, user, db=db)
+    return Response(receipt_pdf(data), media_type="application/pdf",
+                    headers={"Content-Disposition": f'attachment; filename="peerlearn-receipt-{data.number}.pdf"'})
+
+
+@route(router, "GET", "/api/mentor/earnings/")
+def mentor_earnings(mentor: Mentor, db: DB) -> list[Balance]:
+    return mentor_balances(mentor.id, db=db)
+
+
+@route(router, "POST", "/api/admin/payouts/", status_code=201)
+def create_payouts(admin: Admin, db: DB) -> dict:
+    batch = create_payout_batch(admin, db=db)
+    return {"batch_id": batch.id, "status": batch.status, "total_minor_by_batch": payout_total(batch.id, db=db)}
+
+
+@route(router, "POST", "/api/admin/payouts/{batch_id}/paid/")
+def payouts_paid(batch_id: int, admin: Admin, db: DB) -> dict:
+    batch = mark_batch_paid(batch_id, db=db)
+    return {"batch_id": batch.id, "status": batch.status}
+
+
+@route(router, "GET", "/api/admin/payouts/{batch_id}/export/")
+def payouts_csv(batch_id: int, admin: Admin, db: DB) -> Response:
+    return Response(batch_csv(batch_id, db=db), media_type="text/csv",
+                    headers={"Content-Disposition": f'attachment; filename="payouts-{batch_id}.csv"'})
+
+
+@route(router, "GET", "/api/admin/ledger/health/")
+def ledger_health(admin: Admin, db: DB) -> dict:
+    unbalanced = unbalanced_transactions(db=db)
+    return {"balanced": not unbalanced, "unbalanced": [{"transaction_id": t, "currency": c, "sum_minor": s} for t, c, s in unbalanced]}

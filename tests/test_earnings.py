@@ -1,0 +1,68 @@
+"""Escrow, payouts and receipts."""
+
+from datetime import timedelta
+
+from sqlmodel import select
+
+from peerlearn.models import Payment
+from peerlearn.models.types import utcnow
+from peerlearn.services.booking import book_session, cancel_booking
+from peerlearn.services.earnings import batch_csv, create_payout_batch, mark_batch_paid, mentor_balances
+from peerlearn.services.ledger import unbalanced_transactions
+from peerlearn.services.payments import handle_webhook, simulated_pay
+from tests.factories import make_session, make_user, token_for
+
+
+def paid_booking(db, mentor, learner, **session_fields):
+    sid = make_session(db, mentor, **session_fields)
+    booking, payment = book_session(learner, sid, db=db)
+    db.commit()
+    handle_webhook("simulated", *simulated_pay(payment.provider_ref, "4242424242424242", db=db), db=db)
+    db.commit()
+    return sid, booking
+
+
+def test_earnings_stay_in_escrow_until_48h_after_the_session_then_pay_out_once(db):
+    mentor, learner, admin = make_user(db, mentor=True), make_user(db), make_user(db, admin=True)
+    paid_booking(db, mentor, learner, price_minor=10000, start_in=timedelta(days=1), minutes=60)
+    [balance] = mentor_balances(mentor.id, db=db)
+    assert (balance.currency, balance.pending_minor, balance.available_minor) == ("USD", 8800, 0)
+
+    later = utcnow() + timedelta(days=1, hours=50)
+    [balance] = mentor_balances(mentor.id, db=db, now=later)
+    assert (balance.pending_minor, balance.available_minor) == (0, 8800)
+
+    batch = create_payout_batch(admin, db=db, now=later)
+    db.commit()
+    [balance] = mentor_balances(mentor.id, db=db, now=later)
+    assert (balance.available_minor, balance.paid_out_minor) == (0, 8800)
+    assert "8800,USD" in batch_csv(batch.id, db=db)
+    empty = create_payout_batch(admin, db=db, now=later)  # nothing is paid twice
+    assert batch_csv(empty.id, db=db).count("\n") == 1
+    mark_batch_paid(batch.id, db=db)
+    db.commit()
+    assert unbalanced_transactions(db=db) == []
+
+
+def test_refunded_booking_leaves_nothing_to_pay_out(db):
+    mentor, learner = make_user(db, mentor=True), make_user(db)
+    _, booking = paid_booking(db, mentor, learner, price_minor=4000)
+    cancel_booking(learner, booking.id, db=db)
+    db.commit()
+    [balance] = mentor_balances(mentor.id, db=db, now=utcnow() + timedelta(days=30))
+    assert balance.pending_minor == 0 and balance.available_minor == 0
+
+
+def test_receipt_pdf_shows_the_fee_and_is_private(api, db):
+    mentor, learner, stranger = make_user(db, mentor=True), make_user(db), make_user(db)
+    paid_booking(db, mentor, learner, price_minor=2500)
+    payment = db.exec(select(Payment)).one()
+    response = api.get(f"/api/payments/{payment.id}/receipt/", headers=token_for(db, learner))
+    assert response.status_code == 200 and response.headers["content-type"] == "application/pdf"
+    assert response.content.startswith(b"%PDF")
+    assert api.get(f"/api/payments/{payment.id}/receipt/", headers=token_for(db, stranger)).status_code == 404
+    listed = api.get("/api/payments/", headers=token_for(db, learner)).json()
+    assert listed[0]["platform_fee_minor"] == 300 and listed[0]["status"] == "succeeded"
+    earnings = api.get("/api/mentor/earnings/", headers=token_for(db, mentor)).json()
+    assert earnings[0]["pending_minor"] == 2200
+    assert api.get("/api/mentor/earnings/", headers=token_for(db, learner)).status_code == 403
