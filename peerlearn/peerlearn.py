@@ -1,10 +1,12 @@
-"""The Reflex app: every page, the theme, and the REST API mounted on the same port."""
+"""The Reflex app: every page, the theme, the REST API on the same port, and the background tasks."""
 
 import reflex as rx
 
 from peerlearn.api.app import create_api
+from peerlearn.services.scheduler import run_forever
 from peerlearn.ui.layout import PAGES
-from peerlearn.ui.pages import dashboard, errors, landing, login, profile, signup  # noqa: F401  (registers pages)
+from peerlearn.ui.live_push import start_live_push
+from peerlearn.ui.pages import booking, checkout, dashboard, errors, landing, login, profile, session_detail, signup  # noqa: F401  (registers pages)
 
 app = rx.App(
     theme=rx.theme(accent_color="indigo", gray_color="slate", radius="large", scaling="100%"),
@@ -14,3 +16,6 @@ app = rx.App(
 
 for component, route, title, on_load in PAGES:
     app.add_page(component, route=route, title=title, on_load=on_load)
+
+app.register_lifespan_task(start_live_push)
+app.register_lifespan_task(run_forever)

@@ -7,7 +7,9 @@ from collections.abc import Callable
 import reflex as rx
 
 from peerlearn.ui import routes
+from peerlearn.ui.components.notification_bell import notification_bell
 from peerlearn.ui.states.auth import AuthState
+from peerlearn.ui.states.notifications import NotificationState
 
 PageFn = Callable[[], rx.Component]
 
@@ -27,7 +29,7 @@ def brand() -> rx.Component:
 def navbar() -> rx.Component:
     signed_in_links = rx.hstack(
         _nav_link("Dashboard", routes.DASHBOARD),
-        _nav_link("Profile", routes.PROFILE),
+        notification_bell(),
         rx.menu.root(
             rx.menu.trigger(rx.button(rx.icon("user", size=16), AuthState.user_name, variant="soft", id="account-menu")),
             rx.menu.content(
@@ -95,7 +97,7 @@ def page(route: str, title: str, on_load=AuthState.load_session) -> Callable[[Pa
             return shell(fn())
 
         wrapped.__name__ = fn.__name__
-        loads = on_load if isinstance(on_load, list) else [on_load]
+        loads = (on_load if isinstance(on_load, list) else [on_load]) + [NotificationState.load_notifications]
         PAGES.append((wrapped, route, f"{title} · PeerLearn", loads))
         return fn
 

@@ -14,7 +14,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.support import chromium_path, in_ci, require
+from tests.support import POSTGRES_URL, chromium_path, in_ci, postgres_available, require
 
 REPO = Path(__file__).resolve().parents[2]
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
@@ -42,15 +42,39 @@ def _wait_until_up(url: str, process: subprocess.Popen, log: Path, timeout: floa
 
 
 @pytest.fixture(scope="session")
-def live_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """The app served on a free port with its own SQLite database; yields its base URL."""
-    data_dir = tmp_path_factory.mktemp("live-data")
+def live_data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("live-data")
+
+
+@pytest.fixture(scope="session")
+def live_database_url(live_data_dir: Path) -> Iterator[str]:
+    """The live app's database: a fresh PostgreSQL database when the server is there (always in CI), else SQLite."""
+    if not postgres_available() and not in_ci():
+        yield f"sqlite:///{live_data_dir / 'peerlearn.db'}"
+        return
+    require("PostgreSQL", postgres_available())
+    import sqlalchemy as sa
+
+    name = f"peerlearn_live_{os.getpid()}"
+    admin = sa.create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
+    yield POSTGRES_URL.rsplit("/", 1)[0] + f"/{name}"
+    with admin.connect() as conn:
+        conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def live_app(live_data_dir: Path, live_database_url: str) -> Iterator[str]:
+    """The production app served on a free port with its own database; yields its base URL."""
+    data_dir = live_data_dir
     port = free_port()
     env = dict(os.environ, PEERLEARN_DATA_DIR=str(data_dir), PORT=str(port), PEERLEARN_SEED_DEMO="0",
-               SECRET_KEY="browser-test-secret", REFLEX_USE_SYSTEM_BUN="1",
+               SECRET_KEY="browser-test-secret", REFLEX_USE_SYSTEM_BUN="1", DATABASE_URL=live_database_url,
                PATH=f"{REPO / '.tools/node_modules/.bin'}:{os.environ['PATH']}")
-    for name in ("DATABASE_URL", "REDIS_URL"):
-        env.pop(name, None)
+    env.pop("REDIS_URL", None)
     subprocess.run([sys.executable, "-m", "peerlearn.cli", "prepare"], cwd=REPO, env=env, check=True)
     log = data_dir / "app.log"
     with open(log, "w") as out:
@@ -78,6 +102,19 @@ def browser():
         browser = playwright.chromium.launch(executable_path=path, headless=True, args=CHROMIUM_ARGS)
         yield browser
         browser.close()
+
+
+@pytest.fixture
+def live_db(live_app: str, live_database_url: str):
+    """A session on the live app's database, for arranging data and checking outcomes (deferred transactions)."""
+    from sqlmodel import Session
+
+    from peerlearn.db import create_db_engine
+
+    engine = create_db_engine(live_database_url, sqlite_immediate=False)
+    with Session(engine, expire_on_commit=False) as session:
+        yield session
+    engine.dispose()
 
 
 @pytest.fixture

@@ -1,0 +1,45 @@
+"""State for one booking's status page."""
+
+from __future__ import annotations
+
+from peerlearn.db import session_scope
+from peerlearn.models import Profile
+from peerlearn.models.enums import BookingStatus
+from peerlearn.services.booking import get_booking
+from peerlearn.services.errors import AuthenticationError, NotFoundError
+from peerlearn.services.timefmt import format_local
+from peerlearn.ui.states.auth import AuthState
+from peerlearn.ui.states.session_detail import last_path_segment
+
+EXPLANATIONS = {
+    BookingStatus.CONFIRMED: "Your seat is confirmed. It is on your dashboard and in your calendar invite.",
+    BookingStatus.PENDING_PAYMENT: "Your seat is held while you pay. If the payment does not arrive in time, the seat is released.",
+    BookingStatus.PENDING_APPROVAL: "Paid and waiting for the mentor to accept. If they decline, you are refunded in full.",
+    BookingStatus.REFUNDED: "This booking was refunded.",
+    BookingStatus.EXPIRED: "The seat hold ended before payment arrived.",
+}
+
+
+class BookingStatusState(AuthState):
+    title: str = ""
+    when: str = ""
+    status: str = ""
+    explanation: str = ""
+    checkout_url: str = ""
+    session_link: str = "/sessions"
+
+    def load_booking(self):
+        if not self.user_id:
+            return
+        try:
+            with session_scope() as db:
+                user = self.current_user(db)
+                booking = get_booking(user, last_path_segment(self.router.url.path), db=db)
+                tz = (db.get(Profile, user.id) or Profile(user_id=user.id)).timezone
+        except (AuthenticationError, NotFoundError):
+            self.title, self.status, self.explanation = "Booking not found", "", ""
+            return
+        self.title, self.when = booking.session_title, format_local(booking.start_at, tz)
+        self.status = booking.status.value.replace("_", " ")
+        self.explanation = EXPLANATIONS.get(booking.status, "")
+        self.checkout_url, self.session_link = booking.checkout_url or "", f"/sessions/{booking.session_id}"
