@@ -190,7 +190,7 @@ class _DemoBuilder:
         """A start in the past six months or next two (denser near now) that keeps the mentor free."""
         while True:
             days = -183 + 244 * (1 - (1 - self.rng.random()) ** 1.3)
-            start = (self.now + timedelta(days=days)).replace(hour=self.rng.choice([8, 10, 14, 16, 18, 20]))
+            start = (self.now + timedelta(days=days)).replace(hour=self.rng.choice([8, 10, 14, 16, 18, 20]), minute=self.rng.choice([0, 30]))
             duration = timedelta(minutes=self.rng.choice([45, 60, 60, 90]))
             if all(start + duration + timedelta(hours=1) <= s or e + timedelta(hours=1) <= start for s, e in taken):
                 taken.append((start, start + duration))

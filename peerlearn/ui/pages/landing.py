@@ -29,7 +29,8 @@ def landing_page() -> rx.Component:
     return rx.vstack(
         rx.vstack(
             rx.badge("Peer-to-peer skill learning", size="2", variant="soft"),
-            rx.heading("Learn a skill from someone who just mastered it.", size="9", text_align="center", max_width="820px"),
+            rx.heading("Learn a skill from someone who just mastered it.", size=rx.breakpoints(initial="7", md="9"),
+                       text_align="center", max_width="820px"),
             rx.text(
                 "PeerLearn connects learners with mentors for live one-to-one and small-group sessions. "
                 "Mentors publish sessions and earn; learners book, pay, meet and rate, all in one place.",

@@ -15,7 +15,7 @@ def labelled(label: str, control: rx.Component) -> rx.Component:
     return rx.vstack(rx.text(label, size="2", weight="medium", as_="label"), control, spacing="1", width="100%")
 
 
-@page(routes.LOGIN, "Log in")
+@page(routes.LOGIN, "Log in", on_load=[AuthState.load_session, AuthState.clear_form_error])
 def login_page() -> rx.Component:
     return auth_card(
         "Log in to PeerLearn",

@@ -8,7 +8,7 @@ from peerlearn.ui.pages.login import auth_card, labelled
 from peerlearn.ui.states.auth import AuthState
 
 
-@page(routes.SIGNUP, "Sign up")
+@page(routes.SIGNUP, "Sign up", on_load=[AuthState.load_session, AuthState.prepare_signup])
 def signup_page() -> rx.Component:
     return auth_card(
         "Create your PeerLearn account",
@@ -27,7 +27,8 @@ def signup_page() -> rx.Component:
                             spacing="4", wrap="wrap",
                         ),
                         name="role",
-                        default_value="learner",
+                        value=AuthState.signup_role,
+                        on_change=AuthState.set_signup_role,
                     ),
                 ),
                 rx.button("Create account", type="submit", size="3", width="100%", id="signup-submit"),

@@ -34,6 +34,7 @@ class AuthState(rx.State):
     user_email: str = ""
     roles: list[str] = []
     form_error: str = ""
+    signup_role: str = UserRole.LEARNER.value
 
     @rx.var
     def logged_in(self) -> bool:
@@ -97,6 +98,19 @@ class AuthState(rx.State):
     def require_admin(self):
         return self._require_role(UserRole.ADMIN)
 
+    def clear_form_error(self):
+        self.form_error = ""
+
+    def prepare_signup(self):
+        """The landing page links to /signup?role=mentor; preselect that choice."""
+        self.form_error = ""
+        wanted = self.router.url.query_parameters.get("role", "")
+        self.signup_role = wanted if wanted in (UserRole.LEARNER.value, UserRole.MENTOR.value) else UserRole.LEARNER.value
+
+    @rx.event
+    def set_signup_role(self, value: str):
+        self.signup_role = value
+
     def submit_login(self, form: dict):
         self.form_error = ""
         try:
@@ -115,7 +129,7 @@ class AuthState(rx.State):
                 email=form.get("email", "").strip(),
                 password=form.get("password", ""),
                 full_name=form.get("full_name", ""),
-                role=form.get("role") or UserRole.LEARNER,
+                role=self.signup_role,
             )
         except PydanticValidationError as error:
             self.form_error = first_error(error)
