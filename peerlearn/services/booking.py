@@ -14,11 +14,20 @@ from sqlmodel import Session, select
 
 from peerlearn.config import get_settings
 from peerlearn.models import Booking, LearningSession, Payment, User, WaitlistEntry
-from peerlearn.models.enums import BookingStatus, NotificationKind, PaymentStatus, SessionStatus, UserRole, WaitlistStatus
+from peerlearn.models.enums import (
+    BookingStatus,
+    InteractionKind,
+    NotificationKind,
+    PaymentStatus,
+    SessionStatus,
+    UserRole,
+    WaitlistStatus,
+)
 from peerlearn.models.types import utcnow
 from peerlearn.services import notifications
 from peerlearn.services.accounts import require_role
 from peerlearn.services.coupons import redeem_coupon, release_coupon
+from peerlearn.services.interactions import log_interaction
 from peerlearn.services.errors import ConflictError, ErrorCode, NotFoundError, PermissionDeniedError, RuleViolationError
 from peerlearn.services.locks import lock_row, lock_session
 from peerlearn.services.payments import refund_booking, start_checkout
@@ -129,6 +138,7 @@ def book_session(learner: User, session_id: int, *, db: Session, coupon_code: st
                              body=f"{learner.full_name} booked a seat.", link="/mentor", db=db, email=False)
     db.add(booking)
     db.flush()
+    log_interaction(db, learner.id, session.id, InteractionKind.BOOK)
     return booking, payment
 
 

@@ -7,11 +7,12 @@ from datetime import datetime
 from pydantic import BaseModel, Field
 from sqlmodel import Session, func, select
 
-from peerlearn.models import Booking, InteractionEvent, LearningSession, MentorProfile, Review, User
+from peerlearn.models import Booking, LearningSession, MentorProfile, Review, User
 from peerlearn.models.enums import AttendanceStatus, BookingStatus, InteractionKind, NotificationKind
 from peerlearn.models.types import utcnow
 from peerlearn.services import notifications
 from peerlearn.services.errors import ConflictError, ErrorCode, NotFoundError, RuleViolationError
+from peerlearn.services.interactions import log_interaction
 
 
 class ReviewCreate(BaseModel):
@@ -49,7 +50,7 @@ def submit_review(learner: User, session_id: int, data: ReviewCreate, *, db: Ses
     review = Review(booking_id=booking.id, session_id=session_id, learner_id=learner.id, mentor_id=session.mentor_id,
                     rating=data.rating, comment=data.comment.strip())
     db.add(review)
-    db.add(InteractionEvent(user_id=learner.id, session_id=session_id, kind=InteractionKind.RATE, value=data.rating))
+    log_interaction(db, learner.id, session_id, InteractionKind.RATE, value=data.rating)
     db.flush()
     refresh_mentor_rating(session.mentor_id, db=db)
     notifications.notify(session.mentor_id, NotificationKind.REVIEW_RECEIVED, f"New review: {data.rating}/5",

@@ -14,12 +14,14 @@ from peerlearn.db import session_scope
 from peerlearn.models.types import utcnow
 from peerlearn.services.booking import expire_holds
 from peerlearn.services.notifications import deliver_pending_emails
+from peerlearn.services.recommendations import retrain_if_due
 from peerlearn.services.reminders import send_due_reminders
 from peerlearn.services.waitlist import expire_offers
 
 log = logging.getLogger(__name__)
 Job = Callable[..., int]
-JOBS: list[Job] = [expire_holds, expire_offers, send_due_reminders, deliver_pending_emails]
+JOBS: list[Job] = [expire_holds, expire_offers, send_due_reminders, deliver_pending_emails, retrain_if_due]
+PER_PROCESS = {retrain_if_due}  # each worker keeps its own model, so each retrains its own
 
 
 def _only_one_worker(db, name: str) -> bool:  # noqa: ANN001
@@ -37,7 +39,7 @@ def run_due_jobs(now: datetime | None = None) -> dict[str, int]:
     for job in JOBS:
         try:
             with session_scope() as db:
-                if _only_one_worker(db, job.__name__):
+                if job in PER_PROCESS or _only_one_worker(db, job.__name__):
                     done[job.__name__] = job(db=db, now=now)
         except Exception:
             log.exception("scheduled job %s failed", job.__name__)

@@ -8,7 +8,14 @@ from sqlmodel import Session, delete, select
 
 from peerlearn.models import Booking, LearningSession, MentorProfile, Profile, SessionSeries, SessionSkill, User, WaitlistEntry
 from peerlearn.models.catalog import LearningSessionCreate, LearningSessionUpdate
-from peerlearn.models.enums import AttendanceStatus, BookingStatus, NotificationKind, SessionStatus, WaitlistStatus
+from peerlearn.models.enums import (
+    AttendanceStatus,
+    BookingStatus,
+    InteractionKind,
+    NotificationKind,
+    SessionStatus,
+    WaitlistStatus,
+)
 from peerlearn.models.types import as_utc, utcnow
 from peerlearn.services import notifications
 from peerlearn.services.accounts import require_role
@@ -20,6 +27,7 @@ from peerlearn.services.errors import (
     RuleViolationError,
     ValidationError,
 )
+from peerlearn.services.interactions import log_interaction
 from peerlearn.services.locks import lock_session
 from peerlearn.services.payments import refund_booking
 from peerlearn.services.policy import ACTIVE, SEAT_HOLDING, overlaps, weekly_occurrences
@@ -248,6 +256,8 @@ def complete_session(mentor: User, session_id: int, *, db: Session, now: datetim
         booking.status = BookingStatus.NO_SHOW if booking.attendance == AttendanceStatus.NO_SHOW else BookingStatus.COMPLETED
         if booking.attendance == AttendanceStatus.UNKNOWN:
             booking.attendance = AttendanceStatus.ATTENDED
+        if booking.attendance == AttendanceStatus.ATTENDED:
+            log_interaction(db, booking.learner_id, session.id, InteractionKind.ATTEND)
         db.add(booking)
     for booking in db.exec(select(Booking).where(Booking.session_id == session.id, Booking.status.in_(list(SEAT_HOLDING - {BookingStatus.CONFIRMED})))):
         booking.status = BookingStatus.EXPIRED

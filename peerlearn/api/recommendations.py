@@ -1,0 +1,62 @@
+"""/api/recommendations/...: personal recommendations, mentors, trending, feedback; admin experiments."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Query
+from pydantic import BaseModel, Field
+
+from peerlearn.api.deps import DB, Admin, CurrentUser, route
+from peerlearn.models.enums import ExperimentStatus
+from peerlearn.services import experiments
+from peerlearn.services import recommendations as recs
+
+router = APIRouter(tags=["recommendations"])
+
+
+class Feedback(BaseModel):
+    session_id: int
+    action: str = Field(description="click, dismiss or book")
+
+
+@route(router, "GET", "/api/recommendations/", response_model=list[recs.RecommendationPublic])
+def recommended(user: CurrentUser, db: DB, limit: int = Query(10, ge=1, le=50)) -> list[recs.RecommendationPublic]:
+    items = recs.recommendations_for(user, db=db, limit=limit)
+    recs.log_impressions(user, [item.session.id for item in items], db=db)
+    return items
+
+
+@route(router, "GET", "/api/recommendations/mentors/", response_model=list[recs.MentorRecommendationPublic])
+def mentors(user: CurrentUser, db: DB, limit: int = Query(5, ge=1, le=20)) -> list[recs.MentorRecommendationPublic]:
+    return recs.mentor_recommendations_for(user, db=db, limit=limit)
+
+
+@route(router, "GET", "/api/recommendations/trending/", response_model=list[recs.RecommendationPublic])
+def trending(db: DB, limit: int = Query(10, ge=1, le=50)) -> list[recs.RecommendationPublic]:
+    return recs.trending_sessions(db=db, limit=limit)
+
+
+@route(router, "POST", "/api/recommendations/feedback/", status_code=201)
+def feedback(data: Feedback, user: CurrentUser, db: DB) -> dict:
+    event = recs.record_feedback(user, data.session_id, data.action, db=db)
+    return {"session_id": data.session_id, "action": event.kind}
+
+
+@route(router, "POST", "/api/admin/experiments/", status_code=201)
+def create_experiment(data: experiments.ExperimentCreate, admin: Admin, db: DB) -> dict:
+    experiment = experiments.create_experiment(data, db=db)
+    return {"id": experiment.id, "key": experiment.key, "status": experiment.status}
+
+
+@route(router, "POST", "/api/admin/experiments/{experiment_id}/start/")
+def start_experiment(experiment_id: int, admin: Admin, db: DB) -> dict:
+    return {"status": experiments.set_status(experiment_id, ExperimentStatus.RUNNING, db=db).status}
+
+
+@route(router, "POST", "/api/admin/experiments/{experiment_id}/stop/")
+def stop_experiment(experiment_id: int, admin: Admin, db: DB) -> dict:
+    return {"status": experiments.set_status(experiment_id, ExperimentStatus.STOPPED, db=db).status}
+
+
+@route(router, "GET", "/api/admin/experiments/{experiment_id}/results/", response_model=experiments.ExperimentResults)
+def experiment_results(experiment_id: int, admin: Admin, db: DB) -> experiments.ExperimentResults:
+    return experiments.experiment_results(experiment_id, db=db)

@@ -1,0 +1,43 @@
+"""Tunable settings of the recommender, with the defaults the brief asks for."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+COMPONENTS = ("content", "collab", "popularity", "trending")
+DEFAULT_WEIGHTS = {"content": 0.4, "collab": 0.3, "popularity": 0.2, "trending": 0.1}
+
+
+@dataclass
+class RecommenderConfig:
+    # Blend weights; with fit_weights they are replaced by values fitted on a
+    # time-based validation split of the training data (per segment).
+    weights: dict[str, float] = field(default_factory=lambda: dict(DEFAULT_WEIGHTS))
+    fit_weights: bool = True
+    validation_fraction: float = 0.2  # share of training interactions per validation window
+    validation_folds: int = 2  # rolling-origin windows, latest first
+    max_validation_users: int = 3000  # per segment (warm, cold), over all folds
+    validation_sampled_candidates: int = 300  # per user, positives kept
+    weight_grid_step: float = 0.1
+    min_fit_gain: float = 0.005  # relative NDCG gain needed to move off the defaults
+    # Collaborative = mix of item-level co-booking and facet-level (tags, mentors)
+    # association; share of the item-level part. None -> fitted on validation.
+    collab_item_share: float | None = None
+    # Which items the validation split ranks: "upcoming" (start_at after the
+    # validation cut, like live sessions) or "all" (anything not yet booked).
+    candidate_mode: str = "upcoming"
+    # Time scales in days; None -> derived from the spread of interaction ages.
+    popularity_half_life: float | None = None
+    profile_half_life: float | None = None
+    trend_short_half_life: float | None = None
+    trend_long_half_life: float | None = None
+    # Item-level co-booking: shrunk cosine over co-booking counts, kept as
+    # counts so a new booking updates it at once.
+    cobooking_shrink: float = 10.0
+    profile_tag_weight: float = 0.5  # declared tags vs. the whole (averaged) booking history
+    # Re-ranking and serving.
+    mmr_lambda: float = 0.85  # 1.0 = pure relevance
+    mmr_pool: int = 50
+    mentor_cap: int = 2
+    exploration_share: float = 0.1  # slots reserved for sessions with no bookings yet
+    seed: int = 0

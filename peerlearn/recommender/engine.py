@@ -1,0 +1,506 @@
+"""The Recommender: fit on items + interactions + profiles, then serve lists.
+
+Typical use by the integration layer::
+
+    rec = Recommender().fit(items, interactions, profiles, now)
+    rec.recommend(user_id, now, limit=10)          # list[Recommendation]
+    rec.partial_update(Interaction(...))            # after each booking
+    rec.recommend_mentors(user_id, now); rec.trending(now)
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from collections.abc import Collection, Iterable, Sequence
+from datetime import datetime, timezone
+
+import numpy as np
+import scipy.sparse as sp
+
+from peerlearn.recommender import explain
+from peerlearn.recommender.candidates import candidate_mask
+from peerlearn.recommender.config import COMPONENTS, RecommenderConfig
+from peerlearn.recommender.data import (
+    Id,
+    Interaction,
+    Item,
+    MentorRecommendation,
+    Recommendation,
+    TrendingItem,
+    TrendingTag,
+    UserProfile,
+)
+from peerlearn.recommender.diversity import jaccard_matrix, mmr_rerank
+from peerlearn.recommender.features import CATEGORY, MENTOR, TAG, ItemFeatures
+from peerlearn.recommender.history import History
+from peerlearn.recommender.hybrid import minmax_rows, mix_collab
+from peerlearn.recommender.scorers import (
+    CollaborativeScorer,
+    ContentScorer,
+    PopularityScorer,
+    TrendingScorer,
+    UserBatch,
+    resolve_timescales,
+)
+from peerlearn.recommender.timeutil import DAY, to_seconds
+from peerlearn.recommender.tuning import fit_blend
+
+WARM, COLD = "warm", "cold"
+_CHUNK = 256
+
+
+def _now(now: datetime | float | None) -> float:
+    return to_seconds(now) if now is not None else datetime.now(timezone.utc).timestamp()
+
+
+class Recommender:
+    def __init__(self, config: RecommenderConfig | None = None) -> None:
+        self.config = config or RecommenderConfig()
+        self._reset_blend()
+
+    def _reset_blend(self) -> None:
+        """Blend settings back to the configured defaults (per segment)."""
+        self.weights = {WARM: dict(self.config.weights), COLD: dict(self.config.weights)}
+        share = self.config.collab_item_share
+        share = 0.5 if share is None else share
+        self.collab_item_share = {WARM: share, COLD: share}
+        self.fit_report: dict = {}
+
+    # ------------------------------------------------------------------ fit
+    def fit(
+        self,
+        items: Iterable[Item],
+        interactions: Iterable[Interaction],
+        profiles: Iterable[UserProfile] = (),
+        now: datetime | float | None = None,
+    ) -> Recommender:
+        """Full retrain. Interactions at or after ``now`` are ignored. With
+        ``config.fit_weights`` the blend is fitted on a time-based validation
+        split of the training interactions (see :mod:`peerlearn.recommender.tuning`)."""
+        started = time.perf_counter()
+        self._reset_blend()
+        items, interactions, profiles = list(items), list(interactions), list(profiles)
+        now_s = _now(now)
+        self._build(items, interactions, profiles, now_s)
+        if self.config.fit_weights:
+            self.fit_report.update(fit_blend(self, items, interactions, profiles, now_s))
+        self.fit_report["fit_seconds"] = time.perf_counter() - started
+        return self
+
+    def _build(self, items: list[Item], interactions: list[Interaction], profiles: list[UserProfile], now: float) -> None:
+        cfg = self.config
+        self.now_fit = now
+        self.features = ItemFeatures(items, extra_tags=[t for p in profiles for t in p.tags])
+        self.history = History()
+        for x in interactions:
+            ts = to_seconds(x.ts)
+            idx = self.features.index.get(x.item_id)
+            if idx is not None and ts < now:
+                self.history.add(x.user_id, idx, ts, x.weight)
+        self.timescales = resolve_timescales(cfg, (now - self.history.all_ts()) / DAY)
+        self.profiles: dict[Id, UserProfile] = {}
+        self._profile_row: dict[Id, int] = {}
+        self._profile_facets = sp.csr_matrix((0, self.features.n_facets))
+        self._profile_content = sp.csr_matrix((0, self.features.encoder.dim))
+        self.set_profiles(profiles)
+        users = list(self.history.user_ids) + [p.user_id for p in profiles if p.user_id not in self.history.user_index]
+        x = self.history.matrix(users, len(self.features), now, half_life_days=1e9)
+        self.content = ContentScorer(self.features, cfg.profile_tag_weight)
+        self.collab = CollaborativeScorer(self.features, cfg.cobooking_shrink).fit(x, self._profile_rows(users))
+        self.popularity = PopularityScorer(self.features, self.timescales.popularity).fit(self.history, now)
+        self.trend = TrendingScorer(self.features, self.timescales.trend_short, self.timescales.trend_long).fit(self.history, now)
+
+    # ------------------------------------------------------------ profiles
+    def set_profiles(self, profiles: Iterable[UserProfile]) -> None:
+        """Add or replace declared profiles (tags unknown at fit time are ignored)."""
+        profiles = list(profiles)
+        if not profiles:
+            return
+        f = self.features
+        rows, cols = [], []
+        for r, p in enumerate(profiles):
+            for c in {f.vocab.get(TAG, t) for t in p.tags} - {None}:
+                rows.append(r)
+                cols.append(c)
+        facet_rows = sp.csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(len(profiles), f.n_facets))
+        content_rows = sp.vstack([f.encoder.encode_tags(p.tags) for p in profiles]).tocsr()
+        base = self._profile_facets.shape[0]
+        self._profile_facets = sp.vstack([_pad(self._profile_facets, f.n_facets), _pad(facet_rows, f.n_facets)]).tocsr()
+        self._profile_content = sp.vstack([self._profile_content, content_rows]).tocsr()
+        for k, p in enumerate(profiles):
+            self.profiles[p.user_id] = p
+            self._profile_row[p.user_id] = base + k
+
+    def _profile_rows(self, user_ids: Sequence[Id]) -> sp.csr_matrix:
+        rows = [self._profile_row.get(u, -1) for u in user_ids]
+        return _take_rows(self._profile_facets, rows, self.features.n_facets)
+
+    def _batch(self, user_ids: Sequence[Id], now: float) -> UserBatch:
+        rows = [self._profile_row.get(u, -1) for u in user_ids]
+        return UserBatch(
+            user_ids=list(user_ids),
+            history=self.history.matrix(user_ids, len(self.features), now, self.timescales.profile),
+            profile_facets=_take_rows(self._profile_facets, rows, self.features.n_facets),
+            profile_content=_take_rows(self._profile_content, rows, self.features.encoder.dim),
+        )
+
+    def segment(self, user_id: Id) -> str:
+        return WARM if self.history.has_history(user_id) else COLD
+
+    # ----------------------------------------------------------- scoring
+    def components(self, batch: UserBatch, cand: np.ndarray) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
+        """Normalised components (users x candidates), plus the two collaborative parts."""
+        n_users = len(batch.user_ids)
+        item_part = minmax_rows(self.collab.item_part(batch)[:, cand])
+        facet_part = minmax_rows(self.collab.facet_part(batch, self.config.profile_tag_weight)[:, cand])
+        pop = minmax_rows(self.popularity.score()[cand][None, :])
+        trend = minmax_rows(self.trend.score()[cand][None, :])
+        comps = {
+            "content": minmax_rows(self.content.score(batch)[:, cand]),
+            "collab": mix_collab(item_part, facet_part, self._share_column(batch.user_ids)),
+            "popularity": np.repeat(pop, n_users, axis=0),
+            "trending": np.repeat(trend, n_users, axis=0),
+        }
+        return comps, {"collab_item": item_part, "collab_facet": facet_part}
+
+    def _share_column(self, user_ids: Sequence[Id]) -> np.ndarray:
+        return np.array([self.collab_item_share[self.segment(u)] for u in user_ids])[:, None]
+
+    def _weight_matrix(self, user_ids: Sequence[Id]) -> dict[str, np.ndarray]:
+        segs = [self.segment(u) for u in user_ids]
+        return {c: np.array([self.weights[s].get(c, 0.0) for s in segs])[:, None] for c in COMPONENTS}
+
+    def _blend(self, comps: dict[str, np.ndarray], user_ids: Sequence[Id]) -> np.ndarray:
+        w = self._weight_matrix(user_ids)
+        return sum(w[c] * comps[c] for c in COMPONENTS)
+
+    # ----------------------------------------------------------- serving
+    def recommend(
+        self,
+        user_id: Id,
+        now: datetime | float | None = None,
+        limit: int = 10,
+        exclude: Collection[Id] = (),
+    ) -> list[Recommendation]:
+        """Top ``limit`` bookable sessions for one learner, diversified and explained."""
+        now_s = _now(now)
+        f = self.features
+        mask = candidate_mask(
+            f,
+            now_s,
+            booked=self.history.booked(user_id),
+            user_id=user_id,
+            profile=self.profiles.get(user_id),
+            exclude=[f.index[e] for e in exclude if e in f.index],
+        )
+        return self._rank([user_id], np.flatnonzero(mask), now_s, limit)[0]
+
+    def recommend_batch(
+        self,
+        user_ids: Sequence[Id],
+        now: datetime | float | None = None,
+        limit: int = 10,
+        candidate_items: Collection[Id] | None = None,
+        with_reasons: bool = True,
+    ) -> list[list[Recommendation]]:
+        """Many learners at once over a shared candidate set (offline evaluation).
+        Without ``candidate_items`` the live filters apply minus the per-learner
+        profile preferences; each learner's own and booked sessions are always
+        excluded."""
+        now_s = _now(now)
+        f = self.features
+        if candidate_items is None:
+            cand = np.flatnonzero(candidate_mask(f, now_s))
+        else:
+            cand = np.array(sorted(f.index[i] for i in candidate_items if i in f.index), dtype=np.int64)
+        out: list[list[Recommendation]] = []
+        for start in range(0, len(user_ids), _CHUNK):
+            out.extend(self._rank(list(user_ids[start : start + _CHUNK]), cand, now_s, limit, with_reasons))
+        return out
+
+    def _rank(
+        self, user_ids: list[Id], cand: np.ndarray, now: float, limit: int, with_reasons: bool = True
+    ) -> list[list[Recommendation]]:
+        if len(cand) == 0 or limit <= 0:
+            return [[] for _ in user_ids]
+        cfg, f = self.config, self.features
+        batch = self._batch(user_ids, now)
+        comps, parts = self.components(batch, cand)
+        blended = self._blend(comps, user_ids) + 1e-9 * self._tie_breaker()[cand][None, :]
+        pos_of = np.full(len(f), -1, dtype=np.int64)
+        pos_of[cand] = np.arange(len(cand))
+        cand_mentors = f.mentor_col[cand]
+        results = []
+        for r, user in enumerate(user_ids):
+            scores = blended[r].copy()
+            booked = pos_of[list(self.history.booked(user))] if self.history.has_history(user) else np.zeros(0, np.int64)
+            scores[booked[booked >= 0]] = -np.inf
+            own = f.vocab.get(MENTOR, user)
+            if own is not None:
+                scores[cand_mentors == own] = -np.inf
+            pool_n = min(max(cfg.mmr_pool, limit), len(cand))
+            pool = np.argpartition(-scores, pool_n - 1)[:pool_n]
+            pool = pool[np.argsort(-scores[pool], kind="stable")]
+            pool = pool[np.isfinite(scores[pool])]
+            sim = jaccard_matrix(f.tag_matrix[cand[pool]]) if cfg.mmr_lambda < 1.0 else None
+            order = mmr_rerank(scores[pool], sim, cand_mentors[pool], limit, cfg.mmr_lambda, cfg.mentor_cap)
+            picked = [int(pool[o]) for o in order]
+            explore = self._exploration_pick(user, now, scores, picked, cand, limit)
+            cache: dict = {}
+            results.append(
+                [
+                    self._recommendation(batch, r, cand, p, comps, parts, scores[p], user, p == explore, with_reasons, cache)
+                    for p in picked
+                ]
+            )
+        return results
+
+    def _tie_breaker(self) -> np.ndarray:
+        """Fixed tiny per-item noise: equal scores are ordered at random, not by
+        the order items were loaded in."""
+        n = len(self.features)
+        if getattr(self, "_ties", None) is None or len(self._ties) < n:
+            self._ties = np.random.default_rng(self.config.seed + 99991).random(max(n, 1) * 2)
+        return self._ties[:n]
+
+    def _exploration_pick(self, user: Id, now: float, scores: np.ndarray, picked: list[int], cand: np.ndarray, limit: int) -> int | None:
+        """Reserve a share of slots for sessions nobody has booked yet, so new
+        sessions get exposure; which one is drawn per learner per day from the
+        best few, weighted by score. Replaces the last pick in place."""
+        n_slots = int(limit * self.config.exploration_share)
+        if n_slots < 1 or not picked:
+            return None
+        counts = self.popularity.count
+        is_new = counts[cand] == 0
+        if int(is_new[picked].sum()) >= n_slots or is_new.all():
+            return None
+        options = np.flatnonzero(is_new & np.isfinite(scores))
+        options = options[~np.isin(options, picked)]
+        if options.size == 0:
+            return None
+        best = options[np.argsort(-scores[options], kind="stable")[:5]]
+        w = np.maximum(scores[best], 0) + 1e-6
+        day = int(now // DAY)
+        seed = int.from_bytes(hashlib.sha256(f"{user}|{day}|{self.config.seed}".encode()).digest()[:8], "big")
+        choice = int(np.random.default_rng(seed).choice(best, p=w / w.sum()))
+        picked[-1] = choice
+        return choice
+
+    def _recommendation(
+        self, batch, r, cand, p, comps, parts, score, user, exploration: bool = False, with_reason: bool = True, cache: dict | None = None
+    ) -> Recommendation:
+        weights = self.weights[self.segment(user)]
+        values = {c: float(comps[c][r, p]) for c in COMPONENTS}
+        contrib = {c: weights.get(c, 0.0) * values[c] for c in COMPONENTS}
+        if exploration:
+            text = explain.EXPLORATION_REASON
+        elif not with_reason:
+            text = ""
+        else:
+            text = self._reason(explain.strongest(contrib), batch, r, int(cand[p]), parts, p, {} if cache is None else cache)
+        return Recommendation(
+            item_id=self.features.items[int(cand[p])].item_id,
+            score=float(score),
+            components={c: round(v, 4) for c, v in values.items()},
+            explanation=text,
+        )
+
+    # ------------------------------------------------------- explanations
+    def _reason(self, name: str | None, batch: UserBatch, r: int, item: int, parts, p: int, cache: dict) -> str:
+        f = self.features
+        if name == "content":
+            matched = self._matched_tags(batch, r, item, cache)
+            return explain.content_reason(matched, None if matched else self._similar_booked(batch, r, item))
+        if name == "collab":
+            share = self.collab_item_share[self.segment(batch.user_ids[r])]
+            if share * parts["collab_item"][r, p] >= (1 - share) * parts["collab_facet"][r, p]:
+                j = self._top_cobooked(batch, r, item)
+                if j is not None:
+                    return explain.collab_item_reason(f.items[j].title or str(f.items[j].item_id))
+            pair = self._top_facet_pair(batch, r, item, cache)
+            if pair is not None:
+                a, b = pair
+                return explain.collab_facet_reason(f.vocab.display[a], f.vocab.display[b], f.vocab.kind[b] == MENTOR)
+        if name == "popularity":
+            return explain.popularity_reason(self.popularity.prior_source(item), int(self.popularity.count[item]), self._best_tag(item))
+        if name == "trending":
+            z_item, best, arg = self.trend.parts()
+            col = int(arg[item])
+            if col >= 0 and best[item] >= z_item[item]:
+                return explain.trending_reason(f.vocab.display[col], f.vocab.kind[col] == MENTOR)
+            return explain.trending_reason(None)
+        return explain.NEW_REASON if self.popularity.count[item] == 0 else explain.FALLBACK_REASON
+
+    def _user_facets(self, batch: UserBatch, r: int, cache: dict) -> np.ndarray:
+        """The learner's facet weights (history + declared tags), once per list."""
+        if "facets" not in cache:
+            row = self.collab.user_facets(_row_batch(batch, r), self.config.profile_tag_weight)
+            cache["facets"] = np.asarray(row.todense()).ravel()
+        return cache["facets"]
+
+    def _item_facet_cols(self, item: int, kinds: Collection[str] = (TAG, CATEGORY, MENTOR)) -> np.ndarray:
+        f = self.features
+        cols = f.facets.indices[f.facets.indptr[item] : f.facets.indptr[item + 1]]
+        kind = f.vocab.kind
+        return np.array([c for c in cols if kind[c] in kinds], dtype=np.int64)
+
+    def _matched_tags(self, batch: UserBatch, r: int, item: int, cache: dict) -> list[str]:
+        h = self._user_facets(batch, r, cache)
+        cols = [c for c in self._item_facet_cols(item, (TAG, CATEGORY)) if c < len(h) and h[c] > 0]
+        cols.sort(key=lambda c: -h[c])
+        names: list[str] = []
+        for c in cols:
+            name = self.features.vocab.display[c]
+            if name.casefold() not in {n.casefold() for n in names}:
+                names.append(name)
+        return names[:2]
+
+    def _similar_booked(self, batch: UserBatch, r: int, item: int) -> str | None:
+        hist = batch.history[r].indices
+        if len(hist) == 0:
+            return None
+        content = self.features.content
+        sims = np.asarray((content[hist] @ content[item].T).todense()).ravel()
+        j = int(hist[int(np.argmax(sims))])
+        return self.features.items[j].title or str(self.features.items[j].item_id)
+
+    def _top_cobooked(self, batch: UserBatch, r: int, item: int) -> int | None:
+        """The booked item that contributes most to this item's co-booking score."""
+        hist = batch.history[r].indices
+        if len(hist) == 0:
+            return None
+        contrib = self.collab.cooc_with(item, hist) / np.sqrt(self.collab.counts[hist] + self.collab.shrink)
+        j = int(np.argmax(contrib))
+        return int(hist[j]) if contrib[j] > 0 else None
+
+    def _top_facet_pair(self, batch: UserBatch, r: int, item: int, cache: dict) -> tuple[int, int] | None:
+        h = self._user_facets(batch, r, cache)
+        users = np.flatnonzero(h)
+        cols = [c for c in self._item_facet_cols(item) if c < self.collab.n_facets_fit]
+        if not len(users) or not cols:
+            return None
+        sub = np.asarray(self.collab.facet_sim[users][:, cols].todense()) * h[users][:, None]
+        if sub.max() <= 0:
+            return None
+        a, b = np.unravel_index(int(np.argmax(sub)), sub.shape)
+        return int(users[a]), int(cols[b])
+
+    def _best_tag(self, item: int) -> str | None:
+        cols = [c for c in self._item_facet_cols(item, (TAG, CATEGORY)) if c < len(self.popularity.facet_rate)]
+        if not cols:
+            return None
+        return self.features.vocab.display[max(cols, key=lambda c: self.popularity.facet_rate[c])]
+
+    # ------------------------------------------------------ incremental
+    def partial_update(self, interaction: Interaction) -> bool:
+        """Apply one new interaction at once: the learner's history, item
+        co-booking, popularity and trending all see it; a booking also takes a
+        seat. Returns False for an unknown item (add it with ``upsert_items``)."""
+        idx = self.features.index.get(interaction.item_id)
+        if idx is None:
+            return False
+        ts = to_seconds(interaction.ts)
+        row = self.history.user_index.get(interaction.user_id)
+        previous = list(self.history.items[row]) if row is not None else []
+        self.history.add(interaction.user_id, idx, ts, interaction.weight)
+        self.collab.add_booking(previous, idx)
+        self.popularity.add_booking(idx, ts, interaction.weight)
+        self.trend.add_booking(idx, ts, interaction.weight)
+        if interaction.kind == "book" and np.isfinite(self.features.capacity[idx]):
+            self.features.capacity[idx] = max(self.features.capacity[idx] - 1, 0)
+        return True
+
+    def upsert_items(self, items: Iterable[Item]) -> None:
+        """New sessions become recommendable at once (content, tags and mentor
+        known at the last fit); existing ids get their seats, price, time and
+        language refreshed."""
+        self.features.add(list(items))
+
+    # ------------------------------------------------------ mentors, trending
+    def recommend_mentors(
+        self, user_id: Id, now: datetime | float | None = None, limit: int = 10, exclude_booked: bool = False
+    ) -> list[MentorRecommendation]:
+        """Mentors with bookable sessions, ranked by their best session for this
+        learner; the explanation is that session's reason."""
+        now_s = _now(now)
+        f = self.features
+        mask = candidate_mask(f, now_s, booked=self.history.booked(user_id), user_id=user_id, profile=self.profiles.get(user_id))
+        cand = np.flatnonzero(mask & (f.mentor_col[: len(f)] >= 0))
+        if cand.size == 0:
+            return []
+        if exclude_booked:
+            booked_mentors = {int(f.mentor_col[i]) for i in self.history.booked(user_id)}
+            cand = cand[~np.isin(f.mentor_col[cand], list(booked_mentors))]
+        batch = self._batch([user_id], now_s)
+        comps, parts = self.components(batch, cand)
+        scores = self._blend(comps, [user_id])[0]
+        best: dict[int, int] = {}
+        sessions: dict[int, list[int]] = {}
+        for p in np.argsort(-scores, kind="stable"):
+            m = int(f.mentor_col[cand[p]])
+            sessions.setdefault(m, []).append(int(cand[p]))
+            best.setdefault(m, int(p))
+        ranked = sorted(best.items(), key=lambda kv: -scores[kv[1]])[:limit]
+        out = []
+        for m, p in ranked:
+            rec = self._recommendation(batch, 0, cand, p, comps, parts, scores[p], user_id)
+            out.append(
+                MentorRecommendation(
+                    mentor_id=f.vocab.values[m],
+                    score=float(scores[p]),
+                    components=rec.components,
+                    explanation=rec.explanation,
+                    upcoming_item_ids=[f.items[i].item_id for i in sessions[m][:5]],
+                )
+            )
+        return out
+
+    def trending(self, now: datetime | float | None = None, limit: int = 10, tag: str | None = None) -> list[TrendingItem]:
+        """Bookable sessions with the fastest-growing demand (optionally within a tag)."""
+        f = self.features
+        mask = candidate_mask(f, _now(now))
+        if tag is not None:
+            col = f.vocab.get(TAG, tag)
+            if col is None:
+                return []
+            mask &= np.asarray((f.facets[:, col] > 0).todense()).ravel()
+        z_item, best, arg = self.trend.parts()
+        cand = np.flatnonzero(mask & (z_item + best > 0))  # only what is actually growing
+        score = (z_item + best)[cand] + 1e-9 * self.popularity.score()[cand]
+        order = cand[np.argsort(-score, kind="stable")[:limit]]
+        out = []
+        for i in order:
+            col = int(arg[i])
+            facet = f.vocab.display[col] if col >= 0 and best[i] >= z_item[i] else None
+            is_mentor = col >= 0 and f.vocab.kind[col] == MENTOR
+            out.append(TrendingItem(f.items[i].item_id, float(z_item[i] + best[i]), explain.trending_reason(facet, is_mentor)))
+        return out
+
+    def trending_tags(self, limit: int = 10) -> list[TrendingTag]:
+        """Tags and categories whose share of recent bookings is growing."""
+        z = self.trend.facet_z()
+        kinds = self.features.vocab.kind
+        cols = [c for c in np.argsort(-z, kind="stable") if z[c] > 0 and kinds[c] in (TAG, CATEGORY)]
+        return [TrendingTag(self.features.vocab.display[c], float(z[c])) for c in cols[:limit]]
+
+
+def _pad(m: sp.csr_matrix, n_cols: int) -> sp.csr_matrix:
+    m = sp.csr_matrix(m)
+    return sp.csr_matrix((m.data, m.indices, m.indptr), shape=(m.shape[0], max(n_cols, m.shape[1])))
+
+
+def _take_rows(m: sp.csr_matrix, rows: list[int], n_cols: int) -> sp.csr_matrix:
+    """Rows of m, with -1 giving an empty row."""
+    valid = [(k, r) for k, r in enumerate(rows) if r >= 0]
+    if not valid:
+        return sp.csr_matrix((len(rows), max(n_cols, m.shape[1])))
+    sub = sp.csr_matrix(m)[[r for _, r in valid]]
+    place = sp.csr_matrix(
+        (np.ones(len(valid)), ([k for k, _ in valid], np.arange(len(valid)))), shape=(len(rows), len(valid))
+    )
+    return _pad(place @ sub, n_cols)
+
+
+def _row_batch(batch: UserBatch, r: int) -> UserBatch:
+    return UserBatch([batch.user_ids[r]], batch.history[r], batch.profile_facets[r], batch.profile_content[r])

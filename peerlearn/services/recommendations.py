@@ -1,0 +1,256 @@
+"""Recommendations served from the database: load the marketplace into the ranking core, keep one
+model per process up to date (incrementally on every interaction, fully on a schedule in the
+background), apply the running A/B experiment, and cache results in Redis when configured."""
+
+from __future__ import annotations
+
+import copy
+import json
+import logging
+import threading
+import time
+from collections import defaultdict
+from datetime import datetime
+
+from pydantic import BaseModel
+from sqlmodel import Session, select
+
+from peerlearn.config import get_settings
+from peerlearn.models import (
+    Category,
+    InteractionEvent,
+    LearningSession,
+    Profile,
+    SessionSkill,
+    Skill,
+    User,
+    UserSkill,
+)
+from peerlearn.models.catalog import LearningSessionPublic, MentorCard
+from peerlearn.models.enums import InteractionKind, SessionStatus
+from peerlearn.models.types import utcnow
+from peerlearn.recommender.data import Interaction, Item, UserProfile
+from peerlearn.recommender.engine import COLD, WARM, Recommender
+from peerlearn.services import experiments, interactions
+from peerlearn.services.errors import NotFoundError, ValidationError
+from peerlearn.services.session_views import to_public
+
+log = logging.getLogger(__name__)
+
+# How much each kind of interaction tells about a learner's taste.
+WEIGHTS = {InteractionKind.BOOK: 1.0, InteractionKind.ATTEND: 0.5, InteractionKind.RATE: 0.5, InteractionKind.CLICK: 0.3}
+RETRAIN_EVERY_SECONDS = 30 * 60
+CACHE_SECONDS = 60
+FEEDBACK_ACTIONS = {"click": InteractionKind.CLICK, "dismiss": InteractionKind.DISMISS, "book": InteractionKind.BOOK}
+
+
+class RecommendationPublic(BaseModel):
+    session: LearningSessionPublic
+    score: float
+    components: dict[str, float]
+    explanation: str
+
+
+class MentorRecommendationPublic(BaseModel):
+    mentor: MentorCard
+    score: float
+    explanation: str
+    upcoming_session_ids: list[int]
+
+
+# ---------------------------------------------------------------- loading
+
+def _teaches(event: InteractionEvent) -> bool:
+    """Does this event tell the model about taste? A 'book' feedback from the recommendations list only
+    attributes a booking that the booking itself already logged, so it is not counted twice."""
+    return event.kind in WEIGHTS and not (event.kind == InteractionKind.BOOK and event.source == "recommendations")
+
+
+def _session_item(session: LearningSession, tags: list[str], category: str | None) -> Item:
+    return Item(item_id=session.id, tags=tags, start_at=session.start_at, title=session.title, description=session.description,
+                mentor_id=session.mentor_id, price_minor=session.price_minor, language=session.language,
+                capacity_left=max(session.capacity - session.seats_taken, 0) if session.status == SessionStatus.PUBLISHED else 0,
+                category=category)
+
+
+def load_inputs(*, db: Session) -> tuple[list[Item], list[Interaction], list[UserProfile]]:
+    """Everything the model learns from, read in a handful of queries."""
+    tags: dict[int, list[str]] = defaultdict(list)
+    for session_id, name in db.exec(select(SessionSkill.session_id, Skill.name).join(Skill, Skill.id == SessionSkill.skill_id)).all():
+        tags[session_id].append(name)
+    categories = dict(db.exec(select(Category.id, Category.name)).all())
+    items = [_session_item(s, tags[s.id], categories.get(s.category_id))
+             for s in db.exec(select(LearningSession).where(LearningSession.status != SessionStatus.DRAFT))]
+    events = [e for e in db.exec(select(InteractionEvent).where(InteractionEvent.kind.in_(list(WEIGHTS)),
+                                                                InteractionEvent.session_id.is_not(None))) if _teaches(e)]
+    history = [Interaction(user_id=e.user_id, item_id=e.session_id, ts=e.created_at, kind=e.kind.value, weight=WEIGHTS[e.kind])
+               for e in events]
+    skills: dict[int, list[str]] = defaultdict(list)
+    for user_id, name in db.exec(select(UserSkill.user_id, Skill.name).join(Skill, Skill.id == UserSkill.skill_id)).all():
+        skills[user_id].append(name)
+    profiles = [UserProfile(user_id=p.user_id, tags=skills[p.user_id] + list(p.interests), language=p.preferred_language or None,
+                            price_cap_minor=p.price_cap_minor) for p in db.exec(select(Profile))]
+    return items, history, profiles
+
+
+# ---------------------------------------------------------------- the model of this process
+
+class ModelHolder:
+    """One trained model per process; swapped whole after a background retrain, updated in place per interaction."""
+
+    def __init__(self) -> None:
+        self._model: Recommender | None = None
+        self._variants: dict[str, Recommender] = {}
+        self._lock = threading.RLock()
+        self.trained_at = 0.0
+
+    def get(self, *, db: Session) -> Recommender:
+        with self._lock:
+            if self._model is None:
+                self._install(self._train(db))
+            return self._model
+
+    def retrain(self, *, db: Session) -> Recommender:
+        model = self._train(db)  # outside the lock: requests keep being served by the old model
+        with self._lock:
+            self._install(model)
+        return model
+
+    def _train(self, db: Session) -> Recommender:
+        items, history, profiles = load_inputs(db=db)
+        return Recommender().fit(items, history, profiles, now=utcnow())
+
+    def _install(self, model: Recommender) -> None:
+        self._model, self._variants, self.trained_at = model, {}, time.time()
+
+    def for_weights(self, name: str, weights: dict[str, float] | None, *, db: Session) -> Recommender:
+        """The model with an experiment variant's blend weights (sharing everything else)."""
+        model = self.get(db=db)
+        if not weights:
+            return model
+        with self._lock:
+            if name not in self._variants:
+                variant = copy.copy(model)
+                variant.weights = {WARM: dict(weights), COLD: dict(weights)}
+                self._variants[name] = variant
+            return self._variants[name]
+
+    def observe(self, rows: list[InteractionEvent]) -> None:
+        with self._lock:
+            if self._model is None:
+                return
+            for row in rows:
+                if row.session_id is not None and _teaches(row):
+                    self._model.partial_update(Interaction(user_id=row.user_id, item_id=row.session_id, ts=row.created_at,
+                                                           kind=row.kind.value, weight=WEIGHTS[row.kind]))
+        for row in rows:
+            _cache_forget(row.user_id)
+
+    def reset(self) -> None:
+        with self._lock:
+            self._model, self._variants, self.trained_at = None, {}, 0.0
+
+
+MODEL = ModelHolder()
+interactions.add_observer(MODEL.observe)
+
+
+def retrain_if_due(*, db: Session, now: datetime | None = None) -> int:
+    """Scheduler job: a full retrain every RETRAIN_EVERY_SECONDS (runs off the request path)."""
+    if MODEL.trained_at and time.time() - MODEL.trained_at < RETRAIN_EVERY_SECONDS:
+        return 0
+    MODEL.retrain(db=db)
+    return 1
+
+
+# ---------------------------------------------------------------- cache
+
+def _redis():
+    url = get_settings().redis_url
+    if not url:
+        return None
+    import redis
+
+    return redis.Redis.from_url(url, decode_responses=True)
+
+
+def _cache_get(user_id: int, key: str) -> list[dict] | None:
+    client = _redis()
+    if client is None:
+        return None
+    raw = client.hget(f"peerlearn:rec:{user_id}", key)
+    return json.loads(raw) if raw else None
+
+
+def _cache_put(user_id: int, key: str, value: list[dict]) -> None:
+    client = _redis()
+    if client is not None:
+        name = f"peerlearn:rec:{user_id}"
+        client.hset(name, key, json.dumps(value, default=str))
+        client.expire(name, CACHE_SECONDS)
+
+
+def _cache_forget(user_id: int) -> None:
+    client = _redis()
+    if client is not None:
+        client.delete(f"peerlearn:rec:{user_id}")
+
+
+# ---------------------------------------------------------------- serving
+
+def _dismissed(user_id: int, *, db: Session) -> set[int]:
+    return set(db.exec(select(InteractionEvent.session_id).where(InteractionEvent.user_id == user_id,
+                                                                 InteractionEvent.kind == InteractionKind.DISMISS)).all())
+
+
+def recommendations_for(user: User, *, db: Session, limit: int = 10, now: datetime | None = None) -> list[RecommendationPublic]:
+    if not 1 <= limit <= 50:
+        raise ValidationError("limit must be between 1 and 50.")
+    variant = experiments.assign_and_expose(user.id, db=db)
+    cache_key = f"{limit}:{variant.name if variant else '-'}"
+    cached = _cache_get(user.id, cache_key)
+    if cached is not None:
+        return [RecommendationPublic.model_validate(item) for item in cached]
+    model = MODEL.for_weights(variant.name if variant else "", variant.weights if variant else None, db=db)
+    ranked = model.recommend(user.id, now=now or utcnow(), limit=limit, exclude=_dismissed(user.id, db=db))
+    sessions = {s.id: s for s in db.exec(select(LearningSession).where(LearningSession.id.in_([r.item_id for r in ranked])))}
+    public = {p.id: p for p in to_public(list(sessions.values()), db=db)}
+    out = [RecommendationPublic(session=public[r.item_id], score=round(r.score, 4),
+                                components={k: round(v, 4) for k, v in r.components.items()}, explanation=r.explanation)
+           for r in ranked if r.item_id in public and public[r.item_id].spots_left > 0]
+    _cache_put(user.id, cache_key, [item.model_dump(mode="json") for item in out])
+    return out
+
+
+def mentor_recommendations_for(user: User, *, db: Session, limit: int = 5) -> list[MentorRecommendationPublic]:
+    ranked = MODEL.get(db=db).recommend_mentors(user.id, now=utcnow(), limit=limit)
+    cards = {}
+    for rec in ranked:
+        sessions = db.exec(select(LearningSession).where(LearningSession.id.in_(rec.upcoming_item_ids))).all()
+        if sessions:
+            cards[rec.mentor_id] = to_public(list(sessions), db=db)[0].mentor
+    return [MentorRecommendationPublic(mentor=cards[r.mentor_id], score=round(r.score, 4), explanation=r.explanation,
+                                       upcoming_session_ids=list(r.upcoming_item_ids))
+            for r in ranked if r.mentor_id in cards]
+
+
+def trending_sessions(*, db: Session, limit: int = 10) -> list[RecommendationPublic]:
+    ranked = MODEL.get(db=db).trending(now=utcnow(), limit=limit)
+    sessions = db.exec(select(LearningSession).where(LearningSession.id.in_([r.item_id for r in ranked]))).all()
+    public = {p.id: p for p in to_public(list(sessions), db=db)}
+    return [RecommendationPublic(session=public[r.item_id], score=round(r.score, 4), components={"trending": round(r.score, 4)},
+                                 explanation=r.explanation) for r in ranked if r.item_id in public]
+
+
+def record_feedback(user: User, session_id: int, action: str, *, db: Session, source: str = "recommendations") -> InteractionEvent:
+    kind = FEEDBACK_ACTIONS.get(action)
+    if kind is None:
+        raise ValidationError(f"Unknown action '{action}'; use one of: {', '.join(FEEDBACK_ACTIONS)}.")
+    if db.get(LearningSession, session_id) is None:
+        raise NotFoundError("No such session.")
+    return interactions.log_interaction(db, user.id, session_id, kind, source=source)
+
+
+def log_impressions(user: User, session_ids: list[int], *, db: Session) -> None:
+    for session_id in session_ids:
+        interactions.log_interaction(db, user.id, session_id, InteractionKind.IMPRESSION, source="recommendations")

@@ -1,0 +1,115 @@
+import numpy as np
+import pytest
+
+from peerlearn.recommender.engine import Recommender
+from peerlearn.recommender.scorers import resolve_timescales
+from peerlearn.recommender.config import RecommenderConfig
+from tests.recommender.helpers import NOW, book, item, plain_config
+
+
+def scores(rec, user, component):
+    """Raw (un-normalised) component scores for one learner, by item id."""
+    batch = rec._batch([user], NOW.timestamp())
+    ids = [it.item_id for it in rec.features.items]
+    if component == "content":
+        raw = rec.content.score(batch)[0]
+    elif component == "collab_item":
+        raw = rec.collab.item_part(batch)[0]
+    elif component == "collab_facet":
+        raw = rec.collab.facet_part(batch, 0.5)[0]
+    elif component == "popularity":
+        raw = rec.popularity.score()
+    else:
+        raw = rec.trend.score()
+    return dict(zip(ids, raw))
+
+
+def test_content_cosine_is_one_for_same_tags_and_zero_for_disjoint():
+    items = [item("a", ["python", "sql"]), item("b", ["python", "sql"]), item("c", ["cooking"]), item("d", ["python"])]
+    rec = Recommender(plain_config()).fit(items, [book("u", "a")], now=NOW)
+    s = scores(rec, "u", "content")
+    assert s["b"] == pytest.approx(1.0, abs=1e-9)
+    assert s["c"] == pytest.approx(0.0, abs=1e-9)
+    assert 0.0 < s["d"] < 1.0
+
+
+def test_content_uses_declared_profile_tags_without_history():
+    from peerlearn.recommender.data import UserProfile
+
+    items = [item("a", ["python"]), item("b", ["cooking"])]
+    rec = Recommender(plain_config()).fit(items, [book("x", "a")], [UserProfile("new", ["Cooking"])], now=NOW)
+    s = scores(rec, "new", "content")
+    assert s["b"] > 0.9 and s["a"] == pytest.approx(0.0)
+
+
+def test_item_cobooking_matches_hand_computed_cosine():
+    # u1, u2 booked a+b; u3 booked a+c; target booked a only.
+    items = [item(i, ["t"]) for i in "abc"]
+    inter = [book("u1", "a"), book("u1", "b"), book("u2", "a"), book("u2", "b"), book("u3", "a"), book("u3", "c"), book("me", "a", days_ago=0.001)]
+    rec = Recommender(plain_config()).fit(items, inter, now=NOW)
+    s = scores(rec, "me", "collab_item")
+    # counts: a=4, b=2, c=1; co(a,b)=2, co(a,c)=1; history weight of 'a' ~ 1
+    assert s["b"] == pytest.approx(2 / np.sqrt(4 * 2), rel=1e-3)
+    assert s["c"] == pytest.approx(1 / np.sqrt(4 * 1), rel=1e-3)
+
+
+def test_facet_cobooking_reaches_brand_new_items():
+    # Learners who book python also book sql; nobody has booked the new sessions.
+    old = [item(f"p{i}", ["python"], start_days=-30, mentor=f"mp{i}") for i in range(3)]
+    old += [item(f"s{i}", ["sql"], start_days=-30, mentor=f"ms{i}") for i in range(3)]
+    new = [item("new_sql", ["sql"], mentor="n1"), item("new_cooking", ["cooking"], mentor="n2")]
+    other = [item("c_old", ["cooking"], start_days=-30, mentor="mc")]
+    inter = [book(f"u{i}", f"p{i}", 40) for i in range(3)] + [book(f"u{i}", f"s{i}", 40) for i in range(3)]
+    inter += [book("cook", "c_old", 40), book("me", "p0", 40)]
+    rec = Recommender(plain_config()).fit(old + new + other, inter, now=NOW)
+    s = scores(rec, "me", "collab_facet")
+    assert s["new_sql"] > 0.3
+    assert s["new_cooking"] == pytest.approx(0.0)
+
+
+def test_popularity_counts_decay_and_mentor_record():
+    past = [item(f"old{i}", ["x"], start_days=-10, mentor="star") for i in range(2)] + [item("old_weak", ["x"], start_days=-10, mentor="weak")]
+    live = [item("busy", ["y"], mentor="z"), item("quiet", ["y"], mentor="z"), item("stale", ["y"], mentor="z")]
+    new = [item("new_star", ["x"], mentor="star"), item("new_weak", ["x"], mentor="weak")]
+    inter = [book(f"s{i}", "old0", 15) for i in range(20)] + [book(f"t{i}", "old1", 15) for i in range(20)] + [book("w", "old_weak", 15)]
+    inter += [book(f"b{i}", "busy", 1) for i in range(3)] + [book("q", "quiet", 1)] + [book("old", "stale", 300)]
+    cfg = plain_config(popularity_half_life=30.0)
+    rec = Recommender(cfg).fit(past + live + new, inter, now=NOW)
+    s = scores(rec, "anyone", "popularity")
+    assert s["busy"] > s["quiet"] > s["stale"]
+    assert s["new_star"] > s["new_weak"]
+    assert rec.popularity.prior_source(rec.features.index["new_star"]) == "mentor"
+
+
+def test_trending_prefers_recent_velocity_over_volume():
+    items = [item("burst", ["a"], mentor="m1"), item("steady", ["b"], mentor="m2")]
+    inter = [book(f"r{i}", "burst", 0.5) for i in range(5)] + [book(f"s{i}", "steady", 20 + i * 3) for i in range(10)]
+    cfg = plain_config(trend_short_half_life=2.0, trend_long_half_life=30.0)
+    rec = Recommender(cfg).fit(items, inter, now=NOW)
+    s = scores(rec, "anyone", "trending")
+    assert s["burst"] > 0 and s["steady"] == pytest.approx(0.0)
+
+
+def test_partial_update_changes_trending_and_cobooking_at_once():
+    items = [item("a", ["t"]), item("b", ["u"]), item("c", ["v"])]
+    inter = [book(f"x{i}", "c", 20) for i in range(3)] + [book("me", "a", 2)]
+    rec = Recommender(plain_config(trend_short_half_life=2.0, trend_long_half_life=30.0)).fit(items, inter, now=NOW)
+    before = scores(rec, "anyone", "trending")["b"]
+    from peerlearn.recommender.data import Interaction
+
+    rec.partial_update(Interaction("me", "b", NOW))  # 'me' already booked 'a'
+    assert scores(rec, "anyone", "trending")["b"] > before
+    a, b = rec.features.index["a"], rec.features.index["b"]
+    assert rec.collab.cooc_with(a, np.array([b]))[0] == 1.0
+    # a learner who booked only 'a' now gets 'b' through co-booking
+    rec.partial_update(Interaction("fresh", "a", NOW))
+    assert scores(rec, "fresh", "collab_item")["b"] > 0
+
+
+def test_timescales_follow_the_data_when_unset():
+    ages = np.array([1.0] * 10 + [10.0] * 40 + [100.0] * 50)
+    ts = resolve_timescales(RecommenderConfig(), ages)
+    assert ts.trend_short == pytest.approx(np.quantile(ages, 0.1))
+    assert ts.trend_long >= 4 * ts.trend_short
+    fixed = resolve_timescales(RecommenderConfig(trend_short_half_life=3.0, popularity_half_life=9.0), ages)
+    assert fixed.trend_short == 3.0 and fixed.popularity == 9.0
