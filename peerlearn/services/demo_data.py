@@ -200,7 +200,7 @@ class _DemoBuilder:
         booked: dict[int, list[tuple[datetime, datetime]]] = {}
         n_bookings = n_reviews = 0
         for session, tags in sessions:
-            demand = sum(popularity[s.id] for s in tags) * (0.4 + quality[session.mentor_id])
+            demand = sum(popularity[s.id] for s in tags) * (0.2 + 1.6 * quality[session.mentor_id] ** 2)
             is_past = session.end_at < self.now
             want = min(session.capacity, max(0, round(self.rng.gauss(1.6 * demand, 1.0) * (1.0 if is_past else 0.6))))
             tag_ids = {s.id for s in tags}
