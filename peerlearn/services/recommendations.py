@@ -146,6 +146,11 @@ class ModelHolder:
         for row in rows:
             _cache_forget(row.user_id)
 
+    @property
+    def lock(self) -> threading.RLock:
+        """Held while ranking, so an interaction arriving meanwhile cannot change arrays under the ranker."""
+        return self._lock
+
     def reset(self) -> None:
         with self._lock:
             self._model, self._variants, self.trained_at = None, {}, 0.0
@@ -212,7 +217,9 @@ def recommendations_for(user: User, *, db: Session, limit: int = 10, now: dateti
     if cached is not None:
         return [RecommendationPublic.model_validate(item) for item in cached]
     model = MODEL.for_weights(variant.name if variant else "", variant.weights if variant else None, db=db)
-    ranked = model.recommend(user.id, now=now or utcnow(), limit=limit, exclude=_dismissed(user.id, db=db))
+    dismissed = _dismissed(user.id, db=db)
+    with MODEL.lock:
+        ranked = model.recommend(user.id, now=now or utcnow(), limit=limit, exclude=dismissed)
     sessions = {s.id: s for s in db.exec(select(LearningSession).where(LearningSession.id.in_([r.item_id for r in ranked])))}
     public = {p.id: p for p in to_public(list(sessions.values()), db=db)}
     out = [RecommendationPublic(session=public[r.item_id], score=round(r.score, 4),
@@ -223,7 +230,9 @@ def recommendations_for(user: User, *, db: Session, limit: int = 10, now: dateti
 
 
 def mentor_recommendations_for(user: User, *, db: Session, limit: int = 5) -> list[MentorRecommendationPublic]:
-    ranked = MODEL.get(db=db).recommend_mentors(user.id, now=utcnow(), limit=limit)
+    model = MODEL.get(db=db)
+    with MODEL.lock:
+        ranked = model.recommend_mentors(user.id, now=utcnow(), limit=limit)
     cards = {}
     for rec in ranked:
         sessions = db.exec(select(LearningSession).where(LearningSession.id.in_(rec.upcoming_item_ids))).all()
@@ -235,7 +244,9 @@ def mentor_recommendations_for(user: User, *, db: Session, limit: int = 5) -> li
 
 
 def trending_sessions(*, db: Session, limit: int = 10) -> list[RecommendationPublic]:
-    ranked = MODEL.get(db=db).trending(now=utcnow(), limit=limit)
+    model = MODEL.get(db=db)
+    with MODEL.lock:
+        ranked = model.trending(now=utcnow(), limit=limit)
     sessions = db.exec(select(LearningSession).where(LearningSession.id.in_([r.item_id for r in ranked]))).all()
     public = {p.id: p for p in to_public(list(sessions), db=db)}
     return [RecommendationPublic(session=public[r.item_id], score=round(r.score, 4), components={"trending": round(r.score, 4)},

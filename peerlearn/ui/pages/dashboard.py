@@ -3,9 +3,11 @@
 import reflex as rx
 
 from peerlearn.ui import routes
+from peerlearn.ui.components.recommended import recommended_strip
 from peerlearn.ui.layout import card, page
 from peerlearn.ui.states.auth import AuthState
 from peerlearn.ui.states.learner import LearnerState as L
+from peerlearn.ui.states.recommendations import RecommendationsState
 
 
 def _booking_row(row: dict) -> rx.Component:
@@ -72,7 +74,7 @@ def _reschedule_dialog() -> rx.Component:
     )
 
 
-@page(routes.DASHBOARD, "Dashboard", on_load=[AuthState.require_login, L.load_dashboard])
+@page(routes.DASHBOARD, "Dashboard", on_load=[AuthState.require_login, L.load_dashboard, RecommendationsState.load_recommendations])
 def dashboard_page() -> rx.Component:
     return rx.vstack(
         rx.hstack(rx.heading("Welcome, ", AuthState.user_name, size="7", id="dashboard-greeting"), rx.spacer(),
@@ -80,7 +82,7 @@ def dashboard_page() -> rx.Component:
         card(rx.heading("Upcoming", size="5"),
              _table(["Session", "When", "Status", "Price", ""], L.upcoming, _booking_row,
                     "Nothing booked yet. Find a session that fits your goals.", "upcoming-bookings")),
-        rx.box(id="recommendations-slot", width="100%"),
+        recommended_strip(),
         rx.cond(L.waitlists.length() > 0, card(rx.heading("Waitlists", size="5"), rx.foreach(
             L.waitlists, lambda w: rx.hstack(rx.link(w["title"], href="/sessions/" + w["session_id"]), rx.text(w["when"], size="2"),
                                              rx.badge(w["status"]))))),
