@@ -28,6 +28,7 @@ def brand() -> rx.Component:
 
 def navbar() -> rx.Component:
     signed_in_links = rx.hstack(
+        _nav_link("Find sessions", routes.DISCOVER),
         _nav_link("Dashboard", routes.DASHBOARD),
         notification_bell(),
         rx.menu.root(
@@ -42,6 +43,7 @@ def navbar() -> rx.Component:
         align="center",
     )
     visitor_links = rx.hstack(
+        _nav_link("Find sessions", routes.DISCOVER),
         rx.link(rx.button("Log in", variant="ghost"), href=routes.LOGIN),
         rx.link(rx.button("Sign up"), href=routes.SIGNUP),
         spacing="3",

@@ -1,0 +1,170 @@
+"""Session search: full-text with ranking (PostgreSQL full-text search; a word-matching fallback on
+SQLite), facets, sorting and pagination over published sessions that have not started yet."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+from pydantic import BaseModel, Field, model_validator
+from sqlmodel import Session, func, select
+
+from peerlearn.models import Category, LearningSession, MentorProfile, SessionSkill, Skill, User
+from peerlearn.models.catalog import LearningSessionPublic
+from peerlearn.models.enums import SessionStatus, SkillLevel
+from peerlearn.models.types import as_utc, utcnow
+from peerlearn.services.errors import ValidationError
+from peerlearn.services.session_views import to_public
+
+SORTS = ("relevance", "soonest", "price", "price_desc", "rating")
+
+
+class SessionFilters(BaseModel):
+    q: str = Field(default="", max_length=200)
+    skill: str | None = Field(default=None, max_length=80)
+    category: str | None = Field(default=None, max_length=80)
+    level: SkillLevel | None = None
+    language: str | None = Field(default=None, max_length=32)
+    min_price: int | None = Field(default=None, ge=0)
+    max_price: int | None = Field(default=None, ge=0)
+    starts_after: datetime | None = None
+    starts_before: datetime | None = None
+    min_rating: float | None = Field(default=None, ge=0, le=5)
+    sort: str = "relevance"
+    page: int = Field(default=1, ge=1, le=10_000)
+    page_size: int = Field(default=20, ge=1, le=100)
+
+    @model_validator(mode="after")
+    def _consistent(self) -> SessionFilters:
+        if self.sort not in SORTS:
+            raise ValueError(f"sort must be one of: {', '.join(SORTS)}")
+        if self.min_price is not None and self.max_price is not None and self.min_price > self.max_price:
+            raise ValueError("min_price cannot be above max_price")
+        if self.starts_after and self.starts_before and as_utc(self.starts_before) < as_utc(self.starts_after):
+            raise ValueError("starts_before cannot be earlier than starts_after")
+        return self
+
+
+class SearchResult(BaseModel):
+    items: list[LearningSessionPublic]
+    total: int
+    page: int
+    page_size: int
+    facets: dict[str, dict[str, int]] = {}
+
+
+def parse_filters(**values: Any) -> SessionFilters:
+    """Filters from loose input (query strings, forms); bad values raise a ValidationError with a clear message."""
+    from pydantic import ValidationError as PydanticValidationError
+
+    try:
+        return SessionFilters(**{k: v for k, v in values.items() if v not in (None, "")})
+    except PydanticValidationError as error:
+        item = error.errors()[0]
+        where = ".".join(str(p) for p in item["loc"])
+        raise ValidationError(f"{where + ': ' if where else ''}{item['msg'].removeprefix('Value error, ')}") from None
+
+
+def _words(q: str) -> list[str]:
+    return [w for w in "".join(c if c.isalnum() else " " for c in q.lower()).split() if len(w) > 1][:10]
+
+
+def _base_query(filters: SessionFilters, now: datetime):
+    query = (select(LearningSession.id)
+             .join(User, User.id == LearningSession.mentor_id)
+             .outerjoin(MentorProfile, MentorProfile.user_id == LearningSession.mentor_id)
+             .where(LearningSession.status == SessionStatus.PUBLISHED,
+                    LearningSession.start_at >= as_utc(filters.starts_after) if filters.starts_after else LearningSession.start_at > now))
+    if filters.starts_before:
+        query = query.where(LearningSession.start_at <= as_utc(filters.starts_before))
+    if filters.skill:
+        query = query.where(LearningSession.id.in_(
+            select(SessionSkill.session_id).join(Skill, Skill.id == SessionSkill.skill_id)
+            .where(func.lower(Skill.name) == filters.skill.strip().lower())))
+    if filters.category:
+        query = query.where(LearningSession.category_id.in_(
+            select(Category.id).where(func.lower(Category.name) == filters.category.strip().lower())))
+    if filters.level:
+        query = query.where(LearningSession.level == filters.level)
+    if filters.language:
+        query = query.where(func.lower(LearningSession.language) == filters.language.strip().lower())
+    if filters.min_price is not None:
+        query = query.where(LearningSession.price_minor >= filters.min_price)
+    if filters.max_price is not None:
+        query = query.where(LearningSession.price_minor <= filters.max_price)
+    if filters.min_rating is not None:
+        query = query.where(func.coalesce(MentorProfile.rating_avg, 0) >= filters.min_rating)
+    return query
+
+
+def _weight(letter: str):
+    return sa.literal_column(f"'{letter}'")  # setweight takes a "char"; a bound VARCHAR does not match
+
+
+def _postgres_rank(q: str):
+    """websearch_to_tsquery over a weighted document: title (A), skills (A), mentor name (B), description (C)."""
+    skills = (select(func.coalesce(func.string_agg(Skill.name, " "), ""))
+              .join(SessionSkill, SessionSkill.skill_id == Skill.id)
+              .where(SessionSkill.session_id == LearningSession.id).scalar_subquery())
+    document = (func.setweight(func.to_tsvector("english", LearningSession.title), _weight("A"))
+                .op("||")(func.setweight(func.to_tsvector("english", skills), _weight("A")))
+                .op("||")(func.setweight(func.to_tsvector("simple", User.full_name), _weight("B")))
+                .op("||")(func.setweight(func.to_tsvector("english", LearningSession.description), _weight("C"))))
+    query = func.websearch_to_tsquery("english", q)
+    return document.op("@@")(query), func.ts_rank(document, query)
+
+
+def _sqlite_rank(words: list[str]):
+    """Every word must appear in the title, description, a skill or the mentor's name; title hits count double."""
+    skills = (select(func.coalesce(func.group_concat(Skill.name, " "), ""))
+              .join(SessionSkill, SessionSkill.skill_id == Skill.id)
+              .where(SessionSkill.session_id == LearningSession.id).scalar_subquery())
+    haystack = func.lower(LearningSession.title + " " + LearningSession.description + " " + skills + " " + User.full_name)
+    condition = sa.and_(*[haystack.contains(w) for w in words])
+    rank = sum((sa.case((func.lower(LearningSession.title).contains(w), 2), else_=0) +
+                sa.case((func.lower(skills).contains(w), 2), else_=0) + 1) for w in words)
+    return condition, rank
+
+
+def search_sessions(filters: SessionFilters, *, db: Session, now: datetime | None = None) -> SearchResult:
+    now = now or utcnow()
+    query = _base_query(filters, now)
+    rank = sa.literal(0)
+    words = _words(filters.q)
+    if words:
+        if db.get_bind().dialect.name == "postgresql":
+            condition, rank = _postgres_rank(filters.q)
+        else:
+            condition, rank = _sqlite_rank(words)
+        query = query.where(condition)
+    ids_subquery = query.subquery()
+    total = db.exec(select(func.count()).select_from(ids_subquery)).one()
+    order = {
+        "relevance": [rank.desc(), LearningSession.start_at],
+        "soonest": [LearningSession.start_at],
+        "price": [LearningSession.price_minor, LearningSession.start_at],
+        "price_desc": [LearningSession.price_minor.desc(), LearningSession.start_at],
+        "rating": [func.coalesce(MentorProfile.rating_avg, 0).desc(), LearningSession.start_at],
+    }[filters.sort]
+    page_ids = db.exec(query.order_by(*order, LearningSession.id)
+                       .offset((filters.page - 1) * filters.page_size).limit(filters.page_size)).all()
+    rows = {s.id: s for s in db.exec(select(LearningSession).where(LearningSession.id.in_(page_ids)))}
+    items = to_public([rows[i] for i in page_ids if i in rows], db=db)
+    return SearchResult(items=items, total=total, page=filters.page, page_size=filters.page_size,
+                        facets=_facets(ids_subquery, db=db))
+
+
+def _facets(ids_subquery, *, db: Session) -> dict[str, dict[str, int]]:  # noqa: ANN001
+    """Counts of the current result set by skill, category, level and language."""
+    in_results = LearningSession.id.in_(select(ids_subquery.c.id))
+    skills = db.exec(select(Skill.name, func.count()).join(SessionSkill, SessionSkill.skill_id == Skill.id)
+                     .where(SessionSkill.session_id.in_(select(ids_subquery.c.id))).group_by(Skill.name)
+                     .order_by(func.count().desc()).limit(15)).all()
+    categories = db.exec(select(Category.name, func.count()).join(LearningSession, LearningSession.category_id == Category.id)
+                         .where(in_results).group_by(Category.name).order_by(func.count().desc())).all()
+    levels = db.exec(select(LearningSession.level, func.count()).where(in_results).group_by(LearningSession.level)).all()
+    languages = db.exec(select(LearningSession.language, func.count()).where(in_results).group_by(LearningSession.language)
+                        .order_by(func.count().desc())).all()
+    return {"skills": dict(skills), "categories": dict(categories), "levels": {str(k): v for k, v in levels},
+            "languages": dict(languages)}

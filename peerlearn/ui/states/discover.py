@@ -1,0 +1,94 @@
+"""The discovery page: search box, facets, sort and pages; times in the viewer's time zone."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from peerlearn.db import session_scope
+from peerlearn.models import Profile
+from peerlearn.money import format_money, to_minor
+from peerlearn.services.errors import ValidationError
+from peerlearn.services.search import parse_filters, search_sessions
+from peerlearn.services.timefmt import format_local
+from peerlearn.ui.states.auth import AuthState
+
+ANY = "any"
+PAGE_SIZE = 12
+
+
+class DiscoverState(AuthState):
+    q: str = ""
+    skill: str = ANY
+    category: str = ANY
+    level: str = ANY
+    language: str = ANY
+    min_price: str = ""
+    max_price: str = ""
+    starts_after: str = ""
+    starts_before: str = ""
+    min_rating: str = ANY
+    sort: str = "relevance"
+    page: int = 1
+    results: list[dict[str, str]] = []
+    total: int = 0
+    skills: list[str] = [ANY]
+    categories: list[str] = [ANY]
+    languages: list[str] = [ANY]
+    problem: str = ""
+
+    @rx.var
+    def pages(self) -> int:
+        return max(1, -(-self.total // PAGE_SIZE))
+
+    @rx.event
+    def set_filter(self, name: str, value: str):
+        if name in {"q", "skill", "category", "level", "language", "min_price", "max_price", "starts_after",
+                    "starts_before", "min_rating", "sort"}:
+            setattr(self, name, value)
+        self.page = 1
+        self._search()
+
+    def load_discover(self):
+        self.q = self.router.url.query_parameters.get("q", self.q)
+        self._search()
+
+    def clear_filters(self):
+        self.q, self.skill, self.category, self.level, self.language = "", ANY, ANY, ANY, ANY
+        self.min_price = self.max_price = self.starts_after = self.starts_before = ""
+        self.min_rating, self.sort, self.page = ANY, "relevance", 1
+        self._search()
+
+    def go_to_page(self, page: int):
+        self.page = max(1, min(page, self.pages))
+        self._search()
+
+    def _price(self, text: str) -> int | None:
+        return to_minor(text.strip(), "USD") if text.strip() else None
+
+    def _search(self) -> None:
+        self.problem = ""
+        pick = lambda value: None if value == ANY else value  # noqa: E731
+        try:
+            filters = parse_filters(
+                q=self.q, skill=pick(self.skill), category=pick(self.category), level=pick(self.level),
+                language=pick(self.language), min_price=self._price(self.min_price), max_price=self._price(self.max_price),
+                starts_after=self.starts_after or None, starts_before=self.starts_before or None,
+                min_rating=pick(self.min_rating), sort=self.sort, page=self.page, page_size=PAGE_SIZE)
+        except (ValidationError, ValueError) as error:
+            self.problem = getattr(error, "message", "Prices are amounts like 25 or 25.50.")
+            return
+        with session_scope() as db:
+            profile = db.get(Profile, self.user_id) if self.user_id else None
+            tz = profile.timezone if profile else "UTC"
+            result = search_sessions(filters, db=db)
+        self.total = result.total
+        self.results = [
+            {"id": str(s.id), "title": s.title, "when": format_local(s.start_at, tz), "mentor": s.mentor.full_name,
+             "rating": f"{s.mentor.rating_avg:.1f}" if s.mentor.rating_count else "New", "skills": ", ".join(s.skills),
+             "price": "Free" if s.price_minor == 0 else format_money(s.price_minor, s.currency), "level": s.level.value,
+             "spots": "Full" if s.spots_left == 0 else f"{s.spots_left} left", "language": s.language}
+            for s in result.items
+        ]
+        self.skills = [ANY] + sorted(result.facets.get("skills", {}))
+        self.categories = [ANY] + sorted(result.facets.get("categories", {}))
+        self.languages = [ANY] + sorted(result.facets.get("languages", {}))
