@@ -8,6 +8,7 @@ from sqlmodel import SQLModel
 import peerlearn.models  # noqa: F401  (registers every table)
 from peerlearn.config import get_settings
 from peerlearn.db import create_db_engine
+from peerlearn.migrations import include_object
 
 config = context.config
 target_metadata = SQLModel.metadata
@@ -19,7 +20,7 @@ def _url() -> str:
 
 def run_migrations_offline() -> None:
     context.configure(url=_url(), target_metadata=target_metadata, literal_binds=True,
-                      compare_type=True, render_as_batch=True)
+                      compare_type=True, render_as_batch=True, include_object=include_object)
     with context.begin_transaction():
         context.run_migrations()
 
@@ -37,7 +38,8 @@ def run_migrations_online() -> None:
 
 def _run(connection) -> None:  # noqa: ANN001
     context.configure(connection=connection, target_metadata=target_metadata,
-                      compare_type=True, render_as_batch=connection.dialect.name == "sqlite")
+                      compare_type=True, render_as_batch=connection.dialect.name == "sqlite",
+                      include_object=include_object)
     with context.begin_transaction():
         context.run_migrations()
 

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-24 15:38:39.556973
+Create Date: 2026-11-24 16:14:01.076694
 """
 from collections.abc import Sequence
 
@@ -190,6 +190,7 @@ def upgrade() -> None:
     sa.Column('series_id', sa.Integer(), nullable=True),
     sa.Column('title', sa.String(length=200), nullable=False),
     sa.Column('description', sa.Text(), nullable=False),
+    sa.Column('search_tags', sa.Text(), nullable=False),
     sa.Column('category_id', sa.Integer(), nullable=True),
     sa.Column('level', peerlearn.models.types.EnumText(length=24), nullable=False),
     sa.Column('language', sa.String(length=32), nullable=False),

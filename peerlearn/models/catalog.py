@@ -46,6 +46,7 @@ class LearningSession(SQLModel, table=True):
     series_id: int | None = Field(default=None, foreign_key="sessionseries.id", index=True)
     title: str = Field(sa_type=sa.String(200))
     description: str = Field(default="", sa_type=sa.Text)
+    search_tags: str = Field(default="", sa_type=sa.Text, description="Skill names and the mentor's name, for full-text search")
     category_id: int | None = Field(default=None, foreign_key="category.id", index=True)
     level: SkillLevel = enum_field(SkillLevel.BEGINNER)
     language: str = Field(default="English", sa_type=sa.String(32), index=True)
@@ -65,6 +66,22 @@ class LearningSession(SQLModel, table=True):
     room_opened_at: datetime | None = utc_field(nullable=True)
     created_at: datetime = utc_field(default_now=True)
     updated_at: datetime = utc_field(default_now=True)
+
+
+# The weighted full-text document of a session (PostgreSQL). The GIN index below is on this exact
+# expression, so searches written with it use the index.
+_DOCUMENT_SQL = (
+    "(setweight(to_tsvector('english'::regconfig, coalesce({t}title, '')), 'A') || "
+    "setweight(to_tsvector('english'::regconfig, coalesce({t}search_tags, '')), 'B') || "
+    "setweight(to_tsvector('english'::regconfig, coalesce({t}description, '')), 'C'))"
+)
+SEARCH_DOCUMENT = sa.literal_column(_DOCUMENT_SQL.format(t="learningsession."))
+sa.Index(
+    "ix_learningsession_search_document",
+    sa.text(_DOCUMENT_SQL.format(t="")),
+    postgresql_using="gin",
+    _table=LearningSession.__table__,
+).ddl_if(dialect="postgresql")
 
 
 class SessionSkill(SQLModel, table=True):

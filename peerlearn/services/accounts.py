@@ -20,6 +20,7 @@ from peerlearn.services.errors import (
     PermissionDeniedError,
     ValidationError,
 )
+from peerlearn.services.search_index import refresh_mentor_sessions
 from peerlearn.services.security import hash_password, hash_token, new_token, verify_password
 from peerlearn.services.skills import get_or_create_skill
 from peerlearn.services.throttle import get_login_throttle
@@ -156,6 +157,9 @@ def update_profile(user: User, data: ProfileUpdate, *, db: Session) -> ProfilePu
     if data.full_name is not None:
         user.full_name = data.full_name.strip()
         db.add(user)
+        if user.is_mentor:
+            db.flush()
+            refresh_mentor_sessions(user.id, db=db)
     for field in ("bio", "avatar_url", "timezone", "learning_goals", "career_objective", "domain", "preferred_language"):
         value = getattr(data, field)
         if value is not None:

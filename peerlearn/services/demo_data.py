@@ -182,8 +182,10 @@ class _DemoBuilder:
             tags = [main] + [s for s in mine if s is not main][: self.rng.randint(0, 1)]
             out.append((session, tags))
         self.db.flush()
+        names = {m.id: m.full_name for m in mentors}
         for session, tags in out:
             self.db.add_all(SessionSkill(session_id=session.id, skill_id=s.id) for s in tags)
+            session.search_tags = " ".join([*(s.name for s in tags), names[session.mentor_id]])
         return out
 
     def _free_slot(self, taken: list[tuple[datetime, datetime]]) -> tuple[datetime, timedelta]:

@@ -10,8 +10,8 @@ import sqlalchemy as sa
 from pydantic import BaseModel, Field, model_validator
 from sqlmodel import Session, func, select
 
-from peerlearn.models import Category, LearningSession, MentorProfile, SessionSkill, Skill, User
-from peerlearn.models.catalog import LearningSessionPublic
+from peerlearn.models import Category, LearningSession, MentorProfile, SessionSkill, Skill
+from peerlearn.models.catalog import SEARCH_DOCUMENT, LearningSessionPublic
 from peerlearn.models.enums import SessionStatus, SkillLevel
 from peerlearn.models.types import as_utc, utcnow
 from peerlearn.services.errors import ValidationError
@@ -72,7 +72,6 @@ def _words(q: str) -> list[str]:
 
 def _base_query(filters: SessionFilters, now: datetime):
     query = (select(LearningSession.id)
-             .join(User, User.id == LearningSession.mentor_id)
              .outerjoin(MentorProfile, MentorProfile.user_id == LearningSession.mentor_id)
              .where(LearningSession.status == SessionStatus.PUBLISHED,
                     LearningSession.start_at >= as_utc(filters.starts_after) if filters.starts_after else LearningSession.start_at > now))
@@ -98,32 +97,18 @@ def _base_query(filters: SessionFilters, now: datetime):
     return query
 
 
-def _weight(letter: str):
-    return sa.literal_column(f"'{letter}'")  # setweight takes a "char"; a bound VARCHAR does not match
-
-
 def _postgres_rank(q: str):
-    """websearch_to_tsquery over a weighted document: title (A), skills (A), mentor name (B), description (C)."""
-    skills = (select(func.coalesce(func.string_agg(Skill.name, " "), ""))
-              .join(SessionSkill, SessionSkill.skill_id == Skill.id)
-              .where(SessionSkill.session_id == LearningSession.id).scalar_subquery())
-    document = (func.setweight(func.to_tsvector("english", LearningSession.title), _weight("A"))
-                .op("||")(func.setweight(func.to_tsvector("english", skills), _weight("A")))
-                .op("||")(func.setweight(func.to_tsvector("simple", User.full_name), _weight("B")))
-                .op("||")(func.setweight(func.to_tsvector("english", LearningSession.description), _weight("C"))))
+    """websearch_to_tsquery against the indexed weighted document (title A, skills and mentor B, description C)."""
     query = func.websearch_to_tsquery("english", q)
-    return document.op("@@")(query), func.ts_rank(document, query)
+    return SEARCH_DOCUMENT.op("@@")(query), func.ts_rank(SEARCH_DOCUMENT, query)
 
 
 def _sqlite_rank(words: list[str]):
-    """Every word must appear in the title, description, a skill or the mentor's name; title hits count double."""
-    skills = (select(func.coalesce(func.group_concat(Skill.name, " "), ""))
-              .join(SessionSkill, SessionSkill.skill_id == Skill.id)
-              .where(SessionSkill.session_id == LearningSession.id).scalar_subquery())
-    haystack = func.lower(LearningSession.title + " " + LearningSession.description + " " + skills + " " + User.full_name)
+    """Every word must appear in the title, description, skills or mentor's name; title and skill hits count more."""
+    haystack = func.lower(LearningSession.title + " " + LearningSession.search_tags + " " + LearningSession.description)
     condition = sa.and_(*[haystack.contains(w) for w in words])
-    rank = sum((sa.case((func.lower(LearningSession.title).contains(w), 2), else_=0) +
-                sa.case((func.lower(skills).contains(w), 2), else_=0) + 1) for w in words)
+    rank = sum((sa.case((func.lower(LearningSession.title).contains(w), 3), else_=0) +
+                sa.case((func.lower(LearningSession.search_tags).contains(w), 2), else_=0) + 1) for w in words)
     return condition, rank
 
 

@@ -31,6 +31,7 @@ from peerlearn.services.interactions import log_interaction
 from peerlearn.services.locks import lock_session
 from peerlearn.services.payments import refund_booking
 from peerlearn.services.policy import ACTIVE, SEAT_HOLDING, overlaps, weekly_occurrences
+from peerlearn.services.search_index import refresh_session_tags
 from peerlearn.services.skills import get_or_create_category, get_or_create_skill
 from peerlearn.models.enums import UserRole
 
@@ -93,6 +94,8 @@ def _set_skills(session: LearningSession, names: list[str], *, db: Session) -> N
         if skill.id not in seen:
             seen.add(skill.id)
             db.add(SessionSkill(session_id=session.id, skill_id=skill.id))
+    db.flush()
+    refresh_session_tags(session, db=db)
 
 
 def create_sessions(mentor: User, data: LearningSessionCreate, *, db: Session, now: datetime | None = None) -> list[LearningSession]:

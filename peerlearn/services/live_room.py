@@ -1,0 +1,168 @@
+"""The app's side of live rooms: who may join and when (signed media tokens), opening a room early,
+chat that outlives the session, attendance from the media server, and recordings."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from pydantic import BaseModel
+from sqlmodel import Session, select
+
+from peerlearn.config import get_settings
+from peerlearn.models import AttendanceLog, Booking, ChatMessage, LearningSession, Recording, User
+from peerlearn.models.enums import BookingStatus, SessionStatus
+from peerlearn.models.types import utcnow
+from peerlearn.services.errors import ErrorCode, NotFoundError, PermissionDeniedError, RuleViolationError, ValidationError
+
+OPENS_BEFORE = timedelta(minutes=10)
+CLOSES_AFTER = timedelta(minutes=30)
+TOKEN_TTL = timedelta(hours=2)
+ROOM_BOOKINGS = (BookingStatus.CONFIRMED, BookingStatus.COMPLETED)
+
+
+class MediaTokenResponse(BaseModel):
+    token: str
+    expires_at: datetime
+    role: str
+    whip_url: str
+    media_base_url: str
+    ice_servers: list[str]
+
+
+class ChatMessagePublic(BaseModel):
+    id: int
+    user_id: int
+    author: str
+    body: str
+    created_at: datetime
+
+
+def room_window(session: LearningSession) -> tuple[datetime, datetime]:
+    opens = session.start_at - OPENS_BEFORE
+    if session.room_opened_at is not None:
+        opens = min(opens, session.room_opened_at)
+    return opens, session.end_at + CLOSES_AFTER
+
+
+def participant_role(session: LearningSession, user: User, *, db: Session) -> str:
+    """'mentor' or 'learner' for people who may be in the room; otherwise a refusal."""
+    if session.mentor_id == user.id:
+        return "mentor"
+    booked = db.exec(select(Booking.id).where(Booking.session_id == session.id, Booking.learner_id == user.id,
+                                              Booking.status.in_(list(ROOM_BOOKINGS)))).first()
+    if booked is None:
+        raise PermissionDeniedError("Only the mentor and learners with a confirmed booking can join this room.")
+    return "learner"
+
+
+def _room_session(session_id: int, *, db: Session) -> LearningSession:
+    session = db.get(LearningSession, session_id)
+    if session is None or session.status == SessionStatus.DRAFT:
+        raise NotFoundError("No such session.")
+    if session.status == SessionStatus.CANCELLED:
+        raise RuleViolationError("This session was cancelled.", ErrorCode.ROOM_CLOSED)
+    return session
+
+
+def issue_room_token(user: User, session_id: int, *, db: Session, now: datetime | None = None) -> MediaTokenResponse:
+    from peerlearn.media.tokens import issue_media_token
+
+    now = now or utcnow()
+    session = _room_session(session_id, db=db)
+    role = participant_role(session, user, db=db)
+    opens, closes = room_window(session)
+    if not opens <= now <= closes:
+        raise PermissionDeniedError(
+            f"The room is open from {OPENS_BEFORE.seconds // 60} minutes before the start until "
+            f"{CLOSES_AFTER.seconds // 60} minutes after the end.", ErrorCode.ROOM_CLOSED)
+    expires = min(now + TOKEN_TTL, closes)
+    settings = get_settings()
+    token = issue_media_token(settings.secret_key, session.id, user.id, role, opens, expires)
+    base = settings.media_base_url
+    return MediaTokenResponse(token=token, expires_at=expires, role=role, whip_url=f"{base}/media/whip/{session.id}",
+                              media_base_url=base, ice_servers=settings.ice_server_urls)
+
+
+def open_room_early(mentor: User, session_id: int, *, db: Session, now: datetime | None = None) -> LearningSession:
+    """The mentor opens the room now (at most 60 minutes before the start)."""
+    now = now or utcnow()
+    session = _room_session(session_id, db=db)
+    if session.mentor_id != mentor.id:
+        raise PermissionDeniedError("Only the session's mentor can open its room.")
+    if now < session.start_at - timedelta(minutes=60) or now > session.end_at + CLOSES_AFTER:
+        raise RuleViolationError("A room can be opened from an hour before the start until 30 minutes after the end.",
+                                 ErrorCode.ROOM_CLOSED)
+    session.room_opened_at = min(now, session.room_opened_at or now)
+    db.add(session)
+    return session
+
+
+def post_chat(user: User, session_id: int, body: str, *, db: Session) -> ChatMessage:
+    text = body.strip()
+    if not text or len(text) > 2000:
+        raise ValidationError("A message must be 1 to 2000 characters.")
+    participant_role(_room_session(session_id, db=db), user, db=db)
+    message = ChatMessage(session_id=session_id, user_id=user.id, body=text)
+    db.add(message)
+    db.flush()
+    return message
+
+
+def chat_history(user: User, session_id: int, *, db: Session, after_id: int = 0, limit: int = 200) -> list[ChatMessagePublic]:
+    participant_role(_room_session(session_id, db=db), user, db=db)
+    rows = db.exec(select(ChatMessage, User.full_name).join(User, User.id == ChatMessage.user_id)
+                   .where(ChatMessage.session_id == session_id, ChatMessage.id > after_id)
+                   .order_by(ChatMessage.id).limit(limit)).all()
+    return [ChatMessagePublic(id=m.id, user_id=m.user_id, author=name, body=m.body, created_at=m.created_at) for m, name in rows]
+
+
+def record_join(session_id: int, user_id: int, at: datetime, *, db: Session) -> None:
+    db.add(AttendanceLog(session_id=session_id, user_id=user_id, joined_at=at))
+    booking = db.exec(select(Booking).where(Booking.session_id == session_id, Booking.learner_id == user_id,
+                                            Booking.status.in_(list(ROOM_BOOKINGS)))).first()
+    if booking is not None and (booking.joined_at is None or at < booking.joined_at):
+        booking.joined_at = at
+        db.add(booking)
+
+
+def record_leave(session_id: int, user_id: int, at: datetime, *, db: Session) -> None:
+    log = db.exec(select(AttendanceLog).where(AttendanceLog.session_id == session_id, AttendanceLog.user_id == user_id,
+                                              AttendanceLog.left_at.is_(None)).order_by(AttendanceLog.id.desc())).first()
+    if log is None:
+        return
+    log.left_at = at
+    db.add(log)
+    booking = db.exec(select(Booking).where(Booking.session_id == session_id, Booking.learner_id == user_id,
+                                            Booking.status.in_(list(ROOM_BOOKINGS)))).first()
+    if booking is not None:
+        booking.left_at = at
+        booking.attended_seconds += max(0, int((at - log.joined_at).total_seconds()))
+        db.add(booking)
+
+
+def attendance_proposal(mentor: User, session_id: int, *, db: Session) -> dict[str, list[int]]:
+    """From connection logs: learners who never connected are proposed as no-shows; a mentor who never
+    connected means the learners should be refunded."""
+    session = _room_session(session_id, db=db)
+    if session.mentor_id != mentor.id:
+        raise PermissionDeniedError("Only the session's mentor can see attendance.")
+    connected = set(db.exec(select(AttendanceLog.user_id).where(AttendanceLog.session_id == session_id)).all())
+    learners = db.exec(select(Booking.id, Booking.learner_id).where(Booking.session_id == session_id,
+                                                                    Booking.status == BookingStatus.CONFIRMED)).all()
+    return {
+        "attended_booking_ids": [b for b, learner in learners if learner in connected],
+        "no_show_booking_ids": [b for b, learner in learners if learner not in connected],
+        "mentor_connected": [1] if session.mentor_id in connected else [],
+    }
+
+
+def record_recording(session_id: int, path: str, started_at: datetime, ended_at: datetime | None, size_bytes: int, *,
+                     db: Session) -> Recording:
+    recording = Recording(session_id=session_id, path=path, started_at=started_at, ended_at=ended_at, size_bytes=size_bytes)
+    db.add(recording)
+    return recording
+
+
+def recordings_for(user: User, session_id: int, *, db: Session) -> list[Recording]:
+    participant_role(_room_session(session_id, db=db), user, db=db)
+    return list(db.exec(select(Recording).where(Recording.session_id == session_id).order_by(Recording.started_at)))
