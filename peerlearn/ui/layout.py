@@ -30,6 +30,7 @@ def navbar() -> rx.Component:
     signed_in_links = rx.hstack(
         _nav_link("Find sessions", routes.DISCOVER),
         _nav_link("Dashboard", routes.DASHBOARD),
+        rx.cond(AuthState.is_mentor, _nav_link("Teach", routes.TEACH)),
         notification_bell(),
         rx.menu.root(
             rx.menu.trigger(rx.button(rx.icon("user", size=16), AuthState.user_name, variant="soft", id="account-menu")),

@@ -1,0 +1,180 @@
+"""Mentors' pages: their sessions and earnings, the session editor, and one session's management."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import reflex as rx
+from pydantic import ValidationError as PydanticValidationError
+
+from peerlearn.db import session_scope
+from peerlearn.models import LearningSession, Profile
+from peerlearn.models.catalog import LearningSessionCreate, Recurrence
+from peerlearn.models.enums import BookingStatus
+from peerlearn.models.types import utcnow
+from peerlearn.money import format_money
+from peerlearn.services import booking as booking_service
+from peerlearn.services import sessions as session_service
+from peerlearn.services.earnings import mentor_balances
+from peerlearn.services.errors import AuthenticationError, ServiceError
+from peerlearn.services.reviews import reply_to_review, session_reviews
+from peerlearn.services.timefmt import format_local
+from peerlearn.ui.forms import FormError, local_to_utc, price_to_minor, skill_list, whole_number
+from peerlearn.ui.states.auth import AuthState, first_error
+from peerlearn.ui.states.session_detail import last_path_segment
+
+
+class TeachingState(AuthState):
+    timezone: str = "UTC"
+    upcoming: list[dict[str, str]] = []
+    past: list[dict[str, str]] = []
+    earnings: list[dict[str, str]] = []
+    reviews: list[dict[str, str]] = []
+    approvals: list[dict[str, str]] = []
+    rating: str = "New"
+    editor_error: str = ""
+
+    def load_teaching(self):
+        if not self.user_id:
+            return
+        with session_scope() as db:
+            mentor = self.current_user(db)
+            self.timezone = (db.get(Profile, mentor.id) or Profile(user_id=mentor.id)).timezone
+            now = utcnow()
+            rows = session_service.mentor_sessions(mentor, db=db)
+            self.upcoming = [self._row(s, db) for s in rows if s.end_at >= now]
+            self.past = [self._row(s, db) for s in reversed(rows) if s.end_at < now][:20]
+            self.earnings = [{"currency": b.currency, "pending": format_money(b.pending_minor, b.currency),
+                              "available": format_money(b.available_minor, b.currency), "paid": format_money(b.paid_out_minor, b.currency)}
+                             for b in mentor_balances(mentor.id, db=db)]
+            reviews = session_reviews(mentor.id, db=db, limit=10)
+            self.reviews = [{"id": str(r.id), "who": r.learner_name, "rating": "★" * r.rating, "comment": r.comment, "reply": r.reply}
+                            for r in reviews]
+            self.rating = f"{sum(r.rating for r in reviews) / len(reviews):.1f}" if reviews else "New"
+            self.approvals = [{"booking_id": str(p["booking_id"]), "learner": p["learner"], "title": s["title"]}
+                              for s in self.upcoming for p in booking_service.session_participants(mentor, int(s["id"]), db=db)
+                              if p["status"] == BookingStatus.PENDING_APPROVAL.value]
+
+    def _row(self, session: LearningSession, db) -> dict[str, str]:  # noqa: ANN001
+        return {"id": str(session.id), "title": session.title, "when": format_local(session.start_at, self.timezone),
+                "status": session.status.value, "booked": f"{session.seats_taken}/{session.capacity}",
+                "fill": f"{100 * session.seats_taken // session.capacity}%",
+                "price": "Free" if session.price_minor == 0 else format_money(session.price_minor, session.currency)}
+
+    def _act(self, action, success: str):  # noqa: ANN001
+        try:
+            with session_scope() as db:
+                action(self.current_user(db), db)
+        except AuthenticationError:
+            return rx.redirect("/login?next=/teach")
+        except ServiceError as error:
+            return rx.toast.error(error.message)
+        self.load_teaching()
+        return rx.toast.success(success)
+
+    def decide(self, booking_id: str, accept: bool):
+        return self._act(lambda user, db: booking_service.decide_booking(user, int(booking_id), accept, db=db),
+                         "Accepted." if accept else "Declined; the learner is refunded.")
+
+    def reply(self, form: dict):
+        return self._act(lambda user, db: reply_to_review(user, int(form.get("review_id", 0)), form.get("reply", ""), db=db),
+                         "Reply posted.")
+
+    def submit_session(self, form: dict):
+        self.editor_error = ""
+        try:
+            with session_scope() as db:
+                mentor = self.current_user(db)
+                data = self._session_input(form)
+                created = session_service.create_sessions(mentor, data, db=db)
+                first_id = created[0].id
+        except AuthenticationError:
+            return rx.redirect("/login?next=/teach/new")
+        except FormError as error:
+            self.editor_error = str(error)
+            return
+        except PydanticValidationError as error:
+            self.editor_error = first_error(error)
+            return
+        except ServiceError as error:
+            self.editor_error = error.message
+            return
+        return rx.redirect(f"/teach/sessions/{first_id}")
+
+    def _session_input(self, form: dict) -> LearningSessionCreate:
+        currency = (form.get("currency") or "USD").upper()
+        start = local_to_utc(form.get("date", ""), form.get("time", ""), self.timezone)
+        minutes = whole_number(form.get("minutes", "60"), "Duration", low=15, high=720)
+        repeat = whole_number(form.get("weeks", "1") or "1", "Weeks", low=1, high=52)
+        return LearningSessionCreate(
+            title=form.get("title", ""), description=form.get("description", ""), skills=skill_list(form.get("skills", "")),
+            category=form.get("category") or None, level=form.get("level") or "beginner", language=form.get("language") or "English",
+            start_at=start, end_at=start + timedelta(minutes=minutes),
+            capacity=whole_number(form.get("capacity", "1"), "Capacity", low=1, high=500),
+            price_minor=price_to_minor(form.get("price", "0"), currency), currency=currency,
+            min_notice_minutes=whole_number(form.get("notice", "60") or "0", "Booking notice", low=0, high=43200),
+            cancellation_cutoff_hours=whole_number(form.get("cutoff", "24") or "0", "Cancellation cut-off", low=0, high=720),
+            refund_policy=form.get("refund_policy") or "full",
+            partial_refund_percent=whole_number(form.get("partial_percent", "50") or "50", "Partial refund", low=0, high=100),
+            requires_approval=form.get("requires_approval") == "on",
+            buffer_minutes=whole_number(form.get("buffer", "0") or "0", "Buffer", low=0, high=240),
+            recurrence=Recurrence(count=repeat) if repeat > 1 else None,
+            status="draft" if form.get("draft") == "on" else "published",
+        )
+
+
+class ManageSessionState(TeachingState):
+    session_id: int = 0
+    info: dict[str, str] = {}
+    people: list[dict[str, str]] = []
+    started: bool = False
+    ended: bool = False
+
+    def load_manage(self):
+        if not self.user_id:
+            return
+        self.session_id = last_path_segment(self.router.url.path)
+        try:
+            with session_scope() as db:
+                mentor = self.current_user(db)
+                session = session_service.owned_session(mentor, self.session_id, db=db)
+                tz = (db.get(Profile, mentor.id) or Profile(user_id=mentor.id)).timezone
+                self.info = {"title": session.title, "when": format_local(session.start_at, tz), "status": session.status.value,
+                             "booked": f"{session.seats_taken}/{session.capacity}",
+                             "price": "Free" if session.price_minor == 0 else format_money(session.price_minor, session.currency)}
+                now = utcnow()
+                self.started, self.ended = session.start_at <= now, session.end_at <= now
+                self.people = [{k: str(v) if v is not None else "" for k, v in p.items()}
+                               for p in booking_service.session_participants(mentor, self.session_id, db=db)]
+        except ServiceError:
+            self.info = {"title": "Session not found", "status": "", "when": "", "booked": "", "price": ""}
+            self.people = []
+
+    def _manage(self, action, success: str):  # noqa: ANN001
+        try:
+            with session_scope() as db:
+                action(self.current_user(db), db)
+        except AuthenticationError:
+            return rx.redirect("/login?next=/teach")
+        except ServiceError as error:
+            return rx.toast.error(error.message)
+        self.load_manage()
+        return rx.toast.success(success)
+
+    def publish(self):
+        return self._manage(lambda m, db: session_service.publish_session(m, self.session_id, db=db), "Published.")
+
+    def unpublish(self):
+        return self._manage(lambda m, db: session_service.unpublish_session(m, self.session_id, db=db), "Back to draft.")
+
+    def cancel(self, form: dict):
+        return self._manage(lambda m, db: session_service.cancel_session(m, self.session_id, reason=form.get("reason", ""), db=db),
+                            "Cancelled. Every learner is refunded in full and has been told.")
+
+    def complete(self):
+        return self._manage(lambda m, db: session_service.complete_session(m, self.session_id, db=db), "Marked completed.")
+
+    def mark(self, booking_id: str, attended: bool):
+        return self._manage(lambda m, db: session_service.mark_attendance(m, int(booking_id), attended, db=db), "Attendance saved.")
+
+
