@@ -110,6 +110,7 @@ class _DemoBuilder:
         expertise = {m.id: self.skills_of[m.id] for m in mentors}
         sessions = self._sessions(n_sessions, mentors, expertise, quality)
         learner_skills = {u.id: {s.id for s in self.skills_of[u.id]} for u in learners}
+        self.habit = {u.id: self.rng.betavariate(0.6, 2.0) + 0.01 for u in learners}
         bookings, reviews = self._bookings(sessions, learners, learner_skills, popularity, quality)
         self._mentor_stats(mentors)
         self.db.flush()
@@ -208,7 +209,8 @@ class _DemoBuilder:
             tag_ids = {s.id for s in tags}
             interested = [u for u in learners if learner_skills[u.id] & tag_ids]
             pool = interested + self.rng.sample(learners, 20)
-            picked = self.rng.sample(pool, min(len(pool), want * 2))
+            # Habitual learners book again and again; occasional ones rarely (so churn has a signal to learn).
+            picked = self.rng.choices(pool, weights=[self.habit[u.id] for u in pool], k=min(len(pool), max(want * 3, 3)))
             chosen = list({u.id: u for u in picked}.values())
             seats = 0
             for learner in chosen:
@@ -235,6 +237,11 @@ class _DemoBuilder:
                     self._payment(booking, session)
                 if is_past and not cancelled:
                     n_reviews += self._outcome(booking, session, quality[session.mentor_id])
+            for browser in picked[:3 * max(want, 1)]:  # people look at far more sessions than they book
+                if browser.created_at < session.start_at:
+                    seen_at = max(browser.created_at, session.start_at - timedelta(days=self.rng.uniform(1, 25)))
+                    self.db.add(InteractionEvent(user_id=browser.id, session_id=session.id, kind=InteractionKind.VIEW,
+                                                 source="search", created_at=min(seen_at, self.now)))
             session.seats_taken = 0 if is_past else seats
             self.db.add(session)
         return n_bookings, n_reviews

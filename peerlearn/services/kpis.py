@@ -1,0 +1,335 @@
+"""Business KPIs computed from the database for a date range [start, end). Money is reported per currency,
+never summed across currencies. Every figure has a definition key into DEFINITIONS."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections import defaultdict
+from datetime import date, datetime, timedelta
+
+from pydantic import BaseModel
+from sqlmodel import Session, func, select
+
+from peerlearn.models import (
+    Booking,
+    EvaluationRun,
+    InteractionEvent,
+    LearningSession,
+    LedgerEntry,
+    LedgerTransaction,
+    MarketingSpend,
+    Payment,
+    Refund,
+    Review,
+    SessionSkill,
+    Skill,
+    User,
+)
+from peerlearn.models.enums import (
+    AttendanceStatus,
+    BookingStatus,
+    InteractionKind,
+    LedgerAccount,
+    PaymentStatus,
+    RefundStatus,
+)
+from peerlearn.models.types import as_utc, utcnow
+from peerlearn.services.errors import ValidationError
+
+PAID = [PaymentStatus.SUCCEEDED, PaymentStatus.PARTIALLY_REFUNDED, PaymentStatus.REFUNDED]
+TAKEN = [BookingStatus.CONFIRMED, BookingStatus.COMPLETED, BookingStatus.NO_SHOW]
+
+DEFINITIONS: dict[str, str] = {
+    "gross_booking_value": "Sum of what learners paid through a gateway for payments made in the range, before refunds (per currency).",
+    "platform_revenue": "PeerLearn's commission: the credit to the platform-revenue ledger account in the range, net of the commission "
+                        "reversed by refunds (per currency).",
+    "coupon_expense": "Coupon discounts PeerLearn paid for in the range, net of reversals (per currency).",
+    "net_revenue": "Platform revenue minus coupon expense (per currency).",
+    "refunds": "Sum of refunds issued in the range (per currency).",
+    "mrr": "Monthly recurring revenue: platform revenue in the 30 days before the end of the range (per currency).",
+    "arr": "Annual run rate: 12 x MRR.",
+    "revenue_per_active_learner": "Platform revenue in the range divided by active learners in the range (per currency).",
+    "revenue_by_month": "Platform revenue per calendar month (per currency).",
+    "gbv_by_gateway": "Gross booking value per payment gateway and currency.",
+    "signups_per_week": "New accounts per ISO week (Monday start).",
+    "active_learners": "Learners who made at least one booking in the range.",
+    "cohort_retention": "For each sign-up month, the share of that month's learners who booked again in each later month.",
+    "ltv": "Lifetime value so far: platform revenue from a learner's payments, averaged over every learner who signed up (per currency).",
+    "projected_ltv": "LTV so far plus the average monthly revenue per learner x the expected remaining months, where the expected "
+                     "remaining months = r / (1 - r) for the average month-on-month retention r (at most 24).",
+    "cac": "Customer acquisition cost: marketing spend entered for the range divided by sign-ups in the range (per currency).",
+    "ltv_to_cac": "Projected LTV divided by CAC, in the same currency.",
+    "funnel": "Session views, bookings started, bookings paid (or confirmed when free), attended, and reviewed, in the range.",
+    "booking_conversion": "Bookings started divided by session views, in the range.",
+    "completion_rate": "Bookings completed divided by bookings confirmed, for sessions that started in the range.",
+    "cancellation_rate": "Bookings cancelled or refunded divided by all bookings made in the range.",
+    "no_show_rate": "No-shows divided by completed plus no-shows, for sessions that started in the range.",
+    "seat_utilisation": "Seats booked (confirmed, completed or no-show) divided by seats offered, for sessions that started in the range.",
+    "active_mentor_share": "Mentors with a session starting in the range divided by all mentors.",
+    "average_rating": "Mean of review ratings given in the range, with the distribution of 1 to 5 stars.",
+    "skills_gap": "Per skill: bookings (demand) and seats offered (supply) for sessions in the range; gap = demand - supply share.",
+    "recommendation_ctr": "Clicks on recommendations divided by recommendation impressions, in the range.",
+    "recommendation_conversion": "Bookings made from recommendations divided by recommendation impressions, in the range.",
+    "offline_evaluation": "Figures from the latest offline evaluation run of the recommender.",
+}
+
+
+class KpiReport(BaseModel):
+    start: datetime
+    end: datetime
+    revenue: dict
+    learners: dict
+    marketplace: dict
+    recommender: dict
+    definitions: dict[str, str] = DEFINITIONS
+
+
+def default_range(now: datetime | None = None) -> tuple[datetime, datetime]:
+    end = now or utcnow()
+    return end - timedelta(days=90), end
+
+
+def _month(value: datetime) -> str:
+    return value.strftime("%Y-%m")
+
+
+def _money(rows) -> dict[str, int]:  # noqa: ANN001
+    return {currency: int(total or 0) for currency, total in rows}
+
+
+def revenue(start: datetime, end: datetime, *, db: Session) -> dict:
+    paid = db.exec(select(Payment.currency, func.sum(Payment.amount_minor)).where(
+        Payment.status.in_(PAID), Payment.paid_at >= start, Payment.paid_at < end).group_by(Payment.currency)).all()
+
+    def ledger(account: LedgerAccount, since: datetime, until: datetime) -> dict[str, int]:
+        rows = db.exec(select(LedgerEntry.currency, func.sum(LedgerEntry.amount_minor))
+                       .join(LedgerTransaction, LedgerTransaction.id == LedgerEntry.transaction_id)
+                       .where(LedgerEntry.account == account, LedgerTransaction.created_at >= since,
+                              LedgerTransaction.created_at < until).group_by(LedgerEntry.currency)).all()
+        return _money(rows)
+
+    platform = {c: -v for c, v in ledger(LedgerAccount.PLATFORM_REVENUE, start, end).items()}
+    coupons = ledger(LedgerAccount.COUPON_EXPENSE, start, end)
+    refunds = _money(db.exec(select(Refund.currency, func.sum(Refund.amount_minor)).where(
+        Refund.status != RefundStatus.FAILED, Refund.created_at >= start, Refund.created_at < end).group_by(Refund.currency)).all())
+    mrr = {c: -v for c, v in ledger(LedgerAccount.PLATFORM_REVENUE, end - timedelta(days=30), end).items()}
+    by_month: dict[str, dict[str, int]] = defaultdict(dict)
+    for created_at, currency, amount in db.exec(
+            select(LedgerTransaction.created_at, LedgerEntry.currency, LedgerEntry.amount_minor)
+            .join(LedgerEntry, LedgerEntry.transaction_id == LedgerTransaction.id)
+            .where(LedgerEntry.account == LedgerAccount.PLATFORM_REVENUE, LedgerTransaction.created_at >= start,
+                   LedgerTransaction.created_at < end)).all():
+        month = _month(as_utc(created_at))
+        by_month[month][currency] = by_month[month].get(currency, 0) - amount
+    by_gateway = [{"gateway": g, "currency": c, "gbv_minor": int(v)} for g, c, v in db.exec(
+        select(Payment.provider, Payment.currency, func.sum(Payment.amount_minor)).where(
+            Payment.status.in_(PAID), Payment.paid_at >= start, Payment.paid_at < end).group_by(Payment.provider, Payment.currency)).all()]
+    active = _active_learners(start, end, db=db)
+    currencies = sorted(set(platform) | set(coupons) | set(_money(paid)))
+    return {
+        "gross_booking_value": _money(paid), "platform_revenue": platform, "coupon_expense": coupons,
+        "net_revenue": {c: platform.get(c, 0) - coupons.get(c, 0) for c in currencies}, "refunds": refunds,
+        "mrr": mrr, "arr": {c: 12 * v for c, v in mrr.items()},
+        "revenue_per_active_learner": {c: round(v / active, 2) if active else 0.0 for c, v in platform.items()},
+        "revenue_by_month": [{"month": m, **by_month[m]} for m in sorted(by_month)], "gbv_by_gateway": by_gateway,
+    }
+
+
+def _active_learners(start: datetime, end: datetime, *, db: Session) -> int:
+    return db.exec(select(func.count(func.distinct(Booking.learner_id))).where(Booking.created_at >= start, Booking.created_at < end)).one()
+
+
+def learners(start: datetime, end: datetime, *, db: Session) -> dict:
+    people = db.exec(select(User.id, User.created_at).where(User.is_learner, User.is_admin.is_(False))).all()
+    weeks: dict[str, int] = defaultdict(int)
+    for _, created in people:
+        created = as_utc(created)
+        if start <= created < end:
+            monday = (created - timedelta(days=created.weekday())).date()
+            weeks[monday.isoformat()] += 1
+    signup_month = {uid: _month(as_utc(created)) for uid, created in people}
+    booked_months: dict[int, set[str]] = defaultdict(set)
+    for learner_id, created in db.exec(select(Booking.learner_id, Booking.created_at)).all():
+        booked_months[learner_id].add(_month(as_utc(created)))
+    cohorts = _cohorts(signup_month, booked_months, end)
+    platform_by_learner = _platform_revenue_by_learner(db=db)
+    n_learners = max(len(people), 1)
+    ltv = {c: round(sum(v.get(c, 0) for v in platform_by_learner.values()) / n_learners, 2)
+           for c in {c for v in platform_by_learner.values() for c in v}}
+    retention = _average_month_retention(cohorts)
+    remaining_months = min(24.0, retention / (1 - retention)) if retention < 1 else 24.0
+    months_observed = max(1.0, (end - min((as_utc(c) for _, c in people), default=end)).days / 30)
+    projected = {c: round(v + v / months_observed * remaining_months, 2) for c, v in ltv.items()}
+    spend = _money(db.exec(select(MarketingSpend.currency, func.sum(MarketingSpend.amount_minor)).where(
+        MarketingSpend.month >= start.date(), MarketingSpend.month < end.date()).group_by(MarketingSpend.currency)).all())
+    signups = sum(weeks.values())
+    cac = {c: round(v / signups, 2) for c, v in spend.items()} if signups else {}
+    return {
+        "signups_per_week": [{"week": w, "signups": weeks[w]} for w in sorted(weeks)],
+        "active_learners": _active_learners(start, end, db=db), "cohort_retention": cohorts,
+        "ltv": ltv, "projected_ltv": projected, "average_month_retention": round(retention, 4), "cac": cac,
+        "ltv_to_cac": {c: round(projected[c] / cac[c], 2) for c in cac if c in projected and cac[c]},
+    }
+
+
+def _cohorts(signup_month: dict[int, str], booked_months: dict[int, set[str]], end: datetime, horizon: int = 6) -> list[dict]:
+    members: dict[str, list[int]] = defaultdict(list)
+    for uid, month in signup_month.items():
+        members[month].append(uid)
+    rows = []
+    for month in sorted(members)[-12:]:
+        year, mon = map(int, month.split("-"))
+        shares = []
+        for k in range(1, horizon + 1):
+            later = date(year + (mon - 1 + k) // 12, (mon - 1 + k) % 12 + 1, 1)
+            if later > end.date():
+                break
+            later_key = later.strftime("%Y-%m")
+            shares.append(round(sum(1 for u in members[month] if later_key in booked_months.get(u, ())) / len(members[month]), 4))
+        rows.append({"cohort": month, "size": len(members[month]), "retention": shares})
+    return rows
+
+
+def _average_month_retention(cohorts: list[dict]) -> float:
+    firsts = [c["retention"][0] for c in cohorts if c["retention"] and c["size"] >= 5]
+    return sum(firsts) / len(firsts) if firsts else 0.0
+
+
+def _platform_revenue_by_learner(*, db: Session) -> dict[int, dict[str, int]]:
+    out: dict[int, dict[str, int]] = defaultdict(dict)
+    for learner_id, currency, amount in db.exec(
+            select(Payment.learner_id, LedgerEntry.currency, func.sum(LedgerEntry.amount_minor))
+            .join(LedgerTransaction, LedgerTransaction.id == LedgerEntry.transaction_id)
+            .join(Payment, Payment.id == LedgerTransaction.payment_id)
+            .where(LedgerEntry.account == LedgerAccount.PLATFORM_REVENUE)
+            .group_by(Payment.learner_id, LedgerEntry.currency)).all():
+        out[learner_id][currency] = -int(amount)
+    return out
+
+
+def marketplace(start: datetime, end: datetime, *, db: Session) -> dict:
+    views = db.exec(select(func.count()).select_from(InteractionEvent).where(
+        InteractionEvent.kind == InteractionKind.VIEW, InteractionEvent.created_at >= start, InteractionEvent.created_at < end)).one()
+    made = db.exec(select(Booking).where(Booking.created_at >= start, Booking.created_at < end)).all()
+    paid = sum(1 for b in made if b.confirmed_at is not None)
+    in_range = db.exec(select(Booking, LearningSession).join(LearningSession, LearningSession.id == Booking.session_id)
+                       .where(LearningSession.start_at >= start, LearningSession.start_at < end)).all()
+    attended = sum(1 for b, _ in in_range if b.attendance == AttendanceStatus.ATTENDED)
+    reviewed = db.exec(select(func.count()).select_from(Review).where(Review.created_at >= start, Review.created_at < end)).one()
+    confirmed = sum(1 for b, _ in in_range if b.confirmed_at is not None)
+    completed = sum(1 for b, _ in in_range if b.status == BookingStatus.COMPLETED)
+    no_shows = sum(1 for b, _ in in_range if b.status == BookingStatus.NO_SHOW)
+    cancelled = sum(1 for b in made if b.status in (BookingStatus.CANCELLED, BookingStatus.REFUNDED))
+    sessions = db.exec(select(LearningSession).where(LearningSession.start_at >= start, LearningSession.start_at < end)).all()
+    offered = sum(s.capacity for s in sessions)
+    booked = sum(1 for b, _ in in_range if b.status in TAKEN)
+    mentors = db.exec(select(func.count()).select_from(User).where(User.is_mentor)).one()
+    ratings = db.exec(select(Review.rating).where(Review.created_at >= start, Review.created_at < end)).all()
+    return {
+        "funnel": [{"stage": "Session views", "count": views}, {"stage": "Bookings started", "count": len(made)},
+                   {"stage": "Paid or confirmed", "count": paid}, {"stage": "Attended", "count": attended},
+                   {"stage": "Reviewed", "count": reviewed}],
+        "booking_conversion": round(len(made) / views, 4) if views else 0.0,
+        "completion_rate": round(completed / confirmed, 4) if confirmed else 0.0,
+        "cancellation_rate": round(cancelled / len(made), 4) if made else 0.0,
+        "no_show_rate": round(no_shows / (completed + no_shows), 4) if completed + no_shows else 0.0,
+        "seat_utilisation": round(booked / offered, 4) if offered else 0.0,
+        "active_mentor_share": round(len({s.mentor_id for s in sessions}) / mentors, 4) if mentors else 0.0,
+        "average_rating": round(sum(ratings) / len(ratings), 2) if ratings else None,
+        "rating_distribution": {str(star): sum(1 for r in ratings if r == star) for star in range(1, 6)},
+        "skills_gap": _skills_gap(sessions, in_range, db=db),
+    }
+
+
+def _skills_gap(sessions: list[LearningSession], in_range: list, *, db: Session, top: int = 10) -> list[dict]:  # noqa: ANN001
+    ids = [s.id for s in sessions]
+    if not ids:
+        return []
+    skill_of: dict[int, list[str]] = defaultdict(list)
+    for session_id, name in db.exec(select(SessionSkill.session_id, Skill.name).join(Skill, Skill.id == SessionSkill.skill_id)
+                                    .where(SessionSkill.session_id.in_(ids))).all():
+        skill_of[session_id].append(name)
+    supply: dict[str, int] = defaultdict(int)
+    demand: dict[str, int] = defaultdict(int)
+    for s in sessions:
+        for name in skill_of[s.id]:
+            supply[name] += s.capacity
+    for b, s in in_range:
+        if b.status in TAKEN:
+            for name in skill_of[s.id]:
+                demand[name] += 1
+    total_demand, total_supply = max(sum(demand.values()), 1), max(sum(supply.values()), 1)
+    rows = [{"skill": k, "demand": demand[k], "supply": supply[k],
+             "gap": round(demand[k] / total_demand - supply[k] / total_supply, 4)} for k in supply]
+    return sorted(rows, key=lambda r: -r["demand"])[:top]
+
+
+def recommender(start: datetime, end: datetime, *, db: Session) -> dict:
+    def count(kind: InteractionKind) -> int:
+        return db.exec(select(func.count()).select_from(InteractionEvent).where(
+            InteractionEvent.kind == kind, InteractionEvent.source == "recommendations",
+            InteractionEvent.created_at >= start, InteractionEvent.created_at < end)).one()
+
+    impressions, clicks, books = count(InteractionKind.IMPRESSION), count(InteractionKind.CLICK), count(InteractionKind.BOOK)
+    latest = db.exec(select(EvaluationRun).where(EvaluationRun.kind == "recommender_offline")
+                     .order_by(EvaluationRun.created_at.desc())).first()
+    return {"impressions": impressions, "clicks": clicks, "bookings": books,
+            "recommendation_ctr": round(clicks / impressions, 4) if impressions else 0.0,
+            "recommendation_conversion": round(books / impressions, 4) if impressions else 0.0,
+            "offline_evaluation": latest.figures if latest else None}
+
+
+def kpi_report(start: datetime | None, end: datetime | None, *, db: Session) -> KpiReport:
+    default_start, default_end = default_range()
+    start, end = as_utc(start or default_start), as_utc(end or default_end)
+    if end <= start:
+        raise ValidationError("The end of the range must be after its start.")
+    return KpiReport(start=start, end=end, revenue=revenue(start, end, db=db), learners=learners(start, end, db=db),
+                     marketplace=marketplace(start, end, db=db), recommender=recommender(start, end, db=db))
+
+
+def report_csv(report: KpiReport) -> str:
+    """Every table of the report as CSV: one block per table, headed by its name."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+
+    def block(name: str, rows: list[dict]) -> None:
+        writer.writerow([f"# {name}"])
+        if rows:
+            keys = sorted({k for row in rows for k in row}, key=lambda k: (k not in ("month", "week", "stage", "skill", "cohort"), k))
+            writer.writerow(keys)
+            for row in rows:
+                writer.writerow([row.get(k, "") for k in keys])
+        writer.writerow([])
+
+    scalar_rows = [{"section": section, "kpi": key, "value": value}
+                   for section, values in (("revenue", report.revenue), ("learners", report.learners), ("marketplace", report.marketplace),
+                                           ("recommender", report.recommender))
+                   for key, value in values.items() if not isinstance(value, list)]
+    block("summary", scalar_rows)
+    block("revenue_by_month", report.revenue["revenue_by_month"])
+    block("gbv_by_gateway", report.revenue["gbv_by_gateway"])
+    block("signups_per_week", report.learners["signups_per_week"])
+    block("cohort_retention", [{"cohort": c["cohort"], "size": c["size"], **{f"month_{i + 1}": v for i, v in enumerate(c["retention"])}}
+                               for c in report.learners["cohort_retention"]])
+    block("funnel", report.marketplace["funnel"])
+    block("skills_gap", report.marketplace["skills_gap"])
+    return out.getvalue()
+
+
+def data_version(*, db: Session) -> tuple[int, int, int]:
+    """Changes whenever a booking, payment or refund lands (cheap: three max() reads)."""
+    return (db.exec(select(func.coalesce(func.max(Booking.id), 0))).one(), db.exec(select(func.coalesce(func.max(Payment.id), 0))).one(),
+            db.exec(select(func.coalesce(func.max(LedgerTransaction.id), 0))).one())
+
+
+def record_marketing_spend(month: date, amount_minor: int, currency: str, *, db: Session) -> MarketingSpend:
+    if amount_minor < 0:
+        raise ValidationError("Marketing spend cannot be negative.")
+    first = month.replace(day=1)
+    row = db.exec(select(MarketingSpend).where(MarketingSpend.month == first, MarketingSpend.currency == currency.upper())).first()
+    row = row or MarketingSpend(month=first, amount_minor=0, currency=currency.upper())
+    row.amount_minor = amount_minor
+    db.add(row)
+    return row

@@ -1,0 +1,121 @@
+"""Each KPI against a small marketplace whose figures are worked out by hand: two currencies, a refund,
+a cancelled booking, a no-show, a review; plus access control and the churn model's honesty."""
+
+from datetime import timedelta
+
+import pytest
+from peerlearn.models import InteractionEvent
+from peerlearn.models.enums import InteractionKind
+from peerlearn.models.types import utcnow
+from peerlearn.services import kpis
+from peerlearn.services.booking import book_session, cancel_booking
+from peerlearn.services.payments import handle_webhook, simulated_pay
+from peerlearn.services.reviews import ReviewCreate, submit_review
+from peerlearn.services.sessions import complete_session, mark_attendance
+from tests.factories import make_session, make_user, token_for
+
+
+def pay(db, learner, session_id):
+    booking, payment = book_session(learner, session_id, db=db)
+    db.commit()
+    handle_webhook("simulated", *simulated_pay(payment.provider_ref, "4242424242424242", db=db), db=db)
+    db.commit()
+    return booking
+
+
+@pytest.fixture
+def market(db):
+    now = utcnow()
+    mentor = make_user(db, mentor=True)
+    a, b, c = make_user(db), make_user(db), make_user(db)
+    s1 = make_session(db, mentor, price_minor=10000, currency="USD", capacity=5, start_in=timedelta(days=3))
+    s2 = make_session(db, mentor, price_minor=50000, currency="INR", capacity=5, start_in=timedelta(days=4))
+    s3 = make_session(db, mentor, price_minor=4000, currency="USD", capacity=5, start_in=timedelta(days=5))
+    s4 = make_session(db, mentor, capacity=5, now=now - timedelta(days=3), start_in=timedelta(days=2))  # free, ended yesterday
+    pay(db, a, s1)
+    pay(db, b, s2)
+    refunded = pay(db, c, s3)
+    cancel_booking(c, refunded.id, db=db)  # full refund of 40.00 USD
+    past = now - timedelta(days=3)
+    book_session(a, s4, db=db, now=past)
+    no_show = book_session(b, s4, db=db, now=past)[0]
+    dropped = book_session(c, s4, db=db, now=past)[0]
+    cancel_booking(c, dropped.id, db=db, now=past)
+    mark_attendance(mentor, no_show.id, False, db=db)
+    complete_session(mentor, s4, db=db)
+    db.commit()
+    submit_review(a, s4, ReviewCreate(rating=4), db=db)
+    db.add_all(InteractionEvent(user_id=a.id, session_id=s1, kind=InteractionKind.VIEW) for _ in range(10))
+    db.commit()
+    return {"mentor": mentor, "learner": a}
+
+
+def test_revenue_kpis_per_currency(db, market):
+    report = kpis.kpi_report(utcnow() - timedelta(days=30), utcnow() + timedelta(seconds=1), db=db)
+    revenue = report.revenue
+    assert revenue["gross_booking_value"] == {"USD": 14000, "INR": 50000}
+    assert revenue["platform_revenue"] == {"USD": 1200, "INR": 6000}  # the refund reversed the 4.80 fee of the 40.00 payment
+    assert revenue["refunds"] == {"USD": 4000}
+    assert revenue["net_revenue"] == {"USD": 1200, "INR": 6000}
+    assert revenue["mrr"] == {"USD": 1200, "INR": 6000} and revenue["arr"] == {"USD": 14400, "INR": 72000}
+    assert revenue["revenue_per_active_learner"] == {"USD": 400.0, "INR": 2000.0}
+    assert {(g["gateway"], g["currency"], g["gbv_minor"]) for g in revenue["gbv_by_gateway"]} == {("simulated", "USD", 14000), ("simulated", "INR", 50000)}
+
+
+def test_marketplace_kpis(db, market):
+    report = kpis.kpi_report(utcnow() - timedelta(days=30), utcnow(), db=db)
+    m = report.marketplace
+    assert [f["count"] for f in m["funnel"]] == [10, 6, 6, 1, 1]
+    assert m["booking_conversion"] == 0.6
+    assert m["cancellation_rate"] == round(2 / 6, 4)
+    assert m["completion_rate"] == round(1 / 3, 4)  # of the 3 confirmed bookings of the session that ran, 1 completed
+    assert m["no_show_rate"] == 0.5
+    assert m["seat_utilisation"] == 0.4
+    assert m["active_mentor_share"] == 1.0
+    assert m["average_rating"] == 4.0 and m["rating_distribution"]["4"] == 1
+    assert report.learners["active_learners"] == 3
+
+
+def test_definitions_cover_every_reported_kpi(db, market):
+    report = kpis.kpi_report(None, None, db=db)
+    reported = set(report.revenue) | set(report.marketplace) | {"signups_per_week", "active_learners", "cohort_retention", "ltv",
+                                                                 "projected_ltv", "cac", "ltv_to_cac", "recommendation_ctr"}
+    missing = {k for k in reported if k not in kpis.DEFINITIONS and k not in ("rating_distribution", "coupon_expense")}
+    assert not missing
+
+
+def test_kpi_api_access_and_csv(api, db, market):
+    assert api.get("/api/admin/kpis/").status_code == 401
+    assert api.get("/api/admin/kpis/", headers=token_for(db, market["learner"])).status_code == 403
+    admin = token_for(db, make_user(db, admin=True))
+    body = api.get("/api/admin/kpis/", headers=admin).json()
+    assert body["revenue"]["platform_revenue"] == {"USD": 1200, "INR": 6000}
+    assert "platform_revenue" in body["definitions"]
+    csv_text = api.get("/api/admin/kpis/export/", headers=admin).text
+    assert "# funnel" in csv_text and "Session views,10" in csv_text
+    bad = api.get("/api/admin/kpis/", params={"start": "2026-05-01T00:00:00Z", "end": "2026-04-01T00:00:00Z"}, headers=admin)
+    assert bad.status_code == 400
+    churn = api.get("/api/admin/predictions/churn/", headers=admin).json()
+    assert churn["enough_data"] is False and "Not enough history" in churn["message"]
+
+
+def test_marketing_spend_gives_cac(api, db, market):
+    admin = token_for(db, make_user(db, admin=True))
+    month = utcnow().date().replace(day=1).isoformat()
+    assert api.post("/api/admin/marketing-spend/", json={"month": month, "amount_minor": 30000, "currency": "USD"}, headers=admin).status_code == 201
+    start = utcnow().replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+    report = kpis.kpi_report(start, utcnow() + timedelta(days=1), db=db)
+    signups = sum(w["signups"] for w in report.learners["signups_per_week"])
+    assert report.learners["cac"] == {"USD": round(30000 / signups, 2)}
+
+
+def test_churn_model_beats_recency_only_on_the_demo_time_split(db):
+    from peerlearn.services.churn import train_churn
+    from peerlearn.services.demo_data import seed_demo
+
+    seed_demo(db=db)
+    db.commit()
+    model = train_churn(db=db)
+    assert model.enough_data
+    assert model.figures["roc_auc"] > model.figures["recency_only_roc_auc"]
+    assert model.figures["brier"] < model.figures["recency_only_brier"]
