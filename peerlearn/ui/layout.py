@@ -31,6 +31,7 @@ def navbar() -> rx.Component:
         _nav_link("Find sessions", routes.DISCOVER),
         _nav_link("Dashboard", routes.DASHBOARD),
         rx.cond(AuthState.is_mentor, _nav_link("Teach", routes.TEACH)),
+        rx.cond(AuthState.is_admin, _nav_link("Business", routes.INSIGHTS)),
         notification_bell(),
         rx.menu.root(
             rx.menu.trigger(rx.button(rx.icon("user", size=16), AuthState.user_name, variant="soft", id="account-menu")),

@@ -1,0 +1,153 @@
+"""Admin dashboards: figures from the KPI service for a date range, refreshed live while the page is open."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import datetime, time, timedelta, timezone
+
+import reflex as rx
+
+from peerlearn.db import session_scope
+from peerlearn.models.enums import UserRole
+from peerlearn.money import format_money
+from peerlearn.services import churn, kpis
+from peerlearn.services.accounts import require_role
+from peerlearn.services.errors import ServiceError
+from peerlearn.ui.states.auth import AuthState
+
+POLL_SECONDS = 5
+
+
+def _money_text(values: dict[str, int]) -> str:
+    return " · ".join(format_money(v, c) for c, v in sorted(values.items())) or "—"
+
+
+COHORT_MONTHS = 6
+
+
+def _heat_row(cohort: dict) -> list[dict[str, str]]:
+    """One row of the retention heat map: label, size, then a shaded cell per later month (blank if not reached)."""
+    cells = [{"text": cohort["cohort"], "background": "transparent"}, {"text": str(cohort["size"]), "background": "transparent"}]
+    for k in range(COHORT_MONTHS):
+        if k < len(cohort["retention"]):
+            share = cohort["retention"][k]
+            cells.append({"text": f"{share:.0%}", "background": f"var(--indigo-{min(9, 2 + int(share * 14))})"})
+        else:
+            cells.append({"text": "", "background": "transparent"})
+    return cells
+
+
+class InsightsState(AuthState):
+    start_date: str = ""
+    end_date: str = ""
+    cards: list[dict[str, str]] = []
+    revenue_rows: list[dict] = []
+    currencies: list[str] = []
+    signup_rows: list[dict] = []
+    funnel_rows: list[dict] = []
+    cohort_cells: list[dict[str, str]] = []
+    skills_rows: list[dict] = []
+    at_risk: list[dict[str, str]] = []
+    churn_note: str = ""
+    definitions: list[dict[str, str]] = []
+    problem: str = ""
+    watching: bool = False
+    _version: tuple = ()
+
+    def _range(self) -> tuple[datetime | None, datetime | None]:
+        parse = lambda text, extra: datetime.combine(datetime.strptime(text, "%Y-%m-%d").date(), time(), timezone.utc) + extra  # noqa: E731
+        return (parse(self.start_date, timedelta()) if self.start_date else None,
+                parse(self.end_date, timedelta(days=1)) if self.end_date else None)
+
+    def load_insights(self):
+        if not self.user_id:
+            return
+        self._reload()
+
+    def _reload(self) -> None:
+        self.problem = ""
+        try:
+            start, end = self._range()
+        except ValueError:
+            self.problem = "Dates look like 2026-01-31."
+            return
+        try:
+            with session_scope() as db:
+                require_role(self.current_user(db), UserRole.ADMIN)
+                report = kpis.kpi_report(start, end, db=db)
+                model, risky = churn.at_risk(db=db, limit=10)
+                self._version = kpis.data_version(db=db)
+        except ServiceError as error:
+            self.problem = error.message
+            return
+        self.start_date, self.end_date = report.start.date().isoformat(), (report.end - timedelta(seconds=1)).date().isoformat()
+        r, m, lr = report.revenue, report.marketplace, report.learners
+        self.cards = [
+            {"label": "Gross booking value", "value": _money_text(r["gross_booking_value"]), "key": "gross_booking_value"},
+            {"label": "Platform revenue", "value": _money_text(r["platform_revenue"]), "key": "platform_revenue"},
+            {"label": "MRR (last 30 days)", "value": _money_text(r["mrr"]), "key": "mrr"},
+            {"label": "ARR", "value": _money_text(r["arr"]), "key": "arr"},
+            {"label": "Refunds", "value": _money_text(r["refunds"]), "key": "refunds"},
+            {"label": "Net revenue", "value": _money_text(r["net_revenue"]), "key": "net_revenue"},
+            {"label": "Active learners", "value": str(lr["active_learners"]), "key": "active_learners"},
+            {"label": "LTV so far / projected", "value": f"{_money_text({c: int(v) for c, v in lr['ltv'].items()})} / "
+                                                          f"{_money_text({c: int(v) for c, v in lr['projected_ltv'].items()})}", "key": "ltv"},
+            {"label": "CAC · LTV:CAC", "value": f"{_money_text({c: int(v) for c, v in lr['cac'].items()})} · "
+                                                f"{', '.join(f'{c} {v}' for c, v in lr['ltv_to_cac'].items()) or '—'}", "key": "cac"},
+            {"label": "Booking conversion", "value": f"{m['booking_conversion']:.1%}", "key": "booking_conversion"},
+            {"label": "Completion rate", "value": f"{m['completion_rate']:.1%}", "key": "completion_rate"},
+            {"label": "Cancellations · no-shows", "value": f"{m['cancellation_rate']:.1%} · {m['no_show_rate']:.1%}", "key": "cancellation_rate"},
+            {"label": "Seat utilisation", "value": f"{m['seat_utilisation']:.1%}", "key": "seat_utilisation"},
+            {"label": "Active mentors", "value": f"{m['active_mentor_share']:.1%}", "key": "active_mentor_share"},
+            {"label": "Average rating", "value": str(m["average_rating"] or "—"), "key": "average_rating"},
+            {"label": "Recommendation CTR · conversion", "value": f"{report.recommender['recommendation_ctr']:.1%} · "
+                                                                  f"{report.recommender['recommendation_conversion']:.1%}", "key": "recommendation_ctr"},
+        ]
+        self.currencies = sorted({c for row in r["revenue_by_month"] for c in row if c != "month"})
+        self.revenue_rows = [{k: (v / 100 if k != "month" else v) for k, v in row.items()} for row in r["revenue_by_month"]]
+        self.signup_rows = lr["signups_per_week"]
+        self.funnel_rows = m["funnel"]
+        self.cohort_cells = [cell for c in lr["cohort_retention"] for cell in _heat_row(c)]
+        self.skills_rows = m["skills_gap"]
+        self.churn_note = (f"ROC AUC {model.figures['roc_auc']} vs {model.figures['recency_only_roc_auc']} for recency alone; "
+                           f"Brier {model.figures['brier']} (time split {model.figures['train_snapshot']} → {model.figures['test_snapshot']})"
+                           if model.enough_data else model.message)
+        self.at_risk = [{k: str(v) for k, v in row.items()} for row in risky]
+        self.definitions = [{"key": k, "text": v} for k, v in kpis.DEFINITIONS.items()]
+
+    @rx.event
+    def set_start_date(self, value: str):
+        self.start_date = value
+        self._reload()
+
+    @rx.event
+    def set_end_date(self, value: str):
+        self.end_date = value
+        self._reload()
+
+    def export_csv(self):
+        start, end = self._range()
+        with session_scope() as db:
+            require_role(self.current_user(db), UserRole.ADMIN)
+            text = kpis.report_csv(kpis.kpi_report(start, end, db=db))
+        return rx.download(data=text, filename="peerlearn-kpis.csv")
+
+    def stop_watching(self):
+        self.watching = False
+
+    @rx.event(background=True)
+    async def watch(self):
+        """While the dashboard is open, reload when a booking, payment or refund lands."""
+        async with self:
+            if self.watching:
+                return
+            self.watching = True
+        while True:
+            await asyncio.sleep(POLL_SECONDS)
+            async with self:
+                if not self.watching or not self.user_id:
+                    return
+                with session_scope() as db:
+                    changed = kpis.data_version(db=db) != self._version
+                if changed:
+                    self._reload()

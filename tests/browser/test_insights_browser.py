@@ -1,0 +1,44 @@
+"""An admin sees the revenue chart and KPI cards; a learner is refused the dashboards."""
+
+import uuid
+
+from playwright.sync_api import expect
+
+from peerlearn.models.users import UserCreate
+from peerlearn.services.accounts import ensure_admin, register_user
+from peerlearn.services.booking import book_session
+from peerlearn.services.payments import handle_webhook, simulated_pay
+from tests.factories import make_session, make_user
+
+
+def log_in(page, email: str, password: str) -> None:
+    page.goto("/login")
+    page.locator("#login-email").fill(email)
+    page.locator("#login-password").fill(password)
+    page.locator("#login-submit").click()
+    page.wait_for_url("**/dashboard**")
+
+
+def test_admin_sees_revenue_chart_and_learner_is_refused(page, live_db):
+    mentor, payer = make_user(live_db, mentor=True), make_user(live_db)
+    session_id = make_session(live_db, mentor, price_minor=5000)
+    _, payment = book_session(payer, session_id, db=live_db)
+    live_db.commit()
+    handle_webhook("simulated", *simulated_pay(payment.provider_ref, "4242424242424242", db=live_db), db=live_db)
+    admin_email, learner_email = f"boss-{uuid.uuid4().hex[:6]}@example.org", f"l-{uuid.uuid4().hex[:6]}@example.org"
+    ensure_admin(admin_email, "admin-password-1", db=live_db)
+    register_user(UserCreate(email=learner_email, password="learner-password-1", full_name="Lu Learner"), db=live_db)
+    live_db.commit()
+
+    log_in(page, learner_email, "learner-password-1")
+    page.goto("/insights")
+    page.wait_for_url("**/denied**")
+    expect(page.get_by_text("Access denied").first).to_be_visible()
+
+    page.context.clear_cookies()
+    log_in(page, admin_email, "admin-password-1")
+    page.goto("/insights")
+    expect(page.locator("#revenue-chart .recharts-surface").first).to_be_visible()
+    expect(page.locator("#revenue-chart .recharts-bar-rectangle").first).to_be_visible()
+    expect(page.locator(".kpi-card").first).to_contain_text("Gross booking value")
+    expect(page.locator(".kpi-card").first).to_contain_text("$")
