@@ -119,3 +119,15 @@ def test_churn_model_beats_recency_only_on_the_demo_time_split(db):
     assert model.enough_data
     assert model.figures["roc_auc"] > model.figures["recency_only_roc_auc"]
     assert model.figures["brier"] < model.figures["recency_only_brier"]
+
+
+def test_cached_report_is_reused_until_new_money_lands(db, market):
+    first = kpis.cached_kpi_report(None, None, db=db)
+    assert kpis.cached_kpi_report(None, None, db=db).revenue == first.revenue
+    mentor, learner = make_user(db), make_user(db)
+    mentor.is_mentor = True
+    db.add(mentor)
+    db.commit()
+    pay(db, learner, make_session(db, mentor, price_minor=2000, capacity=2, start_in=timedelta(days=9)))
+    after = kpis.cached_kpi_report(None, None, db=db)
+    assert after.revenue["platform_revenue"]["USD"] == first.revenue["platform_revenue"]["USD"] + 240

@@ -21,12 +21,12 @@ class SpendIn(BaseModel):
 
 @route(router, "GET", "/api/admin/kpis/", response_model=kpis.KpiReport)
 def kpi_report(admin: Admin, db: DB, start: datetime | None = None, end: datetime | None = None) -> kpis.KpiReport:
-    return kpis.kpi_report(start, end, db=db)
+    return kpis.cached_kpi_report(start, end, db=db)
 
 
 @route(router, "GET", "/api/admin/kpis/export/")
 def kpi_export(admin: Admin, db: DB, start: datetime | None = None, end: datetime | None = None) -> Response:
-    return Response(kpis.report_csv(kpis.kpi_report(start, end, db=db)), media_type="text/csv",
+    return Response(kpis.report_csv(kpis.cached_kpi_report(start, end, db=db)), media_type="text/csv",
                     headers={"Content-Disposition": 'attachment; filename="peerlearn-kpis.csv"'})
 
 

@@ -8,6 +8,7 @@ import io
 from collections import defaultdict
 from datetime import date, datetime, timedelta
 
+import sqlalchemy as sa
 from pydantic import BaseModel
 from sqlmodel import Session, func, select
 
@@ -34,6 +35,7 @@ from peerlearn.models.enums import (
     PaymentStatus,
     RefundStatus,
 )
+from peerlearn.config import get_settings
 from peerlearn.models.types import as_utc, utcnow
 from peerlearn.services.errors import ValidationError
 
@@ -86,7 +88,9 @@ class KpiReport(BaseModel):
 
 
 def default_range(now: datetime | None = None) -> tuple[datetime, datetime]:
-    end = now or utcnow()
+    """The last 90 days, ending at the next whole minute (so repeated requests share a cache entry)."""
+    now = now or utcnow()
+    end = now.replace(second=0, microsecond=0) + timedelta(minutes=1)
     return end - timedelta(days=90), end
 
 
@@ -208,60 +212,64 @@ def _platform_revenue_by_learner(*, db: Session) -> dict[int, dict[str, int]]:
     return out
 
 
+def _count_if(condition) -> sa.ColumnElement:  # noqa: ANN001
+    return func.sum(sa.case((condition, 1), else_=0))
+
+
 def marketplace(start: datetime, end: datetime, *, db: Session) -> dict:
+    """Aggregated in SQL: no booking row is loaded into Python."""
     views = db.exec(select(func.count()).select_from(InteractionEvent).where(
         InteractionEvent.kind == InteractionKind.VIEW, InteractionEvent.created_at >= start, InteractionEvent.created_at < end)).one()
-    made = db.exec(select(Booking).where(Booking.created_at >= start, Booking.created_at < end)).all()
-    paid = sum(1 for b in made if b.confirmed_at is not None)
-    in_range = db.exec(select(Booking, LearningSession).join(LearningSession, LearningSession.id == Booking.session_id)
-                       .where(LearningSession.start_at >= start, LearningSession.start_at < end)).all()
-    attended = sum(1 for b, _ in in_range if b.attendance == AttendanceStatus.ATTENDED)
+    made, paid, cancelled = db.exec(select(
+        func.count(), _count_if(Booking.confirmed_at.is_not(None)),
+        _count_if(Booking.status.in_([BookingStatus.CANCELLED, BookingStatus.REFUNDED])),
+    ).where(Booking.created_at >= start, Booking.created_at < end)).one()
+    attended, confirmed, completed, no_shows, booked = db.exec(select(
+        _count_if(Booking.attendance == AttendanceStatus.ATTENDED), _count_if(Booking.confirmed_at.is_not(None)),
+        _count_if(Booking.status == BookingStatus.COMPLETED), _count_if(Booking.status == BookingStatus.NO_SHOW),
+        _count_if(Booking.status.in_(TAKEN)),
+    ).join(LearningSession, LearningSession.id == Booking.session_id)
+        .where(LearningSession.start_at >= start, LearningSession.start_at < end)).one()
+    made, paid, cancelled = made or 0, paid or 0, cancelled or 0
+    attended, confirmed, completed, no_shows, booked = (v or 0 for v in (attended, confirmed, completed, no_shows, booked))
     reviewed = db.exec(select(func.count()).select_from(Review).where(Review.created_at >= start, Review.created_at < end)).one()
-    confirmed = sum(1 for b, _ in in_range if b.confirmed_at is not None)
-    completed = sum(1 for b, _ in in_range if b.status == BookingStatus.COMPLETED)
-    no_shows = sum(1 for b, _ in in_range if b.status == BookingStatus.NO_SHOW)
-    cancelled = sum(1 for b in made if b.status in (BookingStatus.CANCELLED, BookingStatus.REFUNDED))
-    sessions = db.exec(select(LearningSession).where(LearningSession.start_at >= start, LearningSession.start_at < end)).all()
-    offered = sum(s.capacity for s in sessions)
-    booked = sum(1 for b, _ in in_range if b.status in TAKEN)
+    offered, active_mentors = db.exec(select(func.coalesce(func.sum(LearningSession.capacity), 0),
+                                             func.count(func.distinct(LearningSession.mentor_id)))
+                                      .where(LearningSession.start_at >= start, LearningSession.start_at < end)).one()
     mentors = db.exec(select(func.count()).select_from(User).where(User.is_mentor)).one()
-    ratings = db.exec(select(Review.rating).where(Review.created_at >= start, Review.created_at < end)).all()
+    ratings = dict(db.exec(select(Review.rating, func.count()).where(Review.created_at >= start, Review.created_at < end)
+                           .group_by(Review.rating)).all())
+    n_ratings = sum(ratings.values())
     return {
-        "funnel": [{"stage": "Session views", "count": views}, {"stage": "Bookings started", "count": len(made)},
+        "funnel": [{"stage": "Session views", "count": views}, {"stage": "Bookings started", "count": made},
                    {"stage": "Paid or confirmed", "count": paid}, {"stage": "Attended", "count": attended},
                    {"stage": "Reviewed", "count": reviewed}],
-        "booking_conversion": round(len(made) / views, 4) if views else 0.0,
+        "booking_conversion": round(made / views, 4) if views else 0.0,
         "completion_rate": round(completed / confirmed, 4) if confirmed else 0.0,
-        "cancellation_rate": round(cancelled / len(made), 4) if made else 0.0,
+        "cancellation_rate": round(cancelled / made, 4) if made else 0.0,
         "no_show_rate": round(no_shows / (completed + no_shows), 4) if completed + no_shows else 0.0,
         "seat_utilisation": round(booked / offered, 4) if offered else 0.0,
-        "active_mentor_share": round(len({s.mentor_id for s in sessions}) / mentors, 4) if mentors else 0.0,
-        "average_rating": round(sum(ratings) / len(ratings), 2) if ratings else None,
-        "rating_distribution": {str(star): sum(1 for r in ratings if r == star) for star in range(1, 6)},
-        "skills_gap": _skills_gap(sessions, in_range, db=db),
+        "active_mentor_share": round(active_mentors / mentors, 4) if mentors else 0.0,
+        "average_rating": round(sum(r * n for r, n in ratings.items()) / n_ratings, 2) if n_ratings else None,
+        "rating_distribution": {str(star): ratings.get(star, 0) for star in range(1, 6)},
+        "skills_gap": _skills_gap(start, end, db=db),
     }
 
 
-def _skills_gap(sessions: list[LearningSession], in_range: list, *, db: Session, top: int = 10) -> list[dict]:  # noqa: ANN001
-    ids = [s.id for s in sessions]
-    if not ids:
-        return []
-    skill_of: dict[int, list[str]] = defaultdict(list)
-    for session_id, name in db.exec(select(SessionSkill.session_id, Skill.name).join(Skill, Skill.id == SessionSkill.skill_id)
-                                    .where(SessionSkill.session_id.in_(ids))).all():
-        skill_of[session_id].append(name)
-    supply: dict[str, int] = defaultdict(int)
-    demand: dict[str, int] = defaultdict(int)
-    for s in sessions:
-        for name in skill_of[s.id]:
-            supply[name] += s.capacity
-    for b, s in in_range:
-        if b.status in TAKEN:
-            for name in skill_of[s.id]:
-                demand[name] += 1
+def _skills_gap(start: datetime, end: datetime, *, db: Session, top: int = 10) -> list[dict]:
+    in_range = sa.and_(LearningSession.start_at >= start, LearningSession.start_at < end)
+    supply = dict(db.exec(select(Skill.name, func.sum(LearningSession.capacity))
+                          .join(SessionSkill, SessionSkill.skill_id == Skill.id)
+                          .join(LearningSession, LearningSession.id == SessionSkill.session_id)
+                          .where(in_range).group_by(Skill.name)).all())
+    demand = dict(db.exec(select(Skill.name, func.count(Booking.id))
+                          .join(SessionSkill, SessionSkill.skill_id == Skill.id)
+                          .join(LearningSession, LearningSession.id == SessionSkill.session_id)
+                          .join(Booking, Booking.session_id == LearningSession.id)
+                          .where(in_range, Booking.status.in_(TAKEN)).group_by(Skill.name)).all())
     total_demand, total_supply = max(sum(demand.values()), 1), max(sum(supply.values()), 1)
-    rows = [{"skill": k, "demand": demand[k], "supply": supply[k],
-             "gap": round(demand[k] / total_demand - supply[k] / total_supply, 4)} for k in supply]
+    rows = [{"skill": k, "demand": int(demand.get(k, 0)), "supply": int(supply[k]),
+             "gap": round(demand.get(k, 0) / total_demand - supply[k] / total_supply, 4)} for k in supply]
     return sorted(rows, key=lambda r: -r["demand"])[:top]
 
 
@@ -287,6 +295,35 @@ def kpi_report(start: datetime | None, end: datetime | None, *, db: Session) -> 
         raise ValidationError("The end of the range must be after its start.")
     return KpiReport(start=start, end=end, revenue=revenue(start, end, db=db), learners=learners(start, end, db=db),
                      marketplace=marketplace(start, end, db=db), recommender=recommender(start, end, db=db))
+
+
+_memory_cache: dict[str, str] = {}
+CACHE_ENTRIES = 32
+CACHE_SECONDS = 300
+
+
+def cached_kpi_report(start: datetime | None, end: datetime | None, *, db: Session) -> KpiReport:
+    """The report, reused until a booking, payment or refund lands (Redis when configured, memory otherwise)."""
+    default_start, default_end = default_range()
+    start, end = as_utc(start or default_start), as_utc(end or default_end)
+    key = f"peerlearn:kpis:{start.isoformat()}:{end.isoformat()}:{':'.join(map(str, data_version(db=db)))}"
+    redis_url = get_settings().redis_url
+    client = None
+    if redis_url:
+        import redis
+
+        client = redis.Redis.from_url(redis_url, decode_responses=True)
+    raw = client.get(key) if client else _memory_cache.get(key)
+    if raw:
+        return KpiReport.model_validate_json(raw)
+    report = kpi_report(start, end, db=db)
+    if client:
+        client.set(key, report.model_dump_json(), ex=CACHE_SECONDS)
+    else:
+        if len(_memory_cache) >= CACHE_ENTRIES:
+            _memory_cache.pop(next(iter(_memory_cache)))
+        _memory_cache[key] = report.model_dump_json()
+    return report
 
 
 def report_csv(report: KpiReport) -> str:
