@@ -5,11 +5,11 @@ from __future__ import annotations
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 
-from peerlearn.api import auth, bookings, discovery, insights, payments, recommendations, sessions
+from peerlearn.api import auth, bookings, discovery, insights, live, payments, recommendations, sessions
 from peerlearn.api.errors import error_body, install_error_handlers
 from peerlearn.services.errors import ErrorCode
 
-ROUTERS = [auth.router, discovery.router, sessions.router, bookings.router, payments.router, recommendations.router, insights.router]
+ROUTERS = [auth.router, discovery.router, sessions.router, bookings.router, payments.router, recommendations.router, insights.router, live.router]
 
 
 def create_api() -> FastAPI:

@@ -1,0 +1,37 @@
+"""/api/sessions/{id}/media-token|start|chat/: the app's side of a live room."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+from pydantic import BaseModel, Field
+
+from peerlearn.api.deps import DB, CurrentUser, Mentor, route
+from peerlearn.services import live_room
+
+router = APIRouter(tags=["live"])
+
+
+class ChatIn(BaseModel):
+    body: str = Field(min_length=1, max_length=2000)
+
+
+@route(router, "POST", "/api/sessions/{session_id}/media-token/", response_model=live_room.MediaTokenResponse)
+def media_token(session_id: int, user: CurrentUser, db: DB) -> live_room.MediaTokenResponse:
+    return live_room.issue_room_token(user, session_id, db=db)
+
+
+@route(router, "POST", "/api/sessions/{session_id}/start/")
+def start_room(session_id: int, mentor: Mentor, db: DB) -> dict:
+    session = live_room.open_room_early(mentor, session_id, db=db)
+    return {"session_id": session.id, "room_opened_at": session.room_opened_at}
+
+
+@route(router, "GET", "/api/sessions/{session_id}/chat/", response_model=list[live_room.ChatMessagePublic])
+def chat_history(session_id: int, user: CurrentUser, db: DB, after_id: int = 0) -> list[live_room.ChatMessagePublic]:
+    return live_room.chat_history(user, session_id, after_id=after_id, db=db)
+
+
+@route(router, "POST", "/api/sessions/{session_id}/chat/", status_code=201)
+def post_chat(session_id: int, data: ChatIn, user: CurrentUser, db: DB) -> dict:
+    message = live_room.post_chat(user, session_id, data.body, db=db)
+    return {"id": message.id, "body": message.body}

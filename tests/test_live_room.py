@@ -1,0 +1,83 @@
+"""Who may enter a live room and when: tokens only for the mentor and confirmed learners, inside the
+window; the media side refuses missing, forged, expired and other-session tokens. Chat and attendance."""
+
+from datetime import timedelta
+
+import pytest
+
+from peerlearn.config import get_settings
+from peerlearn.media.tokens import MediaTokenError, issue_media_token, verify_media_token
+from peerlearn.models import Booking
+from peerlearn.models.types import utcnow
+from peerlearn.services.booking import book_session
+from peerlearn.services.live_room import attendance_proposal, record_join, record_leave
+from tests.factories import make_session, make_user, token_for
+
+
+@pytest.fixture
+def room(db):
+    mentor, learner, stranger = make_user(db, mentor=True), make_user(db), make_user(db)
+    soon = make_session(db, mentor, start_in=timedelta(minutes=5), min_notice_minutes=0, capacity=3)
+    later = make_session(db, mentor, start_in=timedelta(days=2), capacity=3)
+    book_session(learner, soon, db=db)
+    book_session(learner, later, db=db)
+    db.commit()
+    return {"soon": soon, "later": later, "mentor": mentor, "learner": learner, "stranger": stranger}
+
+
+def test_tokens_for_participants_inside_the_window_only(api, db, room):
+    learner_auth = token_for(db, room["learner"])
+    issued = api.post(f"/api/sessions/{room['soon']}/media-token/", headers=learner_auth)
+    assert issued.status_code == 200
+    body = issued.json()
+    assert body["role"] == "learner" and body["whip_url"].endswith(f"/media/whip/{room['soon']}")
+    claims = verify_media_token(get_settings().secret_key, body["token"], room["soon"], utcnow())
+    assert claims.user_id == room["learner"].id
+    assert api.post(f"/api/sessions/{room['soon']}/media-token/", headers=token_for(db, room["mentor"])).json()["role"] == "mentor"
+    assert api.post(f"/api/sessions/{room['soon']}/media-token/", headers=token_for(db, room["stranger"])).status_code == 403
+    assert api.post(f"/api/sessions/{room['soon']}/media-token/").status_code == 401
+    too_early = api.post(f"/api/sessions/{room['later']}/media-token/", headers=learner_auth)
+    assert too_early.status_code == 403 and too_early.json()["error"]["code"] == "room_closed"
+
+
+def test_media_side_refuses_bad_tokens():
+    secret, now = "media-secret", utcnow()
+    good = issue_media_token(secret, 7, 3, "learner", now - timedelta(minutes=1), now + timedelta(minutes=30))
+    assert verify_media_token(secret, good, 7, now).role == "learner"
+    cases = [(None, 7, now, 401), ("garbage", 7, now, 401), (good[:-2] + "xx", 7, now, 401),
+             (issue_media_token("other-secret", 7, 3, "learner", now, now + timedelta(hours=1)), 7, now, 401),
+             (good, 8, now, 403), (good, 7, now + timedelta(hours=1), 403), (good, 7, now - timedelta(minutes=5), 403)]
+    for token, session_id, at, status in cases:
+        with pytest.raises(MediaTokenError) as refused:
+            verify_media_token(secret, token, session_id, at)
+        assert refused.value.status == status
+
+
+def test_mentor_opens_the_room_early(api, db, room):
+    mentor = make_user(db, mentor=True)
+    mentor_auth = token_for(db, mentor)
+    later = make_session(db, mentor, start_in=timedelta(minutes=45), min_notice_minutes=0, capacity=2)
+    assert api.post(f"/api/sessions/{later}/media-token/", headers=mentor_auth).status_code == 403
+    assert api.post(f"/api/sessions/{later}/start/", headers=token_for(db, room["learner"])).status_code == 403
+    assert api.post(f"/api/sessions/{later}/start/", headers=mentor_auth).status_code == 200
+    assert api.post(f"/api/sessions/{later}/media-token/", headers=mentor_auth).status_code == 200
+
+
+def test_chat_is_kept_for_participants_only(api, db, room):
+    learner_auth = token_for(db, room["learner"])
+    assert api.post(f"/api/sessions/{room['soon']}/chat/", json={"body": "Hello!"}, headers=learner_auth).status_code == 201
+    assert api.post(f"/api/sessions/{room['soon']}/chat/", json={"body": "Hi"}, headers=token_for(db, room["stranger"])).status_code == 403
+    history = api.get(f"/api/sessions/{room['soon']}/chat/", headers=token_for(db, room["mentor"])).json()
+    assert [m["body"] for m in history] == ["Hello!"]
+
+
+def test_attendance_from_connections(db, room):
+    now = utcnow()
+    record_join(room["soon"], room["learner"].id, now, db=db)
+    record_leave(room["soon"], room["learner"].id, now + timedelta(minutes=40), db=db)
+    db.commit()
+    booking = db.query(Booking).filter(Booking.session_id == room["soon"]).one()
+    assert booking.attended_seconds == 2400 and booking.joined_at is not None
+    proposal = attendance_proposal(room["mentor"], room["soon"], db=db)
+    assert proposal["attended_booking_ids"] == [booking.id] and proposal["no_show_booking_ids"] == []
+    assert proposal["mentor_connected"] == []  # the mentor never connected: the refund path applies
