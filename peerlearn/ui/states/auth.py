@@ -48,7 +48,7 @@ class AuthState(rx.State):
     def is_admin(self) -> bool:
         return UserRole.ADMIN.value in self.roles
 
-    def current_user(self, db) -> User:  # noqa: ANN001
+    def _current_user(self, db) -> User:  # noqa: ANN001
         """The signed-in user, re-checked against the database (raises when the token is bad)."""
         return accounts.user_for_token(self.auth_token, db=db)
 
@@ -73,14 +73,14 @@ class AuthState(rx.State):
         """on_load for public pages: know who is here without forcing a log-in."""
         try:
             with session_scope() as db:
-                self._remember(self.current_user(db))
+                self._remember(self._current_user(db))
         except AuthenticationError:
             self._forget()
 
     def require_login(self):
         try:
             with session_scope() as db:
-                self._remember(self.current_user(db))
+                self._remember(self._current_user(db))
         except AuthenticationError:
             self._forget()
             return rx.redirect(f"{routes.LOGIN}?next={self.router.url.path}")

@@ -33,7 +33,7 @@ class BookingStatusState(AuthState):
             return
         try:
             with session_scope() as db:
-                user = self.current_user(db)
+                user = self._current_user(db)
                 booking = get_booking(user, last_path_segment(self.router.url.path), db=db)
                 tz = (db.get(Profile, user.id) or Profile(user_id=user.id)).timezone
         except (AuthenticationError, NotFoundError):

@@ -73,7 +73,7 @@ class InsightsState(AuthState):
             return
         try:
             with session_scope() as db:
-                require_role(self.current_user(db), UserRole.ADMIN)
+                require_role(self._current_user(db), UserRole.ADMIN)
                 report = kpis.kpi_report(start, end, db=db)
                 model, risky = churn.at_risk(db=db, limit=10)
                 self._version = kpis.data_version(db=db)
@@ -128,7 +128,7 @@ class InsightsState(AuthState):
     def export_csv(self):
         start, end = self._range()
         with session_scope() as db:
-            require_role(self.current_user(db), UserRole.ADMIN)
+            require_role(self._current_user(db), UserRole.ADMIN)
             text = kpis.report_csv(kpis.kpi_report(start, end, db=db))
         return rx.download(data=text, filename="peerlearn-kpis.csv")
 

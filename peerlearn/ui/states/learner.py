@@ -33,7 +33,7 @@ class LearnerState(AuthState):
 
     def _load(self) -> None:
         with session_scope() as db:
-            user = self.current_user(db)
+            user = self._current_user(db)
             profile = db.get(Profile, user.id)
             tz = profile.timezone if profile else "UTC"
             now = utcnow()
@@ -56,7 +56,7 @@ class LearnerState(AuthState):
     def _act(self, action, success: str):  # noqa: ANN001
         try:
             with session_scope() as db:
-                action(self.current_user(db), db)
+                action(self._current_user(db), db)
         except AuthenticationError:
             return rx.redirect("/login?next=/dashboard")
         except ServiceError as error:
@@ -69,7 +69,7 @@ class LearnerState(AuthState):
 
     def open_reschedule(self, booking_id: str):
         with session_scope() as db:
-            user = self.current_user(db)
+            user = self._current_user(db)
             tz = (db.get(Profile, user.id) or Profile(user_id=user.id)).timezone
             options = booking_service.reschedule_options(user, int(booking_id), db=db)
             self.reschedule_choices = [{"id": str(s.id), "label": f"{s.title} · {format_local(s.start_at, tz)}"} for s in options]

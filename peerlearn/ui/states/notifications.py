@@ -37,7 +37,7 @@ class NotificationState(AuthState):
     def mark_all_read(self):
         try:
             with session_scope() as db:
-                user = self.current_user(db)
+                user = self._current_user(db)
                 notifications.mark_all_read(user.id, db=db)
         except AuthenticationError:
             return rx.redirect("/login")

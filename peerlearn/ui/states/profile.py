@@ -85,7 +85,7 @@ class ProfileState(AuthState):
             return
         try:
             with session_scope() as db:
-                profile = accounts.update_profile(self.current_user(db), update, db=db)
+                profile = accounts.update_profile(self._current_user(db), update, db=db)
         except ServiceError as error:
             self.form_error = error.message
             return
@@ -97,7 +97,7 @@ class ProfileState(AuthState):
         try:
             change = PasswordChange(current_password=form.get("current_password", ""), new_password=form.get("new_password", ""))
             with session_scope() as db:
-                accounts.change_password(self.current_user(db), change, db=db)
+                accounts.change_password(self._current_user(db), change, db=db)
         except PydanticValidationError as error:
             return rx.toast.error(first_error(error))
         except ServiceError as error:

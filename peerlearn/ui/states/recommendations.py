@@ -22,7 +22,7 @@ class RecommendationsState(AuthState):
             return
         try:
             with session_scope() as db:
-                user = self.current_user(db)
+                user = self._current_user(db)
                 tz = (db.get(Profile, user.id) or Profile(user_id=user.id)).timezone
                 items = recs.recommendations_for(user, db=db, limit=6)
                 recs.log_impressions(user, [item.session.id for item in items], db=db)
@@ -38,7 +38,7 @@ class RecommendationsState(AuthState):
 
     def _feedback(self, session_id: str, action: str) -> None:
         with session_scope() as db:
-            recs.record_feedback(self.current_user(db), int(session_id), action, db=db)
+            recs.record_feedback(self._current_user(db), int(session_id), action, db=db)
 
     def open_recommendation(self, session_id: str):
         try:

@@ -93,7 +93,7 @@ class SessionDetailState(AuthState):
         self.message = ""
         try:
             with session_scope() as db:
-                user = self.current_user(db)
+                user = self._current_user(db)
                 booking, payment = booking_service.book_session(user, int(self.session["id"]), coupon_code=self.coupon or None, db=db)
                 checkout_url = payment.checkout_url if payment else ""
         except AuthenticationError:
@@ -109,7 +109,7 @@ class SessionDetailState(AuthState):
     def wait_for_seat(self):
         try:
             with session_scope() as db:
-                join_waitlist(self.current_user(db), int(self.session["id"]), db=db)
+                join_waitlist(self._current_user(db), int(self.session["id"]), db=db)
         except AuthenticationError:
             return rx.redirect(f"/login?next=/sessions/{self.session.get('id', '')}")
         except ServiceError as error:
@@ -120,7 +120,7 @@ class SessionDetailState(AuthState):
     def cancel_my_booking(self):
         try:
             with session_scope() as db:
-                _, refunded = booking_service.cancel_booking(self.current_user(db), self.my_booking_id, db=db)
+                _, refunded = booking_service.cancel_booking(self._current_user(db), self.my_booking_id, db=db)
         except AuthenticationError:
             return rx.redirect("/login")
         except ServiceError as error:

@@ -38,7 +38,7 @@ class TeachingState(AuthState):
         if not self.user_id:
             return
         with session_scope() as db:
-            mentor = self.current_user(db)
+            mentor = self._current_user(db)
             self.timezone = (db.get(Profile, mentor.id) or Profile(user_id=mentor.id)).timezone
             now = utcnow()
             rows = session_service.mentor_sessions(mentor, db=db)
@@ -64,7 +64,7 @@ class TeachingState(AuthState):
     def _act(self, action, success: str):  # noqa: ANN001
         try:
             with session_scope() as db:
-                action(self.current_user(db), db)
+                action(self._current_user(db), db)
         except AuthenticationError:
             return rx.redirect("/login?next=/teach")
         except ServiceError as error:
@@ -84,7 +84,7 @@ class TeachingState(AuthState):
         self.editor_error = ""
         try:
             with session_scope() as db:
-                mentor = self.current_user(db)
+                mentor = self._current_user(db)
                 data = self._session_input(form)
                 created = session_service.create_sessions(mentor, data, db=db)
                 first_id = created[0].id
@@ -136,7 +136,7 @@ class ManageSessionState(TeachingState):
         self.session_id = last_path_segment(self.router.url.path)
         try:
             with session_scope() as db:
-                mentor = self.current_user(db)
+                mentor = self._current_user(db)
                 session = session_service.owned_session(mentor, self.session_id, db=db)
                 tz = (db.get(Profile, mentor.id) or Profile(user_id=mentor.id)).timezone
                 self.info = {"title": session.title, "when": format_local(session.start_at, tz), "status": session.status.value,
@@ -153,7 +153,7 @@ class ManageSessionState(TeachingState):
     def _manage(self, action, success: str):  # noqa: ANN001
         try:
             with session_scope() as db:
-                action(self.current_user(db), db)
+                action(self._current_user(db), db)
         except AuthenticationError:
             return rx.redirect("/login?next=/teach")
         except ServiceError as error:
