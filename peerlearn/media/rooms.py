@@ -1,0 +1,148 @@
+"""The registry of rooms, publications, subscriptions and recordings of one media server process.
+
+One registry is created at start-up; every peer connection it opens is kept here, closed when its
+connection fails or closes, and all are closed on shutdown (aiortc's own server example does the same).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import uuid
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+from aiortc import RTCPeerConnection
+from aiortc.contrib.media import MediaBlackhole, MediaRecorder, MediaRelay
+
+from peerlearn.media.hooks import MediaHooks
+
+log = logging.getLogger(__name__)
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass
+class Publication:
+    resource_id: str
+    user_id: int
+    kind: str  # "camera" or "screen"
+    pc: RTCPeerConnection
+    tracks: dict[str, object] = field(default_factory=dict)  # "audio"/"video" -> incoming track
+    drain: MediaBlackhole | None = None
+    recorder: MediaRecorder | None = None
+    recording_path: Path | None = None
+
+
+@dataclass
+class Room:
+    session_id: int
+    publications: dict[str, Publication] = field(default_factory=dict)
+    subscriptions: dict[str, RTCPeerConnection] = field(default_factory=dict)
+    recording: bool = False
+    recording_started_at: datetime | None = None
+
+    def publisher(self, user_id: int, kind: str) -> Publication | None:
+        return next((p for p in self.publications.values() if p.user_id == user_id and p.kind == kind), None)
+
+
+class RoomRegistry:
+    def __init__(self, hooks: MediaHooks, recordings_dir: Path) -> None:
+        self.hooks = hooks
+        self.recordings_dir = recordings_dir
+        self.relay = MediaRelay()
+        self.rooms: dict[int, Room] = {}
+        self.connections: set[RTCPeerConnection] = set()
+
+    def room(self, session_id: int) -> Room:
+        return self.rooms.setdefault(session_id, Room(session_id))
+
+    def new_resource_id(self) -> str:
+        return uuid.uuid4().hex
+
+    def track(self, pc: RTCPeerConnection, on_closed) -> None:  # noqa: ANN001
+        """Keep `pc` and close it (running `on_closed`) once its connection fails or closes."""
+        self.connections.add(pc)
+
+        @pc.on("connectionstatechange")
+        async def _state() -> None:
+            if pc.connectionState in ("failed", "closed"):
+                await self._close(pc, on_closed)
+
+    async def _close(self, pc: RTCPeerConnection, on_closed) -> None:  # noqa: ANN001
+        if pc not in self.connections:
+            return
+        self.connections.discard(pc)
+        try:
+            await on_closed()
+        finally:
+            await pc.close()
+
+    async def add_publication(self, room: Room, publication: Publication) -> None:
+        previous = room.publisher(publication.user_id, publication.kind)
+        if previous is not None:  # a reconnect replaces the old stream
+            await self.end_publication(room, previous.resource_id)
+        room.publications[publication.resource_id] = publication
+        publication.drain = MediaBlackhole()  # keeps reading so an unwatched stream never piles up
+        for track in publication.tracks.values():
+            publication.drain.addTrack(self.relay.subscribe(track))
+        await publication.drain.start()
+        if room.recording:
+            await self._start_recorder(room, publication)
+
+    async def end_publication(self, room: Room, resource_id: str) -> bool:
+        publication = room.publications.pop(resource_id, None)
+        if publication is None:
+            return False
+        await self._stop_recorder(room, publication)
+        if publication.drain is not None:
+            await publication.drain.stop()
+        if publication.pc in self.connections:
+            await self._close(publication.pc, self._noop)
+        self.hooks.leave(room.session_id, publication.user_id, _now())
+        return True
+
+    async def _noop(self) -> None:
+        return None
+
+    async def start_recording(self, room: Room) -> None:
+        if room.recording:
+            return
+        room.recording, room.recording_started_at = True, _now()
+        for publication in list(room.publications.values()):
+            await self._start_recorder(room, publication)
+
+    async def stop_recording(self, room: Room) -> None:
+        room.recording = False
+        for publication in list(room.publications.values()):
+            await self._stop_recorder(room, publication)
+
+    async def _start_recorder(self, room: Room, publication: Publication) -> None:
+        folder = self.recordings_dir / str(room.session_id)
+        folder.mkdir(parents=True, exist_ok=True)
+        path = folder / f"{_now():%Y%m%dT%H%M%S}-user{publication.user_id}-{publication.kind}.mp4"
+        recorder = MediaRecorder(str(path))
+        for track in publication.tracks.values():
+            recorder.addTrack(self.relay.subscribe(track))
+        await recorder.start()
+        publication.recorder, publication.recording_path = recorder, path
+
+    async def _stop_recorder(self, room: Room, publication: Publication) -> None:
+        recorder, path = publication.recorder, publication.recording_path
+        publication.recorder, publication.recording_path = None, None
+        if recorder is None:
+            return
+        await recorder.stop()  # writes the trailer, so even an interrupted recording plays
+        self.hooks.recording_saved(room.session_id, str(path), room.recording_started_at or _now(), _now())
+
+    async def close_all(self) -> None:
+        """On shutdown: stop every recorder cleanly, then close every connection."""
+        for room in list(self.rooms.values()):
+            for resource_id in list(room.publications):
+                await self.end_publication(room, resource_id)
+        await asyncio.gather(*(pc.close() for pc in list(self.connections)), return_exceptions=True)
+        self.connections.clear()
+        self.rooms.clear()

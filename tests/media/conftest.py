@@ -1,0 +1,122 @@
+"""A media server on a free port in this process, and aiortc clients that publish and play."""
+
+from __future__ import annotations
+
+import asyncio
+import fractions
+import socket
+import threading
+import time
+from datetime import UTC, datetime, timedelta
+
+import httpx
+import numpy as np
+import pytest
+import uvicorn
+from aiortc import RTCPeerConnection, RTCSessionDescription, VideoStreamTrack
+from aiortc.contrib.media import MediaStreamTrack
+from av import AudioFrame, VideoFrame
+
+from peerlearn.media.hooks import MediaHooks
+from peerlearn.media.server import MediaConfig, create_media_app
+from peerlearn.media.tokens import issue_media_token
+
+SECRET = "media-test-secret"
+
+
+class PatternVideo(VideoStreamTrack):
+    """320x240 frames filled with one colour per publisher, so a subscriber can tell whose video it got."""
+
+    def __init__(self, value: int) -> None:
+        super().__init__()
+        self.value = value
+
+    async def recv(self) -> VideoFrame:
+        pts, time_base = await self.next_timestamp()
+        frame = VideoFrame.from_ndarray(np.full((240, 320, 3), self.value, dtype=np.uint8), format="bgr24")
+        frame.pts, frame.time_base = pts, time_base
+        return frame
+
+
+class ToneAudio(MediaStreamTrack):
+    kind = "audio"
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._pts = 0
+        self._start = None
+
+    async def recv(self) -> AudioFrame:
+        samples = 960
+        if self._start is None:
+            self._start = time.time()
+        wait = self._start + self._pts / 48000 - time.time()
+        if wait > 0:
+            await asyncio.sleep(wait)
+        t = (np.arange(samples) + self._pts) / 48000
+        data = (np.sin(2 * np.pi * 440 * t) * 8000).astype(np.int16).reshape(1, -1)
+        frame = AudioFrame.from_ndarray(data, format="s16", layout="mono")
+        frame.sample_rate, frame.pts, frame.time_base = 48000, self._pts, fractions.Fraction(1, 48000)
+        self._pts += samples
+        return frame
+
+
+def token(session_id: int, user_id: int, role: str = "learner", valid_for: timedelta = timedelta(minutes=30)) -> str:
+    now = datetime.now(UTC)
+    return issue_media_token(SECRET, session_id, user_id, role, now - timedelta(minutes=1), now + valid_for)
+
+
+class Recorder:
+    def __init__(self) -> None:
+        self.joins: list[tuple[int, int]] = []
+        self.leaves: list[tuple[int, int]] = []
+        self.saved: list[tuple[int, str]] = []
+
+    def hooks(self) -> MediaHooks:
+        return MediaHooks(on_join=lambda s, u, at: self.joins.append((s, u)), on_leave=lambda s, u, at: self.leaves.append((s, u)),
+                          on_recording_saved=lambda s, path, a, b: self.saved.append((s, path)))
+
+
+@pytest.fixture
+def media_server(tmp_path):
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    events = Recorder()
+    app = create_media_app(MediaConfig(secret=SECRET, recordings_dir=tmp_path / "recordings"), events.hooks())
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    while not server.started:
+        time.sleep(0.05)
+    yield {"url": f"http://127.0.0.1:{port}", "events": events, "recordings": tmp_path / "recordings"}
+    server.should_exit = True
+    thread.join(timeout=10)
+
+
+async def publish(base: str, session_id: int, user_id: int, value: int, role: str = "learner") -> tuple[RTCPeerConnection, str]:
+    pc = RTCPeerConnection()
+    pc.addTrack(PatternVideo(value))
+    pc.addTrack(ToneAudio())
+    await pc.setLocalDescription(await pc.createOffer())
+    async with httpx.AsyncClient(timeout=30) as client:
+        response = await client.post(f"{base}/media/whip/{session_id}", content=pc.localDescription.sdp,
+                                     headers={"Content-Type": "application/sdp", "Authorization": f"Bearer {token(session_id, user_id, role)}"})
+    assert response.status_code == 201, response.text
+    await pc.setRemoteDescription(RTCSessionDescription(sdp=response.text, type="answer"))
+    return pc, response.headers["location"]
+
+
+async def subscribe(base: str, session_id: int, publisher_id: int, viewer_id: int) -> tuple[RTCPeerConnection, asyncio.Queue]:
+    pc = RTCPeerConnection()
+    pc.addTransceiver("video", direction="recvonly")
+    pc.addTransceiver("audio", direction="recvonly")
+    tracks: asyncio.Queue = asyncio.Queue()
+    pc.on("track", lambda track: tracks.put_nowait(track))
+    await pc.setLocalDescription(await pc.createOffer())
+    async with httpx.AsyncClient(timeout=30) as client:
+        response = await client.post(f"{base}/media/whep/{session_id}/{publisher_id}", content=pc.localDescription.sdp,
+                                     headers={"Content-Type": "application/sdp", "Authorization": f"Bearer {token(session_id, viewer_id)}"})
+    assert response.status_code == 201, response.text
+    await pc.setRemoteDescription(RTCSessionDescription(sdp=response.text, type="answer"))
+    return pc, tracks

@@ -1,0 +1,120 @@
+"""The media server with real aiortc peers: publish, relay to a subscriber, record, attendance, refusals, shutdown."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from datetime import timedelta
+
+import av
+import httpx
+import numpy as np
+import pytest
+
+from tests.media.conftest import SECRET, publish, subscribe, token
+
+
+async def first_video_frame(tracks: asyncio.Queue, timeout: float = 20):
+    while True:
+        track = await asyncio.wait_for(tracks.get(), timeout)
+        if track.kind == "video":
+            return await asyncio.wait_for(track.recv(), timeout)
+
+
+def test_a_subscriber_receives_the_publishers_video(media_server):
+    async def scenario():
+        publisher, _ = await publish(media_server["url"], 5, 11, value=200)
+        viewer, tracks = await subscribe(media_server["url"], 5, 11, viewer_id=12)
+        frame = await first_video_frame(tracks)
+        pixels = frame.to_ndarray(format="bgr24")
+        async with httpx.AsyncClient() as client:
+            state = (await client.get(f"{media_server['url']}/media/rooms/5", headers={"Authorization": f"Bearer {token(5, 12)}"})).json()
+        await viewer.close()
+        await publisher.close()
+        return pixels, state
+
+    pixels, state = asyncio.run(scenario())
+    assert pixels.shape[:2] == (240, 320)
+    assert abs(float(np.median(pixels)) - 200) < 25  # the publisher's colour survives the relay and re-encoding
+    assert state["publishers"] == [{"user_id": 11, "kind": "camera"}] and state["recording"] is False
+    time.sleep(0.5)
+    assert (5, 11) in media_server["events"].joins
+
+
+@pytest.mark.parametrize("case, status", [("missing", 401), ("forged", 401), ("other_session", 403), ("expired", 403)])
+def test_bad_tokens_are_refused(media_server, case, status):
+    tokens = {"missing": None, "forged": token(5, 11)[:-3] + "abc", "other_session": token(6, 11),
+              "expired": token(5, 11, valid_for=timedelta(minutes=-0.5))}
+    headers = {"Content-Type": "application/sdp"}
+    if tokens[case]:
+        headers["Authorization"] = f"Bearer {tokens[case]}"
+    response = httpx.post(f"{media_server['url']}/media/whip/5", content="v=0\r\n", headers=headers)
+    assert response.status_code == status
+    assert httpx.get(f"{media_server['url']}/media/rooms/5", headers={k: v for k, v in headers.items() if k != "Content-Type"}).status_code == status
+
+
+def test_recording_holds_video_and_audio_from_both_participants(media_server):
+    async def scenario():
+        mentor, _ = await publish(media_server["url"], 9, 1, value=60, role="mentor")
+        learner, _ = await publish(media_server["url"], 9, 2, value=180)
+        await asyncio.sleep(1.5)
+        async with httpx.AsyncClient() as client:
+            refused = await client.post(f"{media_server['url']}/media/rooms/9/recording/start", headers={"Authorization": f"Bearer {token(9, 2)}"})
+            started = await client.post(f"{media_server['url']}/media/rooms/9/recording/start",
+                                        headers={"Authorization": f"Bearer {token(9, 1, 'mentor')}"})
+            await asyncio.sleep(4)
+            stopped = await client.post(f"{media_server['url']}/media/rooms/9/recording/stop",
+                                        headers={"Authorization": f"Bearer {token(9, 1, 'mentor')}"})
+        await mentor.close()
+        await learner.close()
+        return refused.status_code, started.json(), stopped.json()
+
+    refused, started, stopped = asyncio.run(scenario())
+    assert refused == 403 and started["recording"] is True and stopped["recording"] is False
+    files = sorted(p for p in (media_server["recordings"] / "9").glob("*.mp4"))
+    assert len(files) == 2 and any("user1" in f.name for f in files) and any("user2" in f.name for f in files)
+    for path in files:
+        with av.open(str(path)) as container:
+            kinds = {s.type for s in container.streams}
+            frames = sum(1 for _ in container.decode(video=0))
+        assert kinds == {"video", "audio"} and frames > 10
+    assert len(media_server["events"].saved) == 2
+
+
+def test_shutdown_with_open_connections_is_prompt(tmp_path):
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    env = dict(os.environ, SECRET_KEY=SECRET, PEERLEARN_DATA_DIR=str(tmp_path), MEDIA_PORT=str(port))
+    process = subprocess.Popen([sys.executable, "-m", "peerlearn.media", "--host", "127.0.0.1", "--no-database"], env=env)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(100):
+            try:
+                if httpx.get(f"{base}/media/health").status_code == 200:
+                    break
+            except httpx.HTTPError:
+                time.sleep(0.1)
+
+        async def connect():
+            pc, _ = await publish(base, 3, 4, value=90)
+            await asyncio.sleep(1)
+            return pc
+
+        loop = asyncio.new_event_loop()
+        pc = loop.run_until_complete(connect())
+        assert httpx.get(f"{base}/media/health").json()["connections"] == 1
+        began = time.monotonic()
+        process.send_signal(signal.SIGTERM)
+        process.wait(timeout=10)
+        assert time.monotonic() - began < 6
+        loop.run_until_complete(pc.close())
+        loop.close()
+    finally:
+        if process.poll() is None:
+            process.kill()
