@@ -46,14 +46,22 @@ def _print_welcome(summary: demo_data.DemoSummary | None) -> None:
 
 
 def serve() -> int:
-    """Build and serve the production app on one port."""
+    """Serve the production app on one port, with the media server as its own process beside it."""
     settings = get_settings()
     env = dict(os.environ, REFLEX_USE_SYSTEM_BUN="1")
     if settings.redis_url:
         env.setdefault("REFLEX_REDIS_URL", settings.redis_url)
+    media = subprocess.Popen([sys.executable, "-m", "peerlearn.media", "--port", str(settings.media_port)], env=env)
     command = [sys.executable, "-m", "reflex", "run", "--env", "prod", "--single-port",
                "--frontend-port", str(settings.port), "--backend-port", str(settings.port)]
-    return subprocess.call(command, env=env)
+    try:
+        return subprocess.call(command, env=env)
+    finally:
+        media.terminate()
+        try:
+            media.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            media.kill()
 
 
 def main(argv: list[str] | None = None) -> int:

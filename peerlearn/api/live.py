@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from fastapi import APIRouter
+from fastapi.responses import FileResponse
 from pydantic import BaseModel, Field
 
 from peerlearn.api.deps import DB, CurrentUser, Mentor, route
@@ -35,3 +36,9 @@ def chat_history(session_id: int, user: CurrentUser, db: DB, after_id: int = 0) 
 def post_chat(session_id: int, data: ChatIn, user: CurrentUser, db: DB) -> dict:
     message = live_room.post_chat(user, session_id, data.body, db=db)
     return {"id": message.id, "body": message.body}
+
+
+@route(router, "GET", "/api/sessions/{session_id}/recordings/{recording_id}/")
+def recording_download(session_id: int, recording_id: int, user: CurrentUser, db: DB) -> FileResponse:
+    recording = live_room.recording_file(user, session_id, recording_id, db=db)
+    return FileResponse(recording.path, media_type="video/mp4", filename=f"peerlearn-session-{session_id}-{recording.id}.mp4")

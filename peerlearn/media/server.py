@@ -1,7 +1,7 @@
 """The media server: WHIP to publish, WHEP to play, relay through MediaRelay, recording on request.
 
 Signalling is plain HTTP: POST an SDP offer, get the SDP answer (201, with a Location to DELETE).
-ICE candidates are gathered before answering, so trickle ICE is not needed (PATCH answers 405).
+The server gathers its ICE candidates before answering; players may trickle theirs with PATCH.
 Every request carries a signed media token issued by the app; no database is touched here.
 """
 
@@ -13,6 +13,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from aiortc import RTCConfiguration, RTCIceServer, RTCPeerConnection, RTCSessionDescription
+from aiortc.sdp import candidate_from_sdp
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
@@ -38,6 +39,19 @@ class MediaConfig:
 def _error(status: int, message: str) -> JSONResponse:
     return JSONResponse({"error": {"code": {401: "unauthenticated", 403: "forbidden", 404: "not_found"}.get(status, "bad_request"),
                                    "message": message}}, status)
+
+
+async def add_trickled_candidates(pc: RTCPeerConnection, fragment: str) -> None:
+    """Apply the a=candidate lines of an SDP fragment (RFC 8840) to the connection."""
+    mid = None
+    for line in fragment.splitlines():
+        if line.startswith("a=mid:"):
+            mid = line[6:].strip()
+        elif line.startswith("a=candidate:"):
+            candidate = candidate_from_sdp(line[2:].strip())
+            candidate.sdpMid = mid or (pc.getTransceivers()[0].mid if pc.getTransceivers() else "0")
+            with contextlib.suppress(Exception):  # a candidate we cannot use is just skipped
+                await pc.addIceCandidate(candidate)
 
 
 def create_media_app(config: MediaConfig, hooks: MediaHooks | None = None) -> Starlette:
@@ -139,15 +153,26 @@ def create_media_app(config: MediaConfig, hooks: MediaHooks | None = None) -> St
             pc.addTrack(registry.relay.subscribe(track))
         return await answer(pc, offer, f"/media/whep/{session_id}/{publisher_id}/{resource_id}")
 
+    async def whep_options(request: Request) -> Response:
+        """Players ask for ICE servers first (as Link headers)."""
+        links = ", ".join(f'<{url}>; rel="ice-server"' for url in config.ice_servers)
+        return Response(status_code=204, headers={"Link": links} if links else {})
+
     async def whep_resource(request: Request) -> Response:
         session_id = int(request.path_params["session_id"])
+        room = registry.room(session_id)
+        if request.method == "PATCH":
+            # Trickled candidates: the unguessable resource id is the capability (players send no token here).
+            pc = room.subscriptions.get(request.path_params["resource_id"])
+            if pc is None:
+                return _error(404, "No such subscription.")
+            await add_trickled_candidates(pc, (await request.body()).decode())
+            return Response(status_code=204)
         try:
             claims_for(request, session_id)
         except MediaTokenError as error:
             return _error(error.status, str(error))
-        if request.method == "PATCH":
-            return Response(status_code=405, headers={"Allow": "DELETE"})
-        pc = registry.room(session_id).subscriptions.pop(request.path_params["resource_id"], None)
+        pc = room.subscriptions.pop(request.path_params["resource_id"], None)
         if pc is None:
             return _error(404, "No such subscription.")
         await pc.close()
@@ -193,6 +218,7 @@ def create_media_app(config: MediaConfig, hooks: MediaHooks | None = None) -> St
         Route("/media/whip/{session_id:int}", whip, methods=["POST"]),
         Route("/media/whip/{session_id:int}/{resource_id}", whip_resource, methods=["DELETE", "PATCH"]),
         Route("/media/whep/{session_id:int}/{publisher_id:int}", whep, methods=["POST"]),
+        Route("/media/whep/{session_id:int}/{publisher_id:int}", whep_options, methods=["OPTIONS"]),
         Route("/media/whep/{session_id:int}/{publisher_id:int}/{resource_id}", whep_resource, methods=["DELETE", "PATCH"]),
         Route("/media/rooms/{session_id:int}", room_state, methods=["GET"]),
         Route("/media/rooms/{session_id:int}/recording/{action}", recording, methods=["POST"]),

@@ -166,3 +166,20 @@ def record_recording(session_id: int, path: str, started_at: datetime, ended_at:
 def recordings_for(user: User, session_id: int, *, db: Session) -> list[Recording]:
     participant_role(_room_session(session_id, db=db), user, db=db)
     return list(db.exec(select(Recording).where(Recording.session_id == session_id).order_by(Recording.started_at)))
+
+
+def room_participants(session_id: int, *, db: Session) -> list[tuple[int, str, str]]:
+    """(user id, name, role) of everyone who may be in the room: the mentor first, then confirmed learners."""
+    session = _room_session(session_id, db=db)
+    mentor = db.get(User, session.mentor_id)
+    learners = db.exec(select(User.id, User.full_name).join(Booking, Booking.learner_id == User.id)
+                       .where(Booking.session_id == session_id, Booking.status.in_(list(ROOM_BOOKINGS))).order_by(User.full_name)).all()
+    return [(mentor.id, mentor.full_name, "mentor")] + [(uid, name, "learner") for uid, name in learners]
+
+
+def recording_file(user: User, session_id: int, recording_id: int, *, db: Session) -> Recording:
+    recording = db.get(Recording, recording_id)
+    if recording is None or recording.session_id != session_id:
+        raise NotFoundError("No such recording.")
+    participant_role(_room_session(session_id, db=db), user, db=db)
+    return recording

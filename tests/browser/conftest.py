@@ -18,7 +18,9 @@ from tests.support import POSTGRES_URL, chromium_path, in_ci, postgres_available
 
 REPO = Path(__file__).resolve().parents[2]
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run", "--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream"]
+                 "--disable-sync", "--no-first-run", "--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream",
+                 "--autoplay-policy=no-user-gesture-required",
+                 "--disable-features=WebRtcHideLocalIpsWithMdns"]  # the media server sees real host candidates
 
 
 def free_port() -> int:
@@ -70,8 +72,9 @@ def live_database_url(live_data_dir: Path) -> Iterator[str]:
 def live_app(live_data_dir: Path, live_database_url: str) -> Iterator[str]:
     """The production app served on a free port with its own database; yields its base URL."""
     data_dir = live_data_dir
-    port = free_port()
+    port, media_port = free_port(), free_port()
     env = dict(os.environ, PEERLEARN_DATA_DIR=str(data_dir), PORT=str(port), PEERLEARN_SEED_DEMO="0",
+               MEDIA_PORT=str(media_port), MEDIA_PUBLIC_URL=f"http://localhost:{media_port}",
                SECRET_KEY="browser-test-secret", REFLEX_USE_SYSTEM_BUN="1", DATABASE_URL=live_database_url,
                PATH=f"{REPO / '.tools/node_modules/.bin'}:{os.environ['PATH']}")
     env.pop("REDIS_URL", None)

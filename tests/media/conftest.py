@@ -120,3 +120,11 @@ async def subscribe(base: str, session_id: int, publisher_id: int, viewer_id: in
     assert response.status_code == 201, response.text
     await pc.setRemoteDescription(RTCSessionDescription(sdp=response.text, type="answer"))
     return pc, tracks
+
+
+def run_async(coroutine):
+    """asyncio.run in its own thread: the browser tests' Playwright keeps an event loop in the main thread."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()

@@ -16,7 +16,7 @@ import httpx
 import numpy as np
 import pytest
 
-from tests.media.conftest import SECRET, publish, subscribe, token
+from tests.media.conftest import SECRET, publish, run_async, subscribe, token
 
 
 async def first_video_frame(tracks: asyncio.Queue, timeout: float = 20):
@@ -38,7 +38,7 @@ def test_a_subscriber_receives_the_publishers_video(media_server):
         await publisher.close()
         return pixels, state
 
-    pixels, state = asyncio.run(scenario())
+    pixels, state = run_async(scenario())
     assert pixels.shape[:2] == (240, 320)
     assert abs(float(np.median(pixels)) - 200) < 25  # the publisher's colour survives the relay and re-encoding
     assert state["publishers"] == [{"user_id": 11, "kind": "camera"}] and state["recording"] is False
@@ -74,7 +74,7 @@ def test_recording_holds_video_and_audio_from_both_participants(media_server):
         await learner.close()
         return refused.status_code, started.json(), stopped.json()
 
-    refused, started, stopped = asyncio.run(scenario())
+    refused, started, stopped = run_async(scenario())
     assert refused == 403 and started["recording"] is True and stopped["recording"] is False
     files = sorted(p for p in (media_server["recordings"] / "9").glob("*.mp4"))
     assert len(files) == 2 and any("user1" in f.name for f in files) and any("user2" in f.name for f in files)
@@ -106,15 +106,16 @@ def test_shutdown_with_open_connections_is_prompt(tmp_path):
             await asyncio.sleep(1)
             return pc
 
-        loop = asyncio.new_event_loop()
-        pc = loop.run_until_complete(connect())
-        assert httpx.get(f"{base}/media/health").json()["connections"] == 1
-        began = time.monotonic()
-        process.send_signal(signal.SIGTERM)
-        process.wait(timeout=10)
-        assert time.monotonic() - began < 6
-        loop.run_until_complete(pc.close())
-        loop.close()
+        async def connect_then_stop():
+            pc = await connect()
+            assert httpx.get(f"{base}/media/health").json()["connections"] == 1
+            began = time.monotonic()
+            process.send_signal(signal.SIGTERM)
+            await asyncio.to_thread(process.wait, 10)
+            await pc.close()
+            return time.monotonic() - began
+
+        assert run_async(connect_then_stop()) < 6
     finally:
         if process.poll() is None:
             process.kill()

@@ -31,6 +31,7 @@ def _mentor_card() -> rx.Component:
 def _booking_box() -> rx.Component:
     booked = rx.vstack(
         rx.callout(rx.text("You're booked (", S.my_booking_status, ")."), icon="circle-check", color_scheme="green", id="booked-callout"),
+        rx.link(rx.button(rx.icon("video", size=16), "Open the live room", variant="soft", width="100%"), href="/room/" + S.session["id"]),
         rx.button("Cancel my booking", color_scheme="red", variant="soft", on_click=S.cancel_my_booking, id="cancel-booking"),
         width="100%",
     )

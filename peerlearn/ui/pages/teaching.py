@@ -122,6 +122,7 @@ def manage_session_page() -> rx.Component:
             rx.cond(M.info["status"] == "published", rx.button("Unpublish", variant="soft", on_click=M.unpublish)),
             rx.cond((M.info["status"] == "published") & M.ended, rx.button("Mark completed", on_click=M.complete)),
             rx.link(rx.button("View public page", variant="outline"), href="/sessions/" + M.session_id.to_string()),
+            rx.link(rx.button(rx.icon("video", size=16), "Open the live room", variant="soft"), href="/room/" + M.session_id.to_string()),
             wrap="wrap",
         ),
         card(rx.heading("Learners and waitlist", size="4"), _table(["Learner", "Status", "Attendance", ""], M.people, _person,

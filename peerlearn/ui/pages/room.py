@@ -1,0 +1,67 @@
+"""The live room: your preview, everyone else's video, chat, hand raising, the recording notice."""
+
+import reflex as rx
+
+from peerlearn.ui import routes
+from peerlearn.ui.components.live_media import WhipSupport
+from peerlearn.ui.layout import card, page
+from peerlearn.ui.states.auth import AuthState
+from peerlearn.ui.states.room import RoomState as R
+
+
+def _remote(person: dict) -> rx.Component:
+    return rx.vstack(
+        rx.box(rx.el.video(auto_play=True, plays_inline=True, width="100%", style={"background": "black", "border-radius": "8px"}),
+               id="remote-" + person["user_id"], class_name="remote-video", width="100%"),
+        rx.hstack(rx.text(person["name"], size="2", weight="medium"), rx.badge(person["role"], variant="soft"),
+                  rx.cond(R.publishing.contains(person["user_id"]), rx.badge("live", color_scheme="green"), rx.badge("waiting", color_scheme="gray"))),
+        width="100%",
+    )
+
+
+def _chat() -> rx.Component:
+    return card(rx.vstack(
+        rx.heading("Chat", size="4"),
+        rx.box(rx.foreach(R.chat, lambda m: rx.text(rx.text.strong(m["who"]), " ", m["body"], size="2")),
+               id="chat-log", height="260px", overflow_y="auto", width="100%"),
+        rx.form(rx.hstack(rx.input(name="body", placeholder="Say something", width="100%", id="chat-input"),
+                          rx.button("Send", type="submit", id="chat-send")), on_submit=R.send_chat, reset_on_submit=True, width="100%"),
+        width="100%",
+    ))
+
+
+def _controls() -> rx.Component:
+    return rx.hstack(
+        rx.cond(R.joined, rx.fragment(), rx.button(rx.icon("video", size=16), "Join with camera and microphone", on_click=R.join, id="join-room")),
+        rx.button(rx.icon("monitor-up", size=16), "Share screen", variant="soft", on_click=R.share_screen, disabled=~R.joined),
+        rx.button("✋ Raise hand", variant="soft", on_click=R.raise_hand),
+        rx.cond(R.role == "mentor", rx.button(rx.cond(R.recording, "Stop recording", "Start recording"), color_scheme="red",
+                                               variant="soft", on_click=R.toggle_recording, id="toggle-recording")),
+        rx.button("Leave", color_scheme="gray", on_click=R.leave_room),
+        wrap="wrap",
+    )
+
+
+@page(routes.ROOM, "Live room", on_load=[AuthState.require_login, R.load_room])
+def room_page() -> rx.Component:
+    body = rx.vstack(
+        WhipSupport.create(),
+        rx.heading(R.title, size="6"),
+        rx.cond(R.recording, rx.callout("This session is being recorded. Everyone's audio and video are saved for the participants.",
+                                        icon="circle-dot", color_scheme="red", id="recording-notice")),
+        rx.text("", id="media-error", color=rx.color("red", 11), size="2"),
+        _controls(),
+        rx.grid(
+            rx.vstack(rx.box(rx.el.video(auto_play=True, muted=True, plays_inline=True, width="100%",
+                                         style={"background": "black", "border-radius": "8px"}), id="local-preview", width="100%"),
+                      rx.text("You", size="2", weight="medium"), width="100%"),
+            rx.foreach(R.others, _remote),
+            columns=rx.breakpoints(initial="1", sm="2", lg="3"), spacing="3", width="100%",
+        ),
+        _chat(),
+        rx.cond(R.recordings.length() > 0, card(rx.heading("Recordings", size="4"), rx.foreach(
+            R.recordings, lambda r: rx.link("Recording of ", r["when"], href="/api/sessions/" + R.room_id.to_string() + "/recordings/" + r["id"] + "/")))),
+        on_mount=R.watch, on_unmount=R.stop_watching,
+        spacing="4", width="100%",
+    )
+    return rx.cond(R.problem != "", rx.callout(R.problem, color_scheme="amber", id="room-problem"), body)

@@ -1,0 +1,124 @@
+"""The live room: token, who else is here, chat, the recording notice; media itself is in the browser."""
+
+from __future__ import annotations
+
+import asyncio
+
+import httpx
+import reflex as rx
+
+from peerlearn.db import session_scope
+from peerlearn.services import live_room
+from peerlearn.services.errors import AuthenticationError, ServiceError
+from peerlearn.ui.components import live_media
+from peerlearn.ui.states.auth import AuthState
+from peerlearn.ui.states.session_detail import last_path_segment
+
+POLL_SECONDS = 1.0
+
+
+class RoomState(AuthState):
+    room_id: int = 0
+    title: str = ""
+    role: str = ""
+    problem: str = ""
+    others: list[dict[str, str]] = []
+    publishing: list[str] = []
+    chat: list[dict[str, str]] = []
+    recording: bool = False
+    joined: bool = False
+    watching: bool = False
+    recordings: list[dict[str, str]] = []
+    _token: str = ""
+    _whip_url: str = ""
+    _media_base: str = ""
+    _last_chat_id: int = 0
+
+    def load_room(self):
+        self.room_id, self.problem, self.joined, self.chat, self._last_chat_id = last_path_segment(self.router.url.path), "", False, [], 0
+        if not self.user_id:
+            return
+        try:
+            with session_scope() as db:
+                user = self._current_user(db)
+                self.recordings = [{"id": str(r.id), "when": r.started_at.strftime("%d %b %H:%M UTC")}
+                                   for r in live_room.recordings_for(user, self.room_id, db=db)]
+                grant = live_room.issue_room_token(user, self.room_id, db=db)
+                people = live_room.room_participants(self.room_id, db=db)
+                session = db.get(live_room.LearningSession, self.room_id)
+        except ServiceError as error:
+            self.problem = error.message
+            return
+        self.title, self.role = session.title, grant.role
+        self._token, self._whip_url, self._media_base = grant.token, grant.whip_url, grant.media_base_url
+        self.others = [{"user_id": str(uid), "name": name, "role": role,
+                        "url": f"{grant.media_base_url}/media/whep/{self.room_id}/{uid}"} for uid, name, role in people if uid != self.user_id]
+        self._pull_chat()
+
+    def join(self):
+        if not self._token:
+            return rx.toast.error(self.problem or "You cannot join this room.")
+        self.joined = True
+        return [live_media.publish(self._whip_url, self._token)] + [
+            live_media.play(person["url"], self._token, f"remote-{person['user_id']}") for person in self.others]
+
+    def share_screen(self):
+        return live_media.publish(self._whip_url, self._token, "screen") if self.joined else None
+
+    def leave_room(self):
+        self.joined = self.watching = False
+        return [live_media.leave(), rx.redirect("/dashboard")]
+
+    def _pull_chat(self) -> None:
+        with session_scope() as db:
+            fresh = live_room.chat_history(self._current_user(db), self.room_id, after_id=self._last_chat_id, db=db)
+        if fresh:
+            self._last_chat_id = fresh[-1].id
+            self.chat = (self.chat + [{"who": m.author, "body": m.body, "when": m.created_at.strftime("%H:%M")} for m in fresh])[-200:]
+
+    def send_chat(self, form: dict):
+        try:
+            with session_scope() as db:
+                live_room.post_chat(self._current_user(db), self.room_id, form.get("body", ""), db=db)
+        except (AuthenticationError, ServiceError) as error:
+            return rx.toast.error(getattr(error, "message", "Please log in."))
+        self._pull_chat()
+
+    def raise_hand(self):
+        return self.send_chat({"body": "✋ raised a hand"})
+
+    async def toggle_recording(self):
+        action = "stop" if self.recording else "start"
+        async with httpx.AsyncClient(timeout=10) as client:
+            response = await client.post(f"{self._media_base}/media/rooms/{self.room_id}/recording/{action}",
+                                         headers={"Authorization": f"Bearer {self._token}"})
+        if response.status_code != 200:
+            return rx.toast.error("Recording could not be changed.")
+        self.recording = response.json()["recording"]
+
+    def stop_watching(self):
+        self.watching = False
+
+    @rx.event(background=True)
+    async def watch(self):
+        """While the room is open: new chat messages, who is publishing, whether it is being recorded."""
+        async with self:
+            if self.watching or not self._token:
+                return
+            self.watching = True
+        async with httpx.AsyncClient(timeout=5) as client:
+            while True:
+                await asyncio.sleep(POLL_SECONDS)
+                async with self:
+                    if not self.watching:
+                        return
+                    url, headers = f"{self._media_base}/media/rooms/{self.room_id}", {"Authorization": f"Bearer {self._token}"}
+                try:
+                    state = (await client.get(url, headers=headers)).json()
+                except (httpx.HTTPError, ValueError):
+                    state = None
+                async with self:
+                    self._pull_chat()
+                    if state and "publishers" in state:
+                        self.recording = state["recording"]
+                        self.publishing = [str(p["user_id"]) for p in state["publishers"] if p["kind"] == "camera"]

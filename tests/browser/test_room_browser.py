@@ -1,0 +1,57 @@
+"""A mentor and a learner meet in the live room: each sees the other's video playing, and chat arrives."""
+
+import uuid
+from datetime import timedelta
+
+from playwright.sync_api import expect
+
+from peerlearn.models.users import UserCreate
+from peerlearn.services.accounts import register_user
+from peerlearn.services.booking import book_session
+from tests.factories import make_session
+
+PLAYING = "el => { const v = el.querySelector('video'); return v !== null && v.videoWidth > 0 && !v.paused; }"
+
+
+def enter(browser, live_app, email: str, password: str, room: int):
+    context = browser.new_context(base_url=live_app, viewport={"width": 1200, "height": 900})
+    context.set_default_timeout(30_000)
+    page = context.new_page()
+    page.goto("/login")
+    page.locator("#login-email").fill(email)
+    page.locator("#login-password").fill(password)
+    page.locator("#login-submit").click()
+    page.wait_for_url("**/dashboard**")
+    page.goto(f"/room/{room}")
+    page.locator("#join-room").click()
+    return context, page
+
+
+def test_mentor_and_learner_see_each_other_and_chat(browser, live_app, live_db):
+    tag = uuid.uuid4().hex[:6]
+    mentor = register_user(UserCreate(email=f"m-{tag}@example.org", password="mentor-password-1", full_name="Maria Mentor",
+                                      role="mentor"), db=live_db)
+    learner = register_user(UserCreate(email=f"l-{tag}@example.org", password="learner-password-1", full_name="Leo Learner"), db=live_db)
+    room = make_session(live_db, mentor, title="Live pairing", start_in=timedelta(minutes=5), min_notice_minutes=0, capacity=2)
+    book_session(learner, room, db=live_db)
+    live_db.commit()
+
+    mentor_context, mentor_page = enter(browser, live_app, mentor.email, "mentor-password-1", room)
+    learner_context, learner_page = enter(browser, live_app, learner.email, "learner-password-1", room)
+    try:
+        mentor_page.wait_for_function(f"() => ({PLAYING})(document.querySelector('#remote-{learner.id}'))", timeout=60_000)
+        learner_page.wait_for_function(f"() => ({PLAYING})(document.querySelector('#remote-{mentor.id}'))", timeout=60_000)
+
+        mentor_page.locator("#chat-input").fill("Welcome, Leo!")
+        mentor_page.locator("#chat-send").click()
+        expect(learner_page.locator("#chat-log")).to_contain_text("Welcome, Leo!", timeout=15_000)
+        learner_page.locator("#chat-input").fill("Thanks Maria")
+        learner_page.locator("#chat-send").click()
+        expect(mentor_page.locator("#chat-log")).to_contain_text("Thanks Maria", timeout=15_000)
+
+        mentor_page.locator("#toggle-recording").click()
+        expect(learner_page.locator("#recording-notice")).to_be_visible(timeout=15_000)
+        mentor_page.locator("#toggle-recording").click()
+    finally:
+        mentor_context.close()
+        learner_context.close()
