@@ -135,7 +135,12 @@ class RoomRegistry:
         publication.recorder, publication.recording_path = None, None
         if recorder is None:
             return
-        await recorder.stop()  # writes the trailer, so even an interrupted recording plays
+        try:
+            await recorder.stop()  # writes the trailer, so even an interrupted recording plays
+        except Exception:  # a muxing error on the last packets must not stop the clean-up
+            log.exception("closing recording %s", path)
+        if path is None or not path.exists():
+            return
         self.hooks.recording_saved(room.session_id, str(path), room.recording_started_at or _now(), _now())
 
     async def close_all(self) -> None:

@@ -1,0 +1,204 @@
+"""Media server CPU per published stream, per subscriber and per recording (640x480, 15 fps), and how many
+concurrent 1:1 rooms it sustains with frame delay p95 under 300 ms, without and with recording.
+
+    .venv/bin/python bench/media_rooms.py [--max-rooms 10] [--seconds 8]
+
+The server runs as its own process (its CPU is read with psutil); the synthetic participants run in this
+process and share the same 2 cores, so the room counts are a lower bound for a dedicated media host.
+Frame delay: each frame carries its send time (ms) as 32 black/white blocks, read back after relay and
+re-encoding. Prints figures; asserts nothing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import fractions
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+import httpx  # noqa: E402
+import numpy as np  # noqa: E402
+import psutil  # noqa: E402
+from aiortc import RTCPeerConnection, RTCSessionDescription, VideoStreamTrack  # noqa: E402
+from av import VideoFrame  # noqa: E402
+
+from peerlearn.media.tokens import issue_media_token  # noqa: E402
+
+SECRET = "bench-media-secret"
+WIDTH, HEIGHT, FPS, BLOCK = 640, 480, 15, 20
+
+
+class StampedVideo(VideoStreamTrack):
+    """640x480 at 15 fps; the top row of 20x20 blocks spells the send time in ms."""
+
+    async def recv(self) -> VideoFrame:
+        pts, time_base = await self.next_timestamp()
+        image = np.full((HEIGHT, WIDTH, 3), 128, dtype=np.uint8)
+        stamp = int(time.time() * 1000) & 0xFFFFFFFF
+        for bit in range(32):
+            image[:BLOCK, bit * BLOCK:(bit + 1) * BLOCK] = 255 if stamp >> bit & 1 else 0
+        frame = VideoFrame.from_ndarray(image, format="bgr24")
+        frame.pts, frame.time_base = pts, time_base
+        return frame
+
+    _start = None
+
+    async def next_timestamp(self) -> tuple[int, fractions.Fraction]:  # 15 fps instead of aiortc's default 30
+        if self._start is None:
+            self._start, self._count = time.time(), 0
+        self._count += 1
+        wait = self._start + self._count / FPS - time.time()
+        if wait > 0:
+            await asyncio.sleep(wait)
+        return self._count * 90000 // FPS, fractions.Fraction(1, 90000)
+
+
+def read_stamp(frame: VideoFrame) -> int:
+    row = frame.to_ndarray(format="gray")[BLOCK // 2, :]
+    return sum(1 << bit for bit in range(32) if row[bit * BLOCK + BLOCK // 2] > 128)
+
+
+def token(session_id: int, user_id: int, role: str = "mentor") -> str:
+    now = datetime.now(UTC)
+    return issue_media_token(SECRET, session_id, user_id, role, now - timedelta(minutes=1), now + timedelta(hours=1))
+
+
+async def publish(base: str, room: int, user: int) -> RTCPeerConnection:
+    pc = RTCPeerConnection()
+    pc.addTrack(StampedVideo())
+    await pc.setLocalDescription(await pc.createOffer())
+    async with httpx.AsyncClient(timeout=30) as client:
+        r = await client.post(f"{base}/media/whip/{room}", content=pc.localDescription.sdp,
+                              headers={"Content-Type": "application/sdp", "Authorization": f"Bearer {token(room, user)}"})
+    await pc.setRemoteDescription(RTCSessionDescription(r.text, "answer"))
+    return pc
+
+
+async def subscribe(base: str, room: int, publisher: int, delays: list[float], stop: asyncio.Event) -> RTCPeerConnection:
+    pc = RTCPeerConnection()
+    pc.addTransceiver("video", direction="recvonly")
+
+    @pc.on("track")
+    def _track(track) -> None:  # noqa: ANN001
+        async def consume() -> None:
+            while not stop.is_set():
+                try:
+                    frame = await asyncio.wait_for(track.recv(), 5)
+                except Exception:
+                    return
+                delays.append(((int(time.time() * 1000) & 0xFFFFFFFF) - read_stamp(frame)) / 1000)
+
+        asyncio.ensure_future(consume())
+
+    await pc.setLocalDescription(await pc.createOffer())
+    async with httpx.AsyncClient(timeout=30) as client:
+        r = await client.post(f"{base}/media/whep/{room}/{publisher}", content=pc.localDescription.sdp,
+                              headers={"Content-Type": "application/sdp", "Authorization": f"Bearer {token(room, 99)}"})
+    await pc.setRemoteDescription(RTCSessionDescription(r.text, "answer"))
+    return pc
+
+
+async def recording(base: str, room: int, action: str) -> None:
+    async with httpx.AsyncClient(timeout=30) as client:
+        await client.post(f"{base}/media/rooms/{room}/recording/{action}", headers={"Authorization": f"Bearer {token(room, 1)}"})
+
+
+async def measure(server: psutil.Process, seconds: float) -> float:
+    """Server CPU (share of one core) over a window, after a short warm-up."""
+    await asyncio.sleep(2)
+    before = server.cpu_times()
+    await asyncio.sleep(seconds)
+    after = server.cpu_times()
+    return ((after.user - before.user) + (after.system - before.system)) / seconds
+
+
+async def scenario(base: str, server: psutil.Process, rooms: int, record: bool, seconds: float) -> tuple[float, float, int]:
+    delays: list[float] = []
+    stop = asyncio.Event()
+    pcs = []
+    offset = 1000 if record else 0
+    for r in range(rooms):
+        room = offset + rooms * 100 + r
+        pcs += [await publish(base, room, 1), await publish(base, room, 2)]
+        await asyncio.sleep(0.5)
+        pcs += [await subscribe(base, room, 1, delays, stop), await subscribe(base, room, 2, delays, stop)]
+        if record:
+            await recording(base, room, "start")
+    cpu = await measure(server, seconds)
+    stop.set()
+    steady = delays[len(delays) // 4:]
+    for pc in pcs:
+        await pc.close()
+    await asyncio.sleep(1)
+    p95 = float(np.percentile(steady, 95)) if steady else float("inf")
+    return cpu, p95, len(steady)
+
+
+async def unit_costs(base: str, server: psutil.Process, seconds: float) -> None:
+    idle = await measure(server, 3)
+    pub = await publish(base, 1, 1)
+    one_pub = await measure(server, seconds)
+    stop, delays = asyncio.Event(), []
+    sub = await subscribe(base, 1, 1, delays, stop)
+    with_sub = await measure(server, seconds)
+    await recording(base, 1, "start")
+    with_rec = await measure(server, seconds)
+    await recording(base, 1, "stop")
+    stop.set()
+    for pc in (sub, pub):
+        await pc.close()
+    print(f"server CPU, share of one core: idle {idle:.2f} | per published stream {one_pub - idle:.2f} | "
+          f"per subscriber {with_sub - one_pub:.2f} | per recording {with_rec - with_sub:.2f}")
+
+
+async def main_async(args: argparse.Namespace, base: str, server: psutil.Process) -> None:
+    await unit_costs(base, server, args.seconds)
+    for record in (False, True):
+        best = 0
+        for rooms in range(1, args.max_rooms + 1):
+            cpu, p95, frames = await scenario(base, server, rooms, record, args.seconds)
+            ok = p95 < 0.3 and frames > rooms * 2 * FPS * args.seconds * 0.4
+            print(f"{'recorded' if record else 'plain':>8} rooms={rooms:2d}  server CPU {cpu:.2f} cores  delay p95 {1000 * p95:7.1f} ms  "
+                  f"frames {frames:5d}  {'ok' if ok else 'over'}")
+            if not ok:
+                break
+            best = rooms
+        print(f"=> sustained 1:1 rooms {'with' if record else 'without'} recording: {best}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--max-rooms", type=int, default=10)
+    parser.add_argument("--seconds", type=float, default=6)
+    args = parser.parse_args()
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    data = tempfile.mkdtemp()
+    env = dict(os.environ, SECRET_KEY=SECRET, PEERLEARN_DATA_DIR=data, MEDIA_PORT=str(port))
+    process = subprocess.Popen([sys.executable, "-m", "peerlearn.media", "--host", "127.0.0.1", "--no-database"], env=env)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(100):
+            try:
+                httpx.get(f"{base}/media/health")
+                break
+            except httpx.HTTPError:
+                time.sleep(0.1)
+        asyncio.run(main_async(args, base, psutil.Process(process.pid)))
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+if __name__ == "__main__":
+    main()
