@@ -97,9 +97,21 @@ def _editor_form() -> rx.Component:
     ), on_submit=T.submit_session, reset_on_submit=False)
 
 
+def _advice_form() -> rx.Component:
+    return card(rx.form(rx.vstack(
+        rx.heading("Pricing advice", size="4"),
+        rx.hstack(rx.input(name="skills", placeholder="Skills, e.g. Python", width="16em"), rx.input(name="price", placeholder="Price", width="7em"),
+                  rx.select(["USD", "EUR", "GBP", "INR"], name="currency", default_value="USD"),
+                  rx.input(name="capacity", placeholder="Seats", width="6em"), rx.button("Advise me", type="submit", variant="soft"), wrap="wrap"),
+        rx.foreach(T.advice, lambda line: rx.text(line, size="2", color_scheme="gray")),
+        spacing="2", width="100%",
+    ), on_submit=T.get_advice, reset_on_submit=False))
+
+
 @page(routes.TEACH_NEW, "New session", on_load=[AuthState.require_mentor, T.load_teaching])
 def new_session_page() -> rx.Component:
-    return rx.vstack(rx.heading("New session", size="7"), error_callout(T.editor_error), card(_editor_form()), spacing="4", width="100%")
+    return rx.vstack(rx.heading("New session", size="7"), _advice_form(), error_callout(T.editor_error), card(_editor_form()),
+                     spacing="4", width="100%")
 
 
 def _person(row: dict) -> rx.Component:

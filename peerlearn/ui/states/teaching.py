@@ -14,6 +14,7 @@ from peerlearn.models.enums import BookingStatus
 from peerlearn.models.types import utcnow
 from peerlearn.money import format_money
 from peerlearn.services import booking as booking_service
+from peerlearn.services import session_advice
 from peerlearn.services import sessions as session_service
 from peerlearn.services.earnings import mentor_balances
 from peerlearn.services.errors import AuthenticationError, ServiceError
@@ -33,6 +34,7 @@ class TeachingState(AuthState):
     approvals: list[dict[str, str]] = []
     rating: str = "New"
     editor_error: str = ""
+    advice: list[str] = []
 
     def load_teaching(self):
         if not self.user_id:
@@ -79,6 +81,21 @@ class TeachingState(AuthState):
     def reply(self, form: dict):
         return self._act(lambda user, db: reply_to_review(user, int(form.get("review_id", 0)), form.get("reply", ""), db=db),
                          "Reply posted.")
+
+    def get_advice(self, form: dict):
+        """Price range from comparable sessions and the chance of a good outcome, before publishing."""
+        currency = (form.get("currency") or "USD").upper()
+        try:
+            price = price_to_minor(form.get("price", "0"), currency)
+            capacity = whole_number(form.get("capacity", "1") or "1", "Seats", low=1, high=500)
+        except FormError as error:
+            self.advice = [str(error)]
+            return
+        with session_scope() as db:
+            mentor = self._current_user(db)
+            suggestion = session_advice.suggest_price(skill_list(form.get("skills", "")), currency, db=db)
+            hint = session_advice.session_success_hint(mentor.id, price, capacity, utcnow() + timedelta(days=7), db=db)
+        self.advice = [suggestion.reason, hint.reason]
 
     def submit_session(self, form: dict):
         self.editor_error = ""
