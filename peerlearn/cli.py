@@ -66,7 +66,8 @@ def serve() -> int:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="peerlearn")
-    parser.add_argument("command", choices=["migrate", "prepare", "seed", "serve"])
+    parser.add_argument("command", choices=["migrate", "prepare", "seed", "serve", "import-evaluation"])
+    parser.add_argument("path", nargs="?", help="import-evaluation: the --json file of peerlearn.recommender.evaluate")
     args = parser.parse_args(argv)
     if args.command == "migrate":
         upgrade_to_head()
@@ -78,6 +79,15 @@ def main(argv: list[str] | None = None) -> int:
             _print_welcome(demo_data.seed_demo(db=db))
     elif args.command == "serve":
         return serve()
+    elif args.command == "import-evaluation":
+        import json
+
+        from peerlearn.models import EvaluationRun
+
+        figures = json.loads(open(args.path).read())
+        with session_scope() as db:
+            db.add(EvaluationRun(kind="recommender_offline", figures=figures))
+        print(f"Recorded the offline evaluation from {args.path}; the Business dashboard shows it.")
     return 0
 
 

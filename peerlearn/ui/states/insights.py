@@ -37,6 +37,17 @@ def _heat_row(cohort: dict) -> list[dict[str, str]]:
     return cells
 
 
+def _offline_rows(figures: dict | None) -> list[dict[str, str]]:
+    """Engine and baselines from the last offline evaluation, one row each."""
+    if not figures:
+        return []
+    k = figures.get("k", 10)
+    rows = [("engine", figures.get("engine", {})), ("engine (new learners)", figures.get("engine_cold", {}))]
+    rows += sorted(figures.get("baselines", {}).items())
+    return [{"model": name, "ndcg": f"{m.get(f'ndcg@{k}', 0):.3f}", "recall": f"{m.get(f'recall@{k}', 0):.3f}",
+             "hit_rate": f"{m.get(f'hit_rate@{k}', 0):.3f}", "coverage": f"{m.get('coverage', 0):.3f}"} for name, m in rows if m]
+
+
 class InsightsState(AuthState):
     start_date: str = ""
     end_date: str = ""
@@ -50,6 +61,7 @@ class InsightsState(AuthState):
     at_risk: list[dict[str, str]] = []
     churn_note: str = ""
     definitions: list[dict[str, str]] = []
+    offline: list[dict[str, str]] = []
     problem: str = ""
     watching: bool = False
     _version: tuple = ()
@@ -114,6 +126,7 @@ class InsightsState(AuthState):
                            if model.enough_data else model.message)
         self.at_risk = [{k: str(v) for k, v in row.items()} for row in risky]
         self.definitions = [{"key": k, "text": v} for k, v in kpis.DEFINITIONS.items()]
+        self.offline = _offline_rows(report.recommender.get("offline_evaluation"))
 
     @rx.event
     def set_start_date(self, value: str):
