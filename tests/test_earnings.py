@@ -66,3 +66,18 @@ def test_receipt_pdf_shows_the_fee_and_is_private(api, db):
     earnings = api.get("/api/mentor/earnings/", headers=token_for(db, mentor)).json()
     assert earnings[0]["pending_minor"] == 2200
     assert api.get("/api/mentor/earnings/", headers=token_for(db, learner)).status_code == 403
+
+
+def test_admin_creates_a_coupon_and_learners_use_it(api, db):
+    admin, learner, mentor = make_user(db, admin=True), make_user(db), make_user(db, mentor=True)
+    sid = make_session(db, mentor, price_minor=4000)
+    spec = {"code": "spring-25", "kind": "percent", "value": 25, "max_uses": 10}
+    assert api.post("/api/admin/coupons/", json=spec, headers=token_for(db, learner)).status_code == 403
+    assert api.post("/api/admin/coupons/", json=spec, headers=token_for(db, admin)).status_code == 201
+    bad = api.post("/api/admin/coupons/", json={**spec, "code": "too-much", "value": 150}, headers=token_for(db, admin))
+    assert bad.status_code == 422 and "1 to 100" in bad.json()["error"]["message"]
+    booked = api.post(f"/api/sessions/{sid}/book/", json={"coupon_code": "SPRING-25"}, headers=token_for(db, learner)).json()
+    assert booked["discount_minor"] == 1000 and booked["amount_due_minor"] == 3000
+    wrong = api.post(f"/api/sessions/{make_session(db, mentor, price_minor=4000, start_in=timedelta(days=9))}/book/",
+                     json={"coupon_code": "NOPE"}, headers=token_for(db, make_user(db)))
+    assert wrong.status_code == 422 and wrong.json()["error"]["code"] == "coupon_invalid"

@@ -10,7 +10,9 @@ from peerlearn.api.deps import DB, Admin, CurrentUser, Mentor, route
 from peerlearn.api.errors import error_body
 from peerlearn.db import session_scope
 from peerlearn.payments.base import PaymentError, SignatureError
+from peerlearn.services import coupons
 from peerlearn.services import payments as payment_service
+from peerlearn.services.coupons import CouponCreate
 from peerlearn.services.earnings import Balance, batch_csv, create_payout_batch, mark_batch_paid, mentor_balances, payout_total
 from peerlearn.services.ledger import unbalanced_transactions
 from peerlearn.services.payments import EventNotReadyError
@@ -105,6 +107,12 @@ def payouts_paid(batch_id: int, admin: Admin, db: DB) -> dict:
 def payouts_csv(batch_id: int, admin: Admin, db: DB) -> Response:
     return Response(batch_csv(batch_id, db=db), media_type="text/csv",
                     headers={"Content-Disposition": f'attachment; filename="payouts-{batch_id}.csv"'})
+
+
+@route(router, "POST", "/api/admin/coupons/", status_code=201)
+def create_coupon(data: CouponCreate, admin: Admin, db: DB) -> dict:
+    coupon = coupons.create_coupon(data, db=db)
+    return {"id": coupon.id, "code": coupon.code, "kind": coupon.kind, "value": coupon.value, "max_uses": coupon.max_uses}
 
 
 @route(router, "GET", "/api/admin/ledger/health/")

@@ -54,6 +54,7 @@ class BookingPublic(BaseModel):
     currency: str
     hold_expires_at: datetime | None = None
     checkout_url: str | None = None
+    payment_id: int | None = None
     can_cancel: bool = False
     can_review: bool = False
 
@@ -61,6 +62,8 @@ class BookingPublic(BaseModel):
 def booking_public(booking: Booking, session: LearningSession, *, db: Session, now: datetime | None = None) -> BookingPublic:
     now = now or utcnow()
     checkout_url = None
+    paid = db.exec(select(Payment.id).where(Payment.booking_id == booking.id, Payment.paid_at.is_not(None))
+                   .order_by(Payment.id.desc())).first()
     if booking.status == BookingStatus.PENDING_PAYMENT:
         payment = db.exec(select(Payment).where(Payment.booking_id == booking.id, Payment.status == PaymentStatus.PENDING)
                           .order_by(Payment.id.desc())).first()
@@ -71,7 +74,7 @@ def booking_public(booking: Booking, session: LearningSession, *, db: Session, n
         id=booking.id, session_id=session.id, session_title=session.title, start_at=session.start_at, end_at=session.end_at,
         status=booking.status, price_minor=booking.price_minor, discount_minor=booking.discount_minor,
         amount_due_minor=booking.amount_due_minor, currency=booking.currency, hold_expires_at=booking.hold_expires_at,
-        checkout_url=checkout_url,
+        checkout_url=checkout_url, payment_id=paid,
         can_cancel=booking.status in SEAT_HOLDING and learner_can_cancel(session.start_at, session.cancellation_cutoff_hours, now),
         can_review=can_review(booking, db=db),
     )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from pydantic import BaseModel, Field
 from sqlmodel import Session, delete, select
 
 from peerlearn.models import Booking, Coupon, CouponRedemption, LearningSession
@@ -67,3 +68,29 @@ def release_coupon(booking: Booking, *, db: Session) -> None:
     db.exec(delete(CouponRedemption).where(CouponRedemption.booking_id == booking.id))
     booking.coupon_id, booking.discount_minor = None, 0
     db.add(booking)
+
+
+class CouponCreate(BaseModel):
+    code: str = Field(min_length=3, max_length=40, pattern=r"^[A-Za-z0-9_-]+$")
+    kind: CouponKind = CouponKind.PERCENT
+    value: int = Field(gt=0, description="Percent (1-100) or a fixed amount in minor units")
+    currency: str = Field(default="", max_length=3)
+    expires_at: datetime | None = None
+    max_uses: int | None = Field(default=None, ge=1)
+    mentor_id: int | None = None
+    session_id: int | None = None
+
+
+def create_coupon(data: CouponCreate, *, db: Session) -> Coupon:
+    code = data.code.strip().upper()
+    if data.kind == CouponKind.PERCENT and not 1 <= data.value <= 100:
+        raise _invalid("A percentage coupon takes a value from 1 to 100.")
+    if data.kind == CouponKind.FIXED and len(data.currency) != 3:
+        raise _invalid("A fixed-amount coupon needs its currency.")
+    if db.exec(select(Coupon.id).where(Coupon.code == code)).first() is not None:
+        raise _invalid(f"The code {code} is taken.")
+    coupon = Coupon(code=code, kind=data.kind, value=data.value, currency=data.currency.upper(), expires_at=data.expires_at,
+                    max_uses=data.max_uses, mentor_id=data.mentor_id, session_id=data.session_id)
+    db.add(coupon)
+    db.flush()
+    return coupon

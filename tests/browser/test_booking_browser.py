@@ -51,6 +51,10 @@ def test_pay_for_a_session_on_the_simulated_gateway(page, live_db):
     expect(page.locator("#booking-status")).to_have_text("confirmed")
     page.goto("/dashboard")
     expect(page.locator("#upcoming-bookings")).to_contain_text("Negotiation drills")
+    page.locator("#upcoming-bookings").get_by_role("button", name="Receipt").click()
+    page.wait_for_url("**/receipts/**")
+    expect(page.locator("#receipt-lines")).to_contain_text("platform fee")
+    expect(page.locator("#receipt-lines")).to_contain_text("$4.20")
 
     live_db.rollback()
     booking = live_db.exec(select(Booking).where(Booking.session_id == session_id)).one()

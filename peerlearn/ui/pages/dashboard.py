@@ -18,6 +18,7 @@ def _booking_row(row: dict) -> rx.Component:
         rx.table.cell(row["price"]),
         rx.table.cell(rx.hstack(
             rx.cond(row["checkout_url"] != "", rx.link(rx.button("Pay now", size="1"), href=row["checkout_url"])),
+            rx.cond(row["receipt"] != "", rx.link(rx.button("Receipt", size="1", variant="outline"), href=row["receipt"])),
             rx.cond(row["can_reschedule"] == "yes", rx.button("Reschedule", size="1", variant="soft", on_click=L.open_reschedule(row["id"]))),
             rx.cond(row["can_cancel"] == "yes", rx.button("Cancel", size="1", color_scheme="red", variant="soft", on_click=L.cancel(row["id"]))),
             spacing="2", wrap="wrap",
@@ -44,7 +45,8 @@ def _past_row(row: dict) -> rx.Component:
         rx.table.cell(rx.link(row["title"], href="/sessions/" + row["session_id"])),
         rx.table.cell(row["when"]),
         rx.table.cell(rx.badge(row["status"], variant="soft", color_scheme="gray")),
-        rx.table.cell(rx.cond(row["can_review"] == "yes", _review_form(row), rx.text(""))),
+        rx.table.cell(rx.hstack(rx.cond(row["can_review"] == "yes", _review_form(row)),
+                                rx.cond(row["receipt"] != "", rx.link(rx.button("Receipt", size="1", variant="outline"), href=row["receipt"])))),
     )
 
 

@@ -50,7 +50,7 @@ class LearnerState(AuthState):
             "status": b.status.value.replace("_", " "), "price": "Free" if b.price_minor == 0 else format_money(b.amount_due_minor, b.currency),
             "can_cancel": "yes" if b.can_cancel else "", "can_review": "yes" if b.can_review else "",
             "can_reschedule": "yes" if b.status == BookingStatus.CONFIRMED and b.can_cancel else "",
-            "checkout_url": b.checkout_url or "",
+            "checkout_url": b.checkout_url or "", "receipt": f"/receipts/{b.payment_id}" if b.payment_id else "",
         }
 
     def _act(self, action, success: str):  # noqa: ANN001
