@@ -42,3 +42,5 @@ def test_admin_sees_revenue_chart_and_learner_is_refused(page, live_db):
     expect(page.locator("#revenue-chart .recharts-bar-rectangle").first).to_be_visible()
     expect(page.locator(".kpi-card").first).to_contain_text("Gross booking value")
     expect(page.locator(".kpi-card").first).to_contain_text("$")
+    expect(page.locator("#ledger-health")).to_contain_text("Ledger balanced")
+    expect(page.locator("#gbv-by-gateway")).to_contain_text("simulated")

@@ -37,6 +37,7 @@ def test_mentor_signs_up_and_creates_a_session(page):
 
     page.goto("/teach")
     expect(page.locator("#teaching-upcoming")).to_contain_text(title)
+    expect(page.locator("#teaching-calendar")).to_contain_text(f"18:00 {title} (0/6)")
     page.goto("/sessions")
     page.locator("#search-input").fill("watercolour")
     expect(page.locator("#results")).to_contain_text(title)

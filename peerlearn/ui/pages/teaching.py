@@ -57,6 +57,11 @@ def teaching_page() -> rx.Component:
             rx.text(a["learner"], " → ", a["title"], size="2"), rx.spacer(),
             rx.button("Accept", size="1", on_click=T.decide(a["booking_id"], True)),
             rx.button("Decline", size="1", color_scheme="red", variant="soft", on_click=T.decide(a["booking_id"], False)), width="100%")))),
+        card(rx.heading("Next two weeks (", T.timezone, ")", size="5"), rx.grid(rx.foreach(T.calendar, lambda d: rx.box(
+            rx.text(d["day"], size="1", weight="bold"), rx.text(d["items"], size="1", white_space="pre-wrap"),
+            padding="0.5em", border_radius="6px", min_height="5em",
+            background=rx.cond(d["busy"] == "yes", rx.color("indigo", 3), rx.color("gray", 2)))),
+            columns=rx.breakpoints(initial="2", sm="4", md="7"), spacing="2", width="100%", id="teaching-calendar")),
         card(rx.heading("Upcoming", size="5"), _table(["Session", "When", "Status", "Booked", "Fill", "Price"], T.upcoming, _session_row,
                                                       "No upcoming sessions. Create one to start teaching.", "teaching-upcoming")),
         card(rx.heading("Earnings", size="5"), _table(["Currency", "In escrow", "Available", "Paid out"], T.earnings, lambda e: rx.table.row(

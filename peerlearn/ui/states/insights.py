@@ -10,7 +10,8 @@ import reflex as rx
 from peerlearn.db import session_scope
 from peerlearn.models.enums import UserRole
 from peerlearn.money import format_money
-from peerlearn.services import churn, kpis
+from peerlearn.services import churn, experiments, kpis
+from peerlearn.services.ledger import unbalanced_transactions
 from peerlearn.services.accounts import require_role
 from peerlearn.services.errors import ServiceError
 from peerlearn.ui.states.auth import AuthState
@@ -62,6 +63,9 @@ class InsightsState(AuthState):
     churn_note: str = ""
     definitions: list[dict[str, str]] = []
     offline: list[dict[str, str]] = []
+    gateways: list[dict[str, str]] = []
+    experiments: list[dict[str, str]] = []
+    ledger_note: str = ""
     problem: str = ""
     watching: bool = False
     _version: tuple = ()
@@ -127,6 +131,17 @@ class InsightsState(AuthState):
         self.at_risk = [{k: str(v) for k, v in row.items()} for row in risky]
         self.definitions = [{"key": k, "text": v} for k, v in kpis.DEFINITIONS.items()]
         self.offline = _offline_rows(report.recommender.get("offline_evaluation"))
+        self.gateways = [{"gateway": g["gateway"], "currency": g["currency"], "gbv": format_money(g["gbv_minor"], g["currency"])}
+                         for g in r["gbv_by_gateway"]]
+        with session_scope() as db:
+            unbalanced = unbalanced_transactions(db=db)
+            self.experiments = [{"experiment": e.key, "status": e.status.value, "variant": v.name, "exposed": str(v.exposed),
+                                 "conversion": f"{v.conversion:.1%} ({v.conversion_ci[0]:.1%}-{v.conversion_ci[1]:.1%})",
+                                 "ctr": f"{v.ctr:.1%}", "p": "" if v.p_vs_control is None else f"{v.p_vs_control:.3f}", "verdict": res.verdict}
+                                for e in experiments.list_experiments(db=db)[:3]
+                                for res in [experiments.experiment_results(e.id, db=db)] for v in res.variants]
+        self.ledger_note = "Ledger balanced: every transaction sums to zero." if not unbalanced else \
+            f"LEDGER IMBALANCE in {len(unbalanced)} transaction(s): {unbalanced[:5]}"
 
     @rx.event
     def set_start_date(self, value: str):

@@ -25,6 +25,21 @@ from peerlearn.ui.states.auth import AuthState, first_error
 from peerlearn.ui.states.session_detail import last_path_segment
 
 
+def _two_weeks(sessions: list[LearningSession], tz_name: str, now) -> list[dict[str, str]]:  # noqa: ANN001
+    """The next 14 days in the mentor's time zone, each with its sessions' local start times and titles."""
+    from zoneinfo import ZoneInfo
+
+    zone = ZoneInfo(tz_name)
+    today = now.astimezone(zone).date()
+    days = [today + timedelta(days=i) for i in range(14)]
+    cells = {day: [] for day in days}
+    for session in sessions:
+        local = session.start_at.astimezone(zone)
+        if local.date() in cells and session.status.value != "cancelled":
+            cells[local.date()].append(f"{local:%H:%M} {session.title} ({session.seats_taken}/{session.capacity})")
+    return [{"day": f"{day:%a %d %b}", "items": "\n".join(cells[day]), "busy": "yes" if cells[day] else ""} for day in days]
+
+
 class TeachingState(AuthState):
     timezone: str = "UTC"
     upcoming: list[dict[str, str]] = []
@@ -35,6 +50,7 @@ class TeachingState(AuthState):
     rating: str = "New"
     editor_error: str = ""
     advice: list[str] = []
+    calendar: list[dict[str, str]] = []
 
     def load_teaching(self):
         if not self.user_id:
@@ -45,6 +61,7 @@ class TeachingState(AuthState):
             now = utcnow()
             rows = session_service.mentor_sessions(mentor, db=db)
             self.upcoming = [self._row(s, db) for s in rows if s.end_at >= now]
+            self.calendar = _two_weeks(rows, self.timezone, now)
             self.past = [self._row(s, db) for s in reversed(rows) if s.end_at < now][:20]
             self.earnings = [{"currency": b.currency, "pending": format_money(b.pending_minor, b.currency),
                               "available": format_money(b.available_minor, b.currency), "paid": format_money(b.paid_out_minor, b.currency)}
