@@ -12,17 +12,10 @@ from peerlearn.models.enums import BookingStatus, PaymentStatus
 from peerlearn.models.users import UserCreate
 from peerlearn.services.accounts import register_user
 from peerlearn.services.ledger import unbalanced_transactions
+from tests.browser.helpers import log_in
 from tests.factories import make_session, make_user
 
 PASSWORD = "learner-password-1"
-
-
-def log_in(page, email: str) -> None:
-    page.goto("/login")
-    page.locator("#login-email").fill(email)
-    page.locator("#login-password").fill(PASSWORD)
-    page.locator("#login-submit").click()
-    page.wait_for_url("**/dashboard**")
 
 
 def test_pay_for_a_session_on_the_simulated_gateway(page, live_db):
@@ -32,7 +25,7 @@ def test_pay_for_a_session_on_the_simulated_gateway(page, live_db):
     register_user(UserCreate(email=email, password=PASSWORD, full_name="Lina Learner"), db=live_db)
     live_db.commit()
 
-    log_in(page, email)
+    log_in(page, email, PASSWORD)
     page.goto(f"/sessions/{session_id}")
     expect(page.locator("#session-title")).to_have_text("Negotiation drills")
     expect(page.locator("#refund-policy")).to_contain_text("full refund")

@@ -7,6 +7,7 @@ from playwright.sync_api import expect
 
 from peerlearn.models.users import UserCreate
 from peerlearn.services.accounts import register_user
+from tests.browser.helpers import log_in
 from tests.factories import make_session, make_user
 
 
@@ -18,11 +19,7 @@ def test_search_book_free_session_and_see_it_on_the_dashboard(page, live_db):
     register_user(UserCreate(email=email, password="finder-password-1", full_name="Fin Finder"), db=live_db)
     live_db.commit()
 
-    page.goto("/login")
-    page.locator("#login-email").fill(email)
-    page.locator("#login-password").fill("finder-password-1")
-    page.locator("#login-submit").click()
-    page.wait_for_url("**/dashboard**")
+    log_in(page, email, "finder-password-1")
 
     page.goto("/sessions")
     page.locator("#search-input").fill(word)

@@ -8,15 +8,8 @@ from peerlearn.models.users import UserCreate
 from peerlearn.services.accounts import ensure_admin, register_user
 from peerlearn.services.booking import book_session
 from peerlearn.services.payments import handle_webhook, simulated_pay
+from tests.browser.helpers import log_in
 from tests.factories import make_session, make_user
-
-
-def log_in(page, email: str, password: str) -> None:
-    page.goto("/login")
-    page.locator("#login-email").fill(email)
-    page.locator("#login-password").fill(password)
-    page.locator("#login-submit").click()
-    page.wait_for_url("**/dashboard**")
 
 
 def test_admin_sees_revenue_chart_and_learner_is_refused(page, live_db):

@@ -7,6 +7,7 @@ from playwright.sync_api import expect
 
 from peerlearn.models.users import UserCreate
 from peerlearn.services.accounts import issue_token, register_user
+from tests.browser.helpers import log_in
 from tests.factories import make_session
 
 
@@ -19,11 +20,7 @@ def test_mentor_sees_a_new_booking_arrive_live(page, live_app, live_db):
     learner_token = issue_token(learner, db=live_db)
     live_db.commit()
 
-    page.goto("/login")
-    page.locator("#login-email").fill(email)
-    page.locator("#login-password").fill("mentor-password-1")
-    page.locator("#login-submit").click()
-    page.wait_for_url("**/dashboard**")
+    log_in(page, email, "mentor-password-1")
     expect(page.locator("#notification-bell")).to_be_visible()
     expect(page.locator("#unread-count")).to_have_count(0)
 

@@ -8,6 +8,7 @@ from playwright.sync_api import expect
 from peerlearn.models.users import UserCreate
 from peerlearn.services.accounts import register_user
 from peerlearn.services.booking import book_session
+from tests.browser.helpers import log_in
 from tests.factories import make_session
 
 PLAYING = "el => { const v = el.querySelector('video'); return v !== null && v.videoWidth > 0 && !v.paused; }"
@@ -17,11 +18,7 @@ def enter(browser, live_app, email: str, password: str, room: int):
     context = browser.new_context(base_url=live_app, viewport={"width": 1200, "height": 900})
     context.set_default_timeout(30_000)
     page = context.new_page()
-    page.goto("/login")
-    page.locator("#login-email").fill(email)
-    page.locator("#login-password").fill(password)
-    page.locator("#login-submit").click()
-    page.wait_for_url("**/dashboard**")
+    log_in(page, email, password)
     page.goto(f"/room/{room}")
     page.locator("#join-room").click()
     return context, page

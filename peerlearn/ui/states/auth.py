@@ -52,6 +52,18 @@ class AuthState(rx.State):
         """The signed-in user, re-checked against the database (raises when the token is bad)."""
         return accounts.user_for_token(self.auth_token, db=db)
 
+    def _perform(self, action, success: str, reload):  # noqa: ANN001
+        """Run `action(user, db)` for the signed-in user in one transaction; a refusal becomes a toast."""
+        try:
+            with session_scope() as db:
+                action(self._current_user(db), db)
+        except AuthenticationError:
+            return rx.redirect(f"{routes.LOGIN}?next={self.router.url.path}")
+        except ServiceError as error:
+            return rx.toast.error(error.message)
+        reload()
+        return rx.toast.success(success)
+
     def _remember(self, user: User, token: str | None = None) -> None:
         if token is not None:
             self.auth_token = token

@@ -11,7 +11,6 @@ from peerlearn.models.enums import BookingStatus
 from peerlearn.money import format_money
 from peerlearn.models.types import utcnow
 from peerlearn.services import booking as booking_service
-from peerlearn.services.errors import AuthenticationError, ServiceError
 from peerlearn.services.reviews import ReviewCreate, submit_review
 from peerlearn.services.timefmt import format_local
 from peerlearn.ui.states.auth import AuthState
@@ -54,15 +53,7 @@ class LearnerState(AuthState):
         }
 
     def _act(self, action, success: str):  # noqa: ANN001
-        try:
-            with session_scope() as db:
-                action(self._current_user(db), db)
-        except AuthenticationError:
-            return rx.redirect("/login?next=/dashboard")
-        except ServiceError as error:
-            return rx.toast.error(error.message)
-        self._load()
-        return rx.toast.success(success)
+        return self._perform(action, success, self._load)
 
     def cancel(self, booking_id: str):
         return self._act(lambda user, db: booking_service.cancel_booking(user, int(booking_id), db=db), "Booking cancelled.")

@@ -81,15 +81,7 @@ class TeachingState(AuthState):
                 "price": "Free" if session.price_minor == 0 else format_money(session.price_minor, session.currency)}
 
     def _act(self, action, success: str):  # noqa: ANN001
-        try:
-            with session_scope() as db:
-                action(self._current_user(db), db)
-        except AuthenticationError:
-            return rx.redirect("/login?next=/teach")
-        except ServiceError as error:
-            return rx.toast.error(error.message)
-        self.load_teaching()
-        return rx.toast.success(success)
+        return self._perform(action, success, self.load_teaching)
 
     def decide(self, booking_id: str, accept: bool):
         return self._act(lambda user, db: booking_service.decide_booking(user, int(booking_id), accept, db=db),
@@ -185,15 +177,7 @@ class ManageSessionState(TeachingState):
             self.people = []
 
     def _manage(self, action, success: str):  # noqa: ANN001
-        try:
-            with session_scope() as db:
-                action(self._current_user(db), db)
-        except AuthenticationError:
-            return rx.redirect("/login?next=/teach")
-        except ServiceError as error:
-            return rx.toast.error(error.message)
-        self.load_manage()
-        return rx.toast.success(success)
+        return self._perform(action, success, self.load_manage)
 
     def publish(self):
         return self._manage(lambda m, db: session_service.publish_session(m, self.session_id, db=db), "Published.")
