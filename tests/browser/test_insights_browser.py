@@ -4,6 +4,7 @@ import uuid
 
 from playwright.sync_api import expect
 
+from peerlearn.models.types import utcnow
 from peerlearn.models.users import UserCreate
 from peerlearn.services.accounts import ensure_admin, register_user
 from peerlearn.services.booking import book_session
@@ -37,3 +38,8 @@ def test_admin_sees_revenue_chart_and_learner_is_refused(page, live_db):
     expect(page.locator(".kpi-card").first).to_contain_text("$")
     expect(page.locator("#ledger-health")).to_contain_text("Ledger balanced")
     expect(page.locator("#gbv-by-gateway")).to_contain_text("simulated")
+    expect(page.locator(".kpi-card").filter(has_text="CAC")).to_contain_text("— · —")
+    page.locator("input[name=month]").fill(utcnow().strftime("%Y-%m"))
+    page.locator("input[name=amount]").fill("300")
+    page.get_by_role("button", name="Save").click()
+    expect(page.locator(".kpi-card").filter(has_text="CAC")).to_contain_text("$")

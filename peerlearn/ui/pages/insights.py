@@ -74,6 +74,11 @@ def insights_page() -> rx.Component:
         rx.grid(card(rx.heading("Sign-ups per week", size="4"), _signups_chart()),
                 card(rx.heading("Booking funnel", size="4"), _funnel_chart()),
                 columns=rx.breakpoints(initial="1", md="2"), spacing="3", width="100%"),
+        card(rx.form(rx.hstack(
+            rx.heading("Marketing spend", size="3"), rx.input(name="month", placeholder="2026-01", width="7em"),
+            rx.input(name="amount", placeholder="Amount", width="8em"), rx.select(["USD", "EUR", "GBP", "INR"], name="currency", default_value="USD"),
+            rx.button("Save", type="submit", variant="soft"), rx.text("(feeds CAC and LTV:CAC)", size="1", color_scheme="gray"),
+            wrap="wrap", align="center"), on_submit=I.submit_spend)),
         card(rx.heading("Cohort retention (booked again in month +1, +2, …)", size="4"), _heat_map()),
         card(rx.heading("Skills: demand vs supply", size="4"),
              _table(["Skill", "Bookings", "Seats offered", "Gap (share)"], ["skill", "demand", "supply", "gap"], I.skills_rows, "skills-gap")),

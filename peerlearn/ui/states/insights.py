@@ -14,6 +14,7 @@ from peerlearn.services import churn, experiments, kpis
 from peerlearn.services.ledger import unbalanced_transactions
 from peerlearn.services.accounts import require_role
 from peerlearn.services.errors import ServiceError
+from peerlearn.ui.forms import price_to_minor
 from peerlearn.ui.states.auth import AuthState
 
 POLL_SECONDS = 5
@@ -153,6 +154,22 @@ class InsightsState(AuthState):
         self.end_date = value
         self._reload()
 
+    def submit_spend(self, form: dict):
+        """Marketing spend for a month, for acquisition cost."""
+        currency = (form.get("currency") or "USD").upper()
+        try:
+            month = datetime.strptime(form.get("month", ""), "%Y-%m").date()
+            amount = price_to_minor(form.get("amount", ""), currency)
+            with session_scope() as db:
+                require_role(self._current_user(db), UserRole.ADMIN)
+                kpis.record_marketing_spend(month, amount, currency, db=db)
+        except ValueError:
+            return rx.toast.error("Give the month as 2026-01 and the amount like 1500 or 1500.50.")
+        except ServiceError as error:
+            return rx.toast.error(error.message)
+        self._reload()
+        return rx.toast.success("Marketing spend saved.")
+
     def export_csv(self):
         start, end = self._range()
         with session_scope() as db:
@@ -173,8 +190,10 @@ class InsightsState(AuthState):
         while True:
             await asyncio.sleep(POLL_SECONDS)
             async with self:
-                if not self.watching or not self.user_id:
+                if not self.watching:
                     return
+                if not self.user_id:  # mounted before on_load finished: nothing to compare yet
+                    continue
                 with session_scope() as db:
                     changed = kpis.data_version(db=db) != self._version
                 if changed:

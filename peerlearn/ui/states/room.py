@@ -70,8 +70,11 @@ class RoomState(AuthState):
         return [live_media.leave(), rx.redirect("/dashboard")]
 
     def _pull_chat(self) -> None:
-        with session_scope() as db:
-            fresh = live_room.chat_history(self._current_user(db), self.room_id, after_id=self._last_chat_id, db=db)
+        try:
+            with session_scope() as db:
+                fresh = live_room.chat_history(self._current_user(db), self.room_id, after_id=self._last_chat_id, db=db)
+        except ServiceError:  # logged out or no longer a participant: nothing new to show
+            return
         if fresh:
             self._last_chat_id = fresh[-1].id
             self.chat = (self.chat + [{"who": m.author, "body": m.body, "when": m.created_at.strftime("%H:%M")} for m in fresh])[-200:]
@@ -103,15 +106,17 @@ class RoomState(AuthState):
     async def watch(self):
         """While the room is open: new chat messages, who is publishing, whether it is being recorded."""
         async with self:
-            if self.watching or not self._token:
+            if self.watching:
                 return
-            self.watching = True
+            self.watching = True  # the page may mount before its on_load has fetched the token: wait for it below
         async with httpx.AsyncClient(timeout=5) as client:
             while True:
                 await asyncio.sleep(POLL_SECONDS)
                 async with self:
                     if not self.watching:
                         return
+                    if not self._token:
+                        continue
                     url, headers = f"{self._media_base}/media/rooms/{self.room_id}", {"Authorization": f"Bearer {self._token}"}
                 try:
                     state = (await client.get(url, headers=headers)).json()
