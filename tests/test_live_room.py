@@ -81,3 +81,25 @@ def test_attendance_from_connections(db, room):
     proposal = attendance_proposal(room["mentor"], room["soon"], db=db)
     assert proposal["attended_booking_ids"] == [booking.id] and proposal["no_show_booking_ids"] == []
     assert proposal["mentor_connected"] == []  # the mentor never connected: the refund path applies
+
+
+def test_mentor_who_never_joined_refunds_everyone(db):
+    from peerlearn.models import LearningSession, Payment
+    from peerlearn.models.enums import PaymentStatus, SessionStatus
+    from peerlearn.services.live_room import refund_mentor_no_shows
+    from peerlearn.services.payments import handle_webhook, simulated_pay
+
+    mentor, learner = make_user(db, mentor=True), make_user(db)
+    past = utcnow() - timedelta(hours=3)
+    sid = make_session(db, mentor, price_minor=3000, now=past - timedelta(hours=1), start_in=timedelta(hours=1),
+                       min_notice_minutes=0, capacity=2)
+    _, payment = book_session(learner, sid, db=db, now=past - timedelta(minutes=30))
+    db.commit()
+    handle_webhook("simulated", *simulated_pay(payment.provider_ref, "4242424242424242", db=db), db=db)
+    record_join(sid, learner.id, past + timedelta(minutes=2), db=db)  # the learner came; the mentor never did
+    db.commit()
+    assert refund_mentor_no_shows(db=db) == 1
+    db.commit()
+    assert db.get(LearningSession, sid).status == SessionStatus.CANCELLED
+    assert db.get(Payment, payment.id).status == PaymentStatus.REFUNDED
+    assert refund_mentor_no_shows(db=db) == 0

@@ -183,3 +183,20 @@ def recording_file(user: User, session_id: int, recording_id: int, *, db: Sessio
         raise NotFoundError("No such recording.")
     participant_role(_room_session(session_id, db=db), user, db=db)
     return recording
+
+
+def refund_mentor_no_shows(*, db: Session, now: datetime | None = None) -> int:
+    """Scheduler job: learners came to the room but the mentor never connected -> cancel and refund everyone in full."""
+    from peerlearn.services.sessions import cancel_session
+
+    now = now or utcnow()
+    ended = db.exec(select(LearningSession).where(
+        LearningSession.status == SessionStatus.PUBLISHED, LearningSession.end_at <= now - CLOSES_AFTER,
+        LearningSession.end_at >= now - timedelta(days=2))).all()
+    refunded = 0
+    for session in ended:
+        present = set(db.exec(select(AttendanceLog.user_id).where(AttendanceLog.session_id == session.id)).all())
+        if present and session.mentor_id not in present:
+            cancel_session(db.get(User, session.mentor_id), session.id, reason="The mentor did not join the live room", db=db, now=now)
+            refunded += 1
+    return refunded

@@ -14,6 +14,7 @@ from peerlearn.db import session_scope
 from peerlearn.models.types import utcnow
 from peerlearn.services.booking import expire_holds
 from peerlearn.services.churn import retrain_churn_model
+from peerlearn.services.live_room import refund_mentor_no_shows
 from peerlearn.services.notifications import deliver_pending_emails
 from peerlearn.services.recommendations import retrain_if_due
 from peerlearn.services.reminders import send_due_reminders
@@ -21,7 +22,8 @@ from peerlearn.services.waitlist import expire_offers
 
 log = logging.getLogger(__name__)
 Job = Callable[..., int]
-JOBS: list[Job] = [expire_holds, expire_offers, send_due_reminders, deliver_pending_emails, retrain_if_due, retrain_churn_model]
+JOBS: list[Job] = [expire_holds, expire_offers, send_due_reminders, deliver_pending_emails, refund_mentor_no_shows,
+                   retrain_if_due, retrain_churn_model]
 PER_PROCESS = {retrain_if_due, retrain_churn_model}  # each worker keeps its own model, so each retrains its own
 
 

@@ -46,6 +46,13 @@ def test_mentor_and_learner_see_each_other_and_chat(browser, live_app, live_db):
         learner_page.locator("#chat-send").click()
         expect(mentor_page.locator("#chat-log")).to_contain_text("Thanks Maria", timeout=15_000)
 
+        learner_page.locator("#toggle-mute").click()
+        expect(learner_page.locator("#toggle-mute")).to_have_text("Unmute")
+        learner_page.wait_for_function("() => window.peerlearnStream.getAudioTracks().every(t => !t.enabled)", timeout=10_000)
+        learner_page.locator("#toggle-camera").click()
+        expect(learner_page.locator("#toggle-camera")).to_have_text("Camera on")
+        learner_page.wait_for_function("() => window.peerlearnStream.getVideoTracks().every(t => !t.enabled)", timeout=10_000)
+
         mentor_page.locator("#toggle-recording").click()
         expect(learner_page.locator("#recording-notice")).to_be_visible(timeout=15_000)
         mentor_page.locator("#toggle-recording").click()

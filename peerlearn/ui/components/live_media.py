@@ -31,6 +31,7 @@ window.peerlearnPublish = async (url, token, kind, previewId, errorId) => {
   }
   const preview = document.querySelector("#" + previewId + " video");
   if (preview && kind !== "screen") { preview.srcObject = stream; }
+  if (kind !== "screen") { window.peerlearnStream = stream; }
   const client = new WHIPClient({endpoint: url + "?kind=" + kind, opts: {authkey: token, noTrickleIce: true, iceServers: []}});
   (window.peerlearnClients = window.peerlearnClients || []).push(client);
   await client.ingest(stream);
@@ -51,6 +52,11 @@ window.peerlearnPlay = async (url, token, boxId) => {
     }
     pc.close();
     await new Promise((wait) => setTimeout(wait, 2000));  // not publishing yet, or dropped: ask again
+  }
+};
+window.peerlearnToggle = (kind) => {
+  for (const track of (window.peerlearnStream ? window.peerlearnStream.getTracks() : [])) {
+    if (track.kind === kind) { track.enabled = !track.enabled; }
   }
 };
 window.peerlearnLeave = async () => {
@@ -77,6 +83,11 @@ def publish(url: str, token: str, kind: str = "camera") -> rx.event.EventSpec:
 
 def play(url: str, token: str, box_id: str) -> rx.event.EventSpec:
     return rx.call_script(f"window.peerlearnPlay({json.dumps(url)}, {json.dumps(token)}, {json.dumps(box_id)})")
+
+
+def toggle(kind: str) -> rx.event.EventSpec:
+    """Mute or unmute ("audio"), camera off or on ("video"): the track keeps flowing, silent or black."""
+    return rx.call_script(f"window.peerlearnToggle({json.dumps(kind)})")
 
 
 def leave() -> rx.event.EventSpec:

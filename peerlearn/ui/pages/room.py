@@ -33,6 +33,9 @@ def _chat() -> rx.Component:
 def _controls() -> rx.Component:
     return rx.hstack(
         rx.cond(R.joined, rx.fragment(), rx.button(rx.icon("video", size=16), "Join with camera and microphone", on_click=R.join, id="join-room")),
+        rx.button(rx.cond(R.muted, "Unmute", "Mute"), variant="soft", on_click=R.toggle_mute, disabled=~R.joined, id="toggle-mute"),
+        rx.button(rx.cond(R.camera_off, "Camera on", "Camera off"), variant="soft", on_click=R.toggle_camera, disabled=~R.joined,
+                  id="toggle-camera"),
         rx.button(rx.icon("monitor-up", size=16), "Share screen", variant="soft", on_click=R.share_screen, disabled=~R.joined),
         rx.button("✋ Raise hand", variant="soft", on_click=R.raise_hand),
         rx.cond(R.role == "mentor", rx.button(rx.cond(R.recording, "Stop recording", "Start recording"), color_scheme="red",

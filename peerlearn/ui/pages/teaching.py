@@ -137,6 +137,8 @@ def manage_session_page() -> rx.Component:
         rx.hstack(
             rx.cond(M.info["status"] == "draft", rx.button("Publish", on_click=M.publish)),
             rx.cond(M.info["status"] == "published", rx.button("Unpublish", variant="soft", on_click=M.unpublish)),
+            rx.cond((M.info["status"] == "published") & M.started,
+                    rx.button("Take attendance from the live room", variant="soft", on_click=M.apply_room_attendance)),
             rx.cond((M.info["status"] == "published") & M.ended, rx.button("Mark completed", on_click=M.complete)),
             rx.link(rx.button("View public page", variant="outline"), href="/sessions/" + M.session_id.to_string()),
             rx.link(rx.button(rx.icon("video", size=16), "Open the live room", variant="soft"), href="/room/" + M.session_id.to_string()),

@@ -27,6 +27,8 @@ class RoomState(AuthState):
     chat: list[dict[str, str]] = []
     recording: bool = False
     joined: bool = False
+    muted: bool = False
+    camera_off: bool = False
     watching: bool = False
     recordings: list[dict[str, str]] = []
     _token: str = ""
@@ -61,6 +63,14 @@ class RoomState(AuthState):
         self.joined = True
         return [live_media.publish(self._whip_url, self._token)] + [
             live_media.play(person["url"], self._token, f"remote-{person['user_id']}") for person in self.others]
+
+    def toggle_mute(self):
+        self.muted = not self.muted
+        return live_media.toggle("audio")
+
+    def toggle_camera(self):
+        self.camera_off = not self.camera_off
+        return live_media.toggle("video")
 
     def share_screen(self):
         return live_media.publish(self._whip_url, self._token, "screen") if self.joined else None

@@ -14,7 +14,7 @@ from peerlearn.models.enums import BookingStatus
 from peerlearn.models.types import utcnow
 from peerlearn.money import format_money
 from peerlearn.services import booking as booking_service
-from peerlearn.services import session_advice
+from peerlearn.services import live_room, session_advice
 from peerlearn.services import sessions as session_service
 from peerlearn.services.earnings import mentor_balances
 from peerlearn.services.errors import AuthenticationError, ServiceError
@@ -191,6 +191,17 @@ class ManageSessionState(TeachingState):
 
     def complete(self):
         return self._manage(lambda m, db: session_service.complete_session(m, self.session_id, db=db), "Marked completed.")
+
+    def apply_room_attendance(self):
+        """Mark attendance from who actually connected to the live room (never connected -> no-show)."""
+        def apply(mentor, db) -> None:  # noqa: ANN001
+            proposal = live_room.attendance_proposal(mentor, self.session_id, db=db)
+            for booking_id in proposal["attended_booking_ids"]:
+                session_service.mark_attendance(mentor, booking_id, True, db=db)
+            for booking_id in proposal["no_show_booking_ids"]:
+                session_service.mark_attendance(mentor, booking_id, False, db=db)
+
+        return self._manage(apply, "Attendance taken from the live room's connections.")
 
     def mark(self, booking_id: str, attended: bool):
         return self._manage(lambda m, db: session_service.mark_attendance(m, int(booking_id), attended, db=db), "Attendance saved.")
