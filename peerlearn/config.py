@@ -54,6 +54,7 @@ class Settings(BaseSettings):
 
     media_public_url: str = Field("", description="Base URL of the media server")
     media_port: int = 3100
+    media_nodes: str = Field("", description="Comma-separated base URLs of several media nodes (rooms placed via Redis)")
     ice_servers: str = Field("", description="Comma-separated STUN/TURN URLs")
 
     @field_validator("commission_rate")
@@ -93,6 +94,10 @@ class Settings(BaseSettings):
     @property
     def media_base_url(self) -> str:
         return (self.media_public_url or f"http://localhost:{self.media_port}").rstrip("/")
+
+    @property
+    def media_node_urls(self) -> list[str]:
+        return [url.strip().rstrip("/") for url in self.media_nodes.split(",") if url.strip()] or [self.media_base_url]
 
     @property
     def ice_server_urls(self) -> list[str]:

@@ -35,7 +35,7 @@ from peerlearn.models.enums import (
     PaymentStatus,
     RefundStatus,
 )
-from peerlearn.config import get_settings
+from peerlearn.redis_client import shared_redis
 from peerlearn.models.types import as_utc, utcnow
 from peerlearn.services.errors import ValidationError
 
@@ -307,12 +307,7 @@ def cached_kpi_report(start: datetime | None, end: datetime | None, *, db: Sessi
     default_start, default_end = default_range()
     start, end = as_utc(start or default_start), as_utc(end or default_end)
     key = f"peerlearn:kpis:{start.isoformat()}:{end.isoformat()}:{':'.join(map(str, data_version(db=db)))}"
-    redis_url = get_settings().redis_url
-    client = None
-    if redis_url:
-        import redis
-
-        client = redis.Redis.from_url(redis_url, decode_responses=True)
+    client = shared_redis()
     raw = client.get(key) if client else _memory_cache.get(key)
     if raw:
         return KpiReport.model_validate_json(raw)

@@ -65,7 +65,9 @@ def _room_session(session_id: int, *, db: Session) -> LearningSession:
 
 
 def issue_room_token(user: User, session_id: int, *, db: Session, now: datetime | None = None) -> MediaTokenResponse:
+    from peerlearn.media.placement import node_for_room
     from peerlearn.media.tokens import issue_media_token
+    from peerlearn.redis_client import shared_redis
 
     now = now or utcnow()
     session = _room_session(session_id, db=db)
@@ -78,7 +80,7 @@ def issue_room_token(user: User, session_id: int, *, db: Session, now: datetime 
     expires = min(now + TOKEN_TTL, closes)
     settings = get_settings()
     token = issue_media_token(settings.secret_key, session.id, user.id, role, opens, expires)
-    base = settings.media_base_url
+    base = node_for_room(session.id, closes, settings.media_node_urls, now, shared_redis())
     return MediaTokenResponse(token=token, expires_at=expires, role=role, whip_url=f"{base}/media/whip/{session.id}",
                               media_base_url=base, ice_servers=settings.ice_server_urls)
 

@@ -15,7 +15,7 @@ from datetime import datetime
 from pydantic import BaseModel
 from sqlmodel import Session, select
 
-from peerlearn.config import get_settings
+from peerlearn.redis_client import shared_redis
 from peerlearn.models import (
     Category,
     InteractionEvent,
@@ -170,17 +170,8 @@ def retrain_if_due(*, db: Session, now: datetime | None = None) -> int:
 
 # ---------------------------------------------------------------- cache
 
-def _redis():
-    url = get_settings().redis_url
-    if not url:
-        return None
-    import redis
-
-    return redis.Redis.from_url(url, decode_responses=True)
-
-
 def _cache_get(user_id: int, key: str) -> list[dict] | None:
-    client = _redis()
+    client = shared_redis()
     if client is None:
         return None
     raw = client.hget(f"peerlearn:rec:{user_id}", key)
@@ -188,7 +179,7 @@ def _cache_get(user_id: int, key: str) -> list[dict] | None:
 
 
 def _cache_put(user_id: int, key: str, value: list[dict]) -> None:
-    client = _redis()
+    client = shared_redis()
     if client is not None:
         name = f"peerlearn:rec:{user_id}"
         client.hset(name, key, json.dumps(value, default=str))
@@ -196,7 +187,7 @@ def _cache_put(user_id: int, key: str, value: list[dict]) -> None:
 
 
 def _cache_forget(user_id: int) -> None:
-    client = _redis()
+    client = shared_redis()
     if client is not None:
         client.delete(f"peerlearn:rec:{user_id}")
 
