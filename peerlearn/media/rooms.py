@@ -17,6 +17,7 @@ from aiortc import RTCPeerConnection
 from aiortc.contrib.media import MediaBlackhole, MediaRecorder, MediaRelay
 
 from peerlearn.media.hooks import MediaHooks
+from peerlearn.media.takes import Take, finish_in_background, pending_takes
 
 log = logging.getLogger(__name__)
 
@@ -35,6 +36,7 @@ class Publication:
     drain: MediaBlackhole | None = None
     recorder: MediaRecorder | None = None
     recording_path: Path | None = None
+    recording_began: datetime | None = None
 
 
 @dataclass
@@ -42,8 +44,11 @@ class Room:
     session_id: int
     publications: dict[str, Publication] = field(default_factory=dict)
     subscriptions: dict[str, RTCPeerConnection] = field(default_factory=dict)
-    recording: bool = False
-    recording_started_at: datetime | None = None
+    take: Take | None = None  # the recording in progress
+
+    @property
+    def recording(self) -> bool:
+        return self.take is not None
 
     def publisher(self, user_id: int, kind: str) -> Publication | None:
         return next((p for p in self.publications.values() if p.user_id == user_id and p.kind == kind), None)
@@ -56,6 +61,7 @@ class RoomRegistry:
         self.relay = MediaRelay()
         self.rooms: dict[int, Room] = {}
         self.connections: set[RTCPeerConnection] = set()
+        self.finishing: set[asyncio.Task] = set()  # takes being composed
 
     def room(self, session_id: int) -> Room:
         return self.rooms.setdefault(session_id, Room(session_id))
@@ -111,24 +117,43 @@ class RoomRegistry:
     async def start_recording(self, room: Room) -> None:
         if room.recording:
             return
-        room.recording, room.recording_started_at = True, _now()
+        room.take = Take.begin(self.recordings_dir, room.session_id)
         for publication in list(room.publications.values()):
             await self._start_recorder(room, publication)
 
     async def stop_recording(self, room: Room) -> None:
-        room.recording = False
+        """Close every participant's file, then compose the take into one file in the background."""
+        take = await self._end_take(room)
+        if take is not None:
+            self._finish_later(take)
+
+    async def _end_take(self, room: Room) -> Take | None:
         for publication in list(room.publications.values()):
             await self._stop_recorder(room, publication)
+        take, room.take = room.take, None
+        if take is not None:
+            take.end()
+        return take
+
+    def _finish_later(self, take: Take) -> None:
+        task = asyncio.create_task(finish_in_background(take, self.hooks))
+        self.finishing.add(task)
+        task.add_done_callback(self.finishing.discard)
+
+    def resume_pending_takes(self) -> int:
+        """Compose takes a previous run left behind (stopped or interrupted before composing)."""
+        takes = pending_takes(self.recordings_dir)
+        for take in takes:
+            self._finish_later(take)
+        return len(takes)
 
     async def _start_recorder(self, room: Room, publication: Publication) -> None:
-        folder = self.recordings_dir / str(room.session_id)
-        folder.mkdir(parents=True, exist_ok=True)
-        path = folder / f"{_now():%Y%m%dT%H%M%S}-user{publication.user_id}-{publication.kind}.mp4"
+        path = room.take.file_for(publication.user_id, publication.kind)
         recorder = MediaRecorder(str(path))
         for track in publication.tracks.values():
             recorder.addTrack(self.relay.subscribe(track))
         await recorder.start()
-        publication.recorder, publication.recording_path = recorder, path
+        publication.recorder, publication.recording_path, publication.recording_began = recorder, path, _now()
 
     async def _stop_recorder(self, room: Room, publication: Publication) -> None:
         recorder, path = publication.recorder, publication.recording_path
@@ -139,13 +164,14 @@ class RoomRegistry:
             await recorder.stop()  # writes the trailer, so even an interrupted recording plays
         except Exception:  # a muxing error on the last packets must not stop the clean-up
             log.exception("closing recording %s", path)
-        if path is None or not path.exists():
-            return
-        self.hooks.recording_saved(room.session_id, str(path), room.recording_started_at or _now(), _now())
+        if path is not None and path.exists() and room.take is not None:
+            room.take.add(path, publication.recording_began or room.take.started_at)
 
     async def close_all(self) -> None:
-        """On shutdown: stop every recorder cleanly, then close every connection."""
+        """On shutdown: stop every recorder cleanly, then close every connection. Takes are left
+        with their manifests, to be composed on the next start rather than holding up the exit."""
         for room in list(self.rooms.values()):
+            await self._end_take(room)
             for resource_id in list(room.publications):
                 await self.end_publication(room, resource_id)
         await asyncio.gather(*(pc.close() for pc in list(self.connections)), return_exceptions=True)

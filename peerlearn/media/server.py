@@ -210,6 +210,7 @@ def create_media_app(config: MediaConfig, hooks: MediaHooks | None = None) -> St
 
     @contextlib.asynccontextmanager
     async def lifespan(_: Starlette):
+        registry.resume_pending_takes()
         yield
         await registry.close_all()
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import signal
 import socket
@@ -10,6 +11,7 @@ import subprocess
 import sys
 import time
 from datetime import timedelta
+from pathlib import Path
 
 import av
 import httpx
@@ -76,21 +78,41 @@ def test_recording_holds_video_and_audio_from_both_participants(media_server):
 
     refused, started, stopped = run_async(scenario())
     assert refused == 403 and started["recording"] is True and stopped["recording"] is False
-    files = sorted(p for p in (media_server["recordings"] / "9").glob("*.mp4"))
-    assert len(files) == 2 and any("user1" in f.name for f in files) and any("user2" in f.name for f in files)
-    for path in files:
-        with av.open(str(path)) as container:
-            kinds = {s.type for s in container.streams}
-            frames = sum(1 for _ in container.decode(video=0))
-        assert kinds == {"video", "audio"} and frames > 10
-    assert len(media_server["events"].saved) == 2
+    events = media_server["events"]
+    for _ in range(600):  # the take is composed in the background
+        if events.saved:
+            break
+        time.sleep(0.1)
+    assert len(events.saved) == 1, "one file for the whole take"
+    path = Path(events.saved[0][1])
+    assert path.suffix == ".mp4" and not path.with_suffix("").exists(), "the separate parts are gone once composed"
+    left, right, seconds = picture_halves(path)
+    assert abs(left - 60) < 25 and abs(right - 180) < 25, "the mentor's and the learner's pictures side by side"
+    assert seconds > 3
 
 
-def test_shutdown_with_open_connections_is_prompt(tmp_path):
+def picture_halves(path: Path) -> tuple[float, float, float]:
+    """Mean grey level of the lit parts of the left and right halves of the middle frame, and the length in seconds."""
+    with av.open(str(path)) as container:
+        assert {s.type for s in container.streams} == {"video", "audio"}
+        frames = [frame.to_ndarray(format="gray") for frame in container.decode(video=0)]
+    with av.open(str(path)) as container:
+        samples = np.concatenate([f.to_ndarray().ravel() for f in container.decode(audio=0)])
+        seconds = float(container.duration or 0) / 1_000_000
+    assert np.abs(samples).max() > 0.05, "the voices are in the file"
+    middle = frames[len(frames) // 2]
+    band = middle[middle.shape[0] // 4: 3 * middle.shape[0] // 4]
+    halves = band[:, : band.shape[1] // 2], band[:, band.shape[1] // 2:]
+    return float(halves[0][halves[0] > 10].mean()), float(halves[1][halves[1] > 10].mean()), seconds
+
+
+@contextlib.contextmanager
+def media_process(data_dir: Path):
+    """`python -m peerlearn.media` as its own process, as `make run` starts it."""
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
-    env = dict(os.environ, SECRET_KEY=SECRET, PEERLEARN_DATA_DIR=str(tmp_path), MEDIA_PORT=str(port))
+    env = dict(os.environ, SECRET_KEY=SECRET, PEERLEARN_DATA_DIR=str(data_dir), MEDIA_PORT=str(port))
     process = subprocess.Popen([sys.executable, "-m", "peerlearn.media", "--host", "127.0.0.1", "--no-database"], env=env)
     base = f"http://127.0.0.1:{port}"
     try:
@@ -100,22 +122,43 @@ def test_shutdown_with_open_connections_is_prompt(tmp_path):
                     break
             except httpx.HTTPError:
                 time.sleep(0.1)
-
-        async def connect():
-            pc, _ = await publish(base, 3, 4, value=90)
-            await asyncio.sleep(1)
-            return pc
-
-        async def connect_then_stop():
-            pc = await connect()
-            assert httpx.get(f"{base}/media/health").json()["connections"] == 1
-            began = time.monotonic()
-            process.send_signal(signal.SIGTERM)
-            await asyncio.to_thread(process.wait, 10)
-            await pc.close()
-            return time.monotonic() - began
-
-        assert run_async(connect_then_stop()) < 6
+        yield process, base
     finally:
         if process.poll() is None:
             process.kill()
+
+
+async def stop_while_connected(process: subprocess.Popen, base: str, record: bool = False) -> float:
+    pc, _ = await publish(base, 3, 4, value=90, role="mentor")
+    await asyncio.sleep(1)
+    assert httpx.get(f"{base}/media/health").json()["connections"] == 1
+    if record:
+        httpx.post(f"{base}/media/rooms/3/recording/start", headers={"Authorization": f"Bearer {token(3, 4, 'mentor')}"})
+        await asyncio.sleep(2)
+    began = time.monotonic()
+    process.send_signal(signal.SIGTERM)
+    await asyncio.to_thread(process.wait, 10)
+    await pc.close()
+    return time.monotonic() - began
+
+
+def test_shutdown_with_open_connections_is_prompt(tmp_path):
+    with media_process(tmp_path) as (process, base):
+        assert run_async(stop_while_connected(process, base)) < 6
+
+
+def test_a_recording_interrupted_by_a_restart_is_composed_on_the_next_start(tmp_path):
+    room = tmp_path / "recordings" / "3"
+    with media_process(tmp_path) as (process, base):
+        assert run_async(stop_while_connected(process, base, record=True)) < 6
+    assert len(list(room.glob("take-*/take.json"))) == 1, "the interrupted take is kept, not lost"
+    with media_process(tmp_path):
+        for _ in range(300):
+            composed = list(room.glob("take-*.mp4"))
+            if composed and not list(room.glob("take-*/")):
+                break
+            time.sleep(0.1)
+    assert len(composed) == 1
+    with av.open(str(composed[0])) as container:
+        frames = [frame.to_ndarray(format="gray") for frame in container.decode(video=0)]
+    assert len(frames) > 10 and abs(float(np.median(frames[len(frames) // 2])) - 90) < 25
