@@ -103,3 +103,51 @@ def test_mentor_who_never_joined_refunds_everyone(db):
     assert db.get(LearningSession, sid).status == SessionStatus.CANCELLED
     assert db.get(Payment, payment.id).status == PaymentStatus.REFUNDED
     assert refund_mentor_no_shows(db=db) == 0
+
+
+def test_recordings_play_by_signed_link_for_participants_only(api, db, room, tmp_path):
+    from urllib.parse import parse_qs, urlsplit
+
+    from peerlearn.services.live_room import record_recording, room_record
+
+    video = tmp_path / "take.mp4"
+    video.write_bytes(b"\x00\x00\x00\x18ftypmp42" + bytes(range(256)) * 40)
+    record_recording(room["soon"], str(video), utcnow() - timedelta(minutes=30), utcnow(), video.stat().st_size, db=db)
+    db.commit()
+    assert room_record(room["stranger"], room["soon"], db=db) is None
+    mine = room_record(room["learner"], room["soon"], db=db)
+    assert len(mine.recordings) == 1 and mine.recordings[0].minutes == 30
+    link = mine.recordings[0].url
+
+    played = api.get(link)
+    assert played.status_code == 200 and played.content == video.read_bytes()
+    assert played.headers["content-disposition"].startswith("inline")
+    assert api.get(mine.recordings[0].download_url).headers["content-disposition"].startswith("attachment")
+    part = api.get(link, headers={"Range": "bytes=0-99"})
+    assert part.status_code == 206 and len(part.content) == 100  # the player can seek
+
+    path = link.split("?")[0]
+    params = {k: v[0] for k, v in parse_qs(urlsplit(link).query).items()}
+    forged = dict(params, user=str(room["stranger"].id))
+    assert api.get(path, params=forged).status_code == 401
+    assert api.get(path, params=dict(params, expires=str(int(params["expires"]) + 60))).status_code == 401
+    assert api.get(path).status_code == 401
+    stranger_link = room_record(room["mentor"], room["soon"], db=db).recordings[0].url.replace(
+        f"user={room['mentor'].id}", f"user={room['stranger'].id}")
+    assert api.get(stranger_link).status_code == 401  # the signature binds the user
+    assert api.get(path, headers=token_for(db, room["stranger"])).status_code == 403
+    assert api.get(path, headers=token_for(db, room["mentor"])).status_code == 200
+
+
+def test_an_expired_recording_link_is_refused(db, room, tmp_path):
+    from peerlearn.services.errors import AuthenticationError
+    from peerlearn.services.live_room import RECORDING_LINK_TTL, record_recording, recording_by_link, recording_link
+
+    video = tmp_path / "take.mp4"
+    video.write_bytes(b"mp4")
+    recording = record_recording(room["soon"], str(video), utcnow(), utcnow(), 3, db=db)
+    db.commit()
+    link = recording_link(room["learner"], recording, now=utcnow() - RECORDING_LINK_TTL - timedelta(minutes=1))
+    params = dict(part.split("=") for part in link.split("?")[1].split("&"))
+    with pytest.raises(AuthenticationError, match="expired"):
+        recording_by_link(room["soon"], recording.id, int(params["user"]), int(params["expires"]), params["signature"], db=db)

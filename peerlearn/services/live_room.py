@@ -3,6 +3,7 @@ chat that outlives the session, attendance from the media server, and recordings
 
 from __future__ import annotations
 
+import hmac
 from datetime import datetime, timedelta
 
 from pydantic import BaseModel
@@ -12,11 +13,13 @@ from peerlearn.config import get_settings
 from peerlearn.models import AttendanceLog, Booking, ChatMessage, LearningSession, Recording, User
 from peerlearn.models.enums import BookingStatus, SessionStatus
 from peerlearn.models.types import utcnow
-from peerlearn.services.errors import ErrorCode, NotFoundError, PermissionDeniedError, RuleViolationError, ValidationError
+from peerlearn.services.security import sign
+from peerlearn.services.errors import AuthenticationError, ErrorCode, NotFoundError, PermissionDeniedError, RuleViolationError, ValidationError
 
 OPENS_BEFORE = timedelta(minutes=10)
 CLOSES_AFTER = timedelta(minutes=30)
 TOKEN_TTL = timedelta(hours=2)
+RECORDING_LINK_TTL = timedelta(hours=6)
 ROOM_BOOKINGS = (BookingStatus.CONFIRMED, BookingStatus.COMPLETED)
 
 
@@ -185,6 +188,60 @@ def recording_file(user: User, session_id: int, recording_id: int, *, db: Sessio
         raise NotFoundError("No such recording.")
     participant_role(_room_session(session_id, db=db), user, db=db)
     return recording
+
+
+def recording_link(user: User, recording: Recording, *, now: datetime | None = None) -> str:
+    """A URL that plays or downloads the recording in a browser without an Authorization header
+    (a <video> element cannot send one): signed for this user, valid for RECORDING_LINK_TTL."""
+    expires = int(((now or utcnow()) + RECORDING_LINK_TTL).timestamp())
+    signature = sign(get_settings().secret_key, f"recording:{recording.id}:{user.id}:{expires}")
+    return (f"/api/sessions/{recording.session_id}/recordings/{recording.id}/"
+            f"?user={user.id}&expires={expires}&signature={signature}")
+
+
+def recording_by_link(session_id: int, recording_id: int, user_id: int | None, expires: int | None, signature: str | None,
+                      *, db: Session, now: datetime | None = None) -> Recording:
+    """The recording behind a signed link; whether the user may still see it is checked again."""
+    if user_id is None or expires is None or not signature:
+        raise AuthenticationError("Please log in.")
+    expected = sign(get_settings().secret_key, f"recording:{recording_id}:{user_id}:{expires}")
+    if not hmac.compare_digest(expected, signature):
+        raise AuthenticationError("This link is not valid.")
+    if expires < (now or utcnow()).timestamp():
+        raise AuthenticationError("This link has expired; open the session page again for a fresh one.")
+    user = db.get(User, user_id)
+    if user is None or not user.is_active:
+        raise AuthenticationError("Please log in.")
+    return recording_file(user, session_id, recording_id, db=db)
+
+
+class RecordingPublic(BaseModel):
+    id: int
+    started_at: datetime
+    minutes: int
+    url: str  # signed, plays in the page
+    download_url: str
+
+
+class RoomRecord(BaseModel):
+    """What stays of a live room for its participants: the recordings and the chat."""
+
+    recordings: list[RecordingPublic]
+    chat: list[ChatMessagePublic]
+
+
+def room_record(user: User, session_id: int, *, db: Session, now: datetime | None = None) -> RoomRecord | None:
+    """The room's recordings and chat for a participant; None for anyone else."""
+    try:
+        recordings = recordings_for(user, session_id, db=db)
+    except (PermissionDeniedError, NotFoundError, RuleViolationError):
+        return None
+    public = []
+    for r in recordings:
+        url = recording_link(user, r, now=now)
+        minutes = round(((r.ended_at or r.started_at) - r.started_at).total_seconds() / 60)
+        public.append(RecordingPublic(id=r.id, started_at=r.started_at, minutes=minutes, url=url, download_url=url + "&download=1"))
+    return RoomRecord(recordings=public, chat=chat_history(user, session_id, db=db))
 
 
 def refund_mentor_no_shows(*, db: Session, now: datetime | None = None) -> int:

@@ -55,7 +55,22 @@ def test_mentor_and_learner_see_each_other_and_chat(browser, live_app, live_db):
 
         mentor_page.locator("#toggle-recording").click()
         expect(learner_page.locator("#recording-notice")).to_be_visible(timeout=15_000)
+        learner_page.wait_for_timeout(4_000)
         mentor_page.locator("#toggle-recording").click()
+        expect(learner_page.locator("#recording-notice")).to_be_hidden(timeout=15_000)
+
+        # Afterwards, on the session page: the take as one file that plays in the page, and the chat.
+        for _ in range(30):  # composing runs in the background on the media server
+            learner_page.goto(f"/sessions/{room}")
+            if learner_page.locator(".recording-player").count():
+                break
+            learner_page.wait_for_timeout(2_000)
+        expect(learner_page.locator("#chat-history")).to_contain_text("Welcome, Leo!")
+        player = learner_page.locator(".recording-player video")
+        player.evaluate("v => { v.muted = true; return v.play(); }")
+        learner_page.wait_for_function("() => { const v = document.querySelector('.recording-player video');"
+                                       " return v && v.videoWidth > 0 && v.currentTime > 0.5; }", timeout=30_000)
+        assert player.evaluate("v => v.duration") > 3
     finally:
         mentor_context.close()
         learner_context.close()

@@ -63,7 +63,8 @@ def room_page() -> rx.Component:
         ),
         _chat(),
         rx.cond(R.recordings.length() > 0, card(rx.heading("Recordings", size="4"), rx.foreach(
-            R.recordings, lambda r: rx.link("Recording of ", r["when"], href="/api/sessions/" + R.room_id.to_string() + "/recordings/" + r["id"] + "/")))),
+            R.recordings, lambda r: rx.link("Recording of ", r["when"], href=r["url"])),
+            rx.link("Play them on the session page", href="/sessions/" + R.room_id.to_string(), size="2"))),
         on_mount=R.watch, on_unmount=R.stop_watching,
         spacing="4", width="100%",
     )

@@ -69,6 +69,32 @@ def _review(item: dict) -> rx.Component:
     )
 
 
+def _recording(item: dict) -> rx.Component:
+    return rx.vstack(
+        rx.box(rx.video(src=item["url"], controls=True, width="100%", height="auto"), class_name="recording-player", width="100%"),
+        rx.hstack(rx.text("Recorded ", item["when"], " · ", item["minutes"], " min", size="2"),
+                  rx.link(rx.icon("download", size=14), "Download", href=item["download"], size="2"), justify="between", width="100%"),
+        width="100%", spacing="1",
+    )
+
+
+def _room_record() -> rx.Component:
+    """For participants: the live room's recordings (play here or download) and its chat."""
+    return rx.cond(
+        (S.recordings.length() > 0) | (S.chat_log.length() > 0),
+        rx.vstack(
+            rx.heading("From the live room", size="4", padding_top="1em"),
+            rx.foreach(S.recordings, _recording),
+            rx.cond(S.chat_log.length() > 0, card(rx.vstack(
+                rx.text("Chat", weight="medium", size="2"),
+                rx.foreach(S.chat_log, lambda m: rx.text(rx.text.strong(m["author"]), " ", m["body"],
+                                                         rx.text(" · ", m["at"], size="1", color_scheme="gray"), size="2")),
+                spacing="1", id="chat-history"))),
+            spacing="3", width="100%", id="room-record",
+        ),
+    )
+
+
 def _details() -> rx.Component:
     return rx.vstack(
         rx.flex(rx.foreach(S.skills, lambda s: rx.badge(s, variant="soft")), gap="2", wrap="wrap"),
@@ -79,6 +105,7 @@ def _details() -> rx.Component:
             gap="4", wrap="wrap",
         ),
         rx.text(S.session["description"], size="3", white_space="pre-wrap"),
+        _room_record(),
         rx.heading("What learners say about this mentor", size="4", padding_top="1em"),
         rx.cond(S.reviews.length() > 0, rx.vstack(rx.foreach(S.reviews, _review), spacing="1"),
                 rx.text("No reviews yet.", color_scheme="gray", size="2")),

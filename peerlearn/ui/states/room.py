@@ -43,8 +43,9 @@ class RoomState(AuthState):
         try:
             with session_scope() as db:
                 user = self._current_user(db)
-                self.recordings = [{"id": str(r.id), "when": r.started_at.strftime("%d %b %H:%M UTC")}
-                                   for r in live_room.recordings_for(user, self.room_id, db=db)]
+                record = live_room.room_record(user, self.room_id, db=db)
+                self.recordings = [{"id": str(r.id), "when": r.started_at.strftime("%d %b %H:%M UTC"), "url": r.download_url}
+                                   for r in (record.recordings if record else [])]
                 grant = live_room.issue_room_token(user, self.room_id, db=db)
                 people = live_room.room_participants(self.room_id, db=db)
                 session = db.get(live_room.LearningSession, self.room_id)

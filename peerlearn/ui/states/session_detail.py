@@ -6,9 +6,10 @@ import reflex as rx
 from sqlmodel import select
 
 from peerlearn.db import session_scope
-from peerlearn.models import Booking, Profile
+from peerlearn.models import Booking, Profile, User
 from peerlearn.money import format_money
 from peerlearn.services import booking as booking_service
+from peerlearn.services import live_room
 from peerlearn.services.errors import AuthenticationError, NotFoundError, ServiceError
 from peerlearn.services.policy import SEAT_HOLDING, describe_refund_policy
 from peerlearn.services.reviews import session_reviews
@@ -37,6 +38,8 @@ class SessionDetailState(AuthState):
     waitlist_place: int = 0
     coupon: str = ""
     message: str = ""
+    recordings: list[dict[str, str]] = []
+    chat_log: list[dict[str, str]] = []
 
     @rx.event
     def set_coupon(self, value: str):
@@ -78,6 +81,17 @@ class SessionDetailState(AuthState):
             self.similar = [{"id": str(s.id), "title": s.title, "when": format_local(s.start_at, tz)}
                             for s in similar_sessions(public.id, db=db)]
             self._load_mine(public.id, db)
+            self._load_room_record(public.id, tz, db)
+
+    def _load_room_record(self, session_id: int, tz: str, db) -> None:  # noqa: ANN001
+        self.recordings, self.chat_log = [], []
+        user = db.get(User, self.user_id) if self.user_id else None
+        record = live_room.room_record(user, session_id, db=db) if user else None
+        if record is None:
+            return
+        self.recordings = [{"id": str(r.id), "when": format_local(r.started_at, tz), "minutes": str(r.minutes),
+                            "url": r.url, "download": r.download_url} for r in record.recordings]
+        self.chat_log = [{"author": m.author, "body": m.body, "at": format_local(m.created_at, tz)} for m in record.chat]
 
     def _load_mine(self, session_id: int, db) -> None:  # noqa: ANN001
         self.my_booking_id, self.my_booking_status, self.waitlist_place = 0, "", 0
