@@ -11,7 +11,7 @@ from peerlearn.services.booking import book_session
 from tests.browser.helpers import log_in
 from tests.factories import make_session
 
-PLAYING = "el => { const v = el.querySelector('video'); return v !== null && v.videoWidth > 0 && !v.paused; }"
+PLAYING = "el => { const v = el && el.querySelector('video'); return v !== null && v.videoWidth > 0 && !v.paused; }"
 
 
 def enter(browser, live_app, email: str, password: str, room: int):
@@ -20,7 +20,13 @@ def enter(browser, live_app, email: str, password: str, room: int):
     page = context.new_page()
     log_in(page, email, password)
     page.goto(f"/room/{room}")
+    # The lobby: own camera previewed before joining, with the devices to choose from.
+    page.wait_for_function(f"() => ({PLAYING})(document.querySelector('#local-preview'))", timeout=30_000)
+    page.locator("#camera-choice").click()
+    expect(page.get_by_role("option").first).to_be_visible()
+    page.keyboard.press("Escape")
     page.locator("#join-room").click()
+    expect(page.locator("#toggle-mute")).to_be_visible()
     return context, page
 
 
@@ -45,6 +51,10 @@ def test_mentor_and_learner_see_each_other_and_chat(browser, live_app, live_db):
         learner_page.locator("#chat-input").fill("Thanks Maria")
         learner_page.locator("#chat-send").click()
         expect(mentor_page.locator("#chat-log")).to_contain_text("Thanks Maria", timeout=15_000)
+
+        learner_page.locator("#share-screen").click()  # a second stream, beside the camera
+        mentor_page.wait_for_function(f"() => ({PLAYING})(document.querySelector('#screen-{learner.id}'))", timeout=60_000)
+        expect(mentor_page.locator(f"#screen-{learner.id}")).to_be_visible()
 
         learner_page.locator("#toggle-mute").click()
         expect(learner_page.locator("#toggle-mute")).to_have_text("Unmute")

@@ -1,8 +1,8 @@
 """Browser media for the live room. This is the ONE module with JavaScript text in PeerLearn.
 
 No React component publishes over WHIP, so a few lines glue @eyevinn/whip-web-client to the camera:
-open the devices (falling back to audio only, and saying how to fix a blocked permission), show the
-preview, and publish with the signed media token. Playback is a small WHEP loop beside it: the
+open the chosen devices for the lobby preview (falling back to audio only, and saying how to fix a
+blocked permission), list the devices to choose from, and publish with the signed media token. Playback is a small WHEP loop beside it: the
 mediamtx-webrtc-react 0.1.0 player re-created its reader on every state change and never attached a
 stream here, so it was dropped (see the closing note).
 """
@@ -18,22 +18,30 @@ WHIP_LIBRARY = "@eyevinn/whip-web-client@1.1.7"
 
 _GLUE = """
 if (typeof window !== "undefined") {
-window.peerlearnPublish = async (url, token, kind, previewId, errorId) => {
-  const say = (text) => { const el = document.getElementById(errorId); if (el) el.textContent = text; };
-  let stream;
-  try {
-    stream = kind === "screen" ? await navigator.mediaDevices.getDisplayMedia({video: true})
-                               : await navigator.mediaDevices.getUserMedia({video: true, audio: true});
-  } catch (err) {
-    if (err.name === "NotAllowedError") { say("Camera and microphone are blocked. Allow them for this site (the camera icon in the address bar), then join again."); return; }
-    try { stream = await navigator.mediaDevices.getUserMedia({audio: true}); say("No camera available: you joined with audio only."); }
-    catch (again) { say("No camera or microphone could be opened (" + again.name + ")."); return; }
+window.peerlearnPreview = async (cameraId, micId, previewId) => {
+  for (const track of (window.peerlearnStream ? window.peerlearnStream.getTracks() : [])) { track.stop(); }
+  const pick = (id) => (id ? {deviceId: {exact: id}} : true);
+  let stream, note = "";
+  try { stream = await navigator.mediaDevices.getUserMedia({video: pick(cameraId), audio: pick(micId)}); }
+  catch (err) {
+    if (err.name === "NotAllowedError") { return {error: "Camera and microphone are blocked. Allow them for this site (the camera icon in the address bar), then reload the page."}; }
+    try { stream = await navigator.mediaDevices.getUserMedia({audio: pick(micId)}); note = "No camera could be opened (absent, or busy in another app): you will join with audio only."; }
+    catch (again) { return {error: "No camera or microphone could be opened (" + again.name + ")."}; }
   }
+  window.peerlearnStream = stream;
   const preview = document.querySelector("#" + previewId + " video");
-  if (preview && kind !== "screen") { preview.srcObject = stream; }
-  if (kind !== "screen") { window.peerlearnStream = stream; }
+  if (preview) { preview.srcObject = stream; }
+  const devices = await navigator.mediaDevices.enumerateDevices();
+  const list = (kind) => devices.filter((d) => d.kind === kind && d.deviceId).map((d, i) => ({id: d.deviceId, label: d.label || kind + " " + (i + 1)}));
+  const using = (kind) => (stream.getTracks().find((t) => t.kind === kind)?.getSettings().deviceId || "");
+  return {cameras: list("videoinput"), microphones: list("audioinput"), camera: using("video"), microphone: using("audio"), error: "", note};
+};
+window.peerlearnPublish = async (url, token, kind) => {
+  const stream = kind === "screen" ? await navigator.mediaDevices.getDisplayMedia({video: true}).catch(() => null) : window.peerlearnStream;
+  if (!stream) { return; }
   const client = new WHIPClient({endpoint: url + "?kind=" + kind, opts: {authkey: token, noTrickleIce: true, iceServers: []}});
   (window.peerlearnClients = window.peerlearnClients || []).push(client);
+  if (kind === "screen") { stream.getVideoTracks()[0].onended = () => client.destroy(); }
   await client.ingest(stream);
 };
 window.peerlearnPlay = async (url, token, boxId) => {
@@ -77,8 +85,14 @@ class WhipSupport(Fragment):
         return [_GLUE]
 
 
+def preview(camera: str, microphone: str, callback) -> rx.event.EventSpec:  # noqa: ANN001
+    """Open the chosen devices (empty: the default) into the lobby preview; `callback` gets the device lists."""
+    return rx.call_script(f"window.peerlearnPreview({json.dumps(camera)}, {json.dumps(microphone)}, 'local-preview')", callback=callback)
+
+
 def publish(url: str, token: str, kind: str = "camera") -> rx.event.EventSpec:
-    return rx.call_script(f"window.peerlearnPublish({json.dumps(url)}, {json.dumps(token)}, {json.dumps(kind)}, 'local-preview', 'media-error')")
+    """Publish the previewed camera and microphone, or ("screen") a screen the browser asks for."""
+    return rx.call_script(f"window.peerlearnPublish({json.dumps(url)}, {json.dumps(token)}, {json.dumps(kind)})")
 
 
 def play(url: str, token: str, box_id: str) -> rx.event.EventSpec:

@@ -31,6 +31,14 @@ class RoomState(AuthState):
     camera_off: bool = False
     watching: bool = False
     recordings: list[dict[str, str]] = []
+    sharing: list[str] = []  # who is sharing a screen
+    # the lobby: devices to choose from, and what opening them said
+    cameras: list[dict[str, str]] = []
+    microphones: list[dict[str, str]] = []
+    camera: str = ""
+    microphone: str = ""
+    device_error: str = ""
+    device_note: str = ""
     _token: str = ""
     _whip_url: str = ""
     _media_base: str = ""
@@ -55,15 +63,38 @@ class RoomState(AuthState):
         self.title, self.role = session.title, grant.role
         self._token, self._whip_url, self._media_base = grant.token, grant.whip_url, grant.media_base_url
         self.others = [{"user_id": str(uid), "name": name, "role": role,
-                        "url": f"{grant.media_base_url}/media/whep/{self.room_id}/{uid}"} for uid, name, role in people if uid != self.user_id]
+                        "url": f"{grant.media_base_url}/media/whep/{self.room_id}/{uid}",
+                        "screen_url": f"{grant.media_base_url}/media/whep/{self.room_id}/{uid}?kind=screen"}
+                       for uid, name, role in people if uid != self.user_id]
         self._pull_chat()
+
+    def open_lobby(self):
+        """Preview the chosen camera and microphone before joining (the browser asks for permission here)."""
+        return live_media.preview(self.camera, self.microphone, RoomState.devices_found)
+
+    def devices_found(self, found: dict):
+        found = found or {}
+        self.device_error, self.device_note = found.get("error") or "", found.get("note") or ""
+        self.cameras, self.microphones = found.get("cameras") or [], found.get("microphones") or []
+        self.camera, self.microphone = found.get("camera") or "", found.get("microphone") or ""
+
+    def choose_camera(self, device_id: str):
+        self.camera = device_id
+        return self.open_lobby()
+
+    def choose_microphone(self, device_id: str):
+        self.microphone = device_id
+        return self.open_lobby()
 
     def join(self):
         if not self._token:
             return rx.toast.error(self.problem or "You cannot join this room.")
+        if self.device_error or not self.microphones:
+            return rx.toast.error(self.device_error or "Allow the camera and microphone first (see the preview above).")
         self.joined = True
         return [live_media.publish(self._whip_url, self._token)] + [
-            live_media.play(person["url"], self._token, f"remote-{person['user_id']}") for person in self.others]
+            live_media.play(person[key], self._token, f"{box}-{person['user_id']}")
+            for person in self.others for key, box in (("url", "remote"), ("screen_url", "screen"))]
 
     def toggle_mute(self):
         self.muted = not self.muted
@@ -138,3 +169,4 @@ class RoomState(AuthState):
                     if state and "publishers" in state:
                         self.recording = state["recording"]
                         self.publishing = [str(p["user_id"]) for p in state["publishers"] if p["kind"] == "camera"]
+                        self.sharing = [str(p["user_id"]) for p in state["publishers"] if p["kind"] == "screen"]
