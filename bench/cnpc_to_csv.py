@@ -10,12 +10,13 @@ The zip is read in place (never unzipped into the repository). Output:
   (a course; tags are its discipline and a course-length band; start is the
   first day of its start quarter).
 - ``interactions.csv``: ``user_id,item_id,timestamp,viewed,explored,grade``
-  (one registration; the timestamp is the course's start quarter, the only
-  registration time the data offers).
+  (one registration, dated by its registration quarter ``start_time_DI``, or
+  by the course's start quarter when that is missing: the data offers no finer
+  time. A few learners registered a quarter ahead, so an upcoming course can
+  carry early bookings before the cut, as an upcoming session does).
 - ``users.csv``: ``user_id,tags,as_of`` from the learner's self-reported
   attributes (education, age band, primary reason, expected hours), when any
-  is given; ``as_of`` is the start of the earliest course whose registration
-  carried them. The entry survey ran in some courses only, so attributes first
+  is given; ``as_of`` is the earliest registration that carried them. The entry survey ran in some courses only, so attributes first
   seen in a test-period course would leak that course: the evaluation drops
   profiles with ``as_of`` at or after its cut.
 
@@ -124,13 +125,14 @@ def convert(data: Path, out: Path) -> dict[str, int]:
                     "description": "",
                     "mentor_id": "",
                 }
+            registered = quarter_to_date(row.get("start_time_DI", "")) or start
             tags = learner_tags(row)
-            if tags and (user not in users or start < users[user][0]):
-                users[user] = (start, tags)
+            if tags and (user not in users or registered < users[user][0]):
+                users[user] = (registered, tags)
             if (user, course) in seen:
                 continue
             seen.add((user, course))
-            writer.writerow([user, course, start, row["viewed"], row["explored"], row["grade"]])
+            writer.writerow([user, course, registered, row["viewed"], row["explored"], row["grade"]])
     with open(out / "items.csv", "w", newline="", encoding="utf-8") as item_file:
         writer = csv.DictWriter(item_file, fieldnames=list(next(iter(items.values())).keys()))
         writer.writeheader()

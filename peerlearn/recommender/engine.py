@@ -335,7 +335,7 @@ class Recommender:
     def _user_facets(self, batch: UserBatch, r: int, cache: dict) -> np.ndarray:
         """The learner's facet weights (history + declared tags), once per list."""
         if "facets" not in cache:
-            row = self.collab.user_facets(_row_batch(batch, r), self.config.profile_tag_weight)
+            row = self.collab.user_facets(batch, self.config.profile_tag_weight)[r]
             cache["facets"] = np.asarray(row.todense()).ravel()
         return cache["facets"]
 
@@ -380,7 +380,9 @@ class Recommender:
         cols = [c for c in self._item_facet_cols(item) if c < self.collab.n_facets_fit]
         if not len(users) or not cols:
             return None
-        sub = np.asarray(self.collab.facet_sim[users][:, cols].todense()) * h[users][:, None]
+        dense = self.collab._facet_sim_dense
+        block = dense[np.ix_(users, cols)] if dense is not None else np.asarray(self.collab.facet_sim[users][:, cols].todense())
+        sub = block * h[users][:, None]
         if sub.max() <= 0:
             return None
         a, b = np.unravel_index(int(np.argmax(sub)), sub.shape)
@@ -500,7 +502,3 @@ def _take_rows(m: sp.csr_matrix, rows: list[int], n_cols: int) -> sp.csr_matrix:
         (np.ones(len(valid)), ([k for k, _ in valid], np.arange(len(valid)))), shape=(len(rows), len(valid))
     )
     return _pad(place @ sub, n_cols)
-
-
-def _row_batch(batch: UserBatch, r: int) -> UserBatch:
-    return UserBatch([batch.user_ids[r]], batch.history[r], batch.profile_facets[r], batch.profile_content[r])

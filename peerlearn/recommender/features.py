@@ -160,6 +160,7 @@ class ItemFeatures:
 
     def add(self, items: Sequence[Item]) -> None:
         """Append new items, or refresh existing ones in place (same id)."""
+        self.version = getattr(self, "version", 0) + 1  # lets scorers know their caches are stale
         fresh = []
         for item in items:
             if item.item_id in self.index:

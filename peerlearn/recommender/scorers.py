@@ -61,6 +61,7 @@ class UserBatch:
     history: sp.csr_matrix  # (U x items) time-decayed interaction weights
     profile_facets: sp.csr_matrix  # (U x facets) declared tags
     profile_content: sp.csr_matrix  # (U x content dim) declared tags in content space
+    facets: sp.csr_matrix | None = None  # filled by CollaborativeScorer.user_facets
 
 
 class ContentScorer:
@@ -187,8 +188,18 @@ class CollaborativeScorer:
         return np.asarray(sp.csr_matrix(co).todense()) * inv[None, :]
 
     def user_facets(self, batch: UserBatch, profile_weight: float) -> sp.csr_matrix:
+        """(U x facets) what each learner's history and declared tags point at; kept on the batch,
+        since scoring and explaining the same list both need it."""
+        if batch.facets is None:
+            batch.facets = self._user_facets(batch, profile_weight)
+        return batch.facets
+
+    def _user_facets(self, batch: UserBatch, profile_weight: float) -> sp.csr_matrix:
         nf = self.n_facets_fit
-        hist = normalize(batch.history, norm="l1") @ self._facets_fit()[: batch.history.shape[1]]
+        facets = self._facets_fit()
+        if facets.shape[0] != batch.history.shape[1]:
+            facets = facets[: batch.history.shape[1]]
+        hist = normalize(batch.history, norm="l1") @ facets
         if batch.profile_facets.nnz == 0:
             return sp.csr_matrix(hist)
         prof = normalize(_pad_cols(batch.profile_facets, nf), norm="l1")
@@ -222,7 +233,8 @@ class PopularityScorer:
 
     A session's own time-decayed bookings, with a floor for new sessions: the
     prior = average bookings per past session of its mentor (its record),
-    shrunk toward the average of its tags and category. A brand-new session
+    shrunk toward the average of its tags and category, each scaled by how
+    crowded that tag is among upcoming sessions (see ``_supply_adjustment``). A brand-new session
     thus starts from what its mentor and skills usually draw, and rises above
     that once its own bookings do (max(own, prior) + 0.1 min(own, prior):
     monotone in its own bookings).
@@ -252,10 +264,32 @@ class PopularityScorer:
         num = facets.T @ np.where(observed, self.own, 0.0)
         den = facets.T @ exposure
         self.global_rate = float(self.own[observed].sum() / exposure.sum()) if exposure.sum() > 0 else 0.0
-        self.facet_rate = (num + self.global_rate) / (den + 1.0)
+        upcoming = np.isfinite(start) & (start >= now)
+        supply = facets.T @ upcoming.astype(np.float64)
+        self.facet_rate = (num + self.global_rate) / (den + 1.0) * _supply_adjustment(den, supply)
         self.facet_evidence = den
         self.prior = self._prior(np.arange(n))
+        with np.errstate(invalid="ignore"):
+            leads = start[items] - ev[:, 2]
+        self.leads = np.sort(leads[np.isfinite(leads)])  # how long before its start each past booking came
+        self._updates = 0
         return self
+
+    def booked_share(self) -> np.ndarray:
+        """Per item: the share of a session's bookings that usually arrive before now, given how far
+        ahead it starts (1 for sessions that have started or have no start time)."""
+        start = self.features.start[: len(self.features)]
+        lead = np.where(np.isfinite(start), start - self.ref, -np.inf)
+        share = np.ones(len(start))
+        ahead = lead >= 0
+        if self.leads.size and ahead.any():
+            later = np.searchsorted(self.leads, lead[ahead], side="right")  # bookings made at most `lead` ahead
+            share[ahead] = np.maximum(1.0 - later / self.leads.size, 1.0 / (self.leads.size + 1))
+        return share
+
+    def _booked_share_of(self, item: int) -> float:
+        self.expected()
+        return float(self._share_cache[item])
 
     def _prior(self, idx: np.ndarray) -> np.ndarray:
         f = self.features
@@ -286,11 +320,27 @@ class PopularityScorer:
         self._grow()
         self.own[item] += weight * float(anchored(np.array([ts]), self.ref, self.half_life)[0])
         self.count[item] += 1.0
+        self._updates += 1
 
     def expected(self) -> np.ndarray:
-        """Expected bookings per item (all items)."""
+        """Cached :meth:`_expected`, recomputed when a booking or a session was added or changed."""
         self._grow()
-        return np.maximum(self.own, self.prior) + 0.1 * np.minimum(self.own, self.prior)
+        key = (len(self.features), getattr(self.features, "version", 0), self._updates)
+        if getattr(self, "_expected_key", None) != key:
+            self._expected_key, self._expected_cache = key, self._expected()
+        return self._expected_cache
+
+    def _expected(self) -> np.ndarray:
+        """Expected bookings per item (all items).
+
+        An upcoming session is judged by its booking pace: its bookings so far against the share
+        that usually arrives this far ahead (a Gamma-Poisson estimate with the prior as mean), so
+        a few early bookings lift it well above a session with none."""
+        self._grow()
+        settled = np.maximum(self.own, self.prior) + 0.1 * np.minimum(self.own, self.prior)
+        share = self._share_cache = self.booked_share()
+        pace = (1.0 + self.own) / (1.0 / np.maximum(self.prior, 1e-9) + share)
+        return np.where(share < 1.0, pace, settled)
 
     def score(self) -> np.ndarray:
         return np.log1p(self.expected())
@@ -298,7 +348,7 @@ class PopularityScorer:
     def prior_source(self, item: int) -> str:
         """'own' when the session's own bookings dominate, else 'mentor' or 'tags'."""
         self._grow()
-        if self.own[item] >= self.prior[item]:
+        if self.own[item] >= self.prior[item] * self._booked_share_of(item):
             return "own"
         mentor = self.features.mentor_col[item]
         if 0 <= mentor < len(self.facet_evidence) and self.facet_evidence[mentor] > 0:
@@ -380,6 +430,17 @@ class TrendingScorer:
     def score(self) -> np.ndarray:
         item, facet, _ = self.parts()
         return item + facet
+
+
+def _supply_adjustment(past: np.ndarray, upcoming: np.ndarray) -> np.ndarray:
+    """Per facet: its share of past sessions over its share of upcoming ones.
+
+    A facet's demand is split among the sessions that compete for it: when a
+    skill has twice its usual share of upcoming sessions, each can expect about
+    half its usual bookings. 1 everywhere when nothing is upcoming."""
+    if upcoming.sum() <= 0 or past.sum() <= 0:
+        return np.ones_like(past)
+    return ((past + 1.0) / (past.sum() + 1.0)) / ((upcoming + 1.0) / (upcoming.sum() + 1.0))
 
 
 def _scaled(v: np.ndarray) -> np.ndarray:
