@@ -10,9 +10,13 @@ import scipy.sparse as sp
 
 def jaccard_matrix(tags: sp.csr_matrix) -> np.ndarray:
     """Pairwise Jaccard similarity of the rows of a binary (items x tags) matrix."""
-    tags = sp.csr_matrix(tags, dtype=np.float64)
-    inter = np.asarray((tags @ tags.T).todense())
-    size = np.asarray(tags.sum(axis=1)).ravel()
+    tags = sp.csr_matrix(tags)
+    # A short list (the re-ranking pool): dense over just the tags it uses is cheapest.
+    used, columns = np.unique(tags.indices, return_inverse=True)
+    dense = np.zeros((tags.shape[0], used.size))
+    dense[np.repeat(np.arange(tags.shape[0]), np.diff(tags.indptr)), columns] = 1.0
+    inter = dense @ dense.T
+    size = dense.sum(axis=1)
     union = size[:, None] + size[None, :] - inter
     out = np.zeros_like(inter)
     np.divide(inter, union, out=out, where=union > 0)

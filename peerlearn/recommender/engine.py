@@ -279,11 +279,13 @@ class Recommender:
         options = options[~np.isin(options, picked)]
         if options.size == 0:
             return None
-        best = options[np.argsort(-scores[options], kind="stable")[:5]]
+        top = min(5, options.size)
+        best = options[np.argpartition(-scores[options], top - 1)[:top]]
+        best = best[np.argsort(-scores[best], kind="stable")]
         w = np.maximum(scores[best], 0) + 1e-6
         day = int(now // DAY)
-        seed = int.from_bytes(hashlib.sha256(f"{user}|{day}|{self.config.seed}".encode()).digest()[:8], "big")
-        choice = int(np.random.default_rng(seed).choice(best, p=w / w.sum()))
+        draw = int.from_bytes(hashlib.sha256(f"{user}|{day}|{self.config.seed}".encode()).digest()[:8], "big") / 2.0**64
+        choice = int(best[min(int(np.searchsorted(np.cumsum(w) / w.sum(), draw, side="right")), len(best) - 1)])
         picked[-1] = choice
         return choice
 
@@ -375,14 +377,18 @@ class Recommender:
         return int(hist[j]) if contrib[j] > 0 else None
 
     def _top_facet_pair(self, batch: UserBatch, r: int, item: int, cache: dict) -> tuple[int, int] | None:
-        h = self._user_facets(batch, r, cache)
-        users = np.flatnonzero(h)
+        """(the learner's facet, the item's facet) that tie them most strongly."""
+        if "facet_rows" not in cache:  # the learner's facets x all facets, weighted: once per list
+            h = self._user_facets(batch, r, cache)
+            users = np.flatnonzero(h)
+            dense = self.collab._facet_sim_dense
+            rows = dense[users] if dense is not None else np.asarray(self.collab.facet_sim[users].todense())
+            cache["facet_rows"] = (users, rows * h[users][:, None])
+        users, weighted = cache["facet_rows"]
         cols = [c for c in self._item_facet_cols(item) if c < self.collab.n_facets_fit]
         if not len(users) or not cols:
             return None
-        dense = self.collab._facet_sim_dense
-        block = dense[np.ix_(users, cols)] if dense is not None else np.asarray(self.collab.facet_sim[users][:, cols].todense())
-        sub = block * h[users][:, None]
+        sub = weighted[:, cols]
         if sub.max() <= 0:
             return None
         a, b = np.unravel_index(int(np.argmax(sub)), sub.shape)
@@ -497,6 +503,8 @@ def _take_rows(m: sp.csr_matrix, rows: list[int], n_cols: int) -> sp.csr_matrix:
     valid = [(k, r) for k, r in enumerate(rows) if r >= 0]
     if not valid:
         return sp.csr_matrix((len(rows), max(n_cols, m.shape[1])))
+    if len(valid) == len(rows):
+        return _pad(sp.csr_matrix(m)[rows], n_cols)
     sub = sp.csr_matrix(m)[[r for _, r in valid]]
     place = sp.csr_matrix(
         (np.ones(len(valid)), ([k for k, _ in valid], np.arange(len(valid)))), shape=(len(rows), len(valid))

@@ -179,6 +179,8 @@ class CollaborativeScorer:
         self._grow(n)
         denom = np.sqrt(self.counts[:n] + self.shrink)
         inv = np.divide(1.0, denom, out=np.zeros(n), where=denom > 0)
+        if batch.history.shape[0] == 1:
+            return self._item_part_one(sp.csr_matrix(batch.history), inv, n)
         hist = sp.csr_matrix(batch.history.multiply(inv[None, :]))
         base = _pad_square(self.cooc, n)
         co = hist @ base
@@ -186,6 +188,20 @@ class CollaborativeScorer:
         if delta is not None:
             co = co + hist @ delta[:n, :n]
         return np.asarray(sp.csr_matrix(co).todense()) * inv[None, :]
+
+    def _item_part_one(self, hist: sp.csr_matrix, inv: np.ndarray, n: int) -> np.ndarray:
+        """The same for one learner (a live request): only the co-booking rows of
+        the sessions they booked are read."""
+        booked, weight = hist.indices, hist.data * inv[hist.indices]
+        out = np.zeros(n)
+        fit = booked < self.cooc.shape[0]
+        if fit.any():
+            part = self.cooc[booked[fit]].T @ weight[fit]
+            out[: part.shape[0]] += part[:n]
+        delta = self._delta_matrix(n)
+        if delta is not None and booked.size:
+            out += (delta[booked].T @ weight)[:n]
+        return (out * inv)[None, :]
 
     def user_facets(self, batch: UserBatch, profile_weight: float) -> sp.csr_matrix:
         """(U x facets) what each learner's history and declared tags point at; kept on the batch,

@@ -113,3 +113,18 @@ def test_timescales_follow_the_data_when_unset():
     assert ts.trend_long >= 4 * ts.trend_short
     fixed = resolve_timescales(RecommenderConfig(trend_short_half_life=3.0, popularity_half_life=9.0), ages)
     assert fixed.trend_short == 3.0 and fixed.popularity == 9.0
+
+
+def test_one_learner_scores_like_a_batch():
+    # Live requests take a one-learner shortcut; it must agree with the batched path used offline.
+    items = [item(f"i{k}", [f"t{k % 3}"], mentor=f"m{k % 2}") for k in range(8)]
+    inter = [book(f"u{k}", f"i{k % 8}", 5) for k in range(12)] + [book(f"u{k}", f"i{(k + 3) % 8}", 4) for k in range(12)]
+    rec = Recommender(plain_config()).fit(items, inter, now=NOW)
+    from peerlearn.recommender.data import Interaction
+
+    rec.partial_update(Interaction("u1", "i6", NOW))  # since-fit co-booking too
+    batch = rec._batch(["u1", "u2"], rec.now_fit)
+    together = rec.collab.item_part(batch)
+    for r, user in enumerate(["u1", "u2"]):
+        alone = rec.collab.item_part(rec._batch([user], rec.now_fit))[0]
+        assert np.allclose(alone, together[r])
