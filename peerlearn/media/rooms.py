@@ -14,9 +14,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from aiortc import RTCPeerConnection
-from aiortc.contrib.media import MediaBlackhole, MediaRecorder, MediaRelay
+from aiortc.contrib.media import MediaBlackhole, MediaRelay
 
 from peerlearn.media.hooks import MediaHooks
+from peerlearn.media.recorder import ParticipantRecorder
 from peerlearn.media.takes import Take, finish_in_background, pending_takes
 
 log = logging.getLogger(__name__)
@@ -34,7 +35,7 @@ class Publication:
     pc: RTCPeerConnection
     tracks: dict[str, object] = field(default_factory=dict)  # "audio"/"video" -> incoming track
     drain: MediaBlackhole | None = None
-    recorder: MediaRecorder | None = None
+    recorder: ParticipantRecorder | None = None
     recording_path: Path | None = None
     recording_began: datetime | None = None
 
@@ -149,9 +150,9 @@ class RoomRegistry:
 
     async def _start_recorder(self, room: Room, publication: Publication) -> None:
         path = room.take.file_for(publication.user_id, publication.kind)
-        recorder = MediaRecorder(str(path))
+        recorder = ParticipantRecorder(path)
         for track in publication.tracks.values():
-            recorder.addTrack(self.relay.subscribe(track))
+            recorder.add_track(self.relay.subscribe(track))
         await recorder.start()
         publication.recorder, publication.recording_path, publication.recording_began = recorder, path, _now()
 
