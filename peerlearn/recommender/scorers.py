@@ -287,7 +287,8 @@ class PopularityScorer:
         self.prior = self._prior(np.arange(n))
         with np.errstate(invalid="ignore"):
             leads = start[items] - ev[:, 2]
-        self.leads = np.sort(leads[np.isfinite(leads)])  # how long before its start each past booking came
+        started = start[items] < now  # sessions still upcoming have not had all their bookings yet
+        self.leads = np.sort(leads[np.isfinite(leads) & started])  # how long before its start each booking came
         self._updates = 0
         return self
 

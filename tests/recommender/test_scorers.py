@@ -128,3 +128,32 @@ def test_one_learner_scores_like_a_batch():
     for r, user in enumerate(["u1", "u2"]):
         alone = rec.collab.item_part(rec._batch([user], rec.now_fit))[0]
         assert np.allclose(alone, together[r])
+
+
+def test_an_upcoming_session_is_judged_by_its_booking_pace():
+    # Past sessions got 1 booking in 10 more than 5 days ahead, 9 in the last day.
+    past = [item(f"old{k}", ["x"], start_days=-10, mentor=f"p{k}") for k in range(4)]
+    inter = []
+    for k in range(4):
+        inter += [book(f"e{k}", f"old{k}", 18)] + [book(f"l{k}-{j}", f"old{k}", 11) for j in range(9)]
+    upcoming = [item("early", ["x"], start_days=5, mentor="n1"), item("none", ["x"], start_days=5, mentor="n2")]
+    inter.append(book("keen", "early", 1))
+    rec = Recommender(plain_config(popularity_half_life=1e6)).fit(past + upcoming, inter, now=NOW)
+    pop, idx = rec.popularity, rec.features.index
+    share = pop.booked_share()
+    assert share[idx["early"]] == pytest.approx(0.1) and share[idx["old0"]] == 1.0
+    expected = pop.expected()
+    # Gamma-Poisson: (1 + bookings so far) / (1 / prior + share): one early booking doubles the estimate.
+    assert expected[idx["early"]] == pytest.approx(2 * expected[idx["none"]])
+    assert pop.prior_source(idx["early"]) == "own"
+
+
+def test_a_crowded_skill_shares_its_demand_among_its_upcoming_sessions():
+    past = [item(f"a{k}", ["a"], start_days=-10, mentor=f"pa{k}") for k in range(2)]
+    past += [item(f"b{k}", ["b"], start_days=-10, mentor=f"pb{k}") for k in range(2)]
+    inter = [book(f"u{k}-{j}", f"{t}{k}", 12) for t in "ab" for k in range(2) for j in range(5)]
+    upcoming = [item(f"new_a{k}", ["a"], mentor=f"na{k}") for k in range(3)] + [item("new_b", ["b"], mentor="nb")]
+    rec = Recommender(plain_config(popularity_half_life=1e6)).fit(past + upcoming, inter, now=NOW)
+    prior, idx = rec.popularity.prior, rec.features.index
+    # Same past demand for a and b; a has 3 upcoming sessions to b's 1: (3 + 1) / (1 + 1) = 2x less each.
+    assert prior[idx["new_b"]] == pytest.approx(2 * prior[idx["new_a0"]])
