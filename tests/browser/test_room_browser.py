@@ -84,3 +84,57 @@ def test_mentor_and_learner_see_each_other_and_chat(browser, live_app, live_db):
     finally:
         mentor_context.close()
         learner_context.close()
+
+
+def test_a_blocked_camera_is_explained_in_the_lobby(browser, live_app, live_db):
+    from tests.browser.conftest import CHROMIUM_ARGS
+    from tests.support import chromium_path
+
+    tag = uuid.uuid4().hex[:6]
+    mentor = register_user(UserCreate(email=f"bm-{tag}@example.org", password="mentor-password-1", full_name="Bea Mentor",
+                                      role="mentor"), db=live_db)
+    room = make_session(live_db, mentor, title="Blocked camera", start_in=timedelta(minutes=5), min_notice_minutes=0, capacity=2)
+    live_db.commit()
+    # Without the flag that grants the camera, the browser refuses it as a learner's browser would.
+    refusing = browser.browser_type.launch(executable_path=chromium_path(), headless=True,
+                                           args=[a for a in CHROMIUM_ARGS if a != "--use-fake-ui-for-media-stream"])
+    try:
+        context = refusing.new_context(base_url=live_app)
+        context.set_default_timeout(30_000)
+        page = context.new_page()
+        log_in(page, mentor.email, "mentor-password-1")
+        page.goto(f"/room/{room}")
+        expect(page.locator("#device-error")).to_contain_text("blocked")
+        expect(page.locator("#device-error")).to_contain_text("address bar")
+        expect(page.locator("#join-room")).to_be_disabled()
+    finally:
+        refusing.close()
+
+
+CAMERA_BUSY = """
+const open = navigator.mediaDevices.getUserMedia.bind(navigator.mediaDevices);
+navigator.mediaDevices.getUserMedia = (constraints) => constraints.video
+    ? Promise.reject(new DOMException("Could not start video source", "NotReadableError")) : open(constraints);
+"""
+
+
+def test_a_busy_camera_falls_back_to_audio_only(browser, live_app, live_db):
+    tag = uuid.uuid4().hex[:6]
+    mentor = register_user(UserCreate(email=f"am-{tag}@example.org", password="mentor-password-1", full_name="Ada Mentor",
+                                      role="mentor"), db=live_db)
+    room = make_session(live_db, mentor, title="Audio only", start_in=timedelta(minutes=5), min_notice_minutes=0, capacity=2)
+    live_db.commit()
+    context = browser.new_context(base_url=live_app)
+    context.set_default_timeout(30_000)
+    context.add_init_script(CAMERA_BUSY)  # as when another app holds the camera
+    try:
+        page = context.new_page()
+        log_in(page, mentor.email, "mentor-password-1")
+        page.goto(f"/room/{room}")
+        expect(page.locator("#device-note")).to_contain_text("audio only")
+        page.locator("#join-room").click()
+        expect(page.locator("#toggle-mute")).to_be_visible()
+        page.wait_for_function("() => window.peerlearnStream.getAudioTracks().length === 1"
+                               " && window.peerlearnStream.getVideoTracks().length === 0")
+    finally:
+        context.close()
