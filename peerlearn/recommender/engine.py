@@ -359,7 +359,7 @@ class Recommender:
         return names[:2]
 
     def _similar_booked(self, batch: UserBatch, r: int, item: int) -> str | None:
-        hist = batch.history[r].indices
+        hist = _booked_items(batch, r)
         if len(hist) == 0:
             return None
         content = self.features.content
@@ -369,7 +369,7 @@ class Recommender:
 
     def _top_cobooked(self, batch: UserBatch, r: int, item: int) -> int | None:
         """The booked item that contributes most to this item's co-booking score."""
-        hist = batch.history[r].indices
+        hist = _booked_items(batch, r)
         if len(hist) == 0:
             return None
         contrib = self.collab.cooc_with(item, hist) / np.sqrt(self.collab.counts[hist] + self.collab.shrink)
@@ -510,3 +510,9 @@ def _take_rows(m: sp.csr_matrix, rows: list[int], n_cols: int) -> sp.csr_matrix:
         (np.ones(len(valid)), ([k for k, _ in valid], np.arange(len(valid)))), shape=(len(rows), len(valid))
     )
     return _pad(place @ sub, n_cols)
+
+
+def _booked_items(batch: UserBatch, r: int) -> np.ndarray:
+    """Item indices in learner r's history row (read straight from the CSR arrays)."""
+    h = batch.history
+    return h.indices[h.indptr[r] : h.indptr[r + 1]]
