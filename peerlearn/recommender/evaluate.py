@@ -165,7 +165,9 @@ def evaluate(
                 "ratio": result["engine" if seg == "warm" else "engine_cold"][f"ndcg@{k}"] / base if base > 0 else None,
             }
     result["ablation"] = ablation(engine, split, cut, k)
-    result["mmr_tradeoff"] = mmr_tradeoff(engine, split, cut, k)
+    result["mmr_tradeoff"] = mmr_tradeoff(engine, split.warm, split, cut, k)
+    if split.cold:
+        result["mmr_tradeoff_cold"] = mmr_tradeoff(engine, split.cold, split, cut, k)
     result["engine_fit"] = {
         "fit_seconds": fit_s,
         "weights": engine.weights,
@@ -188,14 +190,14 @@ def ablation(engine: Recommender, split: Split, cut: datetime, k: int) -> dict:
     return out
 
 
-def mmr_tradeoff(engine: Recommender, split: Split, cut: datetime, k: int, lambdas=(1.0, 0.85, 0.7, 0.5)) -> dict:
-    """NDCG and intra-list diversity of the learners with history as MMR's lambda varies."""
+def mmr_tradeoff(engine: Recommender, users: list, split: Split, cut: datetime, k: int, lambdas=(1.0, 0.9, 0.85, 0.7, 0.5)) -> dict:
+    """NDCG, hit rate and intra-list diversity of these learners as MMR's lambda varies."""
     saved = engine.config.mmr_lambda
     out = {}
     for lam in lambdas:
         engine.config.mmr_lambda = lam
-        m, _ = _metrics(engine_lists(engine, split.warm, split, cut, k), split.warm, split, k)
-        out[str(lam)] = {f"ndcg@{k}": m[f"ndcg@{k}"], "diversity": m["diversity"], "coverage": m["coverage"]}
+        m, _ = _metrics(engine_lists(engine, users, split, cut, k), users, split, k)
+        out[str(lam)] = {key: m[key] for key in (f"ndcg@{k}", f"hit_rate@{k}", "diversity", "coverage")}
     engine.config.mmr_lambda = saved
     return out
 
@@ -230,9 +232,11 @@ def format_table(result: dict) -> str:
                 f"{key}: engine - {b['best_baseline']} on {b['metric']} = {b['engine_minus_best']:+.4f} "
                 f"(95% CI {b['ci95'][0]:+.4f} .. {b['ci95'][1]:+.4f}), ratio {ratio}"
             )
-    lines.append("MMR lambda -> ndcg / diversity / coverage: " + ", ".join(
-        f"{lam}: {v[f'ndcg@{k}']:.4f}/{v['diversity']:.3f}/{v['coverage']:.3f}" for lam, v in result.get("mmr_tradeoff", {}).items()
-    ))
+    for key, who in (("mmr_tradeoff", "with history"), ("mmr_tradeoff_cold", "without history")):
+        if result.get(key):
+            lines.append(f"MMR lambda -> ndcg / hit rate / diversity / coverage ({who}): " + ", ".join(
+                f"{lam}: {v[f'ndcg@{k}']:.4f}/{v[f'hit_rate@{k}']:.4f}/{v['diversity']:.3f}/{v['coverage']:.3f}"
+                for lam, v in result[key].items()))
     fit = result.get("engine_fit", {})
     lines.append(f"fitted weights: {fit.get('weights')}; collab item share {fit.get('collab_item_share')}")
     return "\n".join(lines)
