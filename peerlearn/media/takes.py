@@ -93,6 +93,9 @@ def finish(take: Take, hooks: MediaHooks) -> None:
     """Compose, report the one file, drop the parts. If composing fails, each part is reported instead."""
     ended = take.ended_at or _now()
     existing = [s for s in take.sources if s.path.exists()]
+    if not existing:  # nobody was publishing while it ran
+        shutil.rmtree(take.folder, ignore_errors=True)
+        return
     try:
         compose_take(existing, take.output)
     except Exception:
