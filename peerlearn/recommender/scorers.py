@@ -18,6 +18,7 @@ import scipy.sparse as sp
 from peerlearn.recommender.config import RecommenderConfig
 from peerlearn.recommender.features import ItemFeatures
 from peerlearn.recommender.history import History
+from peerlearn.recommender.sparseops import history_mean
 from peerlearn.recommender.sparseops import normalize_rows as normalize
 from peerlearn.recommender.timeutil import DAY
 
@@ -86,8 +87,18 @@ class ContentScorer:
     def score(self, batch: UserBatch) -> np.ndarray:
         """(U x all items); computed against the whole catalogue, which is cheaper
         than slicing candidate rows out of the sparse matrix per request."""
+        if batch.history.shape[0] == 1:
+            return (self.features.content @ self._user_vector_one(batch))[None, :]
         users = self.user_vectors(batch).toarray()
         return np.asarray(self.features.content @ users.T).T
+
+    def _user_vector_one(self, batch: UserBatch) -> np.ndarray:
+        """:meth:`user_vectors` for one learner (a live request), as a dense vector."""
+        vec = history_mean(self.features.content, batch.history)
+        profile = sp.csr_matrix(batch.profile_content)
+        vec[profile.indices] += self.profile_weight * profile.data
+        norm = np.linalg.norm(vec)
+        return vec / norm if norm > 0 else vec
 
 
 class CollaborativeScorer:
@@ -213,6 +224,13 @@ class CollaborativeScorer:
     def _user_facets(self, batch: UserBatch, profile_weight: float) -> sp.csr_matrix:
         nf = self.n_facets_fit
         facets = self._facets_fit()
+        if batch.history.shape[0] == 1:  # a live request: dense arithmetic on one row
+            vec = history_mean(facets, batch.history)
+            profile = sp.csr_matrix(batch.profile_facets)
+            keep = profile.indices < nf
+            if keep.any():
+                vec[profile.indices[keep]] += profile_weight * profile.data[keep] / np.abs(profile.data[keep]).sum()
+            return sp.csr_matrix(vec[None, :])
         if facets.shape[0] != batch.history.shape[1]:
             facets = facets[: batch.history.shape[1]]
         hist = normalize(batch.history, norm="l1") @ facets

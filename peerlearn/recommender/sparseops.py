@@ -20,3 +20,12 @@ def normalize_rows(m: sp.spmatrix, norm: str = "l2") -> sp.csr_matrix:
     scale[nonempty] = np.divide(1.0, sums, out=np.zeros_like(sums), where=sums > 0)
     m.data *= np.repeat(scale, np.diff(m.indptr))
     return m
+
+
+def history_mean(matrix: sp.csr_matrix, history: sp.csr_matrix) -> np.ndarray:
+    """One learner's history row (1 x items) times ``matrix`` (items x features), the row
+    L1-normalised first: the weighted mean of the booked items' rows, as a dense vector."""
+    items, weights = history.indices, history.data
+    if items.size == 0 or np.abs(weights).sum() == 0:
+        return np.zeros(matrix.shape[1])
+    return np.asarray(matrix[items].T @ (weights / np.abs(weights).sum())).ravel()

@@ -157,3 +157,19 @@ def test_a_crowded_skill_shares_its_demand_among_its_upcoming_sessions():
     prior, idx = rec.popularity.prior, rec.features.index
     # Same past demand for a and b; a has 3 upcoming sessions to b's 1: (3 + 1) / (1 + 1) = 2x less each.
     assert prior[idx["new_b"]] == pytest.approx(2 * prior[idx["new_a0"]])
+
+
+def test_one_learner_content_and_tag_scores_match_the_batch():
+    from peerlearn.recommender.data import UserProfile
+
+    items = [item(f"i{k}", [f"t{k % 3}", "common"], mentor=f"m{k % 2}", title=f"Session about topic {k % 4}") for k in range(8)]
+    inter = [book(f"u{k}", f"i{k % 8}", 5 + k) for k in range(12)] + [book(f"u{k}", f"i{(k + 3) % 8}", 4) for k in range(12)]
+    profiles = [UserProfile("u1", ["t2", "unknown tag"]), UserProfile("fresh", ["t1"])]
+    rec = Recommender(plain_config()).fit(items, inter, profiles, now=NOW)
+    users = ["u1", "u2", "fresh", "nobody"]
+    together = rec._batch(users, rec.now_fit)
+    content, facets = rec.content.score(together), rec.collab.facet_part(together, 0.5)
+    for r, user in enumerate(users):
+        alone = rec._batch([user], rec.now_fit)
+        assert np.allclose(rec.content.score(alone)[0], content[r])
+        assert np.allclose(rec.collab.facet_part(alone, 0.5)[0], facets[r])
