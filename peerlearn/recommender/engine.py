@@ -92,6 +92,7 @@ class Recommender:
         cfg = self.config
         self.now_fit = now
         self.features = ItemFeatures(items, extra_tags=[t for p in profiles for t in p.tags])
+        self._kind_masks: dict[tuple[str, ...], np.ndarray] = {}
         self.history = History()
         for x in interactions:
             ts = to_seconds(x.ts)
@@ -344,8 +345,16 @@ class Recommender:
     def _item_facet_cols(self, item: int, kinds: Collection[str] = (TAG, CATEGORY, MENTOR)) -> np.ndarray:
         f = self.features
         cols = f.facets.indices[f.facets.indptr[item] : f.facets.indptr[item + 1]]
-        kind = f.vocab.kind
-        return np.array([c for c in cols if kind[c] in kinds], dtype=np.int64)
+        return cols[self._kind_mask(tuple(kinds))[cols]]
+
+    def _kind_mask(self, kinds: tuple[str, ...]) -> np.ndarray:
+        """Per facet column: is it one of these kinds (cached until the vocabulary grows)."""
+        vocab = self.features.vocab
+        masks = self._kind_masks
+        mask = masks.get(kinds)
+        if mask is None or len(mask) != len(vocab):
+            mask = masks[kinds] = np.isin(np.array(vocab.kind, dtype=object), kinds)
+        return mask
 
     def _matched_tags(self, batch: UserBatch, r: int, item: int, cache: dict) -> list[str]:
         h = self._user_facets(batch, r, cache)
@@ -385,13 +394,15 @@ class Recommender:
             rows = dense[users] if dense is not None else np.asarray(self.collab.facet_sim[users].todense())
             cache["facet_rows"] = (users, rows * h[users][:, None])
         users, weighted = cache["facet_rows"]
-        cols = [c for c in self._item_facet_cols(item) if c < self.collab.n_facets_fit]
-        if not len(users) or not cols:
+        cols = self._item_facet_cols(item)
+        cols = cols[cols < self.collab.n_facets_fit]
+        if not len(users) or not len(cols):
             return None
         sub = weighted[:, cols]
-        if sub.max() <= 0:
+        best = int(np.argmax(sub))
+        if sub.flat[best] <= 0:
             return None
-        a, b = np.unravel_index(int(np.argmax(sub)), sub.shape)
+        a, b = divmod(best, len(cols))
         return int(users[a]), int(cols[b])
 
     def _best_tag(self, item: int) -> str | None:
@@ -503,6 +514,8 @@ def _take_rows(m: sp.csr_matrix, rows: list[int], n_cols: int) -> sp.csr_matrix:
     valid = [(k, r) for k, r in enumerate(rows) if r >= 0]
     if not valid:
         return sp.csr_matrix((len(rows), max(n_cols, m.shape[1])))
+    if len(rows) == 1:
+        return _pad(sp.csr_matrix(m)[rows[0] : rows[0] + 1], n_cols)
     if len(valid) == len(rows):
         return _pad(sp.csr_matrix(m)[rows], n_cols)
     sub = sp.csr_matrix(m)[[r for _, r in valid]]

@@ -378,7 +378,10 @@ class PopularityScorer:
         return np.where(share < 1.0, pace, settled)
 
     def score(self) -> np.ndarray:
-        return np.log1p(self.expected())
+        expected = self.expected()
+        if getattr(self, "_score_of", None) is not expected:
+            self._score_of, self._score = expected, np.log1p(expected)
+        return self._score
 
     def prior_source(self, item: int) -> str:
         """'own' when the session's own bookings dominate, else 'mentor' or 'tags'."""

@@ -26,6 +26,12 @@ def history_mean(matrix: sp.csr_matrix, history: sp.csr_matrix) -> np.ndarray:
     """One learner's history row (1 x items) times ``matrix`` (items x features), the row
     L1-normalised first: the weighted mean of the booked items' rows, as a dense vector."""
     items, weights = history.indices, history.data
-    if items.size == 0 or np.abs(weights).sum() == 0:
+    total = np.abs(weights).sum() if items.size else 0.0
+    if total == 0:
         return np.zeros(matrix.shape[1])
-    return np.asarray(matrix[items].T @ (weights / np.abs(weights).sum())).ravel()
+    # Gather the booked rows straight from the CSR arrays: cheaper than slicing a sub-matrix.
+    starts, ends = matrix.indptr[items], matrix.indptr[items + 1]
+    lengths = ends - starts
+    positions = np.repeat(starts - np.cumsum(lengths) + lengths, lengths) + np.arange(lengths.sum())
+    scale = np.repeat(weights / total, lengths)
+    return np.bincount(matrix.indices[positions], weights=matrix.data[positions] * scale, minlength=matrix.shape[1])
