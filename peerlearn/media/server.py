@@ -206,7 +206,8 @@ def create_media_app(config: MediaConfig, hooks: MediaHooks | None = None) -> St
         return JSONResponse({"session_id": session_id, "recording": room.recording})
 
     async def health(_: Request) -> Response:
-        return JSONResponse({"rooms": len(registry.rooms), "connections": len(registry.connections)})
+        return JSONResponse({"rooms": len(registry.rooms), "connections": len(registry.connections),
+                             "composing": len(registry.finishing)})
 
     @contextlib.asynccontextmanager
     async def lifespan(_: Starlette):
