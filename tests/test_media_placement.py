@@ -36,7 +36,6 @@ def test_rooms_go_to_the_least_loaded_node_and_stay_there(client):
 
 def test_closed_rooms_free_their_node(client):
     now = utcnow()
-    node_for_room(1, now + timedelta(minutes=10), NODES, now)  # no client: nothing recorded
     first = node_for_room(1, now + timedelta(minutes=10), NODES, now, client)
     later = now + timedelta(minutes=20)  # room 1 has closed
     assert node_for_room(2, later + timedelta(hours=1), NODES, later, client) == min(NODES)

@@ -145,6 +145,7 @@ class ItemFeatures:
         self.language: list[str | None] = []
         self.lang_code = np.zeros(0, dtype=np.int64)  # -1 = no language set
         self.lang_index: dict[str, int] = {}
+        self.version = 0  # bumped by add(): lets scorers know their caches are stale
         self.add(items)
         for tag in extra_tags:  # after items, so display names come from the catalogue
             self.vocab.add(TAG, tag)
@@ -160,7 +161,7 @@ class ItemFeatures:
 
     def add(self, items: Sequence[Item]) -> None:
         """Append new items, or refresh existing ones in place (same id)."""
-        self.version = getattr(self, "version", 0) + 1  # lets scorers know their caches are stale
+        self.version += 1
         fresh = []
         for item in items:
             if item.item_id in self.index:

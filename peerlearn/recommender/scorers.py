@@ -269,9 +269,9 @@ class PopularityScorer:
     prior = average bookings per past session of its mentor (its record),
     shrunk toward the average of its tags and category, each scaled by how
     crowded that tag is among upcoming sessions (see ``_supply_adjustment``). A brand-new session
-    thus starts from what its mentor and skills usually draw, and rises above
-    that once its own bookings do (max(own, prior) + 0.1 min(own, prior):
-    monotone in its own bookings).
+    thus starts from what its mentor and skills usually draw; while upcoming it is judged by its
+    booking pace (see :meth:`expected`), afterwards by max(own, prior) + 0.1 min(own, prior).
+    Both are monotone in its own bookings.
     """
 
     name = "popularity"
@@ -308,6 +308,7 @@ class PopularityScorer:
         started = start[items] < now  # sessions still upcoming have not had all their bookings yet
         self.leads = np.sort(leads[np.isfinite(leads) & started])  # how long before its start each booking came
         self._updates = 0
+        self._cache_key: tuple | None = None
         return self
 
     def booked_share(self) -> np.ndarray:
@@ -321,10 +322,6 @@ class PopularityScorer:
             later = np.searchsorted(self.leads, lead[ahead], side="right")  # bookings made at most `lead` ahead
             share[ahead] = np.maximum(1.0 - later / self.leads.size, 1.0 / (self.leads.size + 1))
         return share
-
-    def _booked_share_of(self, item: int) -> float:
-        self.expected()
-        return float(self._share_cache[item])
 
     def _prior(self, idx: np.ndarray) -> np.ndarray:
         f = self.features
@@ -358,35 +355,35 @@ class PopularityScorer:
         self._updates += 1
 
     def expected(self) -> np.ndarray:
-        """Cached :meth:`_expected`, recomputed when a booking or a session was added or changed."""
-        self._grow()
-        key = (len(self.features), getattr(self.features, "version", 0), self._updates)
-        if getattr(self, "_expected_key", None) != key:
-            self._expected_key, self._expected_cache = key, self._expected()
-        return self._expected_cache
-
-    def _expected(self) -> np.ndarray:
         """Expected bookings per item (all items).
 
         An upcoming session is judged by its booking pace: its bookings so far against the share
         that usually arrives this far ahead (a Gamma-Poisson estimate with the prior as mean), so
-        a few early bookings lift it well above a session with none."""
-        self._grow()
-        settled = np.maximum(self.own, self.prior) + 0.1 * np.minimum(self.own, self.prior)
-        share = self._share_cache = self.booked_share()
-        pace = (1.0 + self.own) / (1.0 / np.maximum(self.prior, 1e-9) + share)
-        return np.where(share < 1.0, pace, settled)
+        a few early bookings lift it well above a session with none. Cached until a booking or a
+        session is added or changed."""
+        self._refresh()
+        return self._expected
 
     def score(self) -> np.ndarray:
-        expected = self.expected()
-        if getattr(self, "_score_of", None) is not expected:
-            self._score_of, self._score = expected, np.log1p(expected)
+        self._refresh()
         return self._score
+
+    def _refresh(self) -> None:
+        self._grow()
+        key = (len(self.features), self.features.version, self._updates)
+        if self._cache_key == key:
+            return
+        settled = np.maximum(self.own, self.prior) + 0.1 * np.minimum(self.own, self.prior)
+        self._share = self.booked_share()
+        pace = (1.0 + self.own) / (1.0 / np.maximum(self.prior, 1e-9) + self._share)
+        self._expected = np.where(self._share < 1.0, pace, settled)
+        self._score = np.log1p(self._expected)
+        self._cache_key = key
 
     def prior_source(self, item: int) -> str:
         """'own' when the session's own bookings dominate, else 'mentor' or 'tags'."""
-        self._grow()
-        if self.own[item] >= self.prior[item] * self._booked_share_of(item):
+        self._refresh()
+        if self.own[item] >= self.prior[item] * self._share[item]:
             return "own"
         mentor = self.features.mentor_col[item]
         if 0 <= mentor < len(self.facet_evidence) and self.facet_evidence[mentor] > 0:

@@ -13,8 +13,8 @@ from peerlearn.config import get_settings
 from peerlearn.models import AttendanceLog, Booking, ChatMessage, LearningSession, Recording, User
 from peerlearn.models.enums import BookingStatus, SessionStatus
 from peerlearn.models.types import utcnow
-from peerlearn.services.security import sign
 from peerlearn.services.errors import AuthenticationError, ErrorCode, NotFoundError, PermissionDeniedError, RuleViolationError, ValidationError
+from peerlearn.services.security import sign
 
 OPENS_BEFORE = timedelta(minutes=10)
 CLOSES_AFTER = timedelta(minutes=30)

@@ -86,15 +86,20 @@ def test_mentor_and_learner_see_each_other_and_chat(browser, live_app, live_db):
         learner_context.close()
 
 
+def mentor_with_a_room(live_db, title: str):
+    """A new mentor (password mentor-password-1) whose session starts in 5 minutes: its room is open."""
+    mentor = register_user(UserCreate(email=f"m-{uuid.uuid4().hex[:8]}@example.org", password="mentor-password-1",
+                                      full_name="Bea Mentor", role="mentor"), db=live_db)
+    room = make_session(live_db, mentor, title=title, start_in=timedelta(minutes=5), min_notice_minutes=0, capacity=2)
+    live_db.commit()
+    return mentor, room
+
+
 def test_a_blocked_camera_is_explained_in_the_lobby(browser, live_app, live_db):
     from tests.browser.conftest import CHROMIUM_ARGS
     from tests.support import chromium_path
 
-    tag = uuid.uuid4().hex[:6]
-    mentor = register_user(UserCreate(email=f"bm-{tag}@example.org", password="mentor-password-1", full_name="Bea Mentor",
-                                      role="mentor"), db=live_db)
-    room = make_session(live_db, mentor, title="Blocked camera", start_in=timedelta(minutes=5), min_notice_minutes=0, capacity=2)
-    live_db.commit()
+    mentor, room = mentor_with_a_room(live_db, "Blocked camera")
     # Without the flag that grants the camera, the browser refuses it as a learner's browser would.
     refusing = browser.browser_type.launch(executable_path=chromium_path(), headless=True,
                                            args=[a for a in CHROMIUM_ARGS if a != "--use-fake-ui-for-media-stream"])
@@ -119,11 +124,7 @@ navigator.mediaDevices.getUserMedia = (constraints) => constraints.video
 
 
 def test_a_busy_camera_falls_back_to_audio_only(browser, live_app, live_db):
-    tag = uuid.uuid4().hex[:6]
-    mentor = register_user(UserCreate(email=f"am-{tag}@example.org", password="mentor-password-1", full_name="Ada Mentor",
-                                      role="mentor"), db=live_db)
-    room = make_session(live_db, mentor, title="Audio only", start_in=timedelta(minutes=5), min_notice_minutes=0, capacity=2)
-    live_db.commit()
+    mentor, room = mentor_with_a_room(live_db, "Audio only")
     context = browser.new_context(base_url=live_app)
     context.set_default_timeout(30_000)
     context.add_init_script(CAMERA_BUSY)  # as when another app holds the camera
