@@ -1,12 +1,15 @@
 """Media server CPU per published stream, per subscriber and per recording (640x480, 15 fps), and how many
-concurrent 1:1 rooms it sustains with frame delay p95 under 300 ms, without and with recording.
+concurrent 1:1 rooms it sustains with frame delay p95 under 300 ms, without and with recording: first with
+aiortc's re-encoding relay (the baseline), then with VP8 forwarded as received, in the same run.
 
-    .venv/bin/python bench/media_rooms.py [--max-rooms 10] [--seconds 8]
+    .venv/bin/python bench/media_rooms.py [--max-rooms 10] [--seconds 6] [--modes reencode,forward]
 
 The server runs as its own process (its CPU is read with psutil); the synthetic participants run in two
 other processes on the same 2 cores, so the room counts are a lower bound for a dedicated media host.
 Frame delay: each frame carries its send time (ms) as 32 black/white blocks, read back after relay and
 re-encoding. Prints figures; asserts nothing.
+
+Each mode starts its own server process (MEDIA_FORWARD_ENCODED=0 or 1); the same participants run against both.
 """
 
 from __future__ import annotations
@@ -191,8 +194,9 @@ async def unit_costs(base: str, server: psutil.Process, seconds: float) -> None:
           f"per subscriber {with_sub - one_pub:.2f} | per recording {with_rec - with_sub:.2f}")
 
 
-async def main_async(args: argparse.Namespace, base: str, server: psutil.Process) -> None:
+async def main_async(args: argparse.Namespace, base: str, server: psutil.Process) -> dict[str, int]:
     await unit_costs(base, server, args.seconds)
+    sustained = {}
     for record in (False, True):
         best = 0
         for rooms in range(1, args.max_rooms + 1):
@@ -204,18 +208,20 @@ async def main_async(args: argparse.Namespace, base: str, server: psutil.Process
                 break
             best = rooms
         print(f"=> sustained 1:1 rooms {'with' if record else 'without'} recording: {best}")
+        sustained["recorded" if record else "plain"] = best
+    return sustained
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--max-rooms", type=int, default=10)
-    parser.add_argument("--seconds", type=float, default=6)
-    args = parser.parse_args()
+MODES = {"reencode": "0", "forward": "1"}
+
+
+def run_mode(args: argparse.Namespace, mode: str) -> dict[str, int]:
+    print(f"--- {'VP8 forwarded as received' if mode == 'forward' else 're-encoding relay (aiortc MediaRelay)'}")
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
     data = tempfile.mkdtemp()
-    env = dict(os.environ, SECRET_KEY=SECRET, PEERLEARN_DATA_DIR=data, MEDIA_PORT=str(port))
+    env = dict(os.environ, SECRET_KEY=SECRET, PEERLEARN_DATA_DIR=data, MEDIA_PORT=str(port), MEDIA_FORWARD_ENCODED=MODES[mode])
     process = subprocess.Popen([sys.executable, "-m", "peerlearn.media", "--host", "127.0.0.1", "--no-database"], env=env)
     base = f"http://127.0.0.1:{port}"
     try:
@@ -225,10 +231,23 @@ def main() -> None:
                 break
             except httpx.HTTPError:
                 time.sleep(0.1)
-        asyncio.run(main_async(args, base, psutil.Process(process.pid)))
+        return asyncio.run(main_async(args, base, psutil.Process(process.pid)))
     finally:
         process.terminate()
         process.wait(timeout=10)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--max-rooms", type=int, default=10)
+    parser.add_argument("--seconds", type=float, default=6)
+    parser.add_argument("--modes", default="reencode,forward", help="comma-separated: reencode, forward")
+    args = parser.parse_args()
+    results = {mode: run_mode(args, mode) for mode in args.modes.split(",")}
+    if len(results) == 2:
+        base, forward = results["reencode"], results["forward"]
+        print(f"sustained rooms, forwarding vs re-encoding relay: plain {forward['plain']} vs {base['plain']}, "
+              f"recorded {forward['recorded']} vs {base['recorded']}")
 
 
 if __name__ == "__main__":

@@ -13,9 +13,11 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-from aiortc import RTCPeerConnection
+from aiortc import RTCPeerConnection, RTCRtpSender
 from aiortc.contrib.media import MediaBlackhole, MediaRelay
+from aiortc.sdp import SessionDescription
 
+from peerlearn.media.forwarding import FORWARDABLE, EncodedVideoTap
 from peerlearn.media.hooks import MediaHooks
 from peerlearn.media.recorder import ParticipantRecorder
 from peerlearn.media.takes import Take, finish_in_background, pending_takes
@@ -35,6 +37,7 @@ class Publication:
     pc: RTCPeerConnection
     tracks: dict[str, object] = field(default_factory=dict)  # "audio"/"video" -> incoming track
     drain: MediaBlackhole | None = None
+    video_tap: EncodedVideoTap | None = None  # set when its video is forwarded without re-encoding
     recorder: ParticipantRecorder | None = None
     recording_path: Path | None = None
     recording_began: datetime | None = None
@@ -55,10 +58,17 @@ class Room:
         return next((p for p in self.publications.values() if p.user_id == user_id and p.kind == kind), None)
 
 
+def _video_codecs(sdp: str) -> list[str]:
+    """The video codecs an SDP offers or answers, in its order of preference, lower-cased."""
+    return [codec.mimeType.lower() for media in SessionDescription.parse(sdp).media if media.kind == "video"
+            for codec in media.rtp.codecs]
+
+
 class RoomRegistry:
-    def __init__(self, hooks: MediaHooks, recordings_dir: Path) -> None:
+    def __init__(self, hooks: MediaHooks, recordings_dir: Path, forward_encoded: bool = True) -> None:
         self.hooks = hooks
         self.recordings_dir = recordings_dir
+        self.forward_encoded = forward_encoded
         self.relay = MediaRelay()
         self.rooms: dict[int, Room] = {}
         self.connections: set[RTCPeerConnection] = set()
@@ -93,12 +103,48 @@ class RoomRegistry:
         if previous is not None:  # a reconnect replaces the old stream
             await self.end_publication(room, previous.resource_id)
         room.publications[publication.resource_id] = publication
+        if self.forward_encoded and "video" in publication.tracks:
+            receiver = next(t.receiver for t in publication.pc.getTransceivers() if t.kind == "video")
+            publication.video_tap = EncodedVideoTap.attach(receiver)
         publication.drain = MediaBlackhole()  # keeps reading so an unwatched stream never piles up
         for track in publication.tracks.values():
             publication.drain.addTrack(self.relay.subscribe(track))
         await publication.drain.start()
         if room.recording:
             await self._start_recorder(room, publication)
+
+    def subscribe(self, pc: RTCPeerConnection, publication: Publication, offer_sdp: str):  # noqa: ANN201
+        """Send the publication's tracks on a subscriber's connection (before it answers the offer).
+        VP8 video is forwarded as it arrives when both sides speak VP8, anything else is re-encoded
+        by the relay. Returns the call that undoes the subscription's hold on the publication."""
+        tap = publication.video_tap
+        undo = []
+        for kind, track in publication.tracks.items():
+            if kind == "video" and tap is not None and self._can_forward(publication, offer_sdp):
+                forwarded = tap.forward()
+                sender = pc.addTrack(forwarded)
+                tap.pass_keyframe_requests(sender)
+                transceiver = next(t for t in pc.getTransceivers() if t.sender is sender)
+                transceiver.setCodecPreferences([c for c in RTCRtpSender.getCapabilities("video").codecs
+                                                 if c.mimeType.lower() in (FORWARDABLE, "video/rtx")])
+                undo.append(forwarded.stop)
+            else:
+                pc.addTrack(self.relay.subscribe(track))
+                if kind == "video" and tap is not None:
+                    tap.want_decoded(True)
+                    undo.append(lambda: tap.want_decoded(False))
+
+        def _release() -> None:
+            while undo:
+                undo.pop()()
+
+        return _release
+
+    @staticmethod
+    def _can_forward(publication: Publication, offer_sdp: str) -> bool:
+        answered = publication.pc.localDescription
+        published = _video_codecs(answered.sdp)[:1] if answered is not None else []
+        return published == [FORWARDABLE] and FORWARDABLE in _video_codecs(offer_sdp)
 
     async def end_publication(self, room: Room, resource_id: str) -> bool:
         publication = room.publications.pop(resource_id, None)
@@ -151,6 +197,8 @@ class RoomRegistry:
     async def _start_recorder(self, room: Room, publication: Publication) -> None:
         path = room.take.file_for(publication.user_id, publication.kind)
         recorder = ParticipantRecorder(path)
+        if publication.video_tap is not None:
+            publication.video_tap.want_decoded(True)
         for track in publication.tracks.values():
             recorder.add_track(self.relay.subscribe(track))
         await recorder.start()
@@ -161,6 +209,8 @@ class RoomRegistry:
         publication.recorder, publication.recording_path = None, None
         if recorder is None:
             return
+        if publication.video_tap is not None:
+            publication.video_tap.want_decoded(False)
         try:
             await recorder.stop()  # writes the trailer, so even an interrupted recording plays
         except Exception:  # a muxing error on the last packets must not stop the clean-up

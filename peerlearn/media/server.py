@@ -1,4 +1,5 @@
-"""The media server: WHIP to publish, WHEP to play, relay through MediaRelay, recording on request.
+"""The media server: WHIP to publish, WHEP to play, VP8 forwarded as received (else relayed through
+MediaRelay), recording on request.
 
 Signalling is plain HTTP: POST an SDP offer, get the SDP answer (201, with a Location to DELETE).
 The server gathers its ICE candidates before answering; players may trickle theirs with PATCH.
@@ -34,6 +35,7 @@ class MediaConfig:
     recordings_dir: Path
     ice_servers: list[str] = field(default_factory=list)
     cors_origins: list[str] = field(default_factory=lambda: ["*"])
+    forward_encoded: bool = True  # False: every relayed video is decoded and re-encoded (aiortc's MediaRelay)
 
 
 def _error(status: int, message: str) -> JSONResponse:
@@ -55,7 +57,7 @@ async def add_trickled_candidates(pc: RTCPeerConnection, fragment: str) -> None:
 
 
 def create_media_app(config: MediaConfig, hooks: MediaHooks | None = None) -> Starlette:
-    registry = RoomRegistry(hooks or MediaHooks(), config.recordings_dir)
+    registry = RoomRegistry(hooks or MediaHooks(), config.recordings_dir, config.forward_encoded)
     rtc_config = RTCConfiguration(iceServers=[RTCIceServer(urls=url) for url in config.ice_servers])
 
     def claims_for(request: Request, session_id: int) -> MediaClaims:
@@ -145,12 +147,13 @@ def create_media_app(config: MediaConfig, hooks: MediaHooks | None = None) -> St
         room = registry.room(session_id)
         room.subscriptions[resource_id] = pc
 
+        release = registry.subscribe(pc, publication, offer.sdp)
+
         async def _gone() -> None:
             room.subscriptions.pop(resource_id, None)
+            release()
 
         registry.track(pc, _gone)
-        for track in publication.tracks.values():
-            pc.addTrack(registry.relay.subscribe(track))
         return await answer(pc, offer, f"/media/whep/{session_id}/{publisher_id}/{resource_id}")
 
     async def whep_options(request: Request) -> Response:

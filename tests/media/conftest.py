@@ -13,7 +13,7 @@ import httpx
 import numpy as np
 import pytest
 import uvicorn
-from aiortc import RTCPeerConnection, RTCSessionDescription, VideoStreamTrack
+from aiortc import RTCPeerConnection, RTCRtpReceiver, RTCSessionDescription, VideoStreamTrack
 from aiortc.contrib.media import MediaStreamTrack
 from av import AudioFrame, VideoFrame
 
@@ -89,7 +89,8 @@ def media_server(tmp_path):
     thread.start()
     while not server.started:
         time.sleep(0.05)
-    yield {"url": f"http://127.0.0.1:{port}", "events": events, "recordings": tmp_path / "recordings"}
+    yield {"url": f"http://127.0.0.1:{port}", "events": events, "recordings": tmp_path / "recordings",
+           "registry": app.state.registry}
     server.should_exit = True
     thread.join(timeout=10)
 
@@ -107,9 +108,13 @@ async def publish(base: str, session_id: int, user_id: int, value: int, role: st
     return pc, response.headers["location"]
 
 
-async def subscribe(base: str, session_id: int, publisher_id: int, viewer_id: int) -> tuple[RTCPeerConnection, asyncio.Queue]:
+async def subscribe(base: str, session_id: int, publisher_id: int, viewer_id: int,
+                    video_codec: str | None = None) -> tuple[RTCPeerConnection, asyncio.Queue]:
+    """Play a participant's stream; `video_codec` (e.g. "video/H264") limits what this player accepts."""
     pc = RTCPeerConnection()
-    pc.addTransceiver("video", direction="recvonly")
+    video = pc.addTransceiver("video", direction="recvonly")
+    if video_codec:
+        video.setCodecPreferences([c for c in RTCRtpReceiver.getCapabilities("video").codecs if c.mimeType == video_codec])
     pc.addTransceiver("audio", direction="recvonly")
     tracks: asyncio.Queue = asyncio.Queue()
     pc.on("track", lambda track: tracks.put_nowait(track))

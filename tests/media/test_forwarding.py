@@ -1,0 +1,91 @@
+"""VP8 video forwarded to players as it arrives, without decoding and re-encoding on the server."""
+
+from __future__ import annotations
+
+import asyncio
+
+import numpy as np
+
+from peerlearn.media.forwarding import is_vp8_keyframe
+from tests.media.conftest import publish, run_async, subscribe
+
+
+async def video_track(tracks: asyncio.Queue):
+    while True:
+        track = await asyncio.wait_for(tracks.get(), 20)
+        if track.kind == "video":
+            return track
+
+
+def video_codecs(sdp: str) -> set[str]:
+    return {line.split()[1].split("/")[0] for line in sdp.splitlines() if line.startswith("a=rtpmap:") and "/90000" in line} - {"rtx"}
+
+
+def the_tap(media_server, session_id: int):
+    return next(iter(media_server["registry"].room(session_id).publications.values())).video_tap
+
+
+def test_vp8_frame_tags():
+    assert is_vp8_keyframe(bytes([0x10, 0x02, 0x00, 0x9D, 0x01, 0x2A]))  # key frame: start code follows
+    assert not is_vp8_keyframe(bytes([0x31, 0x04, 0x00]))
+    assert not is_vp8_keyframe(b"")
+
+
+def test_a_vp8_player_gets_the_publishers_frames_without_the_server_decoding_them(media_server):
+    async def scenario():
+        publisher, _ = await publish(media_server["url"], 21, 31, value=90)
+        viewer, tracks = await subscribe(media_server["url"], 21, 31, viewer_id=32)
+        frame = await asyncio.wait_for((await video_track(tracks)).recv(), 20)
+        tap = the_tap(media_server, 21)
+        answer = viewer.remoteDescription.sdp
+        state = (len(tap.forwards), tap.decoded_readers)
+        await viewer.close()
+        await asyncio.sleep(0.5)
+        after = len(tap.forwards)
+        await publisher.close()
+        return frame.to_ndarray(format="bgr24"), answer, state, after
+
+    pixels, answer, (forwards, decoded_readers), after = run_async(scenario())
+    assert abs(float(np.median(pixels)) - 90) < 25
+    assert video_codecs(answer) == {"VP8"}, "the player is offered the publisher's codec only"
+    assert (forwards, decoded_readers) == (1, 0), "forwarded, and nothing on the server decodes the video"
+    assert after == 0, "a player that leaves is no longer fed"
+
+
+def test_a_player_that_joins_late_starts_on_a_fresh_keyframe(media_server):
+    async def scenario():
+        publisher, _ = await publish(media_server["url"], 22, 41, value=200)
+        await asyncio.sleep(4)  # the publisher's only unrequested keyframe is long gone
+        viewer, tracks = await subscribe(media_server["url"], 22, 41, viewer_id=42)
+        track = await video_track(tracks)
+        started = asyncio.get_running_loop().time()
+        frame = await asyncio.wait_for(track.recv(), 10)
+        waited = asyncio.get_running_loop().time() - started
+        await viewer.close()
+        await publisher.close()
+        return frame.to_ndarray(format="bgr24"), waited
+
+    pixels, waited = run_async(scenario())
+    assert abs(float(np.median(pixels)) - 200) < 25, "a whole picture, not the grey of a decoder without its keyframe"
+    assert waited < 5
+
+
+def test_a_player_without_vp8_gets_the_video_re_encoded(media_server):
+    async def scenario():
+        publisher, _ = await publish(media_server["url"], 23, 51, value=150)
+        viewer, tracks = await subscribe(media_server["url"], 23, 51, viewer_id=52, video_codec="video/H264")
+        frame = await asyncio.wait_for((await video_track(tracks)).recv(), 20)
+        tap = the_tap(media_server, 23)
+        state = (len(tap.forwards), tap.decoded_readers)
+        await viewer.close()
+        await asyncio.sleep(0.5)
+        after = tap.decoded_readers
+        answer = viewer.remoteDescription.sdp
+        await publisher.close()
+        return frame.to_ndarray(format="bgr24"), answer, state, after
+
+    pixels, answer, (forwards, decoded_readers), after = run_async(scenario())
+    assert abs(float(np.median(pixels)) - 150) < 25
+    assert video_codecs(answer) == {"H264"}
+    assert (forwards, decoded_readers) == (0, 1), "decoded once for the relay, which re-encodes for this player"
+    assert after == 0, "decoding stops when that player leaves"
