@@ -53,7 +53,8 @@ class ForwardedVideo(MediaStreamTrack):
 
     def push(self, data: bytes, timestamp: int, keyframe: bool) -> None:
         if self._frames.qsize() >= BACKLOG_LIMIT:  # a stalled subscriber restarts on a fresh keyframe
-            self._frames = asyncio.Queue()
+            while not self._frames.empty():
+                self._frames.get_nowait()
             self._waiting_for_keyframe = True
         if self._waiting_for_keyframe:
             if not keyframe:

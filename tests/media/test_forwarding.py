@@ -6,7 +6,7 @@ import asyncio
 
 import numpy as np
 
-from peerlearn.media.forwarding import is_vp8_keyframe
+from peerlearn.media.forwarding import BACKLOG_LIMIT, ForwardedVideo, is_vp8_keyframe
 from tests.media.conftest import publish, run_async, subscribe
 
 
@@ -89,3 +89,32 @@ def test_a_player_without_vp8_gets_the_video_re_encoded(media_server):
     assert video_codecs(answer) == {"H264"}
     assert (forwards, decoded_readers) == (0, 1), "decoded once for the relay, which re-encodes for this player"
     assert after == 0, "decoding stops when that player leaves"
+
+
+class CountingTap:
+    def __init__(self) -> None:
+        self.requests = 0
+        self.forwards: set = set()
+
+    def request_keyframe(self) -> None:
+        self.requests += 1
+
+
+def test_a_player_that_falls_behind_skips_to_a_fresh_keyframe():
+    async def scenario():
+        tap = CountingTap()
+        track = ForwardedVideo(tap)
+        track.push(b"\x31", 0, keyframe=False)  # before any keyframe: dropped, and one is asked for
+        asked_first = tap.requests
+        track.push(b"\x10key", 3000, keyframe=True)
+        for n in range(BACKLOG_LIMIT):  # the player reads nothing meanwhile
+            track.push(b"\x31", 6000 + 3000 * n, keyframe=False)
+        asked_when_stalled = tap.requests
+        track.push(b"\x10fresh", 999000, keyframe=True)
+        packet = await track.recv()
+        return asked_first, asked_when_stalled, bytes(packet), packet.pts
+
+    asked_first, asked_when_stalled, data, pts = run_async(scenario())
+    assert asked_first == 1
+    assert asked_when_stalled == 2, "the backlog is dropped and a new keyframe asked for"
+    assert (data, pts) == (b"\x10fresh", 999000), "the player resumes on the fresh picture, not the stale backlog"
