@@ -113,16 +113,18 @@ class EncodedVideoTap:
                 track.end()
             return
         codec, frame = item
-        keyframe = codec.mimeType.lower() == FORWARDABLE and is_vp8_keyframe(frame.data)
+        vp8 = codec.mimeType.lower() == FORWARDABLE
+        keyframe = vp8 and is_vp8_keyframe(frame.data)
         for track in list(self.forwards):
             track.push(frame.data, frame.timestamp, keyframe)
-        if self.decoded_readers == 0:
+        if self.decoded_readers == 0:  # nobody needs pictures: skip decoding, restart it on a keyframe
             self._decoder_needs_keyframe = True
-        elif not self._decoder_needs_keyframe or keyframe or codec.mimeType.lower() != FORWARDABLE:
-            self._decoder_needs_keyframe = False
-            self._decoder_queue.put(item)
-        else:
+            return
+        if self._decoder_needs_keyframe and vp8 and not keyframe:
             self.request_keyframe()
+            return
+        self._decoder_needs_keyframe = False
+        self._decoder_queue.put(item)
 
     def get(self, *args, **kwargs):  # noqa: ANN002, ANN003, ANN201
         """The decoder thread reads here when it starts after the tap was attached."""
