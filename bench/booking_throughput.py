@@ -24,8 +24,8 @@ from peerlearn.db import get_engine  # noqa: E402
 from peerlearn.models import Booking, LearningSession, User  # noqa: E402
 from peerlearn.models.catalog import LearningSessionCreate  # noqa: E402
 from peerlearn.models.types import utcnow  # noqa: E402
-from peerlearn.services.booking import book_session  # noqa: E402
-from peerlearn.services.sessions import create_sessions  # noqa: E402
+from peerlearn.booking.actions import book_session  # noqa: E402
+from peerlearn.catalog.actions import create_sessions  # noqa: E402
 
 
 def setup(clients: int, per_client: int) -> tuple[list[int], int, list[int]]:

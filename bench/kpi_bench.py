@@ -29,9 +29,9 @@ from peerlearn.models import Booking, LearningSession, LedgerEntry, LedgerTransa
 from peerlearn.models.enums import AttendanceStatus, BookingStatus, LedgerAccount, PaymentStatus  # noqa: E402
 from peerlearn.models.types import utcnow  # noqa: E402
 from peerlearn.money import split_commission  # noqa: E402
-from peerlearn.services import kpis  # noqa: E402
-from peerlearn.services.accounts import ensure_admin, issue_token  # noqa: E402
-from peerlearn.services.demo_data import seed_demo  # noqa: E402
+from peerlearn.insights import kpis  # noqa: E402
+from peerlearn.accounts.actions import ensure_admin, issue_token  # noqa: E402
+from peerlearn.demo_data import seed_demo  # noqa: E402
 
 STATUSES = [BookingStatus.COMPLETED] * 6 + [BookingStatus.CONFIRMED] * 2 + [BookingStatus.CANCELLED, BookingStatus.NO_SHOW]
 

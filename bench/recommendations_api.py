@@ -63,9 +63,9 @@ def main() -> None:
         from peerlearn.db import session_scope
         from peerlearn.migrations import upgrade_to_head
         from peerlearn.models import User
-        from peerlearn.services.accounts import issue_token
-        from peerlearn.services.demo_data import seed_demo
-        from peerlearn.services.recommendations import MODEL
+        from peerlearn.accounts.actions import issue_token
+        from peerlearn.demo_data import seed_demo
+        from peerlearn.insights.recommendations import MODEL
 
         upgrade_to_head()
         with session_scope() as db:

@@ -24,8 +24,8 @@ from peerlearn.db import get_engine  # noqa: E402
 from peerlearn.models import LearningSession, SessionSkill, User  # noqa: E402
 from peerlearn.models.enums import SessionStatus  # noqa: E402
 from peerlearn.models.types import utcnow  # noqa: E402
-from peerlearn.services.demo_data import CATALOG, FORMATS, seed_demo  # noqa: E402
-from peerlearn.services.search import parse_filters, search_sessions  # noqa: E402
+from peerlearn.demo_data import CATALOG, FORMATS, seed_demo  # noqa: E402
+from peerlearn.catalog.search import parse_filters, search_sessions  # noqa: E402
 
 QUERIES = [
     {"q": "python"}, {"q": "public speaking"}, {"q": "deep dive kubernetes"}, {"q": "guitar", "sort": "price"},

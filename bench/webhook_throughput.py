@@ -32,10 +32,10 @@ from peerlearn.models import Payment, User, WebhookEvent  # noqa: E402
 from peerlearn.models.catalog import LearningSessionCreate  # noqa: E402
 from peerlearn.models.enums import PaymentStatus  # noqa: E402
 from peerlearn.models.types import utcnow  # noqa: E402
-from peerlearn.services.booking import book_session  # noqa: E402
-from peerlearn.services.ledger import unbalanced_transactions  # noqa: E402
-from peerlearn.services.payments import simulated_pay  # noqa: E402
-from peerlearn.services.sessions import create_sessions  # noqa: E402
+from peerlearn.booking.actions import book_session  # noqa: E402
+from peerlearn.billing.ledger import unbalanced_transactions  # noqa: E402
+from peerlearn.billing.payments import simulated_pay  # noqa: E402
+from peerlearn.catalog.actions import create_sessions  # noqa: E402
 
 
 def pending_payments(count: int) -> list[str]:

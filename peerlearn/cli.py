@@ -14,8 +14,8 @@ import sys
 from peerlearn.config import get_settings
 from peerlearn.db import session_scope
 from peerlearn.migrations import upgrade_to_head
-from peerlearn.services import demo_data
-from peerlearn.services.accounts import ensure_admin
+from peerlearn import demo_data
+from peerlearn.accounts.actions import ensure_admin
 
 
 def prepare() -> demo_data.DemoSummary | None:

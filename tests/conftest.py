@@ -91,7 +91,7 @@ def api(database_url: str):
     from fastapi.testclient import TestClient
 
     from peerlearn.api.app import create_api
-    from peerlearn.services.throttle import get_login_throttle
+    from peerlearn.platform.throttle import get_login_throttle
 
     get_login_throttle.cache_clear()
     with TestClient(create_api()) as client:

@@ -10,8 +10,8 @@ from sqlmodel import Session
 from peerlearn.models import MentorProfile, Profile, User
 from peerlearn.models.catalog import LearningSessionCreate
 from peerlearn.models.types import utcnow
-from peerlearn.services.accounts import issue_token
-from peerlearn.services.sessions import create_sessions
+from peerlearn.accounts.actions import issue_token
+from peerlearn.catalog.actions import create_sessions
 
 _counter = itertools.count(1)
 

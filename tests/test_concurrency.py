@@ -9,8 +9,8 @@ from sqlmodel import Session, select
 from peerlearn.models import Booking, LearningSession
 from peerlearn.models.enums import BookingStatus
 from peerlearn.models.types import utcnow
-from peerlearn.services.booking import book_session, expire_holds
-from peerlearn.services.errors import ConflictError
+from peerlearn.booking.actions import book_session, expire_holds
+from peerlearn.platform.errors import ConflictError
 from tests.factories import make_session, make_user
 
 

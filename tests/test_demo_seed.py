@@ -10,7 +10,7 @@ from peerlearn.config import reset_settings_cache
 from peerlearn.models import Booking, LearningSession, Review, SessionSkill, Skill, User
 from peerlearn.models.enums import BookingStatus
 from peerlearn.models.types import utcnow
-from peerlearn.services.ledger import unbalanced_transactions
+from peerlearn.billing.ledger import unbalanced_transactions
 
 
 def _counts(db):
@@ -46,7 +46,7 @@ def test_prepare_seeds_once_and_creates_the_admin_once(db, monkeypatch):
 
 
 def test_demo_marketplace_is_plausible(db, monkeypatch):
-    from peerlearn.services.demo_data import seed_demo
+    from peerlearn.demo_data import seed_demo
 
     seed_demo(db=db)
     db.commit()

@@ -6,10 +6,10 @@ from sqlmodel import select
 
 from peerlearn.models import Payment
 from peerlearn.models.types import utcnow
-from peerlearn.services.booking import book_session, cancel_booking
-from peerlearn.services.earnings import batch_csv, create_payout_batch, mark_batch_paid, mentor_balances
-from peerlearn.services.ledger import unbalanced_transactions
-from peerlearn.services.payments import handle_webhook, simulated_pay
+from peerlearn.booking.actions import book_session, cancel_booking
+from peerlearn.billing.earnings import batch_csv, create_payout_batch, mark_batch_paid, mentor_balances
+from peerlearn.billing.ledger import unbalanced_transactions
+from peerlearn.billing.payments import handle_webhook, simulated_pay
 from tests.factories import make_session, make_user, token_for
 
 

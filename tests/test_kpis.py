@@ -7,11 +7,11 @@ import pytest
 from peerlearn.models import InteractionEvent
 from peerlearn.models.enums import InteractionKind
 from peerlearn.models.types import utcnow
-from peerlearn.services import kpis
-from peerlearn.services.booking import book_session, cancel_booking
-from peerlearn.services.payments import handle_webhook, simulated_pay
-from peerlearn.services.reviews import ReviewCreate, submit_review
-from peerlearn.services.sessions import complete_session, mark_attendance
+from peerlearn.insights import kpis
+from peerlearn.booking.actions import book_session, cancel_booking
+from peerlearn.billing.payments import handle_webhook, simulated_pay
+from peerlearn.booking.reviews import ReviewCreate, submit_review
+from peerlearn.catalog.actions import complete_session, mark_attendance
 from tests.factories import make_session, make_user, token_for
 
 
@@ -110,8 +110,8 @@ def test_marketing_spend_gives_cac(api, db, market):
 
 
 def test_churn_model_beats_recency_only_on_the_demo_time_split(db):
-    from peerlearn.services.churn import train_churn
-    from peerlearn.services.demo_data import seed_demo
+    from peerlearn.insights.churn import train_churn
+    from peerlearn.demo_data import seed_demo
 
     seed_demo(db=db)
     db.commit()

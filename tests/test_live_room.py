@@ -9,8 +9,8 @@ from peerlearn.config import get_settings
 from peerlearn.media.tokens import MediaTokenError, issue_media_token, verify_media_token
 from peerlearn.models import Booking
 from peerlearn.models.types import utcnow
-from peerlearn.services.booking import book_session
-from peerlearn.services.live_room import attendance_proposal, record_join, record_leave
+from peerlearn.booking.actions import book_session
+from peerlearn.live.room import attendance_proposal, record_join, record_leave
 from tests.factories import make_session, make_user, token_for
 
 
@@ -86,8 +86,8 @@ def test_attendance_from_connections(db, room):
 def test_mentor_who_never_joined_refunds_everyone(db):
     from peerlearn.models import LearningSession, Payment
     from peerlearn.models.enums import PaymentStatus, SessionStatus
-    from peerlearn.services.live_room import refund_mentor_no_shows
-    from peerlearn.services.payments import handle_webhook, simulated_pay
+    from peerlearn.live.room import refund_mentor_no_shows
+    from peerlearn.billing.payments import handle_webhook, simulated_pay
 
     mentor, learner = make_user(db, mentor=True), make_user(db)
     past = utcnow() - timedelta(hours=3)
@@ -108,7 +108,7 @@ def test_mentor_who_never_joined_refunds_everyone(db):
 def test_recordings_play_by_signed_link_for_participants_only(api, db, room, tmp_path):
     from urllib.parse import parse_qs, urlsplit
 
-    from peerlearn.services.live_room import record_recording, room_record
+    from peerlearn.live.room import record_recording, room_record
 
     video = tmp_path / "take.mp4"
     video.write_bytes(b"\x00\x00\x00\x18ftypmp42" + bytes(range(256)) * 40)
@@ -140,8 +140,8 @@ def test_recordings_play_by_signed_link_for_participants_only(api, db, room, tmp
 
 
 def test_an_expired_recording_link_is_refused(db, room, tmp_path):
-    from peerlearn.services.errors import AuthenticationError
-    from peerlearn.services.live_room import RECORDING_LINK_TTL, record_recording, recording_by_link, recording_link
+    from peerlearn.platform.errors import AuthenticationError
+    from peerlearn.live.room import RECORDING_LINK_TTL, record_recording, recording_by_link, recording_link
 
     video = tmp_path / "take.mp4"
     video.write_bytes(b"mp4")

@@ -17,14 +17,14 @@ from peerlearn.models.enums import (
     WaitlistStatus,
 )
 from peerlearn.models.types import utcnow
-from peerlearn.services import booking as bookings
-from peerlearn.services import sessions
-from peerlearn.services.errors import ConflictError, ErrorCode, RuleViolationError
-from peerlearn.services.ledger import unbalanced_transactions
-from peerlearn.services.payments import handle_webhook, simulated_pay
-from peerlearn.services.reminders import send_due_reminders
-from peerlearn.services.reviews import ReviewCreate, reply_to_review, submit_review
-from peerlearn.services.waitlist import expire_offers, join_waitlist
+from peerlearn.booking import actions as bookings
+from peerlearn.catalog import actions as sessions
+from peerlearn.platform.errors import ConflictError, ErrorCode, RuleViolationError
+from peerlearn.billing.ledger import unbalanced_transactions
+from peerlearn.billing.payments import handle_webhook, simulated_pay
+from peerlearn.booking.reminders import send_due_reminders
+from peerlearn.booking.reviews import ReviewCreate, reply_to_review, submit_review
+from peerlearn.booking.waitlist import expire_offers, join_waitlist
 from tests.factories import make_session, make_user
 
 

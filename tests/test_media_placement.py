@@ -67,7 +67,7 @@ def test_token_response_points_at_the_rooms_node(api, db, monkeypatch):
     from datetime import timedelta as td
 
     from peerlearn.config import reset_settings_cache
-    from peerlearn.services.booking import book_session
+    from peerlearn.booking.actions import book_session
     from tests.factories import make_session, make_user, token_for
 
     require("Redis", redis_available())

@@ -3,9 +3,10 @@
 from datetime import timedelta
 
 from peerlearn.models.types import utcnow
-from peerlearn.services import mailer, notifications
-from peerlearn.services.booking import book_session, cancel_booking
-from peerlearn.services.scheduler import run_due_jobs
+from peerlearn.platform import mailer
+from peerlearn.platform import notifications
+from peerlearn.booking.actions import book_session, cancel_booking
+from peerlearn.platform.scheduler import run_due_jobs
 from tests.factories import make_session, make_user
 
 

@@ -3,7 +3,7 @@
 import json
 
 from peerlearn.cli import main
-from peerlearn.services.kpis import kpi_report
+from peerlearn.insights.kpis import kpi_report
 from peerlearn.ui.states.insights import _offline_rows
 
 FIGURES = {"k": 10, "users": 3, "cold_users": 1,

@@ -5,7 +5,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from peerlearn.models.enums import RefundPolicy
-from peerlearn.services.policy import (
+from peerlearn.booking.rules import (
     booking_opens_check,
     describe_refund_policy,
     learner_can_cancel,

@@ -7,9 +7,9 @@ import pytest
 from peerlearn.models import Profile
 from peerlearn.models.types import utcnow
 from peerlearn.models.users import ProfileUpdate, SkillLevelPublic
-from peerlearn.services.accounts import update_profile
-from peerlearn.services.booking import book_session
-from peerlearn.services.recommendations import MODEL
+from peerlearn.accounts.actions import update_profile
+from peerlearn.booking.actions import book_session
+from peerlearn.insights.recommendations import MODEL
 from tests.factories import make_session, make_user, token_for
 
 

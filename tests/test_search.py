@@ -7,8 +7,8 @@ import pytest
 from peerlearn.models import LearningSession, MentorProfile
 from peerlearn.models.enums import SessionStatus
 from peerlearn.models.types import utcnow
-from peerlearn.services.search import parse_filters, search_sessions
-from peerlearn.services.errors import ValidationError
+from peerlearn.catalog.search import parse_filters, search_sessions
+from peerlearn.platform.errors import ValidationError
 from tests.factories import make_session, make_user
 
 

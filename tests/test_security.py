@@ -2,9 +2,9 @@ import time
 
 import pytest
 
-from peerlearn.services.errors import ThrottledError
-from peerlearn.services.security import hash_password, hash_token, new_token, verify_password
-from peerlearn.services.throttle import LoginThrottle, MemoryCounterStore, RedisCounterStore
+from peerlearn.platform.errors import ThrottledError
+from peerlearn.accounts.security import hash_password, hash_token, new_token, verify_password
+from peerlearn.platform.throttle import LoginThrottle, MemoryCounterStore, RedisCounterStore
 from tests.support import REDIS_URL, redis_available, require
 
 

@@ -3,8 +3,8 @@
 from datetime import timedelta
 
 from peerlearn.models.types import utcnow
-from peerlearn.services.demo_data import seed_demo
-from peerlearn.services.session_advice import session_success_hint, suggest_price
+from peerlearn.demo_data import seed_demo
+from peerlearn.insights.advice import session_success_hint, suggest_price
 from tests.factories import make_user
 
 

@@ -7,7 +7,7 @@ from fastapi.responses import JSONResponse
 
 from peerlearn.api import auth, bookings, discovery, insights, live, payments, recommendations, sessions
 from peerlearn.api.errors import error_body, install_error_handlers
-from peerlearn.services.errors import ErrorCode
+from peerlearn.platform.errors import ErrorCode
 
 ROUTERS = [auth.router, discovery.router, sessions.router, bookings.router, payments.router, recommendations.router, insights.router, live.router]
 

@@ -7,7 +7,7 @@ from pydantic import BaseModel
 
 from peerlearn.api.deps import DB, CurrentUser, Token, client_address, route
 from peerlearn.models.users import PasswordChange, ProfilePublic, ProfileUpdate, UserCreate, UserLogin, UserPublic
-from peerlearn.services import accounts
+from peerlearn.accounts import actions as accounts
 
 router = APIRouter(tags=["accounts"])
 

@@ -6,8 +6,8 @@ from fastapi import APIRouter
 from pydantic import BaseModel
 
 from peerlearn.api.deps import DB, CurrentUser, Learner, Mentor, route
-from peerlearn.services import booking as booking_service
-from peerlearn.services import notifications
+from peerlearn.booking import actions as booking_service
+from peerlearn.platform import notifications
 
 router = APIRouter(tags=["bookings"])
 

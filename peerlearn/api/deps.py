@@ -12,7 +12,7 @@ from sqlmodel import Session
 from peerlearn.db import session_scope
 from peerlearn.models import User
 from peerlearn.models.enums import UserRole
-from peerlearn.services.accounts import require_role, user_for_token
+from peerlearn.accounts.actions import require_role, user_for_token
 
 _bearer = HTTPBearer(auto_error=False)
 

@@ -8,11 +8,11 @@ from fastapi import APIRouter
 
 from peerlearn.api.deps import DB, Token, route
 from peerlearn.models.catalog import LearningSessionPublic
-from peerlearn.services.accounts import user_for_token
-from peerlearn.services.errors import AuthenticationError
-from peerlearn.services.search import SearchResult, parse_filters, search_sessions
-from peerlearn.services.session_views import to_public
-from peerlearn.services.sessions import visible_session
+from peerlearn.accounts.actions import user_for_token
+from peerlearn.platform.errors import AuthenticationError
+from peerlearn.catalog.search import SearchResult, parse_filters, search_sessions
+from peerlearn.catalog.public import to_public
+from peerlearn.catalog.actions import visible_session
 
 router = APIRouter(tags=["discovery"])
 

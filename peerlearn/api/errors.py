@@ -9,7 +9,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from peerlearn.services.errors import (
+from peerlearn.platform.errors import (
     AuthenticationError,
     ConflictError,
     ErrorCode,

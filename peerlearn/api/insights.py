@@ -8,7 +8,8 @@ from fastapi import APIRouter, Response
 from pydantic import BaseModel, Field
 
 from peerlearn.api.deps import DB, Admin, route
-from peerlearn.services import churn, kpis
+from peerlearn.insights import churn
+from peerlearn.insights import kpis
 
 router = APIRouter(tags=["admin"])
 

@@ -7,8 +7,8 @@ from fastapi.responses import FileResponse
 from pydantic import BaseModel, Field
 
 from peerlearn.api.deps import DB, CurrentUser, Mentor, Token, route
-from peerlearn.services import live_room
-from peerlearn.services.accounts import user_for_token
+from peerlearn.live import room as live_room
+from peerlearn.accounts.actions import user_for_token
 
 router = APIRouter(tags=["live"])
 

@@ -10,13 +10,13 @@ from peerlearn.api.deps import DB, Admin, CurrentUser, Mentor, route
 from peerlearn.api.errors import error_body
 from peerlearn.db import session_scope
 from peerlearn.payments.base import PaymentError, SignatureError
-from peerlearn.services import coupons
-from peerlearn.services import payments as payment_service
-from peerlearn.services.coupons import CouponCreate
-from peerlearn.services.earnings import Balance, batch_csv, create_payout_batch, mark_batch_paid, mentor_balances, payout_total
-from peerlearn.services.ledger import unbalanced_transactions
-from peerlearn.services.payments import EventNotReadyError
-from peerlearn.services.receipts import receipt_for, receipt_pdf
+from peerlearn.billing import coupons
+from peerlearn.billing import payments as payment_service
+from peerlearn.billing.coupons import CouponCreate
+from peerlearn.billing.earnings import Balance, batch_csv, create_payout_batch, mark_batch_paid, mentor_balances, payout_total
+from peerlearn.billing.ledger import unbalanced_transactions
+from peerlearn.billing.payments import EventNotReadyError
+from peerlearn.billing.receipts import receipt_for, receipt_pdf
 
 router = APIRouter(tags=["payments"])
 

@@ -7,8 +7,8 @@ from pydantic import BaseModel, Field
 
 from peerlearn.api.deps import DB, Admin, CurrentUser, route
 from peerlearn.models.enums import ExperimentStatus
-from peerlearn.services import experiments
-from peerlearn.services import recommendations as recs
+from peerlearn.insights import experiments
+from peerlearn.insights import recommendations as recs
 
 router = APIRouter(tags=["recommendations"])
 

@@ -10,13 +10,13 @@ from pydantic import BaseModel, Field
 from peerlearn.api.deps import DB, CurrentUser, Learner, Mentor, route
 from peerlearn.models import Booking
 from peerlearn.models.catalog import LearningSessionCreate, LearningSessionPublic, LearningSessionUpdate
-from peerlearn.services import booking as booking_service
-from peerlearn.services import sessions as session_service
-from peerlearn.services.errors import NotFoundError
-from peerlearn.services.policy import SEAT_HOLDING
-from peerlearn.services.reviews import ReviewCreate, submit_review
-from peerlearn.services.session_views import to_public
-from peerlearn.services.waitlist import join_waitlist, waitlist_position
+from peerlearn.booking import actions as booking_service
+from peerlearn.catalog import actions as session_service
+from peerlearn.platform.errors import NotFoundError
+from peerlearn.booking.rules import SEAT_HOLDING
+from peerlearn.booking.reviews import ReviewCreate, submit_review
+from peerlearn.catalog.public import to_public
+from peerlearn.booking.waitlist import join_waitlist, waitlist_position
 from sqlmodel import select
 
 router = APIRouter(tags=["sessions"])

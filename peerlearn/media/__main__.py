@@ -16,7 +16,7 @@ from peerlearn.media.server import MediaConfig, create_media_app
 
 def database_hooks() -> MediaHooks:
     from peerlearn.db import session_scope
-    from peerlearn.services import live_room
+    from peerlearn.live import room as live_room
 
     def join(session_id: int, user_id: int, at) -> None:  # noqa: ANN001
         with session_scope() as db:

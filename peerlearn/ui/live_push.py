@@ -1,6 +1,6 @@
 """Push fresh notification counts to a person's open tabs right after a change commits.
 
-Services announce user ids (peerlearn.services.live); this module, started as
+Services announce user ids (peerlearn.platform.after_commit); this module, started as
 a lifespan task of the Reflex app, turns each announcement into
 `app.modify_state` calls on the client tokens remembered for those users.
 """
@@ -12,7 +12,7 @@ import logging
 
 import reflex as rx
 
-from peerlearn.services import live
+from peerlearn.platform import after_commit as live
 from peerlearn.ui.client_registry import client_registry
 from peerlearn.ui.states.notifications import NotificationState
 

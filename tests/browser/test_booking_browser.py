@@ -10,8 +10,8 @@ from sqlmodel import select
 from peerlearn.models import Booking, Payment
 from peerlearn.models.enums import BookingStatus, PaymentStatus
 from peerlearn.models.users import UserCreate
-from peerlearn.services.accounts import register_user
-from peerlearn.services.ledger import unbalanced_transactions
+from peerlearn.accounts.actions import register_user
+from peerlearn.billing.ledger import unbalanced_transactions
 from tests.browser.helpers import log_in
 from tests.factories import make_session, make_user
 

@@ -6,7 +6,7 @@ import httpx
 from playwright.sync_api import expect
 
 from peerlearn.models.users import UserCreate
-from peerlearn.services.accounts import issue_token, register_user
+from peerlearn.accounts.actions import issue_token, register_user
 from tests.browser.helpers import log_in
 from tests.factories import make_session
 

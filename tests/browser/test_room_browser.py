@@ -6,8 +6,8 @@ from datetime import timedelta
 from playwright.sync_api import expect
 
 from peerlearn.models.users import UserCreate
-from peerlearn.services.accounts import register_user
-from peerlearn.services.booking import book_session
+from peerlearn.accounts.actions import register_user
+from peerlearn.booking.actions import book_session
 from tests.browser.helpers import log_in
 from tests.factories import make_session
 

@@ -18,9 +18,9 @@ from peerlearn.models import Booking, Coupon, LearningSession, Payment
 from peerlearn.models.enums import BookingStatus, CouponKind, PaymentStatus
 from peerlearn.models.types import utcnow
 from peerlearn.payments.registry import clear_gateway_cache
-from peerlearn.services.booking import book_session, expire_holds
-from peerlearn.services.errors import ServiceError
-from peerlearn.services.ledger import unbalanced_transactions
+from peerlearn.booking.actions import book_session, expire_holds
+from peerlearn.platform.errors import ServiceError
+from peerlearn.billing.ledger import unbalanced_transactions
 from tests.factories import make_session, make_user, token_for
 from tests.payments.fake_api import FakeAPI
 

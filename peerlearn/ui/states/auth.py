@@ -14,8 +14,8 @@ from peerlearn.db import session_scope
 from peerlearn.models import User
 from peerlearn.models.enums import UserRole
 from peerlearn.models.users import UserCreate
-from peerlearn.services import accounts
-from peerlearn.services.errors import AuthenticationError, ServiceError
+from peerlearn.accounts import actions as accounts
+from peerlearn.platform.errors import AuthenticationError, ServiceError
 from peerlearn.ui import routes
 
 TOKEN_MAX_AGE = 14 * 24 * 3600

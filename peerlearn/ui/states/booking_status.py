@@ -5,9 +5,9 @@ from __future__ import annotations
 from peerlearn.db import session_scope
 from peerlearn.models import Profile
 from peerlearn.models.enums import BookingStatus
-from peerlearn.services.booking import get_booking
-from peerlearn.services.errors import AuthenticationError, NotFoundError
-from peerlearn.services.timefmt import format_local
+from peerlearn.booking.actions import get_booking
+from peerlearn.platform.errors import AuthenticationError, NotFoundError
+from peerlearn.platform.timefmt import format_local
 from peerlearn.ui.states.auth import AuthState
 from peerlearn.ui.states.session_detail import last_path_segment
 

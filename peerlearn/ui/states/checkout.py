@@ -14,8 +14,8 @@ from peerlearn.config import get_settings
 from peerlearn.db import session_scope
 from peerlearn.models import Booking, LearningSession
 from peerlearn.money import format_money
-from peerlearn.services.errors import ServiceError
-from peerlearn.services.payments import simulated_checkout, simulated_pay
+from peerlearn.platform.errors import ServiceError
+from peerlearn.billing.payments import simulated_checkout, simulated_pay
 from peerlearn.ui.states.auth import AuthState
 
 

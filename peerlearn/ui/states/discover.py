@@ -7,9 +7,9 @@ import reflex as rx
 from peerlearn.db import session_scope
 from peerlearn.models import Profile
 from peerlearn.money import format_money, to_minor
-from peerlearn.services.errors import ValidationError
-from peerlearn.services.search import parse_filters, search_sessions
-from peerlearn.services.timefmt import format_local
+from peerlearn.platform.errors import ValidationError
+from peerlearn.catalog.search import parse_filters, search_sessions
+from peerlearn.platform.timefmt import format_local
 from peerlearn.ui.states.auth import AuthState
 
 ANY = "any"

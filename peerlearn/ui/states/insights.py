@@ -10,10 +10,12 @@ import reflex as rx
 from peerlearn.db import session_scope
 from peerlearn.models.enums import UserRole
 from peerlearn.money import format_money
-from peerlearn.services import churn, experiments, kpis
-from peerlearn.services.ledger import unbalanced_transactions
-from peerlearn.services.accounts import require_role
-from peerlearn.services.errors import ServiceError
+from peerlearn.insights import churn
+from peerlearn.insights import experiments
+from peerlearn.insights import kpis
+from peerlearn.billing.ledger import unbalanced_transactions
+from peerlearn.accounts.actions import require_role
+from peerlearn.platform.errors import ServiceError
 from peerlearn.ui.forms import price_to_minor
 from peerlearn.ui.states.auth import AuthState
 

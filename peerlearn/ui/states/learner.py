@@ -10,9 +10,9 @@ from peerlearn.models import Profile
 from peerlearn.models.enums import BookingStatus
 from peerlearn.money import format_money
 from peerlearn.models.types import utcnow
-from peerlearn.services import booking as booking_service
-from peerlearn.services.reviews import ReviewCreate, submit_review
-from peerlearn.services.timefmt import format_local
+from peerlearn.booking import actions as booking_service
+from peerlearn.booking.reviews import ReviewCreate, submit_review
+from peerlearn.platform.timefmt import format_local
 from peerlearn.ui.states.auth import AuthState
 
 UPCOMING = {BookingStatus.HELD, BookingStatus.PENDING_APPROVAL, BookingStatus.PENDING_PAYMENT, BookingStatus.CONFIRMED}

@@ -5,8 +5,8 @@ from __future__ import annotations
 import reflex as rx
 
 from peerlearn.db import session_scope
-from peerlearn.services import notifications
-from peerlearn.services.errors import AuthenticationError
+from peerlearn.platform import notifications
+from peerlearn.platform.errors import AuthenticationError
 from peerlearn.ui.client_registry import client_registry
 from peerlearn.ui.states.auth import AuthState
 

@@ -8,8 +8,8 @@ from pydantic import ValidationError as PydanticValidationError
 from peerlearn.db import session_scope
 from peerlearn.models.enums import SkillLevel
 from peerlearn.models.users import PasswordChange, ProfileUpdate, SkillLevelPublic
-from peerlearn.services import accounts
-from peerlearn.services.errors import ServiceError
+from peerlearn.accounts import actions as accounts
+from peerlearn.platform.errors import ServiceError
 from peerlearn.ui.states.auth import AuthState, first_error
 
 SKILL_LEVELS = [level.value for level in SkillLevel]

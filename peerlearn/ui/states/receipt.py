@@ -5,8 +5,8 @@ from __future__ import annotations
 import reflex as rx
 
 from peerlearn.db import session_scope
-from peerlearn.services.errors import AuthenticationError, ServiceError
-from peerlearn.services.receipts import receipt_for, receipt_pdf
+from peerlearn.platform.errors import AuthenticationError, ServiceError
+from peerlearn.billing.receipts import receipt_for, receipt_pdf
 from peerlearn.ui.states.auth import AuthState
 from peerlearn.ui.states.session_detail import last_path_segment
 

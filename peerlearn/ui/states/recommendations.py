@@ -7,9 +7,9 @@ import reflex as rx
 from peerlearn.db import session_scope
 from peerlearn.models import Profile
 from peerlearn.money import format_money
-from peerlearn.services import recommendations as recs
-from peerlearn.services.errors import AuthenticationError, ServiceError
-from peerlearn.services.timefmt import format_local
+from peerlearn.insights import recommendations as recs
+from peerlearn.platform.errors import AuthenticationError, ServiceError
+from peerlearn.platform.timefmt import format_local
 from peerlearn.ui.states.auth import AuthState
 
 

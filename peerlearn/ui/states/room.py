@@ -8,8 +8,8 @@ import httpx
 import reflex as rx
 
 from peerlearn.db import session_scope
-from peerlearn.services import live_room
-from peerlearn.services.errors import AuthenticationError, ServiceError
+from peerlearn.live import room as live_room
+from peerlearn.platform.errors import AuthenticationError, ServiceError
 from peerlearn.ui.components import live_media
 from peerlearn.ui.states.auth import AuthState
 from peerlearn.ui.states.session_detail import last_path_segment

@@ -8,16 +8,16 @@ from sqlmodel import select
 from peerlearn.db import session_scope
 from peerlearn.models import Booking, Profile, User
 from peerlearn.money import format_money
-from peerlearn.services import booking as booking_service
-from peerlearn.services import live_room
-from peerlearn.services.errors import AuthenticationError, NotFoundError, ServiceError
-from peerlearn.services.policy import SEAT_HOLDING, describe_refund_policy
-from peerlearn.services.reviews import session_reviews
-from peerlearn.services.session_views import to_public
-from peerlearn.services.sessions import visible_session
-from peerlearn.services.similar import similar_sessions
-from peerlearn.services.timefmt import format_local
-from peerlearn.services.waitlist import join_waitlist, waitlist_position
+from peerlearn.booking import actions as booking_service
+from peerlearn.live import room as live_room
+from peerlearn.platform.errors import AuthenticationError, NotFoundError, ServiceError
+from peerlearn.booking.rules import SEAT_HOLDING, describe_refund_policy
+from peerlearn.booking.reviews import session_reviews
+from peerlearn.catalog.public import to_public
+from peerlearn.catalog.actions import visible_session
+from peerlearn.catalog.similar import similar_sessions
+from peerlearn.platform.timefmt import format_local
+from peerlearn.booking.waitlist import join_waitlist, waitlist_position
 from peerlearn.ui.states.auth import AuthState
 
 

@@ -13,13 +13,14 @@ from peerlearn.models.catalog import LearningSessionCreate, Recurrence
 from peerlearn.models.enums import BookingStatus
 from peerlearn.models.types import utcnow
 from peerlearn.money import format_money
-from peerlearn.services import booking as booking_service
-from peerlearn.services import live_room, session_advice
-from peerlearn.services import sessions as session_service
-from peerlearn.services.earnings import mentor_balances
-from peerlearn.services.errors import AuthenticationError, ServiceError
-from peerlearn.services.reviews import reply_to_review, session_reviews
-from peerlearn.services.timefmt import format_local
+from peerlearn.booking import actions as booking_service
+from peerlearn.live import room as live_room
+from peerlearn.insights import advice as session_advice
+from peerlearn.catalog import actions as session_service
+from peerlearn.billing.earnings import mentor_balances
+from peerlearn.platform.errors import AuthenticationError, ServiceError
+from peerlearn.booking.reviews import reply_to_review, session_reviews
+from peerlearn.platform.timefmt import format_local
 from peerlearn.ui.forms import FormError, local_to_utc, price_to_minor, skill_list, whole_number
 from peerlearn.ui.states.auth import AuthState, first_error
 from peerlearn.ui.states.session_detail import last_path_segment

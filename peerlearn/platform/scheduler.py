@@ -12,13 +12,13 @@ from sqlalchemy import text
 
 from peerlearn.db import session_scope
 from peerlearn.models.types import utcnow
-from peerlearn.services.booking import expire_holds
-from peerlearn.services.churn import retrain_churn_model
-from peerlearn.services.live_room import refund_mentor_no_shows
-from peerlearn.services.notifications import deliver_pending_emails
-from peerlearn.services.recommendations import retrain_if_due
-from peerlearn.services.reminders import send_due_reminders
-from peerlearn.services.waitlist import expire_offers
+from peerlearn.booking.actions import expire_holds
+from peerlearn.insights.churn import retrain_churn_model
+from peerlearn.live.room import refund_mentor_no_shows
+from peerlearn.platform.notifications import deliver_pending_emails
+from peerlearn.insights.recommendations import retrain_if_due
+from peerlearn.booking.reminders import send_due_reminders
+from peerlearn.booking.waitlist import expire_offers
 
 log = logging.getLogger(__name__)
 Job = Callable[..., int]

@@ -10,9 +10,9 @@ from sqlmodel import Session, func, select
 from peerlearn.models import Booking, LearningSession, MentorProfile, Review, User
 from peerlearn.models.enums import AttendanceStatus, BookingStatus, InteractionKind, NotificationKind
 from peerlearn.models.types import utcnow
-from peerlearn.services import notifications
-from peerlearn.services.errors import ConflictError, ErrorCode, NotFoundError, RuleViolationError
-from peerlearn.services.interactions import log_interaction
+from peerlearn.platform import notifications
+from peerlearn.platform.errors import ConflictError, ErrorCode, NotFoundError, RuleViolationError
+from peerlearn.insights.interactions import log_interaction
 
 
 class ReviewCreate(BaseModel):

@@ -37,7 +37,7 @@ from peerlearn.models.enums import (
 )
 from peerlearn.redis_client import shared_redis
 from peerlearn.models.types import as_utc, utcnow
-from peerlearn.services.errors import ValidationError
+from peerlearn.platform.errors import ValidationError
 
 PAID = [PaymentStatus.SUCCEEDED, PaymentStatus.PARTIALLY_REFUNDED, PaymentStatus.REFUNDED]
 TAKEN = [BookingStatus.CONFIRMED, BookingStatus.COMPLETED, BookingStatus.NO_SHOW]

@@ -12,7 +12,7 @@ from peerlearn.models import AuthToken, MentorProfile, Profile, Skill, User, Use
 from peerlearn.models.enums import UserRole
 from peerlearn.models.types import utcnow
 from peerlearn.models.users import PasswordChange, ProfilePublic, ProfileUpdate, SkillLevelPublic, UserCreate, UserPublic
-from peerlearn.services.errors import (
+from peerlearn.platform.errors import (
     AuthenticationError,
     ConflictError,
     ErrorCode,
@@ -20,10 +20,10 @@ from peerlearn.services.errors import (
     PermissionDeniedError,
     ValidationError,
 )
-from peerlearn.services.search_index import refresh_mentor_sessions
-from peerlearn.services.security import hash_password, hash_token, new_token, verify_password
-from peerlearn.services.skills import get_or_create_skill
-from peerlearn.services.throttle import get_login_throttle
+from peerlearn.catalog.search_index import refresh_mentor_sessions
+from peerlearn.accounts.security import hash_password, hash_token, new_token, verify_password
+from peerlearn.catalog.skills import get_or_create_skill
+from peerlearn.platform.throttle import get_login_throttle
 
 _TIMEZONES = frozenset(available_timezones())
 

@@ -13,8 +13,8 @@ from peerlearn.config import get_settings
 from peerlearn.models import AttendanceLog, Booking, ChatMessage, LearningSession, Recording, User
 from peerlearn.models.enums import BookingStatus, SessionStatus
 from peerlearn.models.types import utcnow
-from peerlearn.services.errors import AuthenticationError, ErrorCode, NotFoundError, PermissionDeniedError, RuleViolationError, ValidationError
-from peerlearn.services.security import sign
+from peerlearn.platform.errors import AuthenticationError, ErrorCode, NotFoundError, PermissionDeniedError, RuleViolationError, ValidationError
+from peerlearn.accounts.security import sign
 
 OPENS_BEFORE = timedelta(minutes=10)
 CLOSES_AFTER = timedelta(minutes=30)
@@ -246,7 +246,7 @@ def room_record(user: User, session_id: int, *, db: Session, now: datetime | Non
 
 def refund_mentor_no_shows(*, db: Session, now: datetime | None = None) -> int:
     """Scheduler job: learners came to the room but the mentor never connected -> cancel and refund everyone in full."""
-    from peerlearn.services.sessions import cancel_session
+    from peerlearn.catalog.actions import cancel_session
 
     now = now or utcnow()
     ended = db.exec(select(LearningSession).where(

@@ -11,7 +11,7 @@ from sqlmodel import Session, select
 from peerlearn.models import Booking, LearningSession, Payment, Refund, User
 from peerlearn.models.enums import RefundStatus
 from peerlearn.money import format_money
-from peerlearn.services.errors import NotFoundError
+from peerlearn.platform.errors import NotFoundError
 
 
 class ReceiptLine(BaseModel):

@@ -22,7 +22,7 @@ from sqlmodel import Session, select
 from peerlearn.models import Booking, EvaluationRun, InteractionEvent, Payment, Review, User
 from peerlearn.models.enums import BookingStatus, InteractionKind
 from peerlearn.models.types import as_utc, utcnow
-from peerlearn.services.kpis import PAID
+from peerlearn.insights.kpis import PAID
 
 HORIZON = timedelta(days=60)
 ACTIVE_WINDOW = timedelta(days=90)

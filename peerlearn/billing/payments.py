@@ -20,10 +20,10 @@ from peerlearn.models.enums import BookingStatus, NotificationKind, PaymentStatu
 from peerlearn.models.types import utcnow
 from peerlearn.payments.base import CheckoutRequest, PaymentError, PaymentEvent, PaymentEventKind
 from peerlearn.payments.registry import PaymentSettings, gateway_by_name, select_gateway
-from peerlearn.services import notifications
-from peerlearn.services.errors import ConflictError, ErrorCode, NotFoundError, ServiceError
-from peerlearn.services.ledger import record_charge, record_refund
-from peerlearn.services.locks import lock_row, lock_session
+from peerlearn.platform import notifications
+from peerlearn.platform.errors import ConflictError, ErrorCode, NotFoundError, ServiceError
+from peerlearn.billing.ledger import record_charge, record_refund
+from peerlearn.platform.locks import lock_row, lock_session
 
 log = logging.getLogger(__name__)
 

@@ -31,9 +31,10 @@ from peerlearn.models.enums import InteractionKind, SessionStatus
 from peerlearn.models.types import utcnow
 from peerlearn.recommender.data import Interaction, Item, UserProfile
 from peerlearn.recommender.engine import COLD, WARM, Recommender
-from peerlearn.services import experiments, interactions
-from peerlearn.services.errors import NotFoundError, ValidationError
-from peerlearn.services.session_views import to_public
+from peerlearn.insights import experiments
+from peerlearn.insights import interactions
+from peerlearn.platform.errors import NotFoundError, ValidationError
+from peerlearn.catalog.public import to_public
 
 log = logging.getLogger(__name__)
 

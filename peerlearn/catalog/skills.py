@@ -5,8 +5,8 @@ from __future__ import annotations
 from sqlmodel import Session, select
 
 from peerlearn.models import Category, Skill
-from peerlearn.services.errors import ValidationError
-from peerlearn.services.text import slugify
+from peerlearn.platform.errors import ValidationError
+from peerlearn.platform.text import slugify
 
 
 def get_or_create_category(name: str, *, db: Session) -> Category:

@@ -24,21 +24,21 @@ from peerlearn.models.enums import (
     WaitlistStatus,
 )
 from peerlearn.models.types import utcnow
-from peerlearn.services import notifications
-from peerlearn.services.accounts import require_role
-from peerlearn.services.coupons import redeem_coupon, release_coupon
-from peerlearn.services.interactions import log_interaction
-from peerlearn.services.errors import ConflictError, ErrorCode, NotFoundError, PermissionDeniedError, RuleViolationError
-from peerlearn.services.locks import lock_row, lock_session
-from peerlearn.services.payments import refund_booking, start_checkout
-from peerlearn.services.policy import (
+from peerlearn.platform import notifications
+from peerlearn.accounts.actions import require_role
+from peerlearn.billing.coupons import redeem_coupon, release_coupon
+from peerlearn.insights.interactions import log_interaction
+from peerlearn.platform.errors import ConflictError, ErrorCode, NotFoundError, PermissionDeniedError, RuleViolationError
+from peerlearn.platform.locks import lock_row, lock_session
+from peerlearn.billing.payments import refund_booking, start_checkout
+from peerlearn.booking.rules import (
     SEAT_HOLDING,
     booking_opens_check,
     learner_can_cancel,
     overlaps,
     refund_for_learner_cancel,
 )
-from peerlearn.services.waitlist import offer_next_seat, take_offer
+from peerlearn.booking.waitlist import offer_next_seat, take_offer
 
 
 class BookingPublic(BaseModel):
@@ -68,7 +68,7 @@ def booking_public(booking: Booking, session: LearningSession, *, db: Session, n
         payment = db.exec(select(Payment).where(Payment.booking_id == booking.id, Payment.status == PaymentStatus.PENDING)
                           .order_by(Payment.id.desc())).first()
         checkout_url = payment.checkout_url if payment else None
-    from peerlearn.services.reviews import can_review
+    from peerlearn.booking.reviews import can_review
 
     return BookingPublic(
         id=booking.id, session_id=session.id, session_title=session.title, start_at=session.start_at, end_at=session.end_at,

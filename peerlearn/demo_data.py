@@ -39,9 +39,9 @@ from peerlearn.models.enums import (
     VerificationStatus,
 )
 from peerlearn.models.types import utcnow
-from peerlearn.services.ledger import record_charge
-from peerlearn.services.security import hash_password
-from peerlearn.services.text import slugify
+from peerlearn.billing.ledger import record_charge
+from peerlearn.accounts.security import hash_password
+from peerlearn.platform.text import slugify
 
 DEMO_PASSWORD = "peerlearn-demo"
 DEMO_LEARNER = "learner@peerlearn.demo"

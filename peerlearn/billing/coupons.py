@@ -10,8 +10,8 @@ from sqlmodel import Session, delete, select
 from peerlearn.models import Booking, Coupon, CouponRedemption, LearningSession
 from peerlearn.models.enums import CouponKind
 from peerlearn.money import percent_of
-from peerlearn.services.errors import ErrorCode, RuleViolationError
-from peerlearn.services.locks import lock_row
+from peerlearn.platform.errors import ErrorCode, RuleViolationError
+from peerlearn.platform.locks import lock_row
 
 
 def _invalid(message: str) -> RuleViolationError:

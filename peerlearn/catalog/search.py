@@ -14,8 +14,8 @@ from peerlearn.models import Category, LearningSession, MentorProfile, SessionSk
 from peerlearn.models.catalog import SEARCH_DOCUMENT, LearningSessionPublic
 from peerlearn.models.enums import SessionStatus, SkillLevel
 from peerlearn.models.types import as_utc, utcnow
-from peerlearn.services.errors import ValidationError
-from peerlearn.services.session_views import to_public
+from peerlearn.platform.errors import ValidationError
+from peerlearn.catalog.public import to_public
 
 SORTS = ("relevance", "soonest", "price", "price_desc", "rating")
 

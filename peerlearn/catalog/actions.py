@@ -17,9 +17,9 @@ from peerlearn.models.enums import (
     WaitlistStatus,
 )
 from peerlearn.models.types import as_utc, utcnow
-from peerlearn.services import notifications
-from peerlearn.services.accounts import require_role
-from peerlearn.services.errors import (
+from peerlearn.platform import notifications
+from peerlearn.accounts.actions import require_role
+from peerlearn.platform.errors import (
     ConflictError,
     ErrorCode,
     NotFoundError,
@@ -27,12 +27,12 @@ from peerlearn.services.errors import (
     RuleViolationError,
     ValidationError,
 )
-from peerlearn.services.interactions import log_interaction
-from peerlearn.services.locks import lock_session
-from peerlearn.services.payments import refund_booking
-from peerlearn.services.policy import ACTIVE, SEAT_HOLDING, overlaps, weekly_occurrences
-from peerlearn.services.search_index import refresh_session_tags
-from peerlearn.services.skills import get_or_create_category, get_or_create_skill
+from peerlearn.insights.interactions import log_interaction
+from peerlearn.platform.locks import lock_session
+from peerlearn.billing.payments import refund_booking
+from peerlearn.booking.rules import ACTIVE, SEAT_HOLDING, overlaps, weekly_occurrences
+from peerlearn.catalog.search_index import refresh_session_tags
+from peerlearn.catalog.skills import get_or_create_category, get_or_create_skill
 from peerlearn.models.enums import UserRole
 
 MAX_DURATION = timedelta(hours=12)

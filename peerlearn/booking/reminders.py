@@ -9,7 +9,7 @@ from sqlmodel import Session, select
 from peerlearn.models import Booking, LearningSession
 from peerlearn.models.enums import BookingStatus, NotificationKind
 from peerlearn.models.types import utcnow
-from peerlearn.services import notifications
+from peerlearn.platform import notifications
 
 WINDOWS = (("reminder_24h_sent_at", timedelta(hours=24), "tomorrow"), ("reminder_1h_sent_at", timedelta(hours=1), "in an hour"))
 

@@ -13,7 +13,7 @@ from functools import lru_cache
 from typing import Protocol
 
 from peerlearn.config import get_settings
-from peerlearn.services.errors import ThrottledError
+from peerlearn.platform.errors import ThrottledError
 
 CLIENT_LIMIT_FACTOR = 4  # one client may fail for a few accounts before it is stopped
 

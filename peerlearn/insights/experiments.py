@@ -14,8 +14,8 @@ from peerlearn.models.enums import BookingStatus, ExperimentStatus, InteractionK
 from peerlearn.models.types import utcnow
 from peerlearn.recommender import experiments as stats
 from peerlearn.recommender.config import COMPONENTS
-from peerlearn.services.errors import NotFoundError, RuleViolationError, ValidationError
-from peerlearn.services.policy import SEAT_HOLDING
+from peerlearn.platform.errors import NotFoundError, RuleViolationError, ValidationError
+from peerlearn.booking.rules import SEAT_HOLDING
 
 BOOKED = list(SEAT_HOLDING | {BookingStatus.COMPLETED, BookingStatus.NO_SHOW})
 

@@ -13,11 +13,11 @@ from sqlmodel import Session, select
 from peerlearn.models import Booking, LearningSession, User, WaitlistEntry
 from peerlearn.models.enums import NotificationKind, SessionStatus, UserRole, WaitlistStatus
 from peerlearn.models.types import utcnow
-from peerlearn.services import notifications
-from peerlearn.services.accounts import require_role
-from peerlearn.services.errors import ConflictError, ErrorCode, NotFoundError, RuleViolationError
-from peerlearn.services.locks import lock_session
-from peerlearn.services.policy import SEAT_HOLDING
+from peerlearn.platform import notifications
+from peerlearn.accounts.actions import require_role
+from peerlearn.platform.errors import ConflictError, ErrorCode, NotFoundError, RuleViolationError
+from peerlearn.platform.locks import lock_session
+from peerlearn.booking.rules import SEAT_HOLDING
 
 OFFER_MINUTES = 60
 

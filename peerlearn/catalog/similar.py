@@ -10,7 +10,7 @@ from peerlearn.models import LearningSession, SessionSkill
 from peerlearn.models.catalog import LearningSessionPublic
 from peerlearn.models.enums import SessionStatus
 from peerlearn.models.types import utcnow
-from peerlearn.services.session_views import to_public
+from peerlearn.catalog.public import to_public
 
 
 def similar_sessions(session_id: int, *, db: Session, limit: int = 4, now: datetime | None = None) -> list[LearningSessionPublic]:

@@ -11,9 +11,9 @@ from peerlearn.config import get_settings
 from peerlearn.models import LearningSession, Notification, User
 from peerlearn.models.enums import NotificationKind
 from peerlearn.models.types import utcnow
-from peerlearn.services.calendar_invite import build_invite
-from peerlearn.services.live import announce
-from peerlearn.services.mailer import send_email
+from peerlearn.platform.calendar_invite import build_invite
+from peerlearn.platform.after_commit import announce
+from peerlearn.platform.mailer import send_email
 
 INVITE_KINDS = {NotificationKind.BOOKING_CONFIRMED, NotificationKind.BOOKING_RESCHEDULED}
 CANCEL_KINDS = {NotificationKind.BOOKING_CANCELLED, NotificationKind.SESSION_CANCELLED}

@@ -19,8 +19,8 @@ from sqlmodel import Session, func, select
 from peerlearn.models import LedgerEntry, Payout, PayoutBatch, User
 from peerlearn.models.enums import LedgerAccount, PayoutStatus
 from peerlearn.models.types import utcnow
-from peerlearn.services.errors import NotFoundError, RuleViolationError
-from peerlearn.services.ledger import record_payout
+from peerlearn.platform.errors import NotFoundError, RuleViolationError
+from peerlearn.billing.ledger import record_payout
 
 
 class Balance(BaseModel):
