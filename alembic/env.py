@@ -2,10 +2,10 @@
 `sqlalchemy.url` set by a caller such as the tests), the target is SQLModel's
 metadata, and column types are compared so type drift is caught."""
 
-from alembic import context
 from sqlmodel import SQLModel
 
 import peerlearn.models  # noqa: F401  (registers every table)
+from alembic import context
 from peerlearn.config import get_settings
 from peerlearn.db import create_db_engine
 from peerlearn.migrations import include_object
@@ -19,8 +19,14 @@ def _url() -> str:
 
 
 def run_migrations_offline() -> None:
-    context.configure(url=_url(), target_metadata=target_metadata, literal_binds=True,
-                      compare_type=True, render_as_batch=True, include_object=include_object)
+    context.configure(
+        url=_url(),
+        target_metadata=target_metadata,
+        literal_binds=True,
+        compare_type=True,
+        render_as_batch=True,
+        include_object=include_object,
+    )
     with context.begin_transaction():
         context.run_migrations()
 
@@ -37,9 +43,13 @@ def run_migrations_online() -> None:
 
 
 def _run(connection) -> None:  # noqa: ANN001
-    context.configure(connection=connection, target_metadata=target_metadata,
-                      compare_type=True, render_as_batch=connection.dialect.name == "sqlite",
-                      include_object=include_object)
+    context.configure(
+        connection=connection,
+        target_metadata=target_metadata,
+        compare_type=True,
+        render_as_batch=connection.dialect.name == "sqlite",
+        include_object=include_object,
+    )
     with context.begin_transaction():
         context.run_migrations()
 

@@ -20,25 +20,30 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from sqlmodel import Session, func, select  # noqa: E402
 
 from bench._pg import fresh_database, percentile  # noqa: E402
+from peerlearn.booking.actions import book_session  # noqa: E402
+from peerlearn.catalog.actions import create_sessions  # noqa: E402
 from peerlearn.db import get_engine  # noqa: E402
 from peerlearn.models import Booking, LearningSession, User  # noqa: E402
 from peerlearn.models.catalog import LearningSessionCreate  # noqa: E402
 from peerlearn.models.types import utcnow  # noqa: E402
-from peerlearn.booking.actions import book_session  # noqa: E402
-from peerlearn.catalog.actions import create_sessions  # noqa: E402
 
 
 def setup(clients: int, per_client: int) -> tuple[list[int], int, list[int]]:
     total = clients * per_client
     with Session(get_engine(), expire_on_commit=False) as db:
         learners = [User(email=f"l{i}@bench.test", password_hash="x", full_name=f"L{i}") for i in range(total)]
-        mentors = [User(email=f"m{i}@bench.test", password_hash="x", full_name=f"M{i}", is_mentor=True) for i in range(clients + 1)]
+        mentors = [
+            User(email=f"m{i}@bench.test", password_hash="x", full_name=f"M{i}", is_mentor=True)
+            for i in range(clients + 1)
+        ]
         db.add_all(learners + mentors)
         db.flush()
         start = utcnow() + timedelta(days=3)
 
         def session_for(mentor: User, capacity: int) -> int:
-            data = LearningSessionCreate(title="Bench", start_at=start, end_at=start + timedelta(hours=1), capacity=capacity)
+            data = LearningSessionCreate(
+                title="Bench", start_at=start, end_at=start + timedelta(hours=1), capacity=capacity
+            )
             return create_sessions(mentor, data, db=db)[0].id
 
         hot = session_for(mentors[0], total // 2)
@@ -65,10 +70,17 @@ def run(label: str, assignments: list[list[tuple[int, int]]]) -> dict[str, float
         for mine in pool.map(client, assignments):
             latencies.extend(mine)
     elapsed = time.perf_counter() - began
-    figures = {"requests": len(latencies), "seconds": elapsed, "per_second": len(latencies) / elapsed,
-               "p50_ms": 1000 * percentile(latencies, 0.5), "p95_ms": 1000 * percentile(latencies, 0.95)}
-    print(f"{label:<12} {figures['requests']:>6} bookings in {elapsed:6.2f} s = {figures['per_second']:7.1f}/s   "
-          f"p50 {figures['p50_ms']:6.1f} ms   p95 {figures['p95_ms']:6.1f} ms")
+    figures = {
+        "requests": len(latencies),
+        "seconds": elapsed,
+        "per_second": len(latencies) / elapsed,
+        "p50_ms": 1000 * percentile(latencies, 0.5),
+        "p95_ms": 1000 * percentile(latencies, 0.95),
+    }
+    print(
+        f"{label:<12} {figures['requests']:>6} bookings in {elapsed:6.2f} s = {figures['per_second']:7.1f}/s   "
+        f"p50 {figures['p50_ms']:6.1f} ms   p95 {figures['p95_ms']:6.1f} ms"
+    )
     return figures
 
 
@@ -81,15 +93,19 @@ def main() -> None:
         learners, hot, cold = setup(args.clients, args.per_client)
         half = len(learners) // 2
         # Each learner books once; the two runs use disjoint learners.
-        chunks = lambda ids: [ids[i::args.clients] for i in range(args.clients)]  # noqa: E731
-        baseline = run("uncontended", [[(l, cold[c]) for l in chunk] for c, chunk in enumerate(chunks(learners[:half]))])
+        chunks = lambda ids: [ids[i :: args.clients] for i in range(args.clients)]  # noqa: E731
+        baseline = run(
+            "uncontended", [[(l, cold[c]) for l in chunk] for c, chunk in enumerate(chunks(learners[:half]))]
+        )
         contended = run("hot session", [[(l, hot) for l in chunk] for chunk in chunks(learners[half:])])
         with Session(get_engine()) as db:
             seats = db.get(LearningSession, hot).seats_taken
             booked = db.exec(select(func.count()).select_from(Booking).where(Booking.session_id == hot)).one()
         print(f"hot session seats_taken={seats} bookings={booked} (must be equal)")
-        print(f"ratio hot/uncontended: throughput {contended['per_second'] / baseline['per_second']:.2f}x, "
-              f"p95 {contended['p95_ms'] / baseline['p95_ms']:.2f}x")
+        print(
+            f"ratio hot/uncontended: throughput {contended['per_second'] / baseline['per_second']:.2f}x, "
+            f"p95 {contended['p95_ms'] / baseline['p95_ms']:.2f}x"
+        )
 
 
 if __name__ == "__main__":

@@ -38,15 +38,24 @@ def main(argv: list[str] | None = None) -> int:
     if args.reconvert or not (args.out / "interactions.csv").exists():
         print(f"converting {args.data} -> {args.out}: {convert(args.data, args.out)}")
     args.json.parent.mkdir(parents=True, exist_ok=True)
-    code = evaluate.main([
-        "--interactions", str(args.out / "interactions.csv"),
-        "--items", str(args.out / "items.csv"),
-        "--users", str(args.out / "users.csv"),
-        "--cut", CUT,
-        "--candidates", "upcoming",
-        "--k", "10",
-        "--json", str(args.json),
-    ])
+    code = evaluate.main(
+        [
+            "--interactions",
+            str(args.out / "interactions.csv"),
+            "--items",
+            str(args.out / "items.csv"),
+            "--users",
+            str(args.out / "users.csv"),
+            "--cut",
+            CUT,
+            "--candidates",
+            "upcoming",
+            "--k",
+            "10",
+            "--json",
+            str(args.json),
+        ]
+    )
     result = json.loads(args.json.read_text())
     result["data_attribution"] = ATTRIBUTION
     args.json.write_text(json.dumps(result, indent=2))

@@ -22,29 +22,41 @@ from fastapi.testclient import TestClient  # noqa: E402
 from sqlmodel import Session, select  # noqa: E402
 
 from bench._pg import fresh_database, percentile  # noqa: E402
+from peerlearn.accounts.actions import ensure_admin, issue_token  # noqa: E402
 from peerlearn.api.app import create_api  # noqa: E402
 from peerlearn.config import get_settings  # noqa: E402
 from peerlearn.db import get_engine  # noqa: E402
+from peerlearn.demo_data import seed_demo  # noqa: E402
+from peerlearn.insights import kpis  # noqa: E402
 from peerlearn.models import Booking, LearningSession, LedgerEntry, LedgerTransaction, Payment, User  # noqa: E402
 from peerlearn.models.enums import AttendanceStatus, BookingStatus, LedgerAccount, PaymentStatus  # noqa: E402
 from peerlearn.models.types import utcnow  # noqa: E402
 from peerlearn.money import split_commission  # noqa: E402
-from peerlearn.insights import kpis  # noqa: E402
-from peerlearn.accounts.actions import ensure_admin, issue_token  # noqa: E402
-from peerlearn.demo_data import seed_demo  # noqa: E402
 
-STATUSES = [BookingStatus.COMPLETED] * 6 + [BookingStatus.CONFIRMED] * 2 + [BookingStatus.CANCELLED, BookingStatus.NO_SHOW]
+STATUSES = (
+    [BookingStatus.COMPLETED] * 6 + [BookingStatus.CONFIRMED] * 2 + [BookingStatus.CANCELLED, BookingStatus.NO_SHOW]
+)
 
 
 def scale(target: int, rng: random.Random) -> None:
     """Bulk-insert bookings (70% paid, with balanced ledger rows) until there are `target`."""
     engine = get_engine()
     with Session(engine) as db:
-        sessions = db.exec(select(LearningSession.id, LearningSession.mentor_id, LearningSession.price_minor,
-                                  LearningSession.currency, LearningSession.start_at)).all()
+        sessions = db.exec(
+            select(
+                LearningSession.id,
+                LearningSession.mentor_id,
+                LearningSession.price_minor,
+                LearningSession.currency,
+                LearningSession.start_at,
+            )
+        ).all()
         learners = db.exec(select(User.id).where(User.is_mentor.is_(False), User.is_admin.is_(False))).all()
         have = len(db.exec(select(Booking.id)).all())
-        next_ids = {t: (db.exec(select(sa.func.coalesce(sa.func.max(t.id), 0))).one() + 1) for t in (Booking, Payment, LedgerTransaction)}
+        next_ids = {
+            t: (db.exec(select(sa.func.coalesce(sa.func.max(t.id), 0))).one() + 1)
+            for t in (Booking, Payment, LedgerTransaction)
+        }
     rate = get_settings().commission_rate
     now = utcnow()
     while have < target:
@@ -56,34 +68,86 @@ def scale(target: int, rng: random.Random) -> None:
             status = rng.choice(STATUSES)
             bid = next_ids[Booking]
             next_ids[Booking] += 1
-            bookings.append(dict(id=bid, session_id=session_id, learner_id=rng.choice(learners), status=status.value,
-                                 price_minor=price or 2000, discount_minor=0, currency=currency, created_at=created,
-                                 confirmed_at=created, attendance=(AttendanceStatus.ATTENDED if status == BookingStatus.COMPLETED
-                                                                   else AttendanceStatus.UNKNOWN).value, attended_seconds=0,
-                                 cancel_reason=""))
+            bookings.append(
+                dict(
+                    id=bid,
+                    session_id=session_id,
+                    learner_id=rng.choice(learners),
+                    status=status.value,
+                    price_minor=price or 2000,
+                    discount_minor=0,
+                    currency=currency,
+                    created_at=created,
+                    confirmed_at=created,
+                    attendance=(
+                        AttendanceStatus.ATTENDED if status == BookingStatus.COMPLETED else AttendanceStatus.UNKNOWN
+                    ).value,
+                    attended_seconds=0,
+                    cancel_reason="",
+                )
+            )
             if rng.random() < 0.7:
                 pid, tid = next_ids[Payment], next_ids[LedgerTransaction]
                 next_ids[Payment] += 1
                 next_ids[LedgerTransaction] += 1
                 amount = price or 2000
                 fee, mentor_share = split_commission(amount, rate)
-                payments.append(dict(id=pid, booking_id=bid, learner_id=bookings[-1]["learner_id"], provider="simulated",
-                                     provider_ref=f"bench_{pid}", provider_payment_id=f"bench_pay_{pid}", idempotency_key=f"bench-{pid}",
-                                     checkout_url="", amount_minor=amount, currency=currency, platform_fee_minor=fee, refunded_minor=0,
-                                     status=PaymentStatus.SUCCEEDED.value, created_at=created, paid_at=created))
+                payments.append(
+                    dict(
+                        id=pid,
+                        booking_id=bid,
+                        learner_id=bookings[-1]["learner_id"],
+                        provider="simulated",
+                        provider_ref=f"bench_{pid}",
+                        provider_payment_id=f"bench_pay_{pid}",
+                        idempotency_key=f"bench-{pid}",
+                        checkout_url="",
+                        amount_minor=amount,
+                        currency=currency,
+                        platform_fee_minor=fee,
+                        refunded_minor=0,
+                        status=PaymentStatus.SUCCEEDED.value,
+                        created_at=created,
+                        paid_at=created,
+                    )
+                )
                 txs.append(dict(id=tid, kind="charge", payment_id=pid, memo="", created_at=created))
-                entries += [dict(transaction_id=tid, account=LedgerAccount.LEARNER_FUNDS.value, amount_minor=amount, currency=currency),
-                            dict(transaction_id=tid, account=LedgerAccount.PLATFORM_REVENUE.value, amount_minor=-fee, currency=currency),
-                            dict(transaction_id=tid, account=LedgerAccount.MENTOR_PAYABLE.value, amount_minor=-mentor_share,
-                                 currency=currency, user_id=mentor_id)]
+                entries += [
+                    dict(
+                        transaction_id=tid,
+                        account=LedgerAccount.LEARNER_FUNDS.value,
+                        amount_minor=amount,
+                        currency=currency,
+                    ),
+                    dict(
+                        transaction_id=tid,
+                        account=LedgerAccount.PLATFORM_REVENUE.value,
+                        amount_minor=-fee,
+                        currency=currency,
+                    ),
+                    dict(
+                        transaction_id=tid,
+                        account=LedgerAccount.MENTOR_PAYABLE.value,
+                        amount_minor=-mentor_share,
+                        currency=currency,
+                        user_id=mentor_id,
+                    ),
+                ]
         with engine.begin() as conn:
-            for table, rows in ((Booking, bookings), (Payment, payments), (LedgerTransaction, txs), (LedgerEntry, entries)):
+            for table, rows in (
+                (Booking, bookings),
+                (Payment, payments),
+                (LedgerTransaction, txs),
+                (LedgerEntry, entries),
+            ):
                 if rows:
                     conn.execute(sa.insert(table.__table__), rows)
         have += chunk
     with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
         for table in ("booking", "payment", "ledgertransaction"):
-            conn.exec_driver_sql(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))")
+            conn.exec_driver_sql(
+                f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))"
+            )
         conn.exec_driver_sql("ANALYZE")
 
 
@@ -97,7 +161,9 @@ def timed(fn, n: int) -> list[float]:  # noqa: ANN001
 
 
 def report(label: str, values: list[float]) -> None:
-    print(f"{label:<40} n={len(values):3d}  p50 {1000 * percentile(values, 0.5):8.1f} ms  p95 {1000 * percentile(values, 0.95):8.1f} ms")
+    print(
+        f"{label:<40} n={len(values):3d}  p50 {1000 * percentile(values, 0.5):8.1f} ms  p95 {1000 * percentile(values, 0.95):8.1f} ms"
+    )
 
 
 def main() -> None:
@@ -119,12 +185,24 @@ def main() -> None:
         client, headers = TestClient(create_api()), {"Authorization": f"Bearer {token}"}
         end = utcnow()
         # Cold: a range never asked before each time, so nothing is cached.
-        cold = timed(lambda i: client.get("/api/admin/kpis/", headers=headers, params={
-            "start": (end - timedelta(days=365, minutes=i + 1)).isoformat(), "end": end.isoformat()}).raise_for_status(), args.requests)
+        cold = timed(
+            lambda i: client.get(
+                "/api/admin/kpis/",
+                headers=headers,
+                params={"start": (end - timedelta(days=365, minutes=i + 1)).isoformat(), "end": end.isoformat()},
+            ).raise_for_status(),
+            args.requests,
+        )
         warm_params = {"start": (end - timedelta(days=365)).isoformat(), "end": end.isoformat()}
         client.get("/api/admin/kpis/", headers=headers, params=warm_params).raise_for_status()  # fills the cache
-        warm = timed(lambda i: client.get("/api/admin/kpis/", headers=headers, params={
-            "start": (end - timedelta(days=365)).isoformat(), "end": end.isoformat()}).raise_for_status(), args.requests)
+        warm = timed(
+            lambda i: client.get(
+                "/api/admin/kpis/",
+                headers=headers,
+                params={"start": (end - timedelta(days=365)).isoformat(), "end": end.isoformat()},
+            ).raise_for_status(),
+            args.requests,
+        )
         statements: list[tuple[str, object]] = []
 
         def record(conn, cursor, statement, parameters, context, executemany):  # noqa: ANN001
@@ -145,8 +223,10 @@ def main() -> None:
         report("GET /api/admin/kpis/ (cold)", cold)
         report("GET /api/admin/kpis/ (warm cache)", warm)
         report(f"the {len(statements)} SQL statements alone (floor)", floor)
-        print(f"ratios p95: cold/floor {percentile(cold, 0.95) / percentile(floor, 0.95):.2f}x, "
-              f"warm/floor {percentile(warm, 0.95) / percentile(floor, 0.95):.2f}x")
+        print(
+            f"ratios p95: cold/floor {percentile(cold, 0.95) / percentile(floor, 0.95):.2f}x, "
+            f"warm/floor {percentile(warm, 0.95) / percentile(floor, 0.95):.2f}x"
+        )
 
 
 if __name__ == "__main__":

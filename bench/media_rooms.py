@@ -52,7 +52,7 @@ class StampedVideo(VideoStreamTrack):
         image = self._image
         stamp = int(time.time() * 1000) & 0xFFFFFFFF
         for bit in range(32):
-            image[:BLOCK, bit * BLOCK:(bit + 1) * BLOCK] = 255 if stamp >> bit & 1 else 0
+            image[:BLOCK, bit * BLOCK : (bit + 1) * BLOCK] = 255 if stamp >> bit & 1 else 0
         frame = VideoFrame.from_ndarray(image, format="bgr24")
         frame.pts, frame.time_base = pts, time_base
         return frame
@@ -72,7 +72,7 @@ class StampedVideo(VideoStreamTrack):
 def read_stamp(frame: VideoFrame) -> int:
     """From the luma plane only: converting the whole frame would cost the bench more than the server."""
     plane = frame.planes[0]
-    row = np.frombuffer(plane, dtype=np.uint8)[plane.line_size * (BLOCK // 2):][:WIDTH]
+    row = np.frombuffer(plane, dtype=np.uint8)[plane.line_size * (BLOCK // 2) :][:WIDTH]
     return sum(1 << bit for bit in range(32) if row[bit * BLOCK + BLOCK // 2] > 128)
 
 
@@ -86,13 +86,18 @@ async def publish(base: str, room: int, user: int) -> RTCPeerConnection:
     pc.addTrack(StampedVideo())
     await pc.setLocalDescription(await pc.createOffer())
     async with httpx.AsyncClient(timeout=30) as client:
-        r = await client.post(f"{base}/media/whip/{room}", content=pc.localDescription.sdp,
-                              headers={"Content-Type": "application/sdp", "Authorization": f"Bearer {token(room, user)}"})
+        r = await client.post(
+            f"{base}/media/whip/{room}",
+            content=pc.localDescription.sdp,
+            headers={"Content-Type": "application/sdp", "Authorization": f"Bearer {token(room, user)}"},
+        )
     await pc.setRemoteDescription(RTCSessionDescription(r.text, "answer"))
     return pc
 
 
-async def subscribe(base: str, room: int, publisher: int, delays: list[float], stop: asyncio.Event) -> RTCPeerConnection:
+async def subscribe(
+    base: str, room: int, publisher: int, delays: list[float], stop: asyncio.Event
+) -> RTCPeerConnection:
     pc = RTCPeerConnection()
     pc.addTransceiver("video", direction="recvonly")
 
@@ -110,15 +115,20 @@ async def subscribe(base: str, room: int, publisher: int, delays: list[float], s
 
     await pc.setLocalDescription(await pc.createOffer())
     async with httpx.AsyncClient(timeout=30) as client:
-        r = await client.post(f"{base}/media/whep/{room}/{publisher}", content=pc.localDescription.sdp,
-                              headers={"Content-Type": "application/sdp", "Authorization": f"Bearer {token(room, 99)}"})
+        r = await client.post(
+            f"{base}/media/whep/{room}/{publisher}",
+            content=pc.localDescription.sdp,
+            headers={"Content-Type": "application/sdp", "Authorization": f"Bearer {token(room, 99)}"},
+        )
     await pc.setRemoteDescription(RTCSessionDescription(r.text, "answer"))
     return pc
 
 
 async def recording(base: str, room: int, action: str) -> None:
     async with httpx.AsyncClient(timeout=30) as client:
-        await client.post(f"{base}/media/rooms/{room}/recording/{action}", headers={"Authorization": f"Bearer {token(room, 1)}"})
+        await client.post(
+            f"{base}/media/rooms/{room}/recording/{action}", headers={"Authorization": f"Bearer {token(room, 1)}"}
+        )
 
 
 async def measure(server: psutil.Process, seconds: float) -> float:
@@ -144,7 +154,7 @@ async def participants(base: str, rooms: list[int], record: bool, seconds: float
     ready.put(len(rooms))
     await asyncio.sleep(2 + seconds)  # the same window the server's CPU is measured over
     stop.set()
-    steady = delays[len(delays) // 4:]
+    steady = delays[len(delays) // 4 :]
     for pc in pcs:
         await pc.close()
     return steady
@@ -154,14 +164,19 @@ def participants_process(base: str, rooms: list[int], record: bool, seconds: flo
     results.put(asyncio.run(participants(base, rooms, record, seconds, ready)))
 
 
-async def scenario(base: str, server: psutil.Process, rooms: int, record: bool, seconds: float) -> tuple[float, float, int]:
+async def scenario(
+    base: str, server: psutil.Process, rooms: int, record: bool, seconds: float
+) -> tuple[float, float, int]:
     """The rooms' participants run in WORKERS processes, so one Python interpreter is not what saturates first."""
     context = multiprocessing.get_context("spawn")
     ready, results = context.Queue(), context.Queue()
     offset = 1000 if record else 0
     ids = [offset + rooms * 100 + r for r in range(rooms)]
     groups = [ids[w::WORKERS] for w in range(WORKERS) if ids[w::WORKERS]]
-    workers = [context.Process(target=participants_process, args=(base, group, record, seconds, ready, results)) for group in groups]
+    workers = [
+        context.Process(target=participants_process, args=(base, group, record, seconds, ready, results))
+        for group in groups
+    ]
     for worker in workers:
         worker.start()
     for _ in workers:
@@ -190,8 +205,10 @@ async def unit_costs(base: str, server: psutil.Process, seconds: float) -> None:
     stop.set()
     for pc in (sub, pub):
         await pc.close()
-    print(f"server CPU, share of one core: idle {idle:.2f} | per published stream {one_pub - idle:.2f} | "
-          f"per subscriber {with_sub - one_pub:.2f} | per recording {with_rec - with_sub:.2f}")
+    print(
+        f"server CPU, share of one core: idle {idle:.2f} | per published stream {one_pub - idle:.2f} | "
+        f"per subscriber {with_sub - one_pub:.2f} | per recording {with_rec - with_sub:.2f}"
+    )
 
 
 async def main_async(args: argparse.Namespace, base: str, server: psutil.Process) -> dict[str, int]:
@@ -202,8 +219,10 @@ async def main_async(args: argparse.Namespace, base: str, server: psutil.Process
         for rooms in range(1, args.max_rooms + 1):
             cpu, p95, frames = await scenario(base, server, rooms, record, args.seconds)
             ok = p95 < 0.3 and frames > rooms * 2 * FPS * args.seconds * 0.4
-            print(f"{'recorded' if record else 'plain':>8} rooms={rooms:2d}  server CPU {cpu:.2f} cores  delay p95 {1000 * p95:7.1f} ms  "
-                  f"frames {frames:5d}  {'ok' if ok else 'over'}")
+            print(
+                f"{'recorded' if record else 'plain':>8} rooms={rooms:2d}  server CPU {cpu:.2f} cores  delay p95 {1000 * p95:7.1f} ms  "
+                f"frames {frames:5d}  {'ok' if ok else 'over'}"
+            )
             if not ok:
                 break
             best = rooms
@@ -221,8 +240,12 @@ def run_mode(args: argparse.Namespace, mode: str) -> dict[str, int]:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
     data = tempfile.mkdtemp()
-    env = dict(os.environ, SECRET_KEY=SECRET, PEERLEARN_DATA_DIR=data, MEDIA_PORT=str(port), MEDIA_FORWARD_ENCODED=MODES[mode])
-    process = subprocess.Popen([sys.executable, "-m", "peerlearn.media", "--host", "127.0.0.1", "--no-database"], env=env)
+    env = dict(
+        os.environ, SECRET_KEY=SECRET, PEERLEARN_DATA_DIR=data, MEDIA_PORT=str(port), MEDIA_FORWARD_ENCODED=MODES[mode]
+    )
+    process = subprocess.Popen(
+        [sys.executable, "-m", "peerlearn.media", "--host", "127.0.0.1", "--no-database"], env=env
+    )
     base = f"http://127.0.0.1:{port}"
     try:
         for _ in range(100):
@@ -246,8 +269,10 @@ def main() -> None:
     results = {mode: run_mode(args, mode) for mode in args.modes.split(",")}
     if len(results) == 2:
         base, forward = results["reencode"], results["forward"]
-        print(f"sustained rooms, forwarding vs re-encoding relay: plain {forward['plain']} vs {base['plain']}, "
-              f"recorded {forward['recorded']} vs {base['recorded']}")
+        print(
+            f"sustained rooms, forwarding vs re-encoding relay: plain {forward['plain']} vs {base['plain']}, "
+            f"recorded {forward['recorded']} vs {base['recorded']}"
+        )
 
 
 if __name__ == "__main__":

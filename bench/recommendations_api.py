@@ -59,13 +59,13 @@ def main() -> None:
     if args.sqlite:
         os.environ["DATABASE_URL"] = f"sqlite:///{tempfile.mkdtemp()}/bench.db"
     with context:
+        from peerlearn.accounts.actions import issue_token
         from peerlearn.api.app import create_api
         from peerlearn.db import session_scope
-        from peerlearn.migrations import upgrade_to_head
-        from peerlearn.models import User
-        from peerlearn.accounts.actions import issue_token
         from peerlearn.demo_data import seed_demo
         from peerlearn.insights.recommendations import MODEL
+        from peerlearn.migrations import upgrade_to_head
+        from peerlearn.models import User
 
         upgrade_to_head()
         with session_scope() as db:
@@ -87,8 +87,12 @@ def main() -> None:
         server.should_exit = True
         thread.join(timeout=10)
         for label, values in (("GET /api/users/profile/ (baseline)", baseline), ("GET /api/recommendations/", recs)):
-            print(f"{label:<36} n={len(values):4d}  p50 {1000 * percentile(values, 0.5):6.1f} ms  p95 {1000 * percentile(values, 0.95):6.1f} ms")
-        print(f"ratio p95 recommendations/baseline: {percentile(recs, 0.95) / percentile(baseline, 0.95):.2f}x  (target p95 <= 100 ms)")
+            print(
+                f"{label:<36} n={len(values):4d}  p50 {1000 * percentile(values, 0.5):6.1f} ms  p95 {1000 * percentile(values, 0.95):6.1f} ms"
+            )
+        print(
+            f"ratio p95 recommendations/baseline: {percentile(recs, 0.95) / percentile(baseline, 0.95):.2f}x  (target p95 <= 100 ms)"
+        )
 
 
 if __name__ == "__main__":

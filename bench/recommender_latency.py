@@ -54,7 +54,9 @@ def main(argv: list[str] | None = None) -> int:
     items, interactions, profiles, now = generate(
         args.users, args.items, args.interactions, n_tags=300, n_mentors=800, history_days=60, upcoming=True, seed=11
     )
-    print(f"generated {len(items)} sessions, {len(interactions)} bookings, {len(profiles)} profiles in {time.perf_counter() - t0:.1f}s")
+    print(
+        f"generated {len(items)} sessions, {len(interactions)} bookings, {len(profiles)} profiles in {time.perf_counter() - t0:.1f}s"
+    )
 
     t0 = time.perf_counter()
     rec = Recommender().fit(items, interactions, profiles, now)
@@ -107,7 +109,9 @@ def main(argv: list[str] | None = None) -> int:
     print(f"recommend one learner (top 10 of {len(items)}): p50 {e50:.2f} ms, p95 {e95:.2f} ms  (target p95 <= 5 ms)")
     print(f"baseline most-popular with the same filters: p50 {b50:.2f} ms, p95 {b95:.2f} ms")
     print(f"engine / baseline ratio: p50 {e50 / b50:.1f}x, p95 {e95 / b95:.1f}x")
-    print(f"partial_update: p50 {u50:.3f} ms, p95 {u95:.3f} ms; recommend after 500 updates: p50 {a50:.2f} ms, p95 {a95:.2f} ms")
+    print(
+        f"partial_update: p50 {u50:.3f} ms, p95 {u95:.3f} ms; recommend after 500 updates: p50 {a50:.2f} ms, p95 {a95:.2f} ms"
+    )
     return 0
 
 

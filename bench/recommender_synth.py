@@ -16,7 +16,7 @@ from __future__ import annotations
 import argparse
 import csv
 import sys
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import numpy as np
@@ -27,7 +27,7 @@ if str(REPO_ROOT) not in sys.path:
 
 from peerlearn.recommender.data import Interaction, Item, UserProfile  # noqa: E402
 
-NOW = datetime(2025, 6, 1, tzinfo=timezone.utc)
+NOW = datetime(2025, 6, 1, tzinfo=UTC)
 
 
 def generate(
@@ -89,7 +89,9 @@ def generate(
         arrival = rng.uniform(0, history_days * arrival_spread)  # late arrivals become cold-start learners
         days = np.sort(rng.uniform(arrival, history_days, size=counts[u]))
         for item, day in zip(chosen, days):
-            interactions.append(Interaction(user_id=f"u{u}", item_id=int(item), ts=start_s + timedelta(days=float(day))))
+            interactions.append(
+                Interaction(user_id=f"u{u}", item_id=int(item), ts=start_s + timedelta(days=float(day)))
+            )
 
     profiles = []
     for u in range(n_users):
@@ -105,7 +107,17 @@ def write_csv(out: Path, items, interactions, profiles) -> None:
         w = csv.writer(f)
         w.writerow(["item_id", "tags", "start_at", "title", "description", "mentor_id", "category"])
         for it in items:
-            w.writerow([it.item_id, "|".join(it.tags), it.start_at.isoformat() if it.start_at else "", it.title, it.description, it.mentor_id, it.category])
+            w.writerow(
+                [
+                    it.item_id,
+                    "|".join(it.tags),
+                    it.start_at.isoformat() if it.start_at else "",
+                    it.title,
+                    it.description,
+                    it.mentor_id,
+                    it.category,
+                ]
+            )
     with open(out / "interactions.csv", "w", newline="") as f:
         w = csv.writer(f)
         w.writerow(["user_id", "item_id", "timestamp"])
@@ -128,8 +140,10 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     items, interactions, profiles, now = generate(args.users, args.items, args.interactions, seed=args.seed)
     write_csv(args.out, items, interactions, profiles)
-    print(f"wrote {args.out}: {len(items)} items, {len(interactions)} interactions, {len(profiles)} profiles; "
-          f"suggested cut {(now - timedelta(days=36)).date().isoformat()}")
+    print(
+        f"wrote {args.out}: {len(items)} items, {len(interactions)} interactions, {len(profiles)} profiles; "
+        f"suggested cut {(now - timedelta(days=36)).date().isoformat()}"
+    )
     return 0
 
 

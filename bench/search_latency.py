@@ -20,17 +20,23 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from sqlmodel import Session, select  # noqa: E402
 
 from bench._pg import fresh_database, percentile  # noqa: E402
+from peerlearn.catalog.search import parse_filters, search_sessions  # noqa: E402
 from peerlearn.db import get_engine  # noqa: E402
-from peerlearn.models import LearningSession, SessionSkill, User  # noqa: E402
+from peerlearn.demo_data import CATALOG, FORMATS, seed_demo  # noqa: E402
+from peerlearn.models import LearningSession, SessionSkill  # noqa: E402
 from peerlearn.models.enums import SessionStatus  # noqa: E402
 from peerlearn.models.types import utcnow  # noqa: E402
-from peerlearn.demo_data import CATALOG, FORMATS, seed_demo  # noqa: E402
-from peerlearn.catalog.search import parse_filters, search_sessions  # noqa: E402
 
 QUERIES = [
-    {"q": "python"}, {"q": "public speaking"}, {"q": "deep dive kubernetes"}, {"q": "guitar", "sort": "price"},
-    {"q": "spanish", "min_rating": 4}, {"skill": "Pandas"}, {"category": "Design", "sort": "rating"},
-    {"language": "Spanish", "max_price": 2000}, {"q": "workshop", "level": "beginner", "page": 3},
+    {"q": "python"},
+    {"q": "public speaking"},
+    {"q": "deep dive kubernetes"},
+    {"q": "guitar", "sort": "price"},
+    {"q": "spanish", "min_rating": 4},
+    {"skill": "Pandas"},
+    {"category": "Design", "sort": "rating"},
+    {"language": "Spanish", "max_price": 2000},
+    {"q": "workshop", "level": "beginner", "page": 3},
 ]
 
 
@@ -46,12 +52,26 @@ def scale_up(target: int, rng: random.Random) -> None:
             batch = []
             for template in rng.sample(templates, min(len(templates), target - count)):
                 start = (now + timedelta(days=rng.uniform(1, 120))).replace(microsecond=0)
-                batch.append((LearningSession(
-                    mentor_id=template.mentor_id, title=f"{template.title.split(':')[0]}: {rng.choice(FORMATS)}",
-                    description=template.description, search_tags=template.search_tags, category_id=template.category_id, level=template.level,
-                    language=template.language, start_at=start, end_at=start + (template.end_at - template.start_at),
-                    capacity=template.capacity, price_minor=template.price_minor, currency=template.currency,
-                    status=SessionStatus.PUBLISHED), skills.get(template.id, [])))
+                batch.append(
+                    (
+                        LearningSession(
+                            mentor_id=template.mentor_id,
+                            title=f"{template.title.split(':')[0]}: {rng.choice(FORMATS)}",
+                            description=template.description,
+                            search_tags=template.search_tags,
+                            category_id=template.category_id,
+                            level=template.level,
+                            language=template.language,
+                            start_at=start,
+                            end_at=start + (template.end_at - template.start_at),
+                            capacity=template.capacity,
+                            price_minor=template.price_minor,
+                            currency=template.currency,
+                            status=SessionStatus.PUBLISHED,
+                        ),
+                        skills.get(template.id, []),
+                    )
+                )
             db.add_all([s for s, _ in batch])
             db.flush()
             db.add_all([SessionSkill(session_id=s.id, skill_id=k) for s, ks in batch for k in ks])
@@ -82,12 +102,16 @@ def main() -> None:
             seed_demo(db=db)
             db.commit()
         scale_up(args.sessions, random.Random(3))
-        with get_engine().connect().execution_options(isolation_level="AUTOCOMMIT") as conn:  # fresh statistics, as autovacuum keeps them
+        with (
+            get_engine().connect().execution_options(isolation_level="AUTOCOMMIT") as conn
+        ):  # fresh statistics, as autovacuum keeps them
             conn.exec_driver_sql("ANALYZE")
         with Session(get_engine()) as db:
             total = len(db.exec(select(LearningSession.id)).all())
         print(f"sessions: {total} over {sum(len(v) for v in CATALOG.values())} skills")
-        baseline = measure("listing, no text (baseline)", [{k: v for k, v in q.items() if k != "q"} for q in QUERIES], args.rounds)
+        baseline = measure(
+            "listing, no text (baseline)", [{k: v for k, v in q.items() if k != "q"} for q in QUERIES], args.rounds
+        )
         mixed = measure("mixed text/facet/sort queries", QUERIES, args.rounds)
         print(f"ratio p95 text-search mix / plain listing: {mixed / baseline:.2f}x")
 

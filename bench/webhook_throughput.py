@@ -27,26 +27,41 @@ from sqlmodel import Session, func, select  # noqa: E402
 
 from bench._pg import fresh_database, percentile  # noqa: E402
 from peerlearn.api.app import create_api  # noqa: E402
+from peerlearn.billing.ledger import unbalanced_transactions  # noqa: E402
+from peerlearn.billing.payments import simulated_pay  # noqa: E402
+from peerlearn.booking.actions import book_session  # noqa: E402
+from peerlearn.catalog.actions import create_sessions  # noqa: E402
 from peerlearn.db import get_engine  # noqa: E402
 from peerlearn.models import Payment, User, WebhookEvent  # noqa: E402
 from peerlearn.models.catalog import LearningSessionCreate  # noqa: E402
 from peerlearn.models.enums import PaymentStatus  # noqa: E402
 from peerlearn.models.types import utcnow  # noqa: E402
-from peerlearn.booking.actions import book_session  # noqa: E402
-from peerlearn.billing.ledger import unbalanced_transactions  # noqa: E402
-from peerlearn.billing.payments import simulated_pay  # noqa: E402
-from peerlearn.catalog.actions import create_sessions  # noqa: E402
 
 
 def pending_payments(count: int) -> list[str]:
     with Session(get_engine(), expire_on_commit=False) as db:
-        mentors = [User(email=f"m{i}@bench.test", password_hash="x", full_name=f"M{i}", is_mentor=True) for i in range(count // 100 + 1)]
+        mentors = [
+            User(email=f"m{i}@bench.test", password_hash="x", full_name=f"M{i}", is_mentor=True)
+            for i in range(count // 100 + 1)
+        ]
         learners = [User(email=f"l{i}@bench.test", password_hash="x", full_name=f"L{i}") for i in range(count)]
         db.add_all(mentors + learners)
         db.flush()
         start = utcnow() + timedelta(days=5)
-        sessions = [create_sessions(m, LearningSessionCreate(title="Paid bench", start_at=start, end_at=start + timedelta(hours=1),
-                                                             capacity=100, price_minor=2500), db=db)[0] for m in mentors]
+        sessions = [
+            create_sessions(
+                m,
+                LearningSessionCreate(
+                    title="Paid bench",
+                    start_at=start,
+                    end_at=start + timedelta(hours=1),
+                    capacity=100,
+                    price_minor=2500,
+                ),
+                db=db,
+            )[0]
+            for m in mentors
+        ]
         refs = []
         for i, learner in enumerate(learners):
             _, payment = book_session(learner, sessions[i // 100].id, db=db)
@@ -80,22 +95,32 @@ def deliver(url: str, deliveries: list[tuple[bytes, dict[str, str]]], concurrenc
         began = time.perf_counter()
         response = client.post(url, content=delivery[0], headers=delivery[1])
         elapsed = time.perf_counter() - began
-        key = response.json().get("outcome", str(response.status_code)) if response.status_code == 200 else str(response.status_code)
+        key = (
+            response.json().get("outcome", str(response.status_code))
+            if response.status_code == 200
+            else str(response.status_code)
+        )
         with lock:
             latencies.append(elapsed)
             outcomes[key] = outcomes.get(key, 0) + 1
 
     began = time.perf_counter()
-    with httpx.Client(timeout=60, limits=httpx.Limits(max_connections=concurrency)) as client, \
-            ThreadPoolExecutor(max_workers=concurrency) as pool:
+    with (
+        httpx.Client(timeout=60, limits=httpx.Limits(max_connections=concurrency)) as client,
+        ThreadPoolExecutor(max_workers=concurrency) as pool,
+    ):
         list(pool.map(lambda d: one(d, client), deliveries))
     elapsed = time.perf_counter() - began
-    print(f"{label:<26} {len(deliveries):>5} deliveries in {elapsed:6.2f} s = {len(deliveries) / elapsed:7.1f}/s   "
-          f"p50 {1000 * percentile(latencies, 0.5):6.1f} ms   p95 {1000 * percentile(latencies, 0.95):6.1f} ms   {outcomes}")
+    print(
+        f"{label:<26} {len(deliveries):>5} deliveries in {elapsed:6.2f} s = {len(deliveries) / elapsed:7.1f}/s   "
+        f"p50 {1000 * percentile(latencies, 0.5):6.1f} ms   p95 {1000 * percentile(latencies, 0.95):6.1f} ms   {outcomes}"
+    )
     return {"per_second": len(deliveries) / elapsed, "p95_ms": 1000 * percentile(latencies, 0.95)}
 
 
-def with_duplicates(events: list[tuple[bytes, dict[str, str]]], share: float, rng: random.Random) -> list[tuple[bytes, dict[str, str]]]:
+def with_duplicates(
+    events: list[tuple[bytes, dict[str, str]]], share: float, rng: random.Random
+) -> list[tuple[bytes, dict[str, str]]]:
     extra = [rng.choice(events) for _ in range(int(len(events) * share / (1 - share)))]
     mixed = events + extra
     rng.shuffle(mixed)
@@ -118,12 +143,18 @@ def main() -> None:
         conc = deliver(url, concurrent_events, args.concurrency, f"{args.concurrency} concurrent")
         server.should_exit = True
         with Session(get_engine()) as db:
-            succeeded = db.exec(select(func.count()).select_from(Payment).where(Payment.status == PaymentStatus.SUCCEEDED)).one()
+            succeeded = db.exec(
+                select(func.count()).select_from(Payment).where(Payment.status == PaymentStatus.SUCCEEDED)
+            ).one()
             events = db.exec(select(func.count()).select_from(WebhookEvent)).one()
             unbalanced = unbalanced_transactions(db=db)
-        print(f"payments succeeded {succeeded}/{len(refs)}, distinct events recorded {events}, "
-              f"unbalanced ledger transactions: {len(unbalanced)}")
-        print(f"ratio concurrent/sequential: throughput {conc['per_second'] / base['per_second']:.2f}x, p95 {conc['p95_ms'] / base['p95_ms']:.2f}x")
+        print(
+            f"payments succeeded {succeeded}/{len(refs)}, distinct events recorded {events}, "
+            f"unbalanced ledger transactions: {len(unbalanced)}"
+        )
+        print(
+            f"ratio concurrent/sequential: throughput {conc['per_second'] / base['per_second']:.2f}x, p95 {conc['p95_ms'] / base['p95_ms']:.2f}x"
+        )
 
 
 if __name__ == "__main__":

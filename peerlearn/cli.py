@@ -11,11 +11,11 @@ import os
 import subprocess
 import sys
 
+from peerlearn import demo_data
+from peerlearn.accounts.actions import ensure_admin
 from peerlearn.config import get_settings
 from peerlearn.db import session_scope
 from peerlearn.migrations import upgrade_to_head
-from peerlearn import demo_data
-from peerlearn.accounts.actions import ensure_admin
 
 
 def prepare() -> demo_data.DemoSummary | None:
@@ -37,10 +37,16 @@ def _print_welcome(summary: demo_data.DemoSummary | None) -> None:
     print(f"\nPeerLearn will be at {settings.base_url}  (API docs: {settings.base_url}/api/docs)")
     if summary is not None:
         if summary.created:
-            print(f"Seeded demo data: {summary.mentors} mentors, {summary.learners} learners, "
-                  f"{summary.sessions} sessions, {summary.bookings} bookings, {summary.reviews} reviews.")
+            print(
+                f"Seeded demo data: {summary.mentors} mentors, {summary.learners} learners, "
+                f"{summary.sessions} sessions, {summary.bookings} bookings, {summary.reviews} reviews."
+            )
         print(f"Demo logins (password '{demo_data.DEMO_PASSWORD}'):")
-        for role, email in (("learner", demo_data.DEMO_LEARNER), ("mentor", demo_data.DEMO_MENTOR), ("admin", demo_data.DEMO_ADMIN)):
+        for role, email in (
+            ("learner", demo_data.DEMO_LEARNER),
+            ("mentor", demo_data.DEMO_MENTOR),
+            ("admin", demo_data.DEMO_ADMIN),
+        ):
             print(f"  {role:8} {email}")
     print(flush=True)
 
@@ -52,8 +58,19 @@ def serve() -> int:
     if settings.redis_url:
         env.setdefault("REFLEX_REDIS_URL", settings.redis_url)
     media = subprocess.Popen([sys.executable, "-m", "peerlearn.media", "--port", str(settings.media_port)], env=env)
-    command = [sys.executable, "-m", "reflex", "run", "--env", "prod", "--single-port",
-               "--frontend-port", str(settings.port), "--backend-port", str(settings.port)]
+    command = [
+        sys.executable,
+        "-m",
+        "reflex",
+        "run",
+        "--env",
+        "prod",
+        "--single-port",
+        "--frontend-port",
+        str(settings.port),
+        "--backend-port",
+        str(settings.port),
+    ]
     try:
         return subprocess.call(command, env=env)
     finally:

@@ -54,7 +54,9 @@ class Settings(BaseSettings):
 
     media_public_url: str = Field("", description="Base URL of the media server")
     media_port: int = 3100
-    media_nodes: str = Field("", description="Comma-separated base URLs of several media nodes (rooms placed via Redis)")
+    media_nodes: str = Field(
+        "", description="Comma-separated base URLs of several media nodes (rooms placed via Redis)"
+    )
     ice_servers: str = Field("", description="Comma-separated STUN/TURN URLs")
     media_forward_encoded: bool = Field(True, description="Forward VP8 video as received instead of re-encoding it")
 

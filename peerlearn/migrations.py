@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from sqlmodel import SQLModel
 
 import peerlearn.models  # noqa: F401
+from alembic import command
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 

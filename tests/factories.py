@@ -7,20 +7,26 @@ from datetime import datetime, timedelta
 
 from sqlmodel import Session
 
+from peerlearn.accounts.actions import issue_token
+from peerlearn.catalog.actions import create_sessions
 from peerlearn.models import MentorProfile, Profile, User
 from peerlearn.models.catalog import LearningSessionCreate
 from peerlearn.models.types import utcnow
-from peerlearn.accounts.actions import issue_token
-from peerlearn.catalog.actions import create_sessions
 
 _counter = itertools.count(1)
 
 
-def make_user(db: Session, *, mentor: bool = False, admin: bool = False, name: str | None = None,
-              timezone: str = "UTC") -> User:
+def make_user(
+    db: Session, *, mentor: bool = False, admin: bool = False, name: str | None = None, timezone: str = "UTC"
+) -> User:
     n = next(_counter)
-    user = User(email=f"user{n}@example.org", password_hash="not-a-real-hash", full_name=name or f"User {n}",
-                is_mentor=mentor, is_admin=admin)
+    user = User(
+        email=f"user{n}@example.org",
+        password_hash="not-a-real-hash",
+        full_name=name or f"User {n}",
+        is_mentor=mentor,
+        is_admin=admin,
+    )
     db.add(user)
     db.flush()
     db.add(Profile(user_id=user.id, timezone=timezone))
@@ -36,12 +42,24 @@ def token_for(db: Session, user: User) -> dict[str, str]:
     return {"Authorization": f"Bearer {token}"}
 
 
-def make_session(db: Session, mentor: User, *, start_in: timedelta = timedelta(days=3), minutes: int = 60,
-                 now: datetime | None = None, **fields) -> int:
+def make_session(
+    db: Session,
+    mentor: User,
+    *,
+    start_in: timedelta = timedelta(days=3),
+    minutes: int = 60,
+    now: datetime | None = None,
+    **fields,
+) -> int:
     now = now or utcnow()
     start = (now + start_in).replace(microsecond=0)
-    data = LearningSessionCreate(title=fields.pop("title", "Intro to Python"), start_at=start,
-                                 end_at=start + timedelta(minutes=minutes), skills=fields.pop("skills", ["Python"]), **fields)
+    data = LearningSessionCreate(
+        title=fields.pop("title", "Intro to Python"),
+        start_at=start,
+        end_at=start + timedelta(minutes=minutes),
+        skills=fields.pop("skills", ["Python"]),
+        **fields,
+    )
     created = create_sessions(mentor, data, db=db, now=now)
     db.commit()
     return created[0].id

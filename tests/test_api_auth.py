@@ -30,7 +30,9 @@ def test_register_mentor_is_also_a_learner(api):
 
 
 def test_register_without_trailing_slash(api):
-    response = api.post("/api/auth/register", json={"email": "b@example.org", "password": "s3cure-pass", "full_name": "B"})
+    response = api.post(
+        "/api/auth/register", json={"email": "b@example.org", "password": "s3cure-pass", "full_name": "B"}
+    )
     assert response.status_code == 201
 
 
@@ -139,9 +141,15 @@ def test_learner_cannot_set_mentor_headline(api):
 
 def test_change_password_ends_old_logins(api):
     token = register(api).json()["token"]
-    bad = api.post("/api/auth/password/", json={"current_password": "wrong", "new_password": "another-pass"}, headers=auth(token))
+    bad = api.post(
+        "/api/auth/password/", json={"current_password": "wrong", "new_password": "another-pass"}, headers=auth(token)
+    )
     assert bad.status_code == 401
-    ok = api.post("/api/auth/password/", json={"current_password": "s3cure-pass", "new_password": "another-pass"}, headers=auth(token))
+    ok = api.post(
+        "/api/auth/password/",
+        json={"current_password": "s3cure-pass", "new_password": "another-pass"},
+        headers=auth(token),
+    )
     assert ok.status_code == 204
     assert api.get("/api/users/profile/", headers=auth(token)).status_code == 401
     assert api.post(LOGIN, json={"email": "ana@example.org", "password": "another-pass"}).status_code == 200

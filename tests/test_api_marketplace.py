@@ -14,10 +14,17 @@ def iso(delta: timedelta) -> str:
 
 def session_payload(**overrides):
     payload = {
-        "title": "Pandas for analysts", "description": "Group-by, joins and tidy data.", "skills": ["Pandas", "Python"],
-        "category": "Data Science", "level": "intermediate", "language": "English",
-        "start_at": iso(timedelta(days=5)), "end_at": iso(timedelta(days=5, hours=1)),
-        "capacity": 4, "price_minor": 0, "currency": "USD",
+        "title": "Pandas for analysts",
+        "description": "Group-by, joins and tidy data.",
+        "skills": ["Pandas", "Python"],
+        "category": "Data Science",
+        "level": "intermediate",
+        "language": "English",
+        "start_at": iso(timedelta(days=5)),
+        "end_at": iso(timedelta(days=5, hours=1)),
+        "capacity": 4,
+        "price_minor": 0,
+        "currency": "USD",
     }
     payload.update(overrides)
     return payload
@@ -26,7 +33,12 @@ def session_payload(**overrides):
 @pytest.fixture
 def people(db):
     mentor, learner = make_user(db, mentor=True, name="Maya Mentor"), make_user(db, name="Lee Learner")
-    return {"mentor": mentor, "learner": learner, "mentor_auth": token_for(db, mentor), "learner_auth": token_for(db, learner)}
+    return {
+        "mentor": mentor,
+        "learner": learner,
+        "mentor_auth": token_for(db, mentor),
+        "learner_auth": token_for(db, learner),
+    }
 
 
 def test_mentor_creates_a_published_session_and_learner_books_it(api, people):
@@ -47,7 +59,9 @@ def test_mentor_creates_a_published_session_and_learner_books_it(api, people):
 
 
 def test_paid_booking_returns_a_checkout_url(api, people):
-    item = api.post("/api/sessions/create/", json=session_payload(price_minor=4000), headers=people["mentor_auth"]).json()["items"][0]
+    item = api.post(
+        "/api/sessions/create/", json=session_payload(price_minor=4000), headers=people["mentor_auth"]
+    ).json()["items"][0]
     booked = api.post(f"/api/sessions/{item['id']}/book", headers=people["learner_auth"])
     assert booked.status_code == 201
     assert booked.json()["status"] == "pending_payment"
@@ -55,7 +69,9 @@ def test_paid_booking_returns_a_checkout_url(api, people):
 
 
 def test_draft_is_hidden_until_published(api, people):
-    item = api.post("/api/sessions/create/", json=session_payload(status="draft"), headers=people["mentor_auth"]).json()["items"][0]
+    item = api.post(
+        "/api/sessions/create/", json=session_payload(status="draft"), headers=people["mentor_auth"]
+    ).json()["items"][0]
     assert api.get(f"/api/sessions/{item['id']}/").status_code == 404
     assert api.post(f"/api/sessions/{item['id']}/book/", headers=people["learner_auth"]).status_code == 404
     published = api.post(f"/api/sessions/{item['id']}/publish/", headers=people["mentor_auth"])
@@ -68,7 +84,9 @@ def test_learner_cannot_create_sessions_and_bad_input_is_422(api, people):
     assert api.post("/api/sessions/create/", json=session_payload()).status_code == 401
     bad = api.post("/api/sessions/create/", json=session_payload(capacity=0), headers=people["mentor_auth"])
     assert bad.status_code == 422 and bad.json()["error"]["fields"][0]["field"] == "capacity"
-    backwards = api.post("/api/sessions/create/", json=session_payload(end_at=iso(timedelta(days=4))), headers=people["mentor_auth"])
+    backwards = api.post(
+        "/api/sessions/create/", json=session_payload(end_at=iso(timedelta(days=4))), headers=people["mentor_auth"]
+    )
     assert backwards.status_code == 400 and "end after" in backwards.json()["error"]["message"]
 
 
@@ -79,7 +97,9 @@ def test_overlapping_session_is_409_with_the_rule_named(api, people):
 
 
 def test_full_session_is_409_and_waitlist_works(api, db, people):
-    item = api.post("/api/sessions/create/", json=session_payload(capacity=1), headers=people["mentor_auth"]).json()["items"][0]
+    item = api.post("/api/sessions/create/", json=session_payload(capacity=1), headers=people["mentor_auth"]).json()[
+        "items"
+    ][0]
     api.post(f"/api/sessions/{item['id']}/book/", headers=people["learner_auth"])
     other = token_for(db, make_user(db))
     full = api.post(f"/api/sessions/{item['id']}/book/", headers=other)
@@ -92,17 +112,25 @@ def test_full_session_is_409_and_waitlist_works(api, db, people):
 
 
 def test_notice_rule_is_422(api, people):
-    item = api.post("/api/sessions/create/", json=session_payload(
-        start_at=iso(timedelta(minutes=40)), end_at=iso(timedelta(minutes=100)), min_notice_minutes=60),
-        headers=people["mentor_auth"]).json()["items"][0]
+    item = api.post(
+        "/api/sessions/create/",
+        json=session_payload(
+            start_at=iso(timedelta(minutes=40)), end_at=iso(timedelta(minutes=100)), min_notice_minutes=60
+        ),
+        headers=people["mentor_auth"],
+    ).json()["items"][0]
     refused = api.post(f"/api/sessions/{item['id']}/book/", headers=people["learner_auth"])
     assert refused.status_code == 422 and refused.json()["error"]["code"] == "booking_notice_too_short"
 
 
 def test_cancel_after_cutoff_is_422_and_mentor_cancel_notifies(api, db, people):
-    item = api.post("/api/sessions/create/", json=session_payload(
-        start_at=iso(timedelta(hours=10)), end_at=iso(timedelta(hours=11)), cancellation_cutoff_hours=24),
-        headers=people["mentor_auth"]).json()["items"][0]
+    item = api.post(
+        "/api/sessions/create/",
+        json=session_payload(
+            start_at=iso(timedelta(hours=10)), end_at=iso(timedelta(hours=11)), cancellation_cutoff_hours=24
+        ),
+        headers=people["mentor_auth"],
+    ).json()["items"][0]
     api.post(f"/api/sessions/{item['id']}/book/", headers=people["learner_auth"])
     late = api.delete(f"/api/sessions/{item['id']}/cancel/", headers=people["learner_auth"])
     assert late.status_code == 422 and late.json()["error"]["code"] == "cancellation_cutoff_passed"
@@ -114,23 +142,41 @@ def test_cancel_after_cutoff_is_422_and_mentor_cancel_notifies(api, db, people):
 
 def test_reschedule_and_someone_elses_booking(api, db, people):
     first = api.post("/api/sessions/create/", json=session_payload(), headers=people["mentor_auth"]).json()["items"][0]
-    second = api.post("/api/sessions/create/", json=session_payload(
-        start_at=iso(timedelta(days=9)), end_at=iso(timedelta(days=9, hours=1))), headers=people["mentor_auth"]).json()["items"][0]
+    second = api.post(
+        "/api/sessions/create/",
+        json=session_payload(start_at=iso(timedelta(days=9)), end_at=iso(timedelta(days=9, hours=1))),
+        headers=people["mentor_auth"],
+    ).json()["items"][0]
     booking = api.post(f"/api/sessions/{first['id']}/book/", headers=people["learner_auth"]).json()
     stranger = token_for(db, make_user(db))
-    assert api.post(f"/api/bookings/{booking['id']}/reschedule/", json={"session_id": second["id"]}, headers=stranger).status_code == 404
-    moved = api.post(f"/api/bookings/{booking['id']}/reschedule/", json={"session_id": second["id"]}, headers=people["learner_auth"])
-    assert moved.status_code == 200 and moved.json()["session_id"] == second["id"] and moved.json()["status"] == "confirmed"
+    assert (
+        api.post(
+            f"/api/bookings/{booking['id']}/reschedule/", json={"session_id": second["id"]}, headers=stranger
+        ).status_code
+        == 404
+    )
+    moved = api.post(
+        f"/api/bookings/{booking['id']}/reschedule/", json={"session_id": second["id"]}, headers=people["learner_auth"]
+    )
+    assert (
+        moved.status_code == 200
+        and moved.json()["session_id"] == second["id"]
+        and moved.json()["status"] == "confirmed"
+    )
     assert api.get(f"/api/bookings/{booking['id']}/", headers=stranger).status_code == 404
 
 
 def test_review_rules_over_the_api(api, db, people):
     sid = make_session(db, people["mentor"])
-    assert api.post(f"/api/sessions/{sid}/reviews/", json={"rating": 5}, headers=people["learner_auth"]).status_code == 404
+    assert (
+        api.post(f"/api/sessions/{sid}/reviews/", json={"rating": 5}, headers=people["learner_auth"]).status_code == 404
+    )
     api.post(f"/api/sessions/{sid}/book/", headers=people["learner_auth"])
     early = api.post(f"/api/sessions/{sid}/reviews/", json={"rating": 5}, headers=people["learner_auth"])
     assert early.status_code == 422 and early.json()["error"]["code"] == "review_not_allowed"
-    assert api.post(f"/api/sessions/{sid}/reviews/", json={"rating": 9}, headers=people["learner_auth"]).status_code == 422
+    assert (
+        api.post(f"/api/sessions/{sid}/reviews/", json={"rating": 9}, headers=people["learner_auth"]).status_code == 422
+    )
 
 
 def test_unknown_session_is_404(api, people):

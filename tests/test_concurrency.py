@@ -6,10 +6,10 @@ from datetime import timedelta
 import pytest
 from sqlmodel import Session, select
 
+from peerlearn.booking.actions import book_session, expire_holds
 from peerlearn.models import Booking, LearningSession
 from peerlearn.models.enums import BookingStatus
 from peerlearn.models.types import utcnow
-from peerlearn.booking.actions import book_session, expire_holds
 from peerlearn.platform.errors import ConflictError
 from tests.factories import make_session, make_user
 

@@ -6,11 +6,11 @@ from datetime import timedelta
 import sqlalchemy as sa
 from sqlmodel import func, select
 
+from peerlearn.billing.ledger import unbalanced_transactions
 from peerlearn.config import reset_settings_cache
 from peerlearn.models import Booking, LearningSession, Review, SessionSkill, Skill, User
 from peerlearn.models.enums import BookingStatus
 from peerlearn.models.types import utcnow
-from peerlearn.billing.ledger import unbalanced_transactions
 
 
 def _counts(db):
@@ -70,22 +70,28 @@ def test_demo_marketplace_is_plausible(db, monkeypatch):
     # Popular skills exist: the top skill has well over twice the bookings of the median one.
     per_skill = db.exec(
         select(SessionSkill.skill_id, func.count(Booking.id))
-        .join(Booking, Booking.session_id == SessionSkill.session_id).group_by(SessionSkill.skill_id)
+        .join(Booking, Booking.session_id == SessionSkill.session_id)
+        .group_by(SessionSkill.skill_id)
     ).all()
     counts = sorted(n for _, n in per_skill)
     assert counts[-1] >= 2 * counts[len(counts) // 2]
 
     # Better-rated mentors fill more seats.
-    rows = db.exec(sa.text(
-        "SELECT r.mentor_id, AVG(r.rating) FROM review r GROUP BY r.mentor_id HAVING COUNT(*) >= 3"
-    )).all()
+    rows = db.exec(
+        sa.text("SELECT r.mentor_id, AVG(r.rating) FROM review r GROUP BY r.mentor_id HAVING COUNT(*) >= 3")
+    ).all()
     ranked = sorted(rows, key=lambda row: row[1])
-    low, high = ranked[: len(ranked) // 3], ranked[-len(ranked) // 3:]
+    low, high = ranked[: len(ranked) // 3], ranked[-len(ranked) // 3 :]
 
     def fill(mentor_ids):
-        booked = db.exec(select(func.count(Booking.id)).join(LearningSession, LearningSession.id == Booking.session_id)
-                         .where(LearningSession.mentor_id.in_(mentor_ids))).one()
-        offered = db.exec(select(func.sum(LearningSession.capacity)).where(LearningSession.mentor_id.in_(mentor_ids))).one()
+        booked = db.exec(
+            select(func.count(Booking.id))
+            .join(LearningSession, LearningSession.id == Booking.session_id)
+            .where(LearningSession.mentor_id.in_(mentor_ids))
+        ).one()
+        offered = db.exec(
+            select(func.sum(LearningSession.capacity)).where(LearningSession.mentor_id.in_(mentor_ids))
+        ).one()
         return booked / offered
 
     assert fill([m for m, _ in high]) > fill([m for m, _ in low])

@@ -4,12 +4,12 @@ from datetime import timedelta
 
 from sqlmodel import select
 
-from peerlearn.models import Payment
-from peerlearn.models.types import utcnow
-from peerlearn.booking.actions import book_session, cancel_booking
 from peerlearn.billing.earnings import batch_csv, create_payout_batch, mark_batch_paid, mentor_balances
 from peerlearn.billing.ledger import unbalanced_transactions
 from peerlearn.billing.payments import handle_webhook, simulated_pay
+from peerlearn.booking.actions import book_session, cancel_booking
+from peerlearn.models import Payment
+from peerlearn.models.types import utcnow
 from tests.factories import make_session, make_user, token_for
 
 
@@ -76,8 +76,13 @@ def test_admin_creates_a_coupon_and_learners_use_it(api, db):
     assert api.post("/api/admin/coupons/", json=spec, headers=token_for(db, admin)).status_code == 201
     bad = api.post("/api/admin/coupons/", json={**spec, "code": "too-much", "value": 150}, headers=token_for(db, admin))
     assert bad.status_code == 422 and "1 to 100" in bad.json()["error"]["message"]
-    booked = api.post(f"/api/sessions/{sid}/book/", json={"coupon_code": "SPRING-25"}, headers=token_for(db, learner)).json()
+    booked = api.post(
+        f"/api/sessions/{sid}/book/", json={"coupon_code": "SPRING-25"}, headers=token_for(db, learner)
+    ).json()
     assert booked["discount_minor"] == 1000 and booked["amount_due_minor"] == 3000
-    wrong = api.post(f"/api/sessions/{make_session(db, mentor, price_minor=4000, start_in=timedelta(days=9))}/book/",
-                     json={"coupon_code": "NOPE"}, headers=token_for(db, make_user(db)))
+    wrong = api.post(
+        f"/api/sessions/{make_session(db, mentor, price_minor=4000, start_in=timedelta(days=9))}/book/",
+        json={"coupon_code": "NOPE"},
+        headers=token_for(db, make_user(db)),
+    )
     assert wrong.status_code == 422 and wrong.json()["error"]["code"] == "coupon_invalid"

@@ -4,14 +4,15 @@ a cancelled booking, a no-show, a review; plus access control and the churn mode
 from datetime import timedelta
 
 import pytest
+
+from peerlearn.billing.payments import handle_webhook, simulated_pay
+from peerlearn.booking.actions import book_session, cancel_booking
+from peerlearn.booking.reviews import ReviewCreate, submit_review
+from peerlearn.catalog.actions import complete_session, mark_attendance
+from peerlearn.insights import kpis
 from peerlearn.models import InteractionEvent
 from peerlearn.models.enums import InteractionKind
 from peerlearn.models.types import utcnow
-from peerlearn.insights import kpis
-from peerlearn.booking.actions import book_session, cancel_booking
-from peerlearn.billing.payments import handle_webhook, simulated_pay
-from peerlearn.booking.reviews import ReviewCreate, submit_review
-from peerlearn.catalog.actions import complete_session, mark_attendance
 from tests.factories import make_session, make_user, token_for
 
 
@@ -31,7 +32,9 @@ def market(db):
     s1 = make_session(db, mentor, price_minor=10000, currency="USD", capacity=5, start_in=timedelta(days=3))
     s2 = make_session(db, mentor, price_minor=50000, currency="INR", capacity=5, start_in=timedelta(days=4))
     s3 = make_session(db, mentor, price_minor=4000, currency="USD", capacity=5, start_in=timedelta(days=5))
-    s4 = make_session(db, mentor, capacity=5, now=now - timedelta(days=3), start_in=timedelta(days=2))  # free, ended yesterday
+    s4 = make_session(
+        db, mentor, capacity=5, now=now - timedelta(days=3), start_in=timedelta(days=2)
+    )  # free, ended yesterday
     pay(db, a, s1)
     pay(db, b, s2)
     refunded = pay(db, c, s3)
@@ -54,12 +57,18 @@ def test_revenue_kpis_per_currency(db, market):
     report = kpis.kpi_report(utcnow() - timedelta(days=30), utcnow() + timedelta(seconds=1), db=db)
     revenue = report.revenue
     assert revenue["gross_booking_value"] == {"USD": 14000, "INR": 50000}
-    assert revenue["platform_revenue"] == {"USD": 1200, "INR": 6000}  # the refund reversed the 4.80 fee of the 40.00 payment
+    assert revenue["platform_revenue"] == {
+        "USD": 1200,
+        "INR": 6000,
+    }  # the refund reversed the 4.80 fee of the 40.00 payment
     assert revenue["refunds"] == {"USD": 4000}
     assert revenue["net_revenue"] == {"USD": 1200, "INR": 6000}
     assert revenue["mrr"] == {"USD": 1200, "INR": 6000} and revenue["arr"] == {"USD": 14400, "INR": 72000}
     assert revenue["revenue_per_active_learner"] == {"USD": 400.0, "INR": 2000.0}
-    assert {(g["gateway"], g["currency"], g["gbv_minor"]) for g in revenue["gbv_by_gateway"]} == {("simulated", "USD", 14000), ("simulated", "INR", 50000)}
+    assert {(g["gateway"], g["currency"], g["gbv_minor"]) for g in revenue["gbv_by_gateway"]} == {
+        ("simulated", "USD", 14000),
+        ("simulated", "INR", 50000),
+    }
 
 
 def test_marketplace_kpis(db, market):
@@ -78,8 +87,20 @@ def test_marketplace_kpis(db, market):
 
 def test_definitions_cover_every_reported_kpi(db, market):
     report = kpis.kpi_report(None, None, db=db)
-    reported = set(report.revenue) | set(report.marketplace) | {"signups_per_week", "active_learners", "cohort_retention", "ltv",
-                                                                 "projected_ltv", "cac", "ltv_to_cac", "recommendation_ctr"}
+    reported = (
+        set(report.revenue)
+        | set(report.marketplace)
+        | {
+            "signups_per_week",
+            "active_learners",
+            "cohort_retention",
+            "ltv",
+            "projected_ltv",
+            "cac",
+            "ltv_to_cac",
+            "recommendation_ctr",
+        }
+    )
     missing = {k for k in reported if k not in kpis.DEFINITIONS and k not in ("rating_distribution", "coupon_expense")}
     assert not missing
 
@@ -93,7 +114,9 @@ def test_kpi_api_access_and_csv(api, db, market):
     assert "platform_revenue" in body["definitions"]
     csv_text = api.get("/api/admin/kpis/export/", headers=admin).text
     assert "# funnel" in csv_text and "Session views,10" in csv_text
-    bad = api.get("/api/admin/kpis/", params={"start": "2026-05-01T00:00:00Z", "end": "2026-04-01T00:00:00Z"}, headers=admin)
+    bad = api.get(
+        "/api/admin/kpis/", params={"start": "2026-05-01T00:00:00Z", "end": "2026-04-01T00:00:00Z"}, headers=admin
+    )
     assert bad.status_code == 400
     churn = api.get("/api/admin/predictions/churn/", headers=admin).json()
     assert churn["enough_data"] is False and "Not enough history" in churn["message"]
@@ -102,7 +125,14 @@ def test_kpi_api_access_and_csv(api, db, market):
 def test_marketing_spend_gives_cac(api, db, market):
     admin = token_for(db, make_user(db, admin=True))
     month = utcnow().date().replace(day=1).isoformat()
-    assert api.post("/api/admin/marketing-spend/", json={"month": month, "amount_minor": 30000, "currency": "USD"}, headers=admin).status_code == 201
+    assert (
+        api.post(
+            "/api/admin/marketing-spend/",
+            json={"month": month, "amount_minor": 30000, "currency": "USD"},
+            headers=admin,
+        ).status_code
+        == 201
+    )
     start = utcnow().replace(day=1, hour=0, minute=0, second=0, microsecond=0)
     report = kpis.kpi_report(start, utcnow() + timedelta(days=1), db=db)
     signups = sum(w["signups"] for w in report.learners["signups_per_week"])
@@ -110,8 +140,8 @@ def test_marketing_spend_gives_cac(api, db, market):
 
 
 def test_churn_model_beats_recency_only_on_the_demo_time_split(db):
-    from peerlearn.insights.churn import train_churn
     from peerlearn.demo_data import seed_demo
+    from peerlearn.insights.churn import train_churn
 
     seed_demo(db=db)
     db.commit()

@@ -5,12 +5,12 @@ from datetime import timedelta
 
 import pytest
 
+from peerlearn.booking.actions import book_session
 from peerlearn.config import get_settings
+from peerlearn.live.room import attendance_proposal, record_join, record_leave
 from peerlearn.media.tokens import MediaTokenError, issue_media_token, verify_media_token
 from peerlearn.models import Booking
 from peerlearn.models.types import utcnow
-from peerlearn.booking.actions import book_session
-from peerlearn.live.room import attendance_proposal, record_join, record_leave
 from tests.factories import make_session, make_user, token_for
 
 
@@ -33,8 +33,14 @@ def test_tokens_for_participants_inside_the_window_only(api, db, room):
     assert body["role"] == "learner" and body["whip_url"].endswith(f"/media/whip/{room['soon']}")
     claims = verify_media_token(get_settings().secret_key, body["token"], room["soon"], utcnow())
     assert claims.user_id == room["learner"].id
-    assert api.post(f"/api/sessions/{room['soon']}/media-token/", headers=token_for(db, room["mentor"])).json()["role"] == "mentor"
-    assert api.post(f"/api/sessions/{room['soon']}/media-token/", headers=token_for(db, room["stranger"])).status_code == 403
+    assert (
+        api.post(f"/api/sessions/{room['soon']}/media-token/", headers=token_for(db, room["mentor"])).json()["role"]
+        == "mentor"
+    )
+    assert (
+        api.post(f"/api/sessions/{room['soon']}/media-token/", headers=token_for(db, room["stranger"])).status_code
+        == 403
+    )
     assert api.post(f"/api/sessions/{room['soon']}/media-token/").status_code == 401
     too_early = api.post(f"/api/sessions/{room['later']}/media-token/", headers=learner_auth)
     assert too_early.status_code == 403 and too_early.json()["error"]["code"] == "room_closed"
@@ -44,9 +50,15 @@ def test_media_side_refuses_bad_tokens():
     secret, now = "media-secret", utcnow()
     good = issue_media_token(secret, 7, 3, "learner", now - timedelta(minutes=1), now + timedelta(minutes=30))
     assert verify_media_token(secret, good, 7, now).role == "learner"
-    cases = [(None, 7, now, 401), ("garbage", 7, now, 401), (good[:-2] + "xx", 7, now, 401),
-             (issue_media_token("other-secret", 7, 3, "learner", now, now + timedelta(hours=1)), 7, now, 401),
-             (good, 8, now, 403), (good, 7, now + timedelta(hours=1), 403), (good, 7, now - timedelta(minutes=5), 403)]
+    cases = [
+        (None, 7, now, 401),
+        ("garbage", 7, now, 401),
+        (good[:-2] + "xx", 7, now, 401),
+        (issue_media_token("other-secret", 7, 3, "learner", now, now + timedelta(hours=1)), 7, now, 401),
+        (good, 8, now, 403),
+        (good, 7, now + timedelta(hours=1), 403),
+        (good, 7, now - timedelta(minutes=5), 403),
+    ]
     for token, session_id, at, status in cases:
         with pytest.raises(MediaTokenError) as refused:
             verify_media_token(secret, token, session_id, at)
@@ -65,8 +77,16 @@ def test_mentor_opens_the_room_early(api, db, room):
 
 def test_chat_is_kept_for_participants_only(api, db, room):
     learner_auth = token_for(db, room["learner"])
-    assert api.post(f"/api/sessions/{room['soon']}/chat/", json={"body": "Hello!"}, headers=learner_auth).status_code == 201
-    assert api.post(f"/api/sessions/{room['soon']}/chat/", json={"body": "Hi"}, headers=token_for(db, room["stranger"])).status_code == 403
+    assert (
+        api.post(f"/api/sessions/{room['soon']}/chat/", json={"body": "Hello!"}, headers=learner_auth).status_code
+        == 201
+    )
+    assert (
+        api.post(
+            f"/api/sessions/{room['soon']}/chat/", json={"body": "Hi"}, headers=token_for(db, room["stranger"])
+        ).status_code
+        == 403
+    )
     history = api.get(f"/api/sessions/{room['soon']}/chat/", headers=token_for(db, room["mentor"])).json()
     assert [m["body"] for m in history] == ["Hello!"]
 
@@ -84,15 +104,22 @@ def test_attendance_from_connections(db, room):
 
 
 def test_mentor_who_never_joined_refunds_everyone(db):
+    from peerlearn.billing.payments import handle_webhook, simulated_pay
+    from peerlearn.live.room import refund_mentor_no_shows
     from peerlearn.models import LearningSession, Payment
     from peerlearn.models.enums import PaymentStatus, SessionStatus
-    from peerlearn.live.room import refund_mentor_no_shows
-    from peerlearn.billing.payments import handle_webhook, simulated_pay
 
     mentor, learner = make_user(db, mentor=True), make_user(db)
     past = utcnow() - timedelta(hours=3)
-    sid = make_session(db, mentor, price_minor=3000, now=past - timedelta(hours=1), start_in=timedelta(hours=1),
-                       min_notice_minutes=0, capacity=2)
+    sid = make_session(
+        db,
+        mentor,
+        price_minor=3000,
+        now=past - timedelta(hours=1),
+        start_in=timedelta(hours=1),
+        min_notice_minutes=0,
+        capacity=2,
+    )
     _, payment = book_session(learner, sid, db=db, now=past - timedelta(minutes=30))
     db.commit()
     handle_webhook("simulated", *simulated_pay(payment.provider_ref, "4242424242424242", db=db), db=db)
@@ -132,16 +159,19 @@ def test_recordings_play_by_signed_link_for_participants_only(api, db, room, tmp
     assert api.get(path, params=forged).status_code == 401
     assert api.get(path, params=dict(params, expires=str(int(params["expires"]) + 60))).status_code == 401
     assert api.get(path).status_code == 401
-    stranger_link = room_record(room["mentor"], room["soon"], db=db).recordings[0].url.replace(
-        f"user={room['mentor'].id}", f"user={room['stranger'].id}")
+    stranger_link = (
+        room_record(room["mentor"], room["soon"], db=db)
+        .recordings[0]
+        .url.replace(f"user={room['mentor'].id}", f"user={room['stranger'].id}")
+    )
     assert api.get(stranger_link).status_code == 401  # the signature binds the user
     assert api.get(path, headers=token_for(db, room["stranger"])).status_code == 403
     assert api.get(path, headers=token_for(db, room["mentor"])).status_code == 200
 
 
 def test_an_expired_recording_link_is_refused(db, room, tmp_path):
-    from peerlearn.platform.errors import AuthenticationError
     from peerlearn.live.room import RECORDING_LINK_TTL, record_recording, recording_by_link, recording_link
+    from peerlearn.platform.errors import AuthenticationError
 
     video = tmp_path / "take.mp4"
     video.write_bytes(b"mp4")
@@ -150,4 +180,6 @@ def test_an_expired_recording_link_is_refused(db, room, tmp_path):
     link = recording_link(room["learner"], recording, now=utcnow() - RECORDING_LINK_TTL - timedelta(minutes=1))
     params = dict(part.split("=") for part in link.split("?")[1].split("&"))
     with pytest.raises(AuthenticationError, match="expired"):
-        recording_by_link(room["soon"], recording.id, int(params["user"]), int(params["expires"]), params["signature"], db=db)
+        recording_by_link(
+            room["soon"], recording.id, int(params["user"]), int(params["expires"]), params["signature"], db=db
+        )

@@ -5,6 +5,13 @@ from datetime import timedelta
 import pytest
 from sqlmodel import select
 
+from peerlearn.billing.ledger import unbalanced_transactions
+from peerlearn.billing.payments import handle_webhook, simulated_pay
+from peerlearn.booking import actions as bookings
+from peerlearn.booking.reminders import send_due_reminders
+from peerlearn.booking.reviews import ReviewCreate, reply_to_review, submit_review
+from peerlearn.booking.waitlist import expire_offers, join_waitlist
+from peerlearn.catalog import actions as sessions
 from peerlearn.models import Booking, LearningSession, Notification, Payment, Review, WaitlistEntry
 from peerlearn.models.catalog import LearningSessionCreate, Recurrence
 from peerlearn.models.enums import (
@@ -17,14 +24,7 @@ from peerlearn.models.enums import (
     WaitlistStatus,
 )
 from peerlearn.models.types import utcnow
-from peerlearn.booking import actions as bookings
-from peerlearn.catalog import actions as sessions
 from peerlearn.platform.errors import ConflictError, ErrorCode, RuleViolationError
-from peerlearn.billing.ledger import unbalanced_transactions
-from peerlearn.billing.payments import handle_webhook, simulated_pay
-from peerlearn.booking.reminders import send_due_reminders
-from peerlearn.booking.reviews import ReviewCreate, reply_to_review, submit_review
-from peerlearn.booking.waitlist import expire_offers, join_waitlist
 from tests.factories import make_session, make_user
 
 
@@ -99,7 +99,10 @@ def test_hold_expires_frees_the_seat_and_a_late_payment_on_a_full_session_is_ref
     assert payment.status == PaymentStatus.REFUNDED and payment.refunded_minor == 1000
     assert seats(db, sid) == 1
     assert unbalanced_transactions(db=db) == []
-    assert any(n.kind == NotificationKind.PAYMENT_REFUNDED for n in db.exec(select(Notification).where(Notification.user_id == late.id)))
+    assert any(
+        n.kind == NotificationKind.PAYMENT_REFUNDED
+        for n in db.exec(select(Notification).where(Notification.user_id == late.id))
+    )
 
 
 def test_late_payment_with_a_free_seat_confirms(db):
@@ -151,8 +154,14 @@ def test_booking_refusals(db, setup, code):
 
 def test_cancel_before_cutoff_refunds_by_policy_and_after_cutoff_is_refused(db):
     mentor, learner = make_user(db, mentor=True), make_user(db)
-    sid = make_session(db, mentor, price_minor=3000, refund_policy=RefundPolicy.PARTIAL, partial_refund_percent=50,
-                       cancellation_cutoff_hours=24)
+    sid = make_session(
+        db,
+        mentor,
+        price_minor=3000,
+        refund_policy=RefundPolicy.PARTIAL,
+        partial_refund_percent=50,
+        cancellation_cutoff_hours=24,
+    )
     booking, _ = bookings.book_session(learner, sid, db=db)
     db.commit()
     pay(db, booking.id)
@@ -276,13 +285,23 @@ def test_mentor_cannot_publish_overlapping_sessions_and_series_creates_occurrenc
     assert refused.value.code == ErrorCode.MENTOR_OVERLAP
     db.rollback()
     start = (utcnow() + timedelta(days=20)).replace(microsecond=0)
-    created = sessions.create_sessions(mentor, LearningSessionCreate(
-        title="Weekly Spanish", start_at=start, end_at=start + timedelta(hours=1), capacity=4,
-        recurrence=Recurrence(count=4)), db=db)
+    created = sessions.create_sessions(
+        mentor,
+        LearningSessionCreate(
+            title="Weekly Spanish",
+            start_at=start,
+            end_at=start + timedelta(hours=1),
+            capacity=4,
+            recurrence=Recurrence(count=4),
+        ),
+        db=db,
+    )
     db.commit()
     assert len(created) == 4 and len({s.series_id for s in created}) == 1
-    assert all(b.start_at - a.start_at in (timedelta(days=7), timedelta(days=7, hours=1), timedelta(days=7, hours=-1))
-               for a, b in zip(created, created[1:]))
+    assert all(
+        b.start_at - a.start_at in (timedelta(days=7), timedelta(days=7, hours=1), timedelta(days=7, hours=-1))
+        for a, b in zip(created, created[1:])
+    )
 
 
 def test_approval_decline_releases_and_refunds(db):

@@ -66,8 +66,8 @@ def test_a_node_taken_out_of_service_is_replaced(client):
 def test_token_response_points_at_the_rooms_node(api, db, monkeypatch):
     from datetime import timedelta as td
 
-    from peerlearn.config import reset_settings_cache
     from peerlearn.booking.actions import book_session
+    from peerlearn.config import reset_settings_cache
     from tests.factories import make_session, make_user, token_for
 
     require("Redis", redis_available())
@@ -79,7 +79,10 @@ def test_token_response_points_at_the_rooms_node(api, db, monkeypatch):
     book_session(learner, session, db=db)
     db.commit()
     try:
-        bodies = [api.post(f"/api/sessions/{session}/media-token/", headers=token_for(db, who)).json() for who in (mentor, learner)]
+        bodies = [
+            api.post(f"/api/sessions/{session}/media-token/", headers=token_for(db, who)).json()
+            for who in (mentor, learner)
+        ]
     finally:
         reset_settings_cache()
     assert bodies[0]["media_base_url"] == bodies[1]["media_base_url"] in NODES

@@ -2,17 +2,18 @@
 
 from datetime import timedelta
 
-from peerlearn.models.types import utcnow
-from peerlearn.platform import mailer
-from peerlearn.platform import notifications
 from peerlearn.booking.actions import book_session, cancel_booking
+from peerlearn.models.types import utcnow
+from peerlearn.platform import mailer, notifications
 from peerlearn.platform.scheduler import run_due_jobs
 from tests.factories import make_session, make_user
 
 
 def test_confirmation_and_cancellation_emails_carry_calendar_invites_once(db, monkeypatch):
     sent = []
-    monkeypatch.setattr(notifications, "send_email", lambda to, subject, body, ics=None: sent.append((to, subject, ics)))
+    monkeypatch.setattr(
+        notifications, "send_email", lambda to, subject, body, ics=None: sent.append((to, subject, ics))
+    )
     mentor, learner = make_user(db, mentor=True), make_user(db)
     sid = make_session(db, mentor, title="Rust ownership", start_in=timedelta(days=3))
     booking, _ = book_session(learner, sid, db=db)
@@ -34,7 +35,9 @@ def test_confirmation_and_cancellation_emails_carry_calendar_invites_once(db, mo
 
 def test_console_email_without_smtp(caplog):
     with caplog.at_level("INFO", logger="peerlearn.mail"):
-        mailer.send_email("a@example.org", "Hello", "Body text", ics="BEGIN:VCALENDAR\r\nMETHOD:REQUEST\r\nEND:VCALENDAR\r\n")
+        mailer.send_email(
+            "a@example.org", "Hello", "Body text", ics="BEGIN:VCALENDAR\r\nMETHOD:REQUEST\r\nEND:VCALENDAR\r\n"
+        )
     assert "Subject: Hello" in caplog.text and "invite.ics" in caplog.text
 
 

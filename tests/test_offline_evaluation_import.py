@@ -6,10 +6,21 @@ from peerlearn.cli import main
 from peerlearn.insights.kpis import kpi_report
 from peerlearn.ui.states.insights import _offline_rows
 
-FIGURES = {"k": 10, "users": 3, "cold_users": 1,
-           "engine": {"precision@10": 0.1, "recall@10": 0.5, "ndcg@10": 0.31, "hit_rate@10": 0.66, "coverage": 0.4, "diversity": 0.5},
-           "engine_cold": {"ndcg@10": 0.2, "recall@10": 0.3, "hit_rate@10": 0.25, "coverage": 0.1},
-           "baselines": {"popular": {"ndcg@10": 0.12, "recall@10": 0.2, "hit_rate@10": 0.33, "coverage": 0.05}}}
+FIGURES = {
+    "k": 10,
+    "users": 3,
+    "cold_users": 1,
+    "engine": {
+        "precision@10": 0.1,
+        "recall@10": 0.5,
+        "ndcg@10": 0.31,
+        "hit_rate@10": 0.66,
+        "coverage": 0.4,
+        "diversity": 0.5,
+    },
+    "engine_cold": {"ndcg@10": 0.2, "recall@10": 0.3, "hit_rate@10": 0.25, "coverage": 0.1},
+    "baselines": {"popular": {"ndcg@10": 0.12, "recall@10": 0.2, "hit_rate@10": 0.33, "coverage": 0.05}},
+}
 
 
 def test_import_evaluation_feeds_the_dashboard(db, tmp_path):

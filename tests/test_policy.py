@@ -4,7 +4,6 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from peerlearn.models.enums import RefundPolicy
 from peerlearn.booking.rules import (
     booking_opens_check,
     describe_refund_policy,
@@ -13,6 +12,7 @@ from peerlearn.booking.rules import (
     refund_for_learner_cancel,
     weekly_occurrences,
 )
+from peerlearn.models.enums import RefundPolicy
 
 T0 = datetime(2026, 3, 1, 10, 0, tzinfo=UTC)
 
@@ -53,7 +53,12 @@ def test_cancellation_cutoff():
 
 @pytest.mark.parametrize(
     "policy, percent, expected",
-    [(RefundPolicy.FULL, 0, 2999), (RefundPolicy.PARTIAL, 50, 1499), (RefundPolicy.PARTIAL, 100, 2999), (RefundPolicy.NONE, 50, 0)],
+    [
+        (RefundPolicy.FULL, 0, 2999),
+        (RefundPolicy.PARTIAL, 50, 1499),
+        (RefundPolicy.PARTIAL, 100, 2999),
+        (RefundPolicy.NONE, 50, 0),
+    ],
 )
 def test_refund_amounts(policy, percent, expected):
     assert refund_for_learner_cancel(2999, policy, percent) == expected

@@ -4,12 +4,11 @@ from datetime import timedelta
 
 import pytest
 
-from peerlearn.models import Profile
-from peerlearn.models.types import utcnow
-from peerlearn.models.users import ProfileUpdate, SkillLevelPublic
 from peerlearn.accounts.actions import update_profile
 from peerlearn.booking.actions import book_session
 from peerlearn.insights.recommendations import MODEL
+from peerlearn.models.types import utcnow
+from peerlearn.models.users import ProfileUpdate, SkillLevelPublic
 from tests.factories import make_session, make_user, token_for
 
 
@@ -27,12 +26,27 @@ def market(db):
     update_profile(learner, ProfileUpdate(skills=[SkillLevelPublic(name="Python")], interests=["Data Science"]), db=db)
     db.commit()
     ids = {
-        "python": make_session(db, mentors[0], title="Python for data work", skills=["Python"], capacity=10, start_in=timedelta(days=3)),
-        "python2": make_session(db, mentors[1], title="Python testing", skills=["Python"], capacity=10, start_in=timedelta(days=4)),
-        "guitar": make_session(db, mentors[2], title="Guitar chords", skills=["Guitar"], capacity=10, start_in=timedelta(days=3, hours=5)),
-        "full": make_session(db, mentors[2], title="Python full house", skills=["Python"], capacity=1, start_in=timedelta(days=6)),
-        "past": make_session(db, mentors[1], title="Python last week", skills=["Python"], capacity=10,
-                             now=utcnow() - timedelta(days=8), start_in=timedelta(days=1)),
+        "python": make_session(
+            db, mentors[0], title="Python for data work", skills=["Python"], capacity=10, start_in=timedelta(days=3)
+        ),
+        "python2": make_session(
+            db, mentors[1], title="Python testing", skills=["Python"], capacity=10, start_in=timedelta(days=4)
+        ),
+        "guitar": make_session(
+            db, mentors[2], title="Guitar chords", skills=["Guitar"], capacity=10, start_in=timedelta(days=3, hours=5)
+        ),
+        "full": make_session(
+            db, mentors[2], title="Python full house", skills=["Python"], capacity=1, start_in=timedelta(days=6)
+        ),
+        "past": make_session(
+            db,
+            mentors[1],
+            title="Python last week",
+            skills=["Python"],
+            capacity=10,
+            now=utcnow() - timedelta(days=8),
+            start_in=timedelta(days=1),
+        ),
     }
     others = [make_user(db) for _ in range(4)]
     book_session(others[0], ids["full"], db=db)
@@ -58,10 +72,14 @@ def test_recommendations_match_skills_explain_themselves_and_respect_filters(api
 
 def test_dismissed_and_booked_sessions_disappear(api, db, market):
     first = api.get("/api/recommendations/", headers=market["auth"]).json()[0]["session"]["id"]
-    response = api.post("/api/recommendations/feedback/", json={"session_id": first, "action": "dismiss"}, headers=market["auth"])
+    response = api.post(
+        "/api/recommendations/feedback/", json={"session_id": first, "action": "dismiss"}, headers=market["auth"]
+    )
     assert response.status_code == 201
     assert first not in [i["session"]["id"] for i in api.get("/api/recommendations/", headers=market["auth"]).json()]
-    bad = api.post("/api/recommendations/feedback/", json={"session_id": first, "action": "love"}, headers=market["auth"])
+    bad = api.post(
+        "/api/recommendations/feedback/", json={"session_id": first, "action": "love"}, headers=market["auth"]
+    )
     assert bad.status_code == 400
 
 
@@ -84,9 +102,20 @@ def test_mentor_recommendations(api, market):
 
 def test_experiment_assigns_stably_logs_exposure_and_reports(api, db, market):
     admin = token_for(db, make_user(db, admin=True))
-    spec = {"key": "blend-test", "name": "Content-heavy blend", "baseline_rate": 0.1, "minimum_detectable_effect": 0.05,
-            "variants": [{"name": "control", "share": 0.5},
-                         {"name": "content", "share": 0.5, "weights": {"content": 0.8, "collab": 0.1, "popularity": 0.05, "trending": 0.05}}]}
+    spec = {
+        "key": "blend-test",
+        "name": "Content-heavy blend",
+        "baseline_rate": 0.1,
+        "minimum_detectable_effect": 0.05,
+        "variants": [
+            {"name": "control", "share": 0.5},
+            {
+                "name": "content",
+                "share": 0.5,
+                "weights": {"content": 0.8, "collab": 0.1, "popularity": 0.05, "trending": 0.05},
+            },
+        ],
+    }
     assert api.post("/api/admin/experiments/", json=spec, headers=market["auth"]).status_code == 403
     created = api.post("/api/admin/experiments/", json=spec, headers=admin)
     assert created.status_code == 201

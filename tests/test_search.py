@@ -4,10 +4,10 @@ from datetime import timedelta
 
 import pytest
 
+from peerlearn.catalog.search import parse_filters, search_sessions
 from peerlearn.models import LearningSession, MentorProfile
 from peerlearn.models.enums import SessionStatus
 from peerlearn.models.types import utcnow
-from peerlearn.catalog.search import parse_filters, search_sessions
 from peerlearn.platform.errors import ValidationError
 from tests.factories import make_session, make_user
 
@@ -20,16 +20,48 @@ def catalog(db):
     profile.rating_avg, profile.rating_count = 4.8, 10
     db.add(profile)
     ids = {
-        "title": make_session(db, ana, title="Pandas deep dive", description="Group-by and joins.", skills=["Python"],
-                              category="Data Science", level="intermediate", start_in=timedelta(days=2)),
-        "desc": make_session(db, ben, title="Data wrangling", description="We use pandas for everything here.",
-                             skills=["SQL"], category="Data Science", price_minor=3000, start_in=timedelta(days=3)),
-        "spanish": make_session(db, ben, title="Conversational Spanish", skills=["Spanish"], category="Languages",
-                                language="Spanish", price_minor=1500, start_in=timedelta(days=5)),
-        "draft": make_session(db, ana, title="Pandas draft", skills=["Python"], status="draft", start_in=timedelta(days=6)),
+        "title": make_session(
+            db,
+            ana,
+            title="Pandas deep dive",
+            description="Group-by and joins.",
+            skills=["Python"],
+            category="Data Science",
+            level="intermediate",
+            start_in=timedelta(days=2),
+        ),
+        "desc": make_session(
+            db,
+            ben,
+            title="Data wrangling",
+            description="We use pandas for everything here.",
+            skills=["SQL"],
+            category="Data Science",
+            price_minor=3000,
+            start_in=timedelta(days=3),
+        ),
+        "spanish": make_session(
+            db,
+            ben,
+            title="Conversational Spanish",
+            skills=["Spanish"],
+            category="Languages",
+            language="Spanish",
+            price_minor=1500,
+            start_in=timedelta(days=5),
+        ),
+        "draft": make_session(
+            db, ana, title="Pandas draft", skills=["Python"], status="draft", start_in=timedelta(days=6)
+        ),
         "cancelled": make_session(db, ana, title="Pandas cancelled", skills=["Python"], start_in=timedelta(days=7)),
-        "past": make_session(db, ana, title="Pandas last week", skills=["Python"], now=utcnow() - timedelta(days=8),
-                             start_in=timedelta(days=1)),
+        "past": make_session(
+            db,
+            ana,
+            title="Pandas last week",
+            skills=["Python"],
+            now=utcnow() - timedelta(days=8),
+            start_in=timedelta(days=1),
+        ),
     }
     db.get(LearningSession, ids["cancelled"]).status = SessionStatus.CANCELLED
     db.commit()
@@ -84,7 +116,11 @@ def test_date_range_sorts_and_pagination(db, catalog):
 
 @pytest.mark.parametrize(
     "filters, message",
-    [({"min_price": 500, "max_price": 100}, "min_price"), ({"sort": "cheapest"}, "sort"), ({"page_size": 1000}, "page_size")],
+    [
+        ({"min_price": 500, "max_price": 100}, "min_price"),
+        ({"sort": "cheapest"}, "sort"),
+        ({"page_size": 1000}, "page_size"),
+    ],
 )
 def test_bad_filters_are_refused_clearly(filters, message):
     with pytest.raises(ValidationError) as refused:
@@ -97,6 +133,17 @@ def test_api_listing_and_bad_filter(api, catalog):
     assert listing.status_code == 200
     body = listing.json()
     assert body["total"] == 2 and body["items"][0]["id"] == catalog["title"]
-    assert {"id", "title", "skills", "start_at", "end_at", "price_minor", "currency", "capacity", "spots_left", "mentor"} <= set(body["items"][0])
+    assert {
+        "id",
+        "title",
+        "skills",
+        "start_at",
+        "end_at",
+        "price_minor",
+        "currency",
+        "capacity",
+        "spots_left",
+        "mentor",
+    } <= set(body["items"][0])
     bad = api.get("/api/sessions/", params={"min_price": 5, "max_price": 1})
     assert bad.status_code == 400 and "min_price" in bad.json()["error"]["message"]

@@ -2,8 +2,8 @@ import time
 
 import pytest
 
-from peerlearn.platform.errors import ThrottledError
 from peerlearn.accounts.security import hash_password, hash_token, new_token, verify_password
+from peerlearn.platform.errors import ThrottledError
 from peerlearn.platform.throttle import LoginThrottle, MemoryCounterStore, RedisCounterStore
 from tests.support import REDIS_URL, redis_available, require
 

@@ -2,9 +2,9 @@
 
 from datetime import timedelta
 
-from peerlearn.models.types import utcnow
 from peerlearn.demo_data import seed_demo
 from peerlearn.insights.advice import session_success_hint, suggest_price
+from peerlearn.models.types import utcnow
 from tests.factories import make_user
 
 

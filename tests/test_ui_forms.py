@@ -13,7 +13,9 @@ def test_local_time_converts_to_utc_on_both_sides_of_a_dst_change():
     assert local_to_utc("2026-07-01", "09:30", "Asia/Kolkata") == datetime(2026, 7, 1, 4, 0, tzinfo=UTC)
 
 
-@pytest.mark.parametrize("date, time, tz", [("", "18:00", "UTC"), ("2026-13-01", "10:00", "UTC"), ("2026-01-01", "10:00", "Mars/Base")])
+@pytest.mark.parametrize(
+    "date, time, tz", [("", "18:00", "UTC"), ("2026-13-01", "10:00", "UTC"), ("2026-01-01", "10:00", "Mars/Base")]
+)
 def test_bad_dates_and_zones_are_refused(date, time, tz):
     with pytest.raises(FormError):
         local_to_utc(date, time, tz)

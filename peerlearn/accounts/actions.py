@@ -7,11 +7,21 @@ from zoneinfo import available_timezones
 
 from sqlmodel import Session, delete, select
 
+from peerlearn.accounts.security import hash_password, hash_token, new_token, verify_password
+from peerlearn.catalog.search_index import refresh_mentor_sessions
+from peerlearn.catalog.skills import get_or_create_skill
 from peerlearn.config import get_settings
 from peerlearn.models import AuthToken, MentorProfile, Profile, Skill, User, UserSkill
 from peerlearn.models.enums import UserRole
 from peerlearn.models.types import utcnow
-from peerlearn.models.users import PasswordChange, ProfilePublic, ProfileUpdate, SkillLevelPublic, UserCreate, UserPublic
+from peerlearn.models.users import (
+    PasswordChange,
+    ProfilePublic,
+    ProfileUpdate,
+    SkillLevelPublic,
+    UserCreate,
+    UserPublic,
+)
 from peerlearn.platform.errors import (
     AuthenticationError,
     ConflictError,
@@ -20,9 +30,6 @@ from peerlearn.platform.errors import (
     PermissionDeniedError,
     ValidationError,
 )
-from peerlearn.catalog.search_index import refresh_mentor_sessions
-from peerlearn.accounts.security import hash_password, hash_token, new_token, verify_password
-from peerlearn.catalog.skills import get_or_create_skill
 from peerlearn.platform.throttle import get_login_throttle
 
 _TIMEZONES = frozenset(available_timezones())
@@ -120,7 +127,9 @@ def require_role(user: User, role: UserRole) -> None:
 
 
 def user_public(user: User) -> UserPublic:
-    return UserPublic(id=user.id, email=user.email, full_name=user.full_name, roles=user.roles, created_at=user.created_at)
+    return UserPublic(
+        id=user.id, email=user.email, full_name=user.full_name, roles=user.roles, created_at=user.created_at
+    )
 
 
 def get_profile(user_id: int, *, db: Session) -> ProfilePublic:
@@ -130,8 +139,10 @@ def get_profile(user_id: int, *, db: Session) -> ProfilePublic:
     profile = db.get(Profile, user_id) or Profile(user_id=user_id)
     mentor = db.get(MentorProfile, user_id)
     skills = db.exec(
-        select(Skill.name, UserSkill.level).join(UserSkill, UserSkill.skill_id == Skill.id)
-        .where(UserSkill.user_id == user_id).order_by(Skill.name)
+        select(Skill.name, UserSkill.level)
+        .join(UserSkill, UserSkill.skill_id == Skill.id)
+        .where(UserSkill.user_id == user_id)
+        .order_by(Skill.name)
     ).all()
     return ProfilePublic(
         user=user_public(user),
@@ -160,7 +171,15 @@ def update_profile(user: User, data: ProfileUpdate, *, db: Session) -> ProfilePu
         if user.is_mentor:
             db.flush()
             refresh_mentor_sessions(user.id, db=db)
-    for field in ("bio", "avatar_url", "timezone", "learning_goals", "career_objective", "domain", "preferred_language"):
+    for field in (
+        "bio",
+        "avatar_url",
+        "timezone",
+        "learning_goals",
+        "career_objective",
+        "domain",
+        "preferred_language",
+    ):
         value = getattr(data, field)
         if value is not None:
             setattr(profile, field, value.strip())

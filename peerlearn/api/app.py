@@ -9,7 +9,16 @@ from peerlearn.api import auth, bookings, discovery, insights, live, payments, r
 from peerlearn.api.errors import error_body, install_error_handlers
 from peerlearn.platform.errors import ErrorCode
 
-ROUTERS = [auth.router, discovery.router, sessions.router, bookings.router, payments.router, recommendations.router, insights.router, live.router]
+ROUTERS = [
+    auth.router,
+    discovery.router,
+    sessions.router,
+    bookings.router,
+    payments.router,
+    recommendations.router,
+    insights.router,
+    live.router,
+]
 
 
 def create_api() -> FastAPI:

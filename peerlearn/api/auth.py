@@ -5,9 +5,9 @@ from __future__ import annotations
 from fastapi import APIRouter, Request, Response
 from pydantic import BaseModel
 
+from peerlearn.accounts import actions as accounts
 from peerlearn.api.deps import DB, CurrentUser, Token, client_address, route
 from peerlearn.models.users import PasswordChange, ProfilePublic, ProfileUpdate, UserCreate, UserLogin, UserPublic
-from peerlearn.accounts import actions as accounts
 
 router = APIRouter(tags=["accounts"])
 

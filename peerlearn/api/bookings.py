@@ -49,8 +49,9 @@ def decide(booking_id: int, data: DecisionRequest, mentor: Mentor, db: DB) -> di
 
 @route(router, "GET", "/api/notifications/", response_model=NotificationList)
 def list_notifications(user: CurrentUser, db: DB) -> NotificationList:
-    return NotificationList(unread=notifications.unread_count(user.id, db=db),
-                            items=notifications.list_notifications(user.id, db=db))
+    return NotificationList(
+        unread=notifications.unread_count(user.id, db=db), items=notifications.list_notifications(user.id, db=db)
+    )
 
 
 @route(router, "POST", "/api/notifications/read/", status_code=204)

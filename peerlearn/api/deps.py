@@ -9,10 +9,10 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlmodel import Session
 
+from peerlearn.accounts.actions import require_role, user_for_token
 from peerlearn.db import session_scope
 from peerlearn.models import User
 from peerlearn.models.enums import UserRole
-from peerlearn.accounts.actions import require_role, user_for_token
 
 _bearer = HTTPBearer(auto_error=False)
 

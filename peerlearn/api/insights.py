@@ -8,8 +8,7 @@ from fastapi import APIRouter, Response
 from pydantic import BaseModel, Field
 
 from peerlearn.api.deps import DB, Admin, route
-from peerlearn.insights import churn
-from peerlearn.insights import kpis
+from peerlearn.insights import churn, kpis
 
 router = APIRouter(tags=["admin"])
 
@@ -27,14 +26,22 @@ def kpi_report(admin: Admin, db: DB, start: datetime | None = None, end: datetim
 
 @route(router, "GET", "/api/admin/kpis/export/")
 def kpi_export(admin: Admin, db: DB, start: datetime | None = None, end: datetime | None = None) -> Response:
-    return Response(kpis.report_csv(kpis.cached_kpi_report(start, end, db=db)), media_type="text/csv",
-                    headers={"Content-Disposition": 'attachment; filename="peerlearn-kpis.csv"'})
+    return Response(
+        kpis.report_csv(kpis.cached_kpi_report(start, end, db=db)),
+        media_type="text/csv",
+        headers={"Content-Disposition": 'attachment; filename="peerlearn-kpis.csv"'},
+    )
 
 
 @route(router, "GET", "/api/admin/predictions/churn/")
 def churn_predictions(admin: Admin, db: DB, limit: int = 20) -> dict:
     model, learners = churn.at_risk(db=db, limit=max(1, min(limit, 200)))
-    return {"enough_data": model.enough_data, "message": model.message, "evaluation": model.figures, "at_risk": learners}
+    return {
+        "enough_data": model.enough_data,
+        "message": model.message,
+        "evaluation": model.figures,
+        "at_risk": learners,
+    }
 
 
 @route(router, "POST", "/api/admin/marketing-spend/", status_code=201)

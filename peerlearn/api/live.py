@@ -6,9 +6,9 @@ from fastapi import APIRouter
 from fastapi.responses import FileResponse
 from pydantic import BaseModel, Field
 
+from peerlearn.accounts.actions import user_for_token
 from peerlearn.api.deps import DB, CurrentUser, Mentor, Token, route
 from peerlearn.live import room as live_room
-from peerlearn.accounts.actions import user_for_token
 
 router = APIRouter(tags=["live"])
 
@@ -40,13 +40,25 @@ def post_chat(session_id: int, data: ChatIn, user: CurrentUser, db: DB) -> dict:
 
 
 @route(router, "GET", "/api/sessions/{session_id}/recordings/{recording_id}/")
-def recording_file(session_id: int, recording_id: int, token: Token, db: DB, user: int | None = None, expires: int | None = None,
-                   signature: str | None = None, download: bool = False) -> FileResponse:
+def recording_file(
+    session_id: int,
+    recording_id: int,
+    token: Token,
+    db: DB,
+    user: int | None = None,
+    expires: int | None = None,
+    signature: str | None = None,
+    download: bool = False,
+) -> FileResponse:
     """Plays in the page (ranges supported) or, with ``download=1``, saves as a file. Authorised by
     a bearer token or by the signed link the session page hands out."""
     if token:
         recording = live_room.recording_file(user_for_token(token, db=db), session_id, recording_id, db=db)
     else:
         recording = live_room.recording_by_link(session_id, recording_id, user, expires, signature, db=db)
-    return FileResponse(recording.path, media_type="video/mp4", filename=f"peerlearn-session-{session_id}-{recording.id}.mp4",
-                        content_disposition_type="attachment" if download else "inline")
+    return FileResponse(
+        recording.path,
+        media_type="video/mp4",
+        filename=f"peerlearn-session-{session_id}-{recording.id}.mp4",
+        content_disposition_type="attachment" if download else "inline",
+    )

@@ -8,15 +8,22 @@ from pydantic import BaseModel
 
 from peerlearn.api.deps import DB, Admin, CurrentUser, Mentor, route
 from peerlearn.api.errors import error_body
-from peerlearn.db import session_scope
-from peerlearn.payments.base import PaymentError, SignatureError
 from peerlearn.billing import coupons
 from peerlearn.billing import payments as payment_service
 from peerlearn.billing.coupons import CouponCreate
-from peerlearn.billing.earnings import Balance, batch_csv, create_payout_batch, mark_batch_paid, mentor_balances, payout_total
+from peerlearn.billing.earnings import (
+    Balance,
+    batch_csv,
+    create_payout_batch,
+    mark_batch_paid,
+    mentor_balances,
+    payout_total,
+)
 from peerlearn.billing.ledger import unbalanced_transactions
 from peerlearn.billing.payments import EventNotReadyError
 from peerlearn.billing.receipts import receipt_for, receipt_pdf
+from peerlearn.db import session_scope
+from peerlearn.payments.base import PaymentError, SignatureError
 
 router = APIRouter(tags=["payments"])
 
@@ -72,18 +79,31 @@ class PaymentPublic(BaseModel):
 
 @route(router, "GET", "/api/payments/", response_model=list[PaymentPublic])
 def my_payments(user: CurrentUser, db: DB) -> list[PaymentPublic]:
-    return [PaymentPublic(id=p.id, booking_id=p.booking_id, provider=p.provider, amount_minor=p.amount_minor,
-                          currency=p.currency, platform_fee_minor=p.platform_fee_minor, refunded_minor=p.refunded_minor,
-                          status=p.status, created_at=p.created_at.isoformat())
-            for p in payment_service.payments_of(user, db=db)]
+    return [
+        PaymentPublic(
+            id=p.id,
+            booking_id=p.booking_id,
+            provider=p.provider,
+            amount_minor=p.amount_minor,
+            currency=p.currency,
+            platform_fee_minor=p.platform_fee_minor,
+            refunded_minor=p.refunded_minor,
+            status=p.status,
+            created_at=p.created_at.isoformat(),
+        )
+        for p in payment_service.payments_of(user, db=db)
+    ]
 
 
 @route(router, "GET", "/api/payments/{payment_id}/receipt/")
 def receipt(payment_id: int, user: CurrentUser, db: DB) -> Response:
     """The receipt as a PDF download, platform fee shown."""
     data = receipt_for(payment_id, user, db=db)
-    return Response(receipt_pdf(data), media_type="application/pdf",
-                    headers={"Content-Disposition": f'attachment; filename="peerlearn-receipt-{data.number}.pdf"'})
+    return Response(
+        receipt_pdf(data),
+        media_type="application/pdf",
+        headers={"Content-Disposition": f'attachment; filename="peerlearn-receipt-{data.number}.pdf"'},
+    )
 
 
 @route(router, "GET", "/api/mentor/earnings/")
@@ -105,17 +125,29 @@ def payouts_paid(batch_id: int, admin: Admin, db: DB) -> dict:
 
 @route(router, "GET", "/api/admin/payouts/{batch_id}/export/")
 def payouts_csv(batch_id: int, admin: Admin, db: DB) -> Response:
-    return Response(batch_csv(batch_id, db=db), media_type="text/csv",
-                    headers={"Content-Disposition": f'attachment; filename="payouts-{batch_id}.csv"'})
+    return Response(
+        batch_csv(batch_id, db=db),
+        media_type="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="payouts-{batch_id}.csv"'},
+    )
 
 
 @route(router, "POST", "/api/admin/coupons/", status_code=201)
 def create_coupon(data: CouponCreate, admin: Admin, db: DB) -> dict:
     coupon = coupons.create_coupon(data, db=db)
-    return {"id": coupon.id, "code": coupon.code, "kind": coupon.kind, "value": coupon.value, "max_uses": coupon.max_uses}
+    return {
+        "id": coupon.id,
+        "code": coupon.code,
+        "kind": coupon.kind,
+        "value": coupon.value,
+        "max_uses": coupon.max_uses,
+    }
 
 
 @route(router, "GET", "/api/admin/ledger/health/")
 def ledger_health(admin: Admin, db: DB) -> dict:
     unbalanced = unbalanced_transactions(db=db)
-    return {"balanced": not unbalanced, "unbalanced": [{"transaction_id": t, "currency": c, "sum_minor": s} for t, c, s in unbalanced]}
+    return {
+        "balanced": not unbalanced,
+        "unbalanced": [{"transaction_id": t, "currency": c, "sum_minor": s} for t, c, s in unbalanced],
+    }

@@ -6,9 +6,9 @@ from fastapi import APIRouter, Query
 from pydantic import BaseModel, Field
 
 from peerlearn.api.deps import DB, Admin, CurrentUser, route
-from peerlearn.models.enums import ExperimentStatus
 from peerlearn.insights import experiments
 from peerlearn.insights import recommendations as recs
+from peerlearn.models.enums import ExperimentStatus
 
 router = APIRouter(tags=["recommendations"])
 

@@ -6,18 +6,18 @@ from typing import Any
 
 from fastapi import APIRouter, Response
 from pydantic import BaseModel, Field
+from sqlmodel import select
 
 from peerlearn.api.deps import DB, CurrentUser, Learner, Mentor, route
+from peerlearn.booking import actions as booking_service
+from peerlearn.booking.reviews import ReviewCreate, submit_review
+from peerlearn.booking.rules import SEAT_HOLDING
+from peerlearn.booking.waitlist import join_waitlist, waitlist_position
+from peerlearn.catalog import actions as session_service
+from peerlearn.catalog.public import to_public
 from peerlearn.models import Booking
 from peerlearn.models.catalog import LearningSessionCreate, LearningSessionPublic, LearningSessionUpdate
-from peerlearn.booking import actions as booking_service
-from peerlearn.catalog import actions as session_service
 from peerlearn.platform.errors import NotFoundError
-from peerlearn.booking.rules import SEAT_HOLDING
-from peerlearn.booking.reviews import ReviewCreate, submit_review
-from peerlearn.catalog.public import to_public
-from peerlearn.booking.waitlist import join_waitlist, waitlist_position
-from sqlmodel import select
 
 router = APIRouter(tags=["sessions"])
 
@@ -66,7 +66,9 @@ def participants(session_id: int, mentor: Mentor, db: DB) -> list[dict[str, Any]
 
 @route(router, "POST", "/api/sessions/{session_id}/book/", status_code=201, response_model=BookResponse)
 def book(session_id: int, learner: Learner, db: DB, data: BookRequest | None = None) -> BookResponse:
-    booking, _ = booking_service.book_session(learner, session_id, coupon_code=(data.coupon_code if data else None), db=db)
+    booking, _ = booking_service.book_session(
+        learner, session_id, coupon_code=(data.coupon_code if data else None), db=db
+    )
     return BookResponse(**booking_service.get_booking(learner, booking.id, db=db).model_dump())
 
 
@@ -79,19 +81,30 @@ def cancel(session_id: int, user: CurrentUser, db: DB) -> dict[str, Any]:
     if session.mentor_id == user.id:
         cancelled = session_service.cancel_session(user, session_id, db=db)
         return {"session_id": cancelled.id, "status": cancelled.status}
-    booking = db.exec(select(Booking).where(Booking.session_id == session_id, Booking.learner_id == user.id,
-                                            Booking.status.in_(list(SEAT_HOLDING)))).first()
+    booking = db.exec(
+        select(Booking).where(
+            Booking.session_id == session_id, Booking.learner_id == user.id, Booking.status.in_(list(SEAT_HOLDING))
+        )
+    ).first()
     if booking is None:
         raise NotFoundError("You have no active booking for this session.")
     cancelled_booking, refunded = booking_service.cancel_booking(user, booking.id, db=db)
-    return {"booking_id": cancelled_booking.id, "status": cancelled_booking.status, "refund_minor": refunded,
-            "currency": cancelled_booking.currency}
+    return {
+        "booking_id": cancelled_booking.id,
+        "status": cancelled_booking.status,
+        "refund_minor": refunded,
+        "currency": cancelled_booking.currency,
+    }
 
 
 @route(router, "POST", "/api/sessions/{session_id}/waitlist/", status_code=201)
 def waitlist(session_id: int, learner: Learner, db: DB) -> dict[str, Any]:
     entry = join_waitlist(learner, session_id, db=db)
-    return {"session_id": session_id, "status": entry.status, "position": waitlist_position(session_id, learner.id, db=db)}
+    return {
+        "session_id": session_id,
+        "status": entry.status,
+        "position": waitlist_position(session_id, learner.id, db=db),
+    }
 
 
 @route(router, "POST", "/api/sessions/{session_id}/reviews/", status_code=201)

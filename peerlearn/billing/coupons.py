@@ -89,8 +89,16 @@ def create_coupon(data: CouponCreate, *, db: Session) -> Coupon:
         raise _invalid("A fixed-amount coupon needs its currency.")
     if db.exec(select(Coupon.id).where(Coupon.code == code)).first() is not None:
         raise _invalid(f"The code {code} is taken.")
-    coupon = Coupon(code=code, kind=data.kind, value=data.value, currency=data.currency.upper(), expires_at=data.expires_at,
-                    max_uses=data.max_uses, mentor_id=data.mentor_id, session_id=data.session_id)
+    coupon = Coupon(
+        code=code,
+        kind=data.kind,
+        value=data.value,
+        currency=data.currency.upper(),
+        expires_at=data.expires_at,
+        max_uses=data.max_uses,
+        mentor_id=data.mentor_id,
+        session_id=data.session_id,
+    )
     db.add(coupon)
     db.flush()
     return coupon

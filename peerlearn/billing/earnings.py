@@ -16,11 +16,11 @@ from datetime import datetime
 from pydantic import BaseModel
 from sqlmodel import Session, func, select
 
+from peerlearn.billing.ledger import record_payout
 from peerlearn.models import LedgerEntry, Payout, PayoutBatch, User
 from peerlearn.models.enums import LedgerAccount, PayoutStatus
 from peerlearn.models.types import utcnow
 from peerlearn.platform.errors import NotFoundError, RuleViolationError
-from peerlearn.billing.ledger import record_payout
 
 
 class Balance(BaseModel):
@@ -33,8 +33,9 @@ class Balance(BaseModel):
 def mentor_balances(mentor_id: int, *, db: Session, now: datetime | None = None) -> list[Balance]:
     """Per currency: earned but still in escrow, available to pay out, and already paid out."""
     now = now or utcnow()
-    entries = db.exec(select(LedgerEntry).where(LedgerEntry.account == LedgerAccount.MENTOR_PAYABLE,
-                                                LedgerEntry.user_id == mentor_id)).all()
+    entries = db.exec(
+        select(LedgerEntry).where(LedgerEntry.account == LedgerAccount.MENTOR_PAYABLE, LedgerEntry.user_id == mentor_id)
+    ).all()
     earned: dict[str, dict[str, int]] = defaultdict(lambda: {"pending": 0, "available": 0, "reversed": 0, "paid": 0})
     for entry in entries:
         bucket = earned[entry.currency]
@@ -42,8 +43,12 @@ def mentor_balances(mentor_id: int, *, db: Session, now: datetime | None = None)
             key = "available" if entry.available_at is not None and entry.available_at <= now else "pending"
             bucket[key] += -entry.amount_minor
         else:
-            paid_out = db.exec(select(LedgerEntry.id).where(LedgerEntry.transaction_id == entry.transaction_id,
-                                                            LedgerEntry.account == LedgerAccount.PAYOUT_CLEARING)).first()
+            paid_out = db.exec(
+                select(LedgerEntry.id).where(
+                    LedgerEntry.transaction_id == entry.transaction_id,
+                    LedgerEntry.account == LedgerAccount.PAYOUT_CLEARING,
+                )
+            ).first()
             bucket["paid" if paid_out else "reversed"] += entry.amount_minor
     balances = []
     for currency, b in sorted(earned.items()):
@@ -51,24 +56,34 @@ def mentor_balances(mentor_id: int, *, db: Session, now: datetime | None = None)
         from_pending = min(b["reversed"], b["pending"])
         pending = b["pending"] - from_pending
         available = b["available"] - (b["reversed"] - from_pending) - b["paid"]
-        balances.append(Balance(currency=currency, pending_minor=pending, available_minor=max(available, 0),
-                                paid_out_minor=b["paid"]))
+        balances.append(
+            Balance(
+                currency=currency, pending_minor=pending, available_minor=max(available, 0), paid_out_minor=b["paid"]
+            )
+        )
     return balances
 
 
 def create_payout_batch(admin: User, *, db: Session, now: datetime | None = None) -> PayoutBatch:
     """One payout per mentor and currency for everything available now."""
     now = now or utcnow()
-    mentor_ids = db.exec(select(LedgerEntry.user_id).where(LedgerEntry.account == LedgerAccount.MENTOR_PAYABLE)
-                         .group_by(LedgerEntry.user_id)).all()
+    mentor_ids = db.exec(
+        select(LedgerEntry.user_id)
+        .where(LedgerEntry.account == LedgerAccount.MENTOR_PAYABLE)
+        .group_by(LedgerEntry.user_id)
+    ).all()
     batch = PayoutBatch(created_by=admin.id)
     db.add(batch)
     db.flush()
     for mentor_id in mentor_ids:
         for balance in mentor_balances(mentor_id, db=db, now=now):
             if balance.available_minor > 0:
-                payout = Payout(batch_id=batch.id, mentor_id=mentor_id, amount_minor=balance.available_minor,
-                                currency=balance.currency)
+                payout = Payout(
+                    batch_id=batch.id,
+                    mentor_id=mentor_id,
+                    amount_minor=balance.available_minor,
+                    currency=balance.currency,
+                )
                 db.add(payout)
                 db.flush()
                 record_payout(payout.id, mentor_id, payout.amount_minor, payout.currency, db=db)
@@ -91,14 +106,27 @@ def mark_batch_paid(batch_id: int, *, db: Session, now: datetime | None = None) 
 
 
 def batch_csv(batch_id: int, *, db: Session) -> str:
-    rows = db.exec(select(Payout, User).join(User, User.id == Payout.mentor_id).where(Payout.batch_id == batch_id)
-                   .order_by(Payout.id)).all()
+    rows = db.exec(
+        select(Payout, User)
+        .join(User, User.id == Payout.mentor_id)
+        .where(Payout.batch_id == batch_id)
+        .order_by(Payout.id)
+    ).all()
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(["payout_id", "mentor_id", "mentor_name", "mentor_email", "amount_minor", "currency", "status"])
     for payout, mentor in rows:
-        writer.writerow([payout.id, mentor.id, mentor.full_name, mentor.email, payout.amount_minor, payout.currency,
-                         payout.status.value])
+        writer.writerow(
+            [
+                payout.id,
+                mentor.id,
+                mentor.full_name,
+                mentor.email,
+                payout.amount_minor,
+                payout.currency,
+                payout.status.value,
+            ]
+        )
     return out.getvalue()
 
 

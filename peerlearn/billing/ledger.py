@@ -20,7 +20,9 @@ from peerlearn.models.enums import LedgerAccount
 from peerlearn.money import prorate, split_commission
 
 
-def _transaction(kind: str, memo: str, *, db: Session, at: datetime | None = None, **links: int | None) -> LedgerTransaction:
+def _transaction(
+    kind: str, memo: str, *, db: Session, at: datetime | None = None, **links: int | None
+) -> LedgerTransaction:
     tx = LedgerTransaction(kind=kind, memo=memo, **links)
     if at is not None:
         tx.created_at = at
@@ -29,14 +31,35 @@ def _transaction(kind: str, memo: str, *, db: Session, at: datetime | None = Non
     return tx
 
 
-def _entry(tx: LedgerTransaction, account: LedgerAccount, amount: int, currency: str, *, user_id: int | None = None,
-           available_at: datetime | None = None) -> LedgerEntry:
-    return LedgerEntry(transaction_id=tx.id, account=account, amount_minor=amount, currency=currency,
-                       user_id=user_id, available_at=available_at)
+def _entry(
+    tx: LedgerTransaction,
+    account: LedgerAccount,
+    amount: int,
+    currency: str,
+    *,
+    user_id: int | None = None,
+    available_at: datetime | None = None,
+) -> LedgerEntry:
+    return LedgerEntry(
+        transaction_id=tx.id,
+        account=account,
+        amount_minor=amount,
+        currency=currency,
+        user_id=user_id,
+        available_at=available_at,
+    )
 
 
-def record_charge(payment: Payment, *, mentor_id: int, commission_rate: float, available_at: datetime | None,
-                  db: Session, discount_minor: int = 0, at: datetime | None = None) -> LedgerTransaction:
+def record_charge(
+    payment: Payment,
+    *,
+    mentor_id: int,
+    commission_rate: float,
+    available_at: datetime | None,
+    db: Session,
+    discount_minor: int = 0,
+    at: datetime | None = None,
+) -> LedgerTransaction:
     """A learner paid: commission is taken on the full price; a coupon discount is the platform's expense."""
     gross = payment.amount_minor + discount_minor
     platform, mentor = split_commission(gross, commission_rate)
@@ -46,7 +69,9 @@ def record_charge(payment: Payment, *, mentor_id: int, commission_rate: float, a
     entries = [
         _entry(tx, LedgerAccount.LEARNER_FUNDS, payment.amount_minor, payment.currency, user_id=payment.learner_id),
         _entry(tx, LedgerAccount.PLATFORM_REVENUE, -platform, payment.currency),
-        _entry(tx, LedgerAccount.MENTOR_PAYABLE, -mentor, payment.currency, user_id=mentor_id, available_at=available_at),
+        _entry(
+            tx, LedgerAccount.MENTOR_PAYABLE, -mentor, payment.currency, user_id=mentor_id, available_at=available_at
+        ),
     ]
     if discount_minor:
         entries.append(_entry(tx, LedgerAccount.COUPON_EXPENSE, discount_minor, payment.currency))
@@ -54,14 +79,17 @@ def record_charge(payment: Payment, *, mentor_id: int, commission_rate: float, a
     return tx
 
 
-def record_refund(payment: Payment, refund: Refund, *, mentor_id: int, discount_minor: int, db: Session) -> LedgerTransaction:
+def record_refund(
+    payment: Payment, refund: Refund, *, mentor_id: int, discount_minor: int, db: Session
+) -> LedgerTransaction:
     """Reverse a charge in proportion to the refunded share (successive partial refunds add up exactly)."""
     amount, already = refund.amount_minor, payment.refunded_minor
     coupon_part = prorate(amount, payment.amount_minor, discount_minor, already=already)
     platform_part = prorate(amount, payment.amount_minor, payment.platform_fee_minor, already=already)
     mentor_part = amount + coupon_part - platform_part
-    tx = _transaction("refund", f"Refund {refund.id} of payment {payment.id}", payment_id=payment.id,
-                      refund_id=refund.id, db=db)
+    tx = _transaction(
+        "refund", f"Refund {refund.id} of payment {payment.id}", payment_id=payment.id, refund_id=refund.id, db=db
+    )
     entries = [
         _entry(tx, LedgerAccount.LEARNER_FUNDS, -amount, payment.currency, user_id=payment.learner_id),
         _entry(tx, LedgerAccount.PLATFORM_REVENUE, platform_part, payment.currency),
@@ -75,10 +103,12 @@ def record_refund(payment: Payment, refund: Refund, *, mentor_id: int, discount_
 
 def record_payout(payout_id: int, mentor_id: int, amount: int, currency: str, *, db: Session) -> LedgerTransaction:
     tx = _transaction("payout", f"Payout {payout_id}", payout_id=payout_id, db=db)
-    db.add_all([
-        _entry(tx, LedgerAccount.MENTOR_PAYABLE, amount, currency, user_id=mentor_id),
-        _entry(tx, LedgerAccount.PAYOUT_CLEARING, -amount, currency),
-    ])
+    db.add_all(
+        [
+            _entry(tx, LedgerAccount.MENTOR_PAYABLE, amount, currency, user_id=mentor_id),
+            _entry(tx, LedgerAccount.PAYOUT_CLEARING, -amount, currency),
+        ]
+    )
     return tx
 
 

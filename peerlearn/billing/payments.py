@@ -14,6 +14,7 @@ from datetime import datetime, timedelta
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, func, select
 
+from peerlearn.billing.ledger import record_charge, record_refund
 from peerlearn.config import get_settings
 from peerlearn.models import Booking, LearningSession, Payment, Refund, User, WebhookEvent
 from peerlearn.models.enums import BookingStatus, NotificationKind, PaymentStatus, RefundStatus, SessionStatus
@@ -22,7 +23,6 @@ from peerlearn.payments.base import CheckoutRequest, PaymentError, PaymentEvent,
 from peerlearn.payments.registry import PaymentSettings, gateway_by_name, select_gateway
 from peerlearn.platform import notifications
 from peerlearn.platform.errors import ConflictError, ErrorCode, NotFoundError, ServiceError
-from peerlearn.billing.ledger import record_charge, record_refund
 from peerlearn.platform.locks import lock_row, lock_session
 
 log = logging.getLogger(__name__)
@@ -41,51 +41,82 @@ class EventNotReadyError(ServiceError):
 def payment_settings() -> PaymentSettings:
     s = get_settings()
     return PaymentSettings(
-        stripe_secret_key=s.stripe_secret_key, stripe_webhook_secret=s.stripe_webhook_secret,
-        stripe_api_base=s.stripe_api_base, razorpay_key_id=s.razorpay_key_id,
-        razorpay_key_secret=s.razorpay_key_secret, razorpay_webhook_secret=s.razorpay_webhook_secret,
-        razorpay_base_url=s.razorpay_base_url, simulated_secret=f"simulated:{s.secret_key}",
-        public_base_url=s.base_url, allow_simulated=not s.is_production,
+        stripe_secret_key=s.stripe_secret_key,
+        stripe_webhook_secret=s.stripe_webhook_secret,
+        stripe_api_base=s.stripe_api_base,
+        razorpay_key_id=s.razorpay_key_id,
+        razorpay_key_secret=s.razorpay_key_secret,
+        razorpay_webhook_secret=s.razorpay_webhook_secret,
+        razorpay_base_url=s.razorpay_base_url,
+        simulated_secret=f"simulated:{s.secret_key}",
+        public_base_url=s.base_url,
+        allow_simulated=not s.is_production,
     )
 
 
 def start_checkout(booking: Booking, *, db: Session) -> Payment:
     """Create (or reuse) the payment for a booking that waits for payment, and its hosted checkout."""
-    existing = db.exec(select(Payment).where(Payment.booking_id == booking.id,
-                                             Payment.status.in_([PaymentStatus.CREATED, PaymentStatus.PENDING]))).first()
+    existing = db.exec(
+        select(Payment).where(
+            Payment.booking_id == booking.id, Payment.status.in_([PaymentStatus.CREATED, PaymentStatus.PENDING])
+        )
+    ).first()
     if existing is not None and existing.checkout_url:
         return existing
     learner = db.get(User, booking.learner_id)
     session = db.get(LearningSession, booking.session_id)
     gateway = select_gateway(booking.currency, payment_settings())
     attempt = db.exec(select(func.count()).select_from(Payment).where(Payment.booking_id == booking.id)).one() + 1
-    payment = Payment(booking_id=booking.id, learner_id=booking.learner_id, provider=gateway.name,
-                      idempotency_key=f"booking-{booking.id}-attempt-{attempt}", amount_minor=booking.amount_due_minor,
-                      currency=booking.currency, status=PaymentStatus.CREATED)
+    payment = Payment(
+        booking_id=booking.id,
+        learner_id=booking.learner_id,
+        provider=gateway.name,
+        idempotency_key=f"booking-{booking.id}-attempt-{attempt}",
+        amount_minor=booking.amount_due_minor,
+        currency=booking.currency,
+        status=PaymentStatus.CREATED,
+    )
     db.add(payment)
     db.flush()
     base = get_settings().base_url
     # Razorpay sends the payer back with a signature to check; the others go straight to the booking page.
-    success_url = f"{base}/api/payments/razorpay/callback/" if gateway.name == "razorpay" else f"{base}/bookings/{booking.id}?paid=1"
+    success_url = (
+        f"{base}/api/payments/razorpay/callback/"
+        if gateway.name == "razorpay"
+        else f"{base}/bookings/{booking.id}?paid=1"
+    )
     hold_seconds = int((booking.hold_expires_at - utcnow()).total_seconds()) if booking.hold_expires_at else 1800
     try:
-        result = gateway.create_checkout(CheckoutRequest(
-            payment_id=payment.id, booking_id=booking.id, amount_minor=payment.amount_minor, currency=payment.currency,
-            description=f"PeerLearn: {session.title}", customer_email=learner.email,
-            success_url=success_url, cancel_url=f"{base}/sessions/{session.id}",
-            idempotency_key=payment.idempotency_key, expires_in_seconds=max(hold_seconds, 1800),
-        ))
+        result = gateway.create_checkout(
+            CheckoutRequest(
+                payment_id=payment.id,
+                booking_id=booking.id,
+                amount_minor=payment.amount_minor,
+                currency=payment.currency,
+                description=f"PeerLearn: {session.title}",
+                customer_email=learner.email,
+                success_url=success_url,
+                cancel_url=f"{base}/sessions/{session.id}",
+                idempotency_key=payment.idempotency_key,
+                expires_in_seconds=max(hold_seconds, 1800),
+            )
+        )
     except PaymentError as error:
         log.warning("checkout failed for booking %s: %s (%s)", booking.id, error, error.detail)
         raise PaymentServiceError(f"The payment provider could not start a checkout: {error}") from error
-    payment.provider_ref, payment.checkout_url, payment.status = result.provider_ref, result.checkout_url, PaymentStatus.PENDING
+    payment.provider_ref, payment.checkout_url, payment.status = (
+        result.provider_ref,
+        result.checkout_url,
+        PaymentStatus.PENDING,
+    )
     db.add(payment)
     db.flush()
     return payment
 
 
-def handle_webhook(provider: str, raw_body: bytes, headers: Mapping[str, str], *, db: Session,
-                   now: datetime | None = None) -> str:
+def handle_webhook(
+    provider: str, raw_body: bytes, headers: Mapping[str, str], *, db: Session, now: datetime | None = None
+) -> str:
     """Verify, record, apply. Returns 'applied', 'duplicate' or 'ignored'. A bad signature raises."""
     gateway = gateway_by_name(provider, payment_settings())
     event = gateway.parse_webhook(raw_body, headers)  # SignatureError propagates: nothing recorded
@@ -139,16 +170,23 @@ def _payment_succeeded(event: PaymentEvent, *, db: Session, now: datetime) -> No
     if payment.status in (PaymentStatus.SUCCEEDED, PaymentStatus.REFUNDED, PaymentStatus.PARTIALLY_REFUNDED):
         return
     if event.amount_minor is not None and event.amount_minor != payment.amount_minor:
-        log.error("payment %s: provider amount %s differs from %s", payment.id, event.amount_minor, payment.amount_minor)
+        log.error(
+            "payment %s: provider amount %s differs from %s", payment.id, event.amount_minor, payment.amount_minor
+        )
     booking = db.get(Booking, payment.booking_id)
     session = lock_session(booking.session_id, db=db)
     payment.status, payment.paid_at = PaymentStatus.SUCCEEDED, now
     payment.provider_payment_id = event.provider_payment_id or payment.provider_payment_id
     db.add(payment)
     settings = get_settings()
-    record_charge(payment, mentor_id=session.mentor_id, commission_rate=settings.commission_rate,
-                  discount_minor=booking.discount_minor,
-                  available_at=session.end_at + timedelta(hours=settings.payout_delay_hours), db=db)
+    record_charge(
+        payment,
+        mentor_id=session.mentor_id,
+        commission_rate=settings.commission_rate,
+        discount_minor=booking.discount_minor,
+        available_at=session.end_at + timedelta(hours=settings.payout_delay_hours),
+        db=db,
+    )
     db.flush()
     if booking.status == BookingStatus.PENDING_PAYMENT:
         _confirm_paid(booking, session, db=db, now=now)
@@ -161,29 +199,56 @@ def _payment_succeeded(event: PaymentEvent, *, db: Session, now: datetime) -> No
         refund_booking(booking, None, reason="Paid after the seat was released", db=db)
         booking.status = BookingStatus.REFUNDED
         db.add(booking)
-        notifications.notify(booking.learner_id, NotificationKind.PAYMENT_REFUNDED, f"Refunded: {session.title}",
-                             body="Your payment arrived after your seat hold ended and the session had filled up, "
-                                  "so we refunded it in full.", link=f"/sessions/{session.id}", db=db)
+        notifications.notify(
+            booking.learner_id,
+            NotificationKind.PAYMENT_REFUNDED,
+            f"Refunded: {session.title}",
+            body="Your payment arrived after your seat hold ended and the session had filled up, "
+            "so we refunded it in full.",
+            link=f"/sessions/{session.id}",
+            db=db,
+        )
 
 
 def _seat_still_available(session: LearningSession, now: datetime) -> bool:
-    return session.status == SessionStatus.PUBLISHED and session.start_at > now and session.seats_taken < session.capacity
+    return (
+        session.status == SessionStatus.PUBLISHED and session.start_at > now and session.seats_taken < session.capacity
+    )
 
 
 def _confirm_paid(booking: Booking, session: LearningSession, *, db: Session, now: datetime) -> None:
     booking.hold_expires_at = None
     if session.requires_approval:
         booking.status = BookingStatus.PENDING_APPROVAL
-        notifications.notify(session.mentor_id, NotificationKind.BOOKING_MADE, f"Approval needed: {session.title}",
-                             body="A learner paid and waits for your approval.", link="/mentor", db=db, email=False)
+        notifications.notify(
+            session.mentor_id,
+            NotificationKind.BOOKING_MADE,
+            f"Approval needed: {session.title}",
+            body="A learner paid and waits for your approval.",
+            link="/mentor",
+            db=db,
+            email=False,
+        )
         return
     booking.status, booking.confirmed_at = BookingStatus.CONFIRMED, now
     db.add(booking)
-    notifications.notify(booking.learner_id, NotificationKind.BOOKING_CONFIRMED, f"Booked: {session.title}",
-                         body="Your payment went through and your seat is confirmed.", link=f"/sessions/{session.id}",
-                         session_id=session.id, db=db)
-    notifications.notify(session.mentor_id, NotificationKind.BOOKING_MADE, f"New booking: {session.title}",
-                         link="/mentor", db=db, email=False)
+    notifications.notify(
+        booking.learner_id,
+        NotificationKind.BOOKING_CONFIRMED,
+        f"Booked: {session.title}",
+        body="Your payment went through and your seat is confirmed.",
+        link=f"/sessions/{session.id}",
+        session_id=session.id,
+        db=db,
+    )
+    notifications.notify(
+        session.mentor_id,
+        NotificationKind.BOOKING_MADE,
+        f"New booking: {session.title}",
+        link="/mentor",
+        db=db,
+        email=False,
+    )
 
 
 def _payment_failed(event: PaymentEvent, *, db: Session, now: datetime) -> None:
@@ -191,9 +256,15 @@ def _payment_failed(event: PaymentEvent, *, db: Session, now: datetime) -> None:
     if payment is not None and payment.status in (PaymentStatus.CREATED, PaymentStatus.PENDING):
         payment.status = PaymentStatus.FAILED
         db.add(payment)
-        notifications.notify(payment.learner_id, NotificationKind.SYSTEM, "Payment declined",
-                             body="Your card was declined. Your seat stays held until the hold ends; you can try again.",
-                             link=f"/bookings/{payment.booking_id}", db=db, email=False)
+        notifications.notify(
+            payment.learner_id,
+            NotificationKind.SYSTEM,
+            "Payment declined",
+            body="Your card was declined. Your seat stays held until the hold ends; you can try again.",
+            link=f"/bookings/{payment.booking_id}",
+            db=db,
+            email=False,
+        )
 
 
 def _checkout_expired(event: PaymentEvent, *, db: Session, now: datetime) -> None:
@@ -211,22 +282,37 @@ def _refund_succeeded(event: PaymentEvent, *, db: Session, now: datetime) -> Non
             db.add(refund)
             return
     payment = _payment_for(event, db=db)
-    if payment is None or payment.status not in (PaymentStatus.SUCCEEDED, PaymentStatus.PARTIALLY_REFUNDED, PaymentStatus.REFUNDED):
+    if payment is None or payment.status not in (
+        PaymentStatus.SUCCEEDED,
+        PaymentStatus.PARTIALLY_REFUNDED,
+        PaymentStatus.REFUNDED,
+    ):
         # A refund of a payment we have not seen complete: let the provider deliver it again later.
         raise EventNotReadyError("This refund's payment has not been recorded yet; retry later.")
     # A refund made outside PeerLearn (e.g. in the provider's dashboard): record what is new.
-    total = event.refunded_total_minor if event.refunded_total_minor is not None else payment.refunded_minor + (event.amount_minor or 0)
+    total = (
+        event.refunded_total_minor
+        if event.refunded_total_minor is not None
+        else payment.refunded_minor + (event.amount_minor or 0)
+    )
     new = min(total, payment.amount_minor) - payment.refunded_minor
     if new > 0:
-        _book_refund(payment, new, event.refund_id or "", RefundStatus.SUCCEEDED, "Refunded at the provider", db=db, now=now)
+        _book_refund(
+            payment, new, event.refund_id or "", RefundStatus.SUCCEEDED, "Refunded at the provider", db=db, now=now
+        )
 
 
-def refund_booking(booking: Booking, amount_minor: int | None, *, reason: str, db: Session,
-                   now: datetime | None = None) -> int:
+def refund_booking(
+    booking: Booking, amount_minor: int | None, *, reason: str, db: Session, now: datetime | None = None
+) -> int:
     """Refund a booking's successful payment (all that is left when `amount_minor` is None). Returns the amount."""
     now = now or utcnow()
-    paid = db.exec(select(Payment).where(Payment.booking_id == booking.id,
-                                         Payment.status.in_([PaymentStatus.SUCCEEDED, PaymentStatus.PARTIALLY_REFUNDED]))).first()
+    paid = db.exec(
+        select(Payment).where(
+            Payment.booking_id == booking.id,
+            Payment.status.in_([PaymentStatus.SUCCEEDED, PaymentStatus.PARTIALLY_REFUNDED]),
+        )
+    ).first()
     if paid is None:
         return 0
     payment = lock_row(Payment, paid.id, db=db)
@@ -237,7 +323,9 @@ def refund_booking(booking: Booking, amount_minor: int | None, *, reason: str, d
     gateway = gateway_by_name(payment.provider, payment_settings())
     count = db.exec(select(func.count()).select_from(Refund).where(Refund.payment_id == payment.id)).one()
     try:
-        result = gateway.refund(payment.provider_payment_id, amount, payment.currency, f"refund-{payment.id}-{count + 1}")
+        result = gateway.refund(
+            payment.provider_payment_id, amount, payment.currency, f"refund-{payment.id}-{count + 1}"
+        )
     except PaymentError as error:
         log.warning("refund failed for payment %s: %s (%s)", payment.id, error, error.detail)
         raise PaymentServiceError(f"The refund could not be made right now ({error}); nothing was changed.") from error
@@ -246,18 +334,34 @@ def refund_booking(booking: Booking, amount_minor: int | None, *, reason: str, d
     return amount
 
 
-def _book_refund(payment: Payment, amount: int, provider_refund_id: str, status: RefundStatus, reason: str, *,
-                 db: Session, now: datetime) -> Refund:
-    refund = Refund(payment_id=payment.id, amount_minor=amount, currency=payment.currency, status=status,
-                    provider_refund_id=provider_refund_id, reason=reason,
-                    completed_at=now if status == RefundStatus.SUCCEEDED else None)
+def _book_refund(
+    payment: Payment,
+    amount: int,
+    provider_refund_id: str,
+    status: RefundStatus,
+    reason: str,
+    *,
+    db: Session,
+    now: datetime,
+) -> Refund:
+    refund = Refund(
+        payment_id=payment.id,
+        amount_minor=amount,
+        currency=payment.currency,
+        status=status,
+        provider_refund_id=provider_refund_id,
+        reason=reason,
+        completed_at=now if status == RefundStatus.SUCCEEDED else None,
+    )
     db.add(refund)
     db.flush()
     booking = db.get(Booking, payment.booking_id)
     session = db.get(LearningSession, booking.session_id)
     record_refund(payment, refund, mentor_id=session.mentor_id, discount_minor=booking.discount_minor, db=db)
     payment.refunded_minor += amount
-    payment.status = PaymentStatus.REFUNDED if payment.refunded_minor >= payment.amount_minor else PaymentStatus.PARTIALLY_REFUNDED
+    payment.status = (
+        PaymentStatus.REFUNDED if payment.refunded_minor >= payment.amount_minor else PaymentStatus.PARTIALLY_REFUNDED
+    )
     db.add(payment)
     return refund
 
@@ -295,7 +399,9 @@ def verify_razorpay_callback(query: Mapping[str, str], *, db: Session) -> int | 
 
 
 def simulated_checkout(provider_ref: str, *, db: Session) -> Payment:
-    payment = db.exec(select(Payment).where(Payment.provider == "simulated", Payment.provider_ref == provider_ref)).first()
+    payment = db.exec(
+        select(Payment).where(Payment.provider == "simulated", Payment.provider_ref == provider_ref)
+    ).first()
     if payment is None:
         raise NotFoundError("No such checkout.")
     return payment

@@ -46,15 +46,27 @@ def receipt_for(payment_id: int, viewer: User, *, db: Session) -> Receipt:
         lines.append(ReceiptLine(label="Coupon discount", amount=money(-booking.discount_minor)))
     lines.append(ReceiptLine(label="Paid", amount=money(payment.amount_minor)))
     lines.append(ReceiptLine(label="of which PeerLearn platform fee", amount=money(payment.platform_fee_minor)))
-    refunds = db.exec(select(Refund).where(Refund.payment_id == payment.id, Refund.status != RefundStatus.FAILED)
-                      .order_by(Refund.id)).all()
+    refunds = db.exec(
+        select(Refund).where(Refund.payment_id == payment.id, Refund.status != RefundStatus.FAILED).order_by(Refund.id)
+    ).all()
     for refund in refunds:
-        lines.append(ReceiptLine(label=f"Refund on {refund.created_at:%Y-%m-%d} ({refund.reason or 'refund'})",
-                                 amount=money(-refund.amount_minor)))
+        lines.append(
+            ReceiptLine(
+                label=f"Refund on {refund.created_at:%Y-%m-%d} ({refund.reason or 'refund'})",
+                amount=money(-refund.amount_minor),
+            )
+        )
     return Receipt(
-        number=f"PL-{payment.id:06d}", issued_at=payment.paid_at or payment.created_at, learner_name=learner.full_name,
-        learner_email=learner.email, session_title=session.title, session_start_at=session.start_at,
-        mentor_name=mentor.full_name, provider=payment.provider, status=payment.status.value, lines=lines,
+        number=f"PL-{payment.id:06d}",
+        issued_at=payment.paid_at or payment.created_at,
+        learner_name=learner.full_name,
+        learner_email=learner.email,
+        session_title=session.title,
+        session_start_at=session.start_at,
+        mentor_name=mentor.full_name,
+        provider=payment.provider,
+        status=payment.status.value,
+        lines=lines,
         total=money(payment.amount_minor - payment.refunded_minor),
     )
 
@@ -65,10 +77,12 @@ def receipt_pdf(receipt: Receipt) -> bytes:
     pdf.set_font("Helvetica", "B", 18)
     pdf.cell(0, 12, "PeerLearn receipt", new_x="LMARGIN", new_y="NEXT")
     pdf.set_font("Helvetica", size=11)
-    for text in (f"Receipt {receipt.number}  ·  {receipt.issued_at:%Y-%m-%d %H:%M} UTC",
-                 f"Billed to {receipt.learner_name} <{receipt.learner_email}>",
-                 f"Session: {receipt.session_title} with {receipt.mentor_name}, {receipt.session_start_at:%Y-%m-%d %H:%M} UTC",
-                 f"Paid through: {receipt.provider}  ·  Status: {receipt.status}"):
+    for text in (
+        f"Receipt {receipt.number}  ·  {receipt.issued_at:%Y-%m-%d %H:%M} UTC",
+        f"Billed to {receipt.learner_name} <{receipt.learner_email}>",
+        f"Session: {receipt.session_title} with {receipt.mentor_name}, {receipt.session_start_at:%Y-%m-%d %H:%M} UTC",
+        f"Paid through: {receipt.provider}  ·  Status: {receipt.status}",
+    ):
         pdf.cell(0, 7, _latin1(text), new_x="LMARGIN", new_y="NEXT")
     pdf.ln(4)
     for line in receipt.lines:

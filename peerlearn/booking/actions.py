@@ -12,7 +12,19 @@ from datetime import datetime, timedelta
 from pydantic import BaseModel
 from sqlmodel import Session, select
 
+from peerlearn.accounts.actions import require_role
+from peerlearn.billing.coupons import redeem_coupon, release_coupon
+from peerlearn.billing.payments import refund_booking, start_checkout
+from peerlearn.booking.rules import (
+    SEAT_HOLDING,
+    booking_opens_check,
+    learner_can_cancel,
+    overlaps,
+    refund_for_learner_cancel,
+)
+from peerlearn.booking.waitlist import offer_next_seat, take_offer
 from peerlearn.config import get_settings
+from peerlearn.insights.interactions import log_interaction
 from peerlearn.models import Booking, LearningSession, Payment, User, WaitlistEntry
 from peerlearn.models.enums import (
     BookingStatus,
@@ -25,20 +37,8 @@ from peerlearn.models.enums import (
 )
 from peerlearn.models.types import utcnow
 from peerlearn.platform import notifications
-from peerlearn.accounts.actions import require_role
-from peerlearn.billing.coupons import redeem_coupon, release_coupon
-from peerlearn.insights.interactions import log_interaction
 from peerlearn.platform.errors import ConflictError, ErrorCode, NotFoundError, PermissionDeniedError, RuleViolationError
 from peerlearn.platform.locks import lock_row, lock_session
-from peerlearn.billing.payments import refund_booking, start_checkout
-from peerlearn.booking.rules import (
-    SEAT_HOLDING,
-    booking_opens_check,
-    learner_can_cancel,
-    overlaps,
-    refund_for_learner_cancel,
-)
-from peerlearn.booking.waitlist import offer_next_seat, take_offer
 
 
 class BookingPublic(BaseModel):
@@ -59,32 +59,57 @@ class BookingPublic(BaseModel):
     can_review: bool = False
 
 
-def booking_public(booking: Booking, session: LearningSession, *, db: Session, now: datetime | None = None) -> BookingPublic:
+def booking_public(
+    booking: Booking, session: LearningSession, *, db: Session, now: datetime | None = None
+) -> BookingPublic:
     now = now or utcnow()
     checkout_url = None
-    paid = db.exec(select(Payment.id).where(Payment.booking_id == booking.id, Payment.paid_at.is_not(None))
-                   .order_by(Payment.id.desc())).first()
+    paid = db.exec(
+        select(Payment.id)
+        .where(Payment.booking_id == booking.id, Payment.paid_at.is_not(None))
+        .order_by(Payment.id.desc())
+    ).first()
     if booking.status == BookingStatus.PENDING_PAYMENT:
-        payment = db.exec(select(Payment).where(Payment.booking_id == booking.id, Payment.status == PaymentStatus.PENDING)
-                          .order_by(Payment.id.desc())).first()
+        payment = db.exec(
+            select(Payment)
+            .where(Payment.booking_id == booking.id, Payment.status == PaymentStatus.PENDING)
+            .order_by(Payment.id.desc())
+        ).first()
         checkout_url = payment.checkout_url if payment else None
     from peerlearn.booking.reviews import can_review
 
     return BookingPublic(
-        id=booking.id, session_id=session.id, session_title=session.title, start_at=session.start_at, end_at=session.end_at,
-        status=booking.status, price_minor=booking.price_minor, discount_minor=booking.discount_minor,
-        amount_due_minor=booking.amount_due_minor, currency=booking.currency, hold_expires_at=booking.hold_expires_at,
-        checkout_url=checkout_url, payment_id=paid,
-        can_cancel=booking.status in SEAT_HOLDING and learner_can_cancel(session.start_at, session.cancellation_cutoff_hours, now),
+        id=booking.id,
+        session_id=session.id,
+        session_title=session.title,
+        start_at=session.start_at,
+        end_at=session.end_at,
+        status=booking.status,
+        price_minor=booking.price_minor,
+        discount_minor=booking.discount_minor,
+        amount_due_minor=booking.amount_due_minor,
+        currency=booking.currency,
+        hold_expires_at=booking.hold_expires_at,
+        checkout_url=checkout_url,
+        payment_id=paid,
+        can_cancel=booking.status in SEAT_HOLDING
+        and learner_can_cancel(session.start_at, session.cancellation_cutoff_hours, now),
         can_review=can_review(booking, db=db),
     )
 
 
-def _check_learner_free(learner_id: int, session: LearningSession, *, db: Session, ignore_booking_id: int | None = None) -> None:
+def _check_learner_free(
+    learner_id: int, session: LearningSession, *, db: Session, ignore_booking_id: int | None = None
+) -> None:
     rows = db.exec(
-        select(Booking, LearningSession).join(LearningSession, LearningSession.id == Booking.session_id)
-        .where(Booking.learner_id == learner_id, Booking.status.in_(list(SEAT_HOLDING)),
-               LearningSession.start_at < session.end_at, LearningSession.end_at > session.start_at)
+        select(Booking, LearningSession)
+        .join(LearningSession, LearningSession.id == Booking.session_id)
+        .where(
+            Booking.learner_id == learner_id,
+            Booking.status.in_(list(SEAT_HOLDING)),
+            LearningSession.start_at < session.end_at,
+            LearningSession.end_at > session.start_at,
+        )
     ).all()
     for booking, other in rows:
         if booking.id == ignore_booking_id:
@@ -95,8 +120,9 @@ def _check_learner_free(learner_id: int, session: LearningSession, *, db: Sessio
             raise ConflictError(f"This overlaps your booking of '{other.title}'.", ErrorCode.OVERLAP)
 
 
-def book_session(learner: User, session_id: int, *, db: Session, coupon_code: str | None = None,
-                 now: datetime | None = None) -> tuple[Booking, Payment | None]:
+def book_session(
+    learner: User, session_id: int, *, db: Session, coupon_code: str | None = None, now: datetime | None = None
+) -> tuple[Booking, Payment | None]:
     """Take a seat. Free sessions confirm at once; paid ones hold the seat while the learner pays."""
     require_role(learner, UserRole.LEARNER)
     now = now or utcnow()
@@ -104,7 +130,9 @@ def book_session(learner: User, session_id: int, *, db: Session, coupon_code: st
     if session is None or session.status == SessionStatus.DRAFT:
         raise NotFoundError("No such session.")
     if session.status != SessionStatus.PUBLISHED:
-        raise RuleViolationError(f"This session is {session.status.value} and cannot be booked.", ErrorCode.NOT_BOOKABLE)
+        raise RuleViolationError(
+            f"This session is {session.status.value} and cannot be booked.", ErrorCode.NOT_BOOKABLE
+        )
     if session.mentor_id == learner.id:
         raise ConflictError("You cannot book your own session.", ErrorCode.OWN_SESSION)
     reason = booking_opens_check(session.start_at, session.min_notice_minutes, now)
@@ -116,8 +144,13 @@ def book_session(learner: User, session_id: int, *, db: Session, coupon_code: st
             raise ConflictError("This session is full. You can join the waitlist.", ErrorCode.SESSION_FULL)
         session.seats_taken += 1
     db.add(session)
-    booking = Booking(session_id=session.id, learner_id=learner.id, price_minor=session.price_minor,
-                      currency=session.currency, created_at=now)
+    booking = Booking(
+        session_id=session.id,
+        learner_id=learner.id,
+        price_minor=session.price_minor,
+        currency=session.currency,
+        created_at=now,
+    )
     db.add(booking)
     db.flush()
     if coupon_code:
@@ -131,14 +164,35 @@ def book_session(learner: User, session_id: int, *, db: Session, coupon_code: st
         payment = start_checkout(booking, db=db)
     elif session.requires_approval:
         booking.status = BookingStatus.PENDING_APPROVAL
-        notifications.notify(session.mentor_id, NotificationKind.BOOKING_MADE, f"Approval needed: {session.title}",
-                             body=f"{learner.full_name} asked to join.", link="/mentor", db=db, email=False)
+        notifications.notify(
+            session.mentor_id,
+            NotificationKind.BOOKING_MADE,
+            f"Approval needed: {session.title}",
+            body=f"{learner.full_name} asked to join.",
+            link="/mentor",
+            db=db,
+            email=False,
+        )
     else:
         booking.status, booking.confirmed_at = BookingStatus.CONFIRMED, now
-        notifications.notify(learner.id, NotificationKind.BOOKING_CONFIRMED, f"Booked: {session.title}",
-                             body="Your seat is confirmed.", link=f"/sessions/{session.id}", session_id=session.id, db=db)
-        notifications.notify(session.mentor_id, NotificationKind.BOOKING_MADE, f"New booking: {session.title}",
-                             body=f"{learner.full_name} booked a seat.", link="/mentor", db=db, email=False)
+        notifications.notify(
+            learner.id,
+            NotificationKind.BOOKING_CONFIRMED,
+            f"Booked: {session.title}",
+            body="Your seat is confirmed.",
+            link=f"/sessions/{session.id}",
+            session_id=session.id,
+            db=db,
+        )
+        notifications.notify(
+            session.mentor_id,
+            NotificationKind.BOOKING_MADE,
+            f"New booking: {session.title}",
+            body=f"{learner.full_name} booked a seat.",
+            link="/mentor",
+            db=db,
+            email=False,
+        )
     db.add(booking)
     db.flush()
     log_interaction(db, learner.id, session.id, InteractionKind.BOOK)
@@ -155,7 +209,9 @@ def _release_seat(booking: Booking, session: LearningSession, *, db: Session, no
 def expire_holds(*, db: Session, now: datetime | None = None) -> int:
     """End seat holds whose payment did not arrive in time; each seat goes back (or to the waitlist)."""
     now = now or utcnow()
-    due = db.exec(select(Booking.id).where(Booking.status == BookingStatus.PENDING_PAYMENT, Booking.hold_expires_at <= now)).all()
+    due = db.exec(
+        select(Booking.id).where(Booking.status == BookingStatus.PENDING_PAYMENT, Booking.hold_expires_at <= now)
+    ).all()
     expired = 0
     for booking_id in due:
         booking = db.get(Booking, booking_id)
@@ -167,9 +223,15 @@ def expire_holds(*, db: Session, now: datetime | None = None) -> int:
         db.add(booking)
         release_coupon(booking, db=db)
         _release_seat(booking, session, db=db, now=now)
-        notifications.notify(booking.learner_id, NotificationKind.SYSTEM, f"Seat hold ended: {session.title}",
-                             body="We did not receive your payment in time, so the seat was released.",
-                             link=f"/sessions/{session.id}", db=db, email=False)
+        notifications.notify(
+            booking.learner_id,
+            NotificationKind.SYSTEM,
+            f"Seat hold ended: {session.title}",
+            body="We did not receive your payment in time, so the seat was released.",
+            link=f"/sessions/{session.id}",
+            db=db,
+            email=False,
+        )
         expired += 1
     return expired
 
@@ -187,13 +249,20 @@ def cancel_booking(learner: User, booking_id: int, *, db: Session, now: datetime
     booking = _own_booking(learner, booking_id, db=db)
     session = lock_session(booking.session_id, db=db)
     if booking.status not in SEAT_HOLDING:
-        raise RuleViolationError(f"This booking is {booking.status.value} and cannot be cancelled.", ErrorCode.INVALID_STATE)
-    if booking.status == BookingStatus.CONFIRMED and not learner_can_cancel(session.start_at, session.cancellation_cutoff_hours, now):
         raise RuleViolationError(
-            f"Cancelling closed {session.cancellation_cutoff_hours} hours before the start.", ErrorCode.CANCELLATION_CUTOFF
+            f"This booking is {booking.status.value} and cannot be cancelled.", ErrorCode.INVALID_STATE
+        )
+    if booking.status == BookingStatus.CONFIRMED and not learner_can_cancel(
+        session.start_at, session.cancellation_cutoff_hours, now
+    ):
+        raise RuleViolationError(
+            f"Cancelling closed {session.cancellation_cutoff_hours} hours before the start.",
+            ErrorCode.CANCELLATION_CUTOFF,
         )
     refunded = 0
-    paid = db.exec(select(Payment).where(Payment.booking_id == booking.id, Payment.status == PaymentStatus.SUCCEEDED)).first()
+    paid = db.exec(
+        select(Payment).where(Payment.booking_id == booking.id, Payment.status == PaymentStatus.SUCCEEDED)
+    ).first()
     if paid is not None:
         amount = refund_for_learner_cancel(paid.amount_minor, session.refund_policy, session.partial_refund_percent)
         refunded = refund_booking(booking, amount, reason="Cancelled by the learner", db=db, now=now) if amount else 0
@@ -203,17 +272,30 @@ def cancel_booking(learner: User, booking_id: int, *, db: Session, now: datetime
     booking.cancelled_at, booking.cancel_reason, booking.hold_expires_at = now, "Cancelled by the learner", None
     db.add(booking)
     _release_seat(booking, session, db=db, now=now)
-    notifications.notify(learner.id, NotificationKind.BOOKING_CANCELLED, f"Cancelled: {session.title}",
-                         body="Your booking is cancelled." + (" A refund is on its way." if refunded else ""),
-                         link=f"/sessions/{session.id}", session_id=session.id, db=db)
-    notifications.notify(session.mentor_id, NotificationKind.BOOKING_CANCELLED, f"A learner cancelled: {session.title}",
-                         link="/mentor", db=db, email=False)
+    notifications.notify(
+        learner.id,
+        NotificationKind.BOOKING_CANCELLED,
+        f"Cancelled: {session.title}",
+        body="Your booking is cancelled." + (" A refund is on its way." if refunded else ""),
+        link=f"/sessions/{session.id}",
+        session_id=session.id,
+        db=db,
+    )
+    notifications.notify(
+        session.mentor_id,
+        NotificationKind.BOOKING_CANCELLED,
+        f"A learner cancelled: {session.title}",
+        link="/mentor",
+        db=db,
+        email=False,
+    )
     db.flush()
     return booking, refunded
 
 
-def reschedule_booking(learner: User, booking_id: int, target_session_id: int, *, db: Session,
-                       now: datetime | None = None) -> Booking:
+def reschedule_booking(
+    learner: User, booking_id: int, target_session_id: int, *, db: Session, now: datetime | None = None
+) -> Booking:
     """Move a confirmed booking to another session of the same mentor at the same price, without paying again."""
     now = now or utcnow()
     booking = _own_booking(learner, booking_id, db=db)
@@ -227,10 +309,18 @@ def reschedule_booking(learner: User, booking_id: int, target_session_id: int, *
         raise NotFoundError("No such session to move to.")
     if target.id == source.id:
         raise RuleViolationError("That is the session you already booked.", ErrorCode.RESCHEDULE_NOT_ALLOWED)
-    if target.mentor_id != source.mentor_id or target.price_minor != source.price_minor or target.currency != source.currency:
-        raise RuleViolationError("You can move only to a session of the same mentor at the same price.", ErrorCode.RESCHEDULE_NOT_ALLOWED)
+    if (
+        target.mentor_id != source.mentor_id
+        or target.price_minor != source.price_minor
+        or target.currency != source.currency
+    ):
+        raise RuleViolationError(
+            "You can move only to a session of the same mentor at the same price.", ErrorCode.RESCHEDULE_NOT_ALLOWED
+        )
     if not learner_can_cancel(source.start_at, source.cancellation_cutoff_hours, now):
-        raise RuleViolationError(f"Changes closed {source.cancellation_cutoff_hours} hours before the start.", ErrorCode.CANCELLATION_CUTOFF)
+        raise RuleViolationError(
+            f"Changes closed {source.cancellation_cutoff_hours} hours before the start.", ErrorCode.CANCELLATION_CUTOFF
+        )
     reason = booking_opens_check(target.start_at, target.min_notice_minutes, now)
     if reason:
         raise RuleViolationError(reason, ErrorCode.NOTICE_TOO_SHORT)
@@ -239,24 +329,49 @@ def reschedule_booking(learner: User, booking_id: int, target_session_id: int, *
         if target.seats_taken >= target.capacity:
             raise ConflictError("That session is full.", ErrorCode.SESSION_FULL)
         target.seats_taken += 1
-    moved = Booking(session_id=target.id, learner_id=learner.id, status=BookingStatus.CONFIRMED, price_minor=booking.price_minor,
-                    discount_minor=booking.discount_minor, currency=booking.currency, coupon_id=booking.coupon_id,
-                    created_at=now, confirmed_at=now, rescheduled_from_id=booking.id)
+    moved = Booking(
+        session_id=target.id,
+        learner_id=learner.id,
+        status=BookingStatus.CONFIRMED,
+        price_minor=booking.price_minor,
+        discount_minor=booking.discount_minor,
+        currency=booking.currency,
+        coupon_id=booking.coupon_id,
+        created_at=now,
+        confirmed_at=now,
+        rescheduled_from_id=booking.id,
+    )
     db.add(moved)
     db.flush()
     for payment in db.exec(select(Payment).where(Payment.booking_id == booking.id)):
         payment.booking_id = moved.id  # the money follows the seat
         db.add(payment)
-    booking.status, booking.cancelled_at, booking.cancel_reason = BookingStatus.CANCELLED, now, f"Rescheduled to booking {moved.id}"
+    booking.status, booking.cancelled_at, booking.cancel_reason = (
+        BookingStatus.CANCELLED,
+        now,
+        f"Rescheduled to booking {moved.id}",
+    )
     booking.coupon_id = None
     db.add_all([booking, target])
     _release_seat(booking, source, db=db, now=now)
-    notifications.notify(learner.id, NotificationKind.BOOKING_CANCELLED, f"Moved from: {source.title}",
-                         body=f"Your booking moved to {target.start_at:%a %d %b %H:%M} UTC.", link=f"/sessions/{target.id}",
-                         session_id=source.id, db=db)
-    notifications.notify(learner.id, NotificationKind.BOOKING_RESCHEDULED, f"Rescheduled: {target.title}",
-                         body="Your seat in the new session is confirmed.", link=f"/sessions/{target.id}",
-                         session_id=target.id, db=db)
+    notifications.notify(
+        learner.id,
+        NotificationKind.BOOKING_CANCELLED,
+        f"Moved from: {source.title}",
+        body=f"Your booking moved to {target.start_at:%a %d %b %H:%M} UTC.",
+        link=f"/sessions/{target.id}",
+        session_id=source.id,
+        db=db,
+    )
+    notifications.notify(
+        learner.id,
+        NotificationKind.BOOKING_RESCHEDULED,
+        f"Rescheduled: {target.title}",
+        body="Your seat in the new session is confirmed.",
+        link=f"/sessions/{target.id}",
+        session_id=target.id,
+        db=db,
+    )
     db.flush()
     return moved
 
@@ -272,24 +387,40 @@ def decide_booking(mentor: User, booking_id: int, accept: bool, *, db: Session, 
         raise RuleViolationError("This booking is not waiting for approval.", ErrorCode.INVALID_STATE)
     if accept:
         booking.status, booking.confirmed_at = BookingStatus.CONFIRMED, now
-        notifications.notify(booking.learner_id, NotificationKind.BOOKING_CONFIRMED, f"Accepted: {session.title}",
-                             body="The mentor accepted your booking.", link=f"/sessions/{session.id}", session_id=session.id, db=db)
+        notifications.notify(
+            booking.learner_id,
+            NotificationKind.BOOKING_CONFIRMED,
+            f"Accepted: {session.title}",
+            body="The mentor accepted your booking.",
+            link=f"/sessions/{session.id}",
+            session_id=session.id,
+            db=db,
+        )
     else:
         refunded = refund_booking(booking, None, reason="Declined by the mentor", db=db, now=now)
         booking.status = BookingStatus.DECLINED
         booking.cancelled_at, booking.cancel_reason = now, "Declined by the mentor"
         _release_seat(booking, session, db=db, now=now)
-        notifications.notify(booking.learner_id, NotificationKind.BOOKING_CANCELLED, f"Declined: {session.title}",
-                             body="The mentor could not accept your booking." + (" You are refunded in full." if refunded else ""),
-                             link=f"/sessions/{session.id}", db=db)
+        notifications.notify(
+            booking.learner_id,
+            NotificationKind.BOOKING_CANCELLED,
+            f"Declined: {session.title}",
+            body="The mentor could not accept your booking." + (" You are refunded in full." if refunded else ""),
+            link=f"/sessions/{session.id}",
+            db=db,
+        )
     db.add(booking)
     db.flush()
     return booking
 
 
 def list_bookings(user: User, *, db: Session, now: datetime | None = None) -> list[BookingPublic]:
-    rows = db.exec(select(Booking, LearningSession).join(LearningSession, LearningSession.id == Booking.session_id)
-                   .where(Booking.learner_id == user.id).order_by(LearningSession.start_at.desc())).all()
+    rows = db.exec(
+        select(Booking, LearningSession)
+        .join(LearningSession, LearningSession.id == Booking.session_id)
+        .where(Booking.learner_id == user.id)
+        .order_by(LearningSession.start_at.desc())
+    ).all()
     return [booking_public(b, s, db=db, now=now) for b, s in rows]
 
 
@@ -305,34 +436,66 @@ def session_participants(mentor: User, session_id: int, *, db: Session) -> list[
     session = db.get(LearningSession, session_id)
     if session is None or (session.mentor_id != mentor.id and not mentor.is_admin):
         raise PermissionDeniedError("Only the session's mentor can see who booked.")
-    rows = db.exec(select(Booking, User).join(User, User.id == Booking.learner_id)
-                   .where(Booking.session_id == session_id).order_by(Booking.created_at)).all()
-    waiting = db.exec(select(WaitlistEntry, User).join(User, User.id == WaitlistEntry.learner_id)
-                      .where(WaitlistEntry.session_id == session_id,
-                             WaitlistEntry.status.in_([WaitlistStatus.WAITING, WaitlistStatus.OFFERED]))
-                      .order_by(WaitlistEntry.created_at)).all()
-    return [{"booking_id": b.id, "learner": u.full_name, "status": b.status.value, "attendance": b.attendance.value}
-            for b, u in rows] + [{"booking_id": None, "learner": u.full_name, "status": f"waitlist:{w.status.value}",
-                                  "attendance": ""} for w, u in waiting]
+    rows = db.exec(
+        select(Booking, User)
+        .join(User, User.id == Booking.learner_id)
+        .where(Booking.session_id == session_id)
+        .order_by(Booking.created_at)
+    ).all()
+    waiting = db.exec(
+        select(WaitlistEntry, User)
+        .join(User, User.id == WaitlistEntry.learner_id)
+        .where(
+            WaitlistEntry.session_id == session_id,
+            WaitlistEntry.status.in_([WaitlistStatus.WAITING, WaitlistStatus.OFFERED]),
+        )
+        .order_by(WaitlistEntry.created_at)
+    ).all()
+    return [
+        {"booking_id": b.id, "learner": u.full_name, "status": b.status.value, "attendance": b.attendance.value}
+        for b, u in rows
+    ] + [
+        {"booking_id": None, "learner": u.full_name, "status": f"waitlist:{w.status.value}", "attendance": ""}
+        for w, u in waiting
+    ]
 
 
-def reschedule_options(learner: User, booking_id: int, *, db: Session, now: datetime | None = None) -> list[LearningSession]:
+def reschedule_options(
+    learner: User, booking_id: int, *, db: Session, now: datetime | None = None
+) -> list[LearningSession]:
     """Sessions this booking could move to: same mentor, same price and currency, upcoming, with a seat."""
     now = now or utcnow()
     booking = db.get(Booking, booking_id)
     if booking is None or booking.learner_id != learner.id:
         raise NotFoundError("No such booking.")
     source = db.get(LearningSession, booking.session_id)
-    return list(db.exec(select(LearningSession).where(
-        LearningSession.mentor_id == source.mentor_id, LearningSession.id != source.id,
-        LearningSession.status == SessionStatus.PUBLISHED, LearningSession.price_minor == source.price_minor,
-        LearningSession.currency == source.currency, LearningSession.start_at > now,
-        LearningSession.seats_taken < LearningSession.capacity,
-    ).order_by(LearningSession.start_at).limit(20)))
+    return list(
+        db.exec(
+            select(LearningSession)
+            .where(
+                LearningSession.mentor_id == source.mentor_id,
+                LearningSession.id != source.id,
+                LearningSession.status == SessionStatus.PUBLISHED,
+                LearningSession.price_minor == source.price_minor,
+                LearningSession.currency == source.currency,
+                LearningSession.start_at > now,
+                LearningSession.seats_taken < LearningSession.capacity,
+            )
+            .order_by(LearningSession.start_at)
+            .limit(20)
+        )
+    )
 
 
 def my_waitlists(learner: User, *, db: Session) -> list[tuple[WaitlistEntry, LearningSession]]:
-    return list(db.exec(select(WaitlistEntry, LearningSession).join(LearningSession, LearningSession.id == WaitlistEntry.session_id)
-                        .where(WaitlistEntry.learner_id == learner.id,
-                               WaitlistEntry.status.in_([WaitlistStatus.WAITING, WaitlistStatus.OFFERED]))
-                        .order_by(LearningSession.start_at)).all())
+    return list(
+        db.exec(
+            select(WaitlistEntry, LearningSession)
+            .join(LearningSession, LearningSession.id == WaitlistEntry.session_id)
+            .where(
+                WaitlistEntry.learner_id == learner.id,
+                WaitlistEntry.status.in_([WaitlistStatus.WAITING, WaitlistStatus.OFFERED]),
+            )
+            .order_by(LearningSession.start_at)
+        ).all()
+    )

@@ -11,7 +11,10 @@ from peerlearn.models.enums import BookingStatus, NotificationKind
 from peerlearn.models.types import utcnow
 from peerlearn.platform import notifications
 
-WINDOWS = (("reminder_24h_sent_at", timedelta(hours=24), "tomorrow"), ("reminder_1h_sent_at", timedelta(hours=1), "in an hour"))
+WINDOWS = (
+    ("reminder_24h_sent_at", timedelta(hours=24), "tomorrow"),
+    ("reminder_1h_sent_at", timedelta(hours=1), "in an hour"),
+)
 
 
 def send_due_reminders(*, db: Session, now: datetime | None = None) -> int:
@@ -19,16 +22,28 @@ def send_due_reminders(*, db: Session, now: datetime | None = None) -> int:
     sent = 0
     for flag, lead, when in WINDOWS:
         column = getattr(Booking, flag)
-        rows = db.exec(select(Booking, LearningSession).join(LearningSession, LearningSession.id == Booking.session_id)
-                       .where(Booking.status == BookingStatus.CONFIRMED, column.is_(None),
-                              LearningSession.start_at > now, LearningSession.start_at <= now + lead)).all()
+        rows = db.exec(
+            select(Booking, LearningSession)
+            .join(LearningSession, LearningSession.id == Booking.session_id)
+            .where(
+                Booking.status == BookingStatus.CONFIRMED,
+                column.is_(None),
+                LearningSession.start_at > now,
+                LearningSession.start_at <= now + lead,
+            )
+        ).all()
         for booking, session in rows:
             if flag == "reminder_24h_sent_at" and session.start_at - now <= timedelta(hours=1):
                 setattr(booking, flag, now)  # too late for the day-before reminder; the hour-before one follows
             else:
-                notifications.notify(booking.learner_id, NotificationKind.REMINDER, f"Starts {when}: {session.title}",
-                                     body=f"Your session starts at {session.start_at:%H:%M} UTC.",
-                                     link=f"/sessions/{session.id}", db=db)
+                notifications.notify(
+                    booking.learner_id,
+                    NotificationKind.REMINDER,
+                    f"Starts {when}: {session.title}",
+                    body=f"Your session starts at {session.start_at:%H:%M} UTC.",
+                    link=f"/sessions/{session.id}",
+                    db=db,
+                )
                 setattr(booking, flag, now)
                 sent += 1
             db.add(booking)

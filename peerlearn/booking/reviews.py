@@ -7,12 +7,12 @@ from datetime import datetime
 from pydantic import BaseModel, Field
 from sqlmodel import Session, func, select
 
+from peerlearn.insights.interactions import log_interaction
 from peerlearn.models import Booking, LearningSession, MentorProfile, Review, User
 from peerlearn.models.enums import AttendanceStatus, BookingStatus, InteractionKind, NotificationKind
 from peerlearn.models.types import utcnow
 from peerlearn.platform import notifications
 from peerlearn.platform.errors import ConflictError, ErrorCode, NotFoundError, RuleViolationError
-from peerlearn.insights.interactions import log_interaction
 
 
 class ReviewCreate(BaseModel):
@@ -37,29 +37,50 @@ def can_review(booking: Booking, *, db: Session) -> bool:
 
 
 def submit_review(learner: User, session_id: int, data: ReviewCreate, *, db: Session) -> Review:
-    booking = db.exec(select(Booking).where(Booking.session_id == session_id, Booking.learner_id == learner.id,
-                                            Booking.status.in_([BookingStatus.COMPLETED, BookingStatus.NO_SHOW,
-                                                                BookingStatus.CONFIRMED]))).first()
+    booking = db.exec(
+        select(Booking).where(
+            Booking.session_id == session_id,
+            Booking.learner_id == learner.id,
+            Booking.status.in_([BookingStatus.COMPLETED, BookingStatus.NO_SHOW, BookingStatus.CONFIRMED]),
+        )
+    ).first()
     if booking is None:
         raise NotFoundError("You have no booking for this session.")
     if db.exec(select(Review.id).where(Review.booking_id == booking.id)).first() is not None:
         raise ConflictError("You have already reviewed this session.", ErrorCode.ALREADY_REVIEWED)
     if booking.status != BookingStatus.COMPLETED or booking.attendance != AttendanceStatus.ATTENDED:
-        raise RuleViolationError("You can review a session once it is completed and you attended it.", ErrorCode.REVIEW_NOT_ALLOWED)
+        raise RuleViolationError(
+            "You can review a session once it is completed and you attended it.", ErrorCode.REVIEW_NOT_ALLOWED
+        )
     session = db.get(LearningSession, session_id)
-    review = Review(booking_id=booking.id, session_id=session_id, learner_id=learner.id, mentor_id=session.mentor_id,
-                    rating=data.rating, comment=data.comment.strip())
+    review = Review(
+        booking_id=booking.id,
+        session_id=session_id,
+        learner_id=learner.id,
+        mentor_id=session.mentor_id,
+        rating=data.rating,
+        comment=data.comment.strip(),
+    )
     db.add(review)
     log_interaction(db, learner.id, session_id, InteractionKind.RATE, value=data.rating)
     db.flush()
     refresh_mentor_rating(session.mentor_id, db=db)
-    notifications.notify(session.mentor_id, NotificationKind.REVIEW_RECEIVED, f"New review: {data.rating}/5",
-                         body=data.comment[:200], link="/mentor", db=db, email=False)
+    notifications.notify(
+        session.mentor_id,
+        NotificationKind.REVIEW_RECEIVED,
+        f"New review: {data.rating}/5",
+        body=data.comment[:200],
+        link="/mentor",
+        db=db,
+        email=False,
+    )
     return review
 
 
 def refresh_mentor_rating(mentor_id: int, *, db: Session) -> None:
-    avg, count = db.exec(select(func.avg(Review.rating), func.count(Review.id)).where(Review.mentor_id == mentor_id)).one()
+    avg, count = db.exec(
+        select(func.avg(Review.rating), func.count(Review.id)).where(Review.mentor_id == mentor_id)
+    ).one()
     profile = db.get(MentorProfile, mentor_id) or MentorProfile(user_id=mentor_id)
     profile.rating_avg, profile.rating_count = round(float(avg or 0), 2), int(count)
     db.add(profile)
@@ -80,7 +101,22 @@ def reply_to_review(mentor: User, review_id: int, text: str, *, db: Session, now
 
 
 def session_reviews(mentor_id: int, *, db: Session, limit: int = 20) -> list[ReviewPublic]:
-    rows = db.exec(select(Review, User.full_name).join(User, User.id == Review.learner_id)
-                   .where(Review.mentor_id == mentor_id).order_by(Review.created_at.desc()).limit(limit)).all()
-    return [ReviewPublic(id=r.id, session_id=r.session_id, learner_name=name, rating=r.rating, comment=r.comment,
-                         reply=r.reply, created_at=r.created_at) for r, name in rows]
+    rows = db.exec(
+        select(Review, User.full_name)
+        .join(User, User.id == Review.learner_id)
+        .where(Review.mentor_id == mentor_id)
+        .order_by(Review.created_at.desc())
+        .limit(limit)
+    ).all()
+    return [
+        ReviewPublic(
+            id=r.id,
+            session_id=r.session_id,
+            learner_name=name,
+            rating=r.rating,
+            comment=r.comment,
+            reply=r.reply,
+            created_at=r.created_at,
+        )
+        for r, name in rows
+    ]

@@ -7,14 +7,21 @@ from datetime import datetime, timedelta
 from peerlearn.models.enums import BookingStatus, RefundPolicy
 
 # Statuses that hold a seat.
-SEAT_HOLDING = frozenset({
-    BookingStatus.HELD, BookingStatus.PENDING_APPROVAL, BookingStatus.PENDING_PAYMENT, BookingStatus.CONFIRMED,
-})
+SEAT_HOLDING = frozenset(
+    {
+        BookingStatus.HELD,
+        BookingStatus.PENDING_APPROVAL,
+        BookingStatus.PENDING_PAYMENT,
+        BookingStatus.CONFIRMED,
+    }
+)
 # Statuses in which the learner still counts as coming.
 ACTIVE = SEAT_HOLDING | {BookingStatus.COMPLETED}
 
 
-def overlaps(a_start: datetime, a_end: datetime, b_start: datetime, b_end: datetime, buffer: timedelta = timedelta(0)) -> bool:
+def overlaps(
+    a_start: datetime, a_end: datetime, b_start: datetime, b_end: datetime, buffer: timedelta = timedelta(0)
+) -> bool:
     """Half-open intervals [start, end) overlap, after widening the first by `buffer` on both sides."""
     return a_start - buffer < b_end and b_start < a_end + buffer
 
@@ -56,7 +63,9 @@ def describe_refund_policy(policy: RefundPolicy, partial_percent: int, cutoff_ho
     return f"Cancel up to {cutoff_hours} hours before the start for {what}; after that, cancelling is not possible."
 
 
-def weekly_occurrences(start_at: datetime, end_at: datetime, count: int, tz_name: str = "UTC") -> list[tuple[datetime, datetime]]:
+def weekly_occurrences(
+    start_at: datetime, end_at: datetime, count: int, tz_name: str = "UTC"
+) -> list[tuple[datetime, datetime]]:
     """`count` weekly occurrences at the same local wall-clock time in `tz_name` (so DST does not shift them)."""
     from zoneinfo import ZoneInfo
 

@@ -10,14 +10,14 @@ from datetime import datetime, timedelta
 
 from sqlmodel import Session, select
 
+from peerlearn.accounts.actions import require_role
+from peerlearn.booking.rules import SEAT_HOLDING
 from peerlearn.models import Booking, LearningSession, User, WaitlistEntry
 from peerlearn.models.enums import NotificationKind, SessionStatus, UserRole, WaitlistStatus
 from peerlearn.models.types import utcnow
 from peerlearn.platform import notifications
-from peerlearn.accounts.actions import require_role
 from peerlearn.platform.errors import ConflictError, ErrorCode, NotFoundError, RuleViolationError
 from peerlearn.platform.locks import lock_session
-from peerlearn.booking.rules import SEAT_HOLDING
 
 OFFER_MINUTES = 60
 
@@ -34,12 +34,16 @@ def join_waitlist(learner: User, session_id: int, *, db: Session, now: datetime 
         raise ConflictError("You cannot wait for your own session.", ErrorCode.OWN_SESSION)
     if session.seats_taken < session.capacity:
         raise RuleViolationError("Seats are still free: book one instead.", ErrorCode.WAITLIST_NOT_ALLOWED)
-    booked = db.exec(select(Booking.id).where(Booking.session_id == session_id, Booking.learner_id == learner.id,
-                                              Booking.status.in_(list(SEAT_HOLDING)))).first()
+    booked = db.exec(
+        select(Booking.id).where(
+            Booking.session_id == session_id, Booking.learner_id == learner.id, Booking.status.in_(list(SEAT_HOLDING))
+        )
+    ).first()
     if booked is not None:
         raise ConflictError("You have already booked this session.", ErrorCode.ALREADY_BOOKED)
-    entry = db.exec(select(WaitlistEntry).where(WaitlistEntry.session_id == session_id,
-                                                WaitlistEntry.learner_id == learner.id)).first()
+    entry = db.exec(
+        select(WaitlistEntry).where(WaitlistEntry.session_id == session_id, WaitlistEntry.learner_id == learner.id)
+    ).first()
     if entry is not None and entry.status in (WaitlistStatus.WAITING, WaitlistStatus.OFFERED):
         raise ConflictError("You are already on the waitlist.", ErrorCode.ALREADY_BOOKED)
     if entry is None:
@@ -51,9 +55,11 @@ def join_waitlist(learner: User, session_id: int, *, db: Session, now: datetime 
 
 
 def waitlist_position(session_id: int, learner_id: int, *, db: Session) -> int | None:
-    waiting = db.exec(select(WaitlistEntry.learner_id).where(WaitlistEntry.session_id == session_id,
-                                                             WaitlistEntry.status == WaitlistStatus.WAITING)
-                      .order_by(WaitlistEntry.created_at, WaitlistEntry.id)).all()
+    waiting = db.exec(
+        select(WaitlistEntry.learner_id)
+        .where(WaitlistEntry.session_id == session_id, WaitlistEntry.status == WaitlistStatus.WAITING)
+        .order_by(WaitlistEntry.created_at, WaitlistEntry.id)
+    ).all()
     return waiting.index(learner_id) + 1 if learner_id in waiting else None
 
 
@@ -61,25 +67,37 @@ def offer_next_seat(session: LearningSession, *, db: Session, now: datetime) -> 
     """Called with the session row locked, right after a seat was released."""
     if session.status != SessionStatus.PUBLISHED or session.start_at <= now or session.seats_taken >= session.capacity:
         return None
-    entry = db.exec(select(WaitlistEntry).where(WaitlistEntry.session_id == session.id,
-                                                WaitlistEntry.status == WaitlistStatus.WAITING)
-                    .order_by(WaitlistEntry.created_at, WaitlistEntry.id)).first()
+    entry = db.exec(
+        select(WaitlistEntry)
+        .where(WaitlistEntry.session_id == session.id, WaitlistEntry.status == WaitlistStatus.WAITING)
+        .order_by(WaitlistEntry.created_at, WaitlistEntry.id)
+    ).first()
     if entry is None:
         return None
     entry.status, entry.offered_at = WaitlistStatus.OFFERED, now
     entry.offer_expires_at = min(now + timedelta(minutes=OFFER_MINUTES), session.start_at)
     session.seats_taken += 1  # reserved for this offer
     db.add_all([entry, session])
-    notifications.notify(entry.learner_id, NotificationKind.WAITLIST_OFFER, f"A seat is free: {session.title}",
-                         body=f"Book it within {OFFER_MINUTES} minutes; after that it goes to the next learner.",
-                         link=f"/sessions/{session.id}", db=db)
+    notifications.notify(
+        entry.learner_id,
+        NotificationKind.WAITLIST_OFFER,
+        f"A seat is free: {session.title}",
+        body=f"Book it within {OFFER_MINUTES} minutes; after that it goes to the next learner.",
+        link=f"/sessions/{session.id}",
+        db=db,
+    )
     return entry
 
 
 def take_offer(session: LearningSession, learner_id: int, *, db: Session, now: datetime) -> bool:
     """True when the learner holds a live offer for this session (its reserved seat becomes theirs)."""
-    entry = db.exec(select(WaitlistEntry).where(WaitlistEntry.session_id == session.id, WaitlistEntry.learner_id == learner_id,
-                                                WaitlistEntry.status == WaitlistStatus.OFFERED)).first()
+    entry = db.exec(
+        select(WaitlistEntry).where(
+            WaitlistEntry.session_id == session.id,
+            WaitlistEntry.learner_id == learner_id,
+            WaitlistEntry.status == WaitlistStatus.OFFERED,
+        )
+    ).first()
     if entry is None or entry.offer_expires_at is None or entry.offer_expires_at <= now:
         return False
     entry.status = WaitlistStatus.ACCEPTED
@@ -90,8 +108,11 @@ def take_offer(session: LearningSession, learner_id: int, *, db: Session, now: d
 def expire_offers(*, db: Session, now: datetime | None = None) -> int:
     """Offers not taken in time lapse; each reserved seat goes to the next learner or back to the pool."""
     now = now or utcnow()
-    due = db.exec(select(WaitlistEntry.id, WaitlistEntry.session_id).where(
-        WaitlistEntry.status == WaitlistStatus.OFFERED, WaitlistEntry.offer_expires_at <= now)).all()
+    due = db.exec(
+        select(WaitlistEntry.id, WaitlistEntry.session_id).where(
+            WaitlistEntry.status == WaitlistStatus.OFFERED, WaitlistEntry.offer_expires_at <= now
+        )
+    ).all()
     for entry_id, session_id in due:
         session = lock_session(session_id, db=db)
         entry = db.get(WaitlistEntry, entry_id)

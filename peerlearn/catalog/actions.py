@@ -6,7 +6,22 @@ from datetime import datetime, timedelta
 
 from sqlmodel import Session, delete, select
 
-from peerlearn.models import Booking, LearningSession, MentorProfile, Profile, SessionSeries, SessionSkill, User, WaitlistEntry
+from peerlearn.accounts.actions import require_role
+from peerlearn.billing.payments import refund_booking
+from peerlearn.booking.rules import ACTIVE, SEAT_HOLDING, overlaps, weekly_occurrences
+from peerlearn.catalog.search_index import refresh_session_tags
+from peerlearn.catalog.skills import get_or_create_category, get_or_create_skill
+from peerlearn.insights.interactions import log_interaction
+from peerlearn.models import (
+    Booking,
+    LearningSession,
+    MentorProfile,
+    Profile,
+    SessionSeries,
+    SessionSkill,
+    User,
+    WaitlistEntry,
+)
 from peerlearn.models.catalog import LearningSessionCreate, LearningSessionUpdate
 from peerlearn.models.enums import (
     AttendanceStatus,
@@ -14,11 +29,11 @@ from peerlearn.models.enums import (
     InteractionKind,
     NotificationKind,
     SessionStatus,
+    UserRole,
     WaitlistStatus,
 )
 from peerlearn.models.types import as_utc, utcnow
 from peerlearn.platform import notifications
-from peerlearn.accounts.actions import require_role
 from peerlearn.platform.errors import (
     ConflictError,
     ErrorCode,
@@ -27,13 +42,7 @@ from peerlearn.platform.errors import (
     RuleViolationError,
     ValidationError,
 )
-from peerlearn.insights.interactions import log_interaction
 from peerlearn.platform.locks import lock_session
-from peerlearn.billing.payments import refund_booking
-from peerlearn.booking.rules import ACTIVE, SEAT_HOLDING, overlaps, weekly_occurrences
-from peerlearn.catalog.search_index import refresh_session_tags
-from peerlearn.catalog.skills import get_or_create_category, get_or_create_skill
-from peerlearn.models.enums import UserRole
 
 MAX_DURATION = timedelta(hours=12)
 
@@ -65,16 +74,25 @@ def owned_session(mentor: User, session_id: int, *, db: Session, lock: bool = Fa
     return session
 
 
-def check_mentor_free(mentor_id: int, start_at: datetime, end_at: datetime, buffer_minutes: int, *, db: Session,
-                      ignore_id: int | None = None) -> None:
+def check_mentor_free(
+    mentor_id: int,
+    start_at: datetime,
+    end_at: datetime,
+    buffer_minutes: int,
+    *,
+    db: Session,
+    ignore_id: int | None = None,
+) -> None:
     """A mentor cannot publish two sessions that overlap (their buffer included)."""
     buffer = timedelta(minutes=buffer_minutes)
-    candidates = db.exec(select(LearningSession).where(
-        LearningSession.mentor_id == mentor_id,
-        LearningSession.status == SessionStatus.PUBLISHED,
-        LearningSession.start_at < end_at + buffer + MAX_DURATION,
-        LearningSession.end_at > start_at - buffer - MAX_DURATION,
-    )).all()
+    candidates = db.exec(
+        select(LearningSession).where(
+            LearningSession.mentor_id == mentor_id,
+            LearningSession.status == SessionStatus.PUBLISHED,
+            LearningSession.start_at < end_at + buffer + MAX_DURATION,
+            LearningSession.end_at > start_at - buffer - MAX_DURATION,
+        )
+    ).all()
     for other in candidates:
         if other.id == ignore_id:
             continue
@@ -98,7 +116,9 @@ def _set_skills(session: LearningSession, names: list[str], *, db: Session) -> N
     refresh_session_tags(session, db=db)
 
 
-def create_sessions(mentor: User, data: LearningSessionCreate, *, db: Session, now: datetime | None = None) -> list[LearningSession]:
+def create_sessions(
+    mentor: User, data: LearningSessionCreate, *, db: Session, now: datetime | None = None
+) -> list[LearningSession]:
     """Create one session, or every occurrence of a weekly series. Published at once unless a draft."""
     require_role(mentor, UserRole.MENTOR)
     now = now or utcnow()
@@ -111,7 +131,9 @@ def create_sessions(mentor: User, data: LearningSessionCreate, *, db: Session, n
     series_id = None
     if data.recurrence:
         profile = db.get(Profile, mentor.id)
-        occurrences = weekly_occurrences(start_at, end_at, data.recurrence.count, profile.timezone if profile else "UTC")
+        occurrences = weekly_occurrences(
+            start_at, end_at, data.recurrence.count, profile.timezone if profile else "UTC"
+        )
         series = SessionSeries(mentor_id=mentor.id, rule=f"FREQ=WEEKLY;COUNT={data.recurrence.count}")
         db.add(series)
         db.flush()
@@ -121,12 +143,25 @@ def create_sessions(mentor: User, data: LearningSessionCreate, *, db: Session, n
         if data.status == SessionStatus.PUBLISHED:
             check_mentor_free(mentor.id, occ_start, occ_end, data.buffer_minutes, db=db)
         session = LearningSession(
-            mentor_id=mentor.id, series_id=series_id, title=data.title.strip(), description=data.description.strip(),
-            category_id=category_id, level=data.level, language=data.language.strip(), start_at=occ_start, end_at=occ_end,
-            capacity=data.capacity, price_minor=data.price_minor, currency=currency,
-            min_notice_minutes=data.min_notice_minutes, cancellation_cutoff_hours=data.cancellation_cutoff_hours,
-            refund_policy=data.refund_policy, partial_refund_percent=data.partial_refund_percent,
-            requires_approval=data.requires_approval, buffer_minutes=data.buffer_minutes, status=data.status,
+            mentor_id=mentor.id,
+            series_id=series_id,
+            title=data.title.strip(),
+            description=data.description.strip(),
+            category_id=category_id,
+            level=data.level,
+            language=data.language.strip(),
+            start_at=occ_start,
+            end_at=occ_end,
+            capacity=data.capacity,
+            price_minor=data.price_minor,
+            currency=currency,
+            min_notice_minutes=data.min_notice_minutes,
+            cancellation_cutoff_hours=data.cancellation_cutoff_hours,
+            refund_policy=data.refund_policy,
+            partial_refund_percent=data.partial_refund_percent,
+            requires_approval=data.requires_approval,
+            buffer_minutes=data.buffer_minutes,
+            status=data.status,
         )
         db.add(session)
         db.flush()
@@ -140,8 +175,9 @@ def _active_bookings(session_id: int, *, db: Session) -> list[Booking]:
     return list(db.exec(select(Booking).where(Booking.session_id == session_id, Booking.status.in_(list(ACTIVE)))))
 
 
-def update_session(mentor: User, session_id: int, data: LearningSessionUpdate, *, db: Session,
-                   now: datetime | None = None) -> LearningSession:
+def update_session(
+    mentor: User, session_id: int, data: LearningSessionUpdate, *, db: Session, now: datetime | None = None
+) -> LearningSession:
     now = now or utcnow()
     session = owned_session(mentor, session_id, db=db, lock=True)
     if session.status in (SessionStatus.CANCELLED, SessionStatus.COMPLETED):
@@ -156,7 +192,9 @@ def update_session(mentor: User, session_id: int, data: LearningSessionUpdate, *
     if "capacity" in changes and changes["capacity"] < session.seats_taken:
         raise RuleViolationError(f"{session.seats_taken} seats are already taken; capacity cannot go below that.")
     if "start_at" in changes or "end_at" in changes:
-        start_at, end_at = _validate_times(changes.get("start_at", session.start_at), changes.get("end_at", session.end_at), now)
+        start_at, end_at = _validate_times(
+            changes.get("start_at", session.start_at), changes.get("end_at", session.end_at), now
+        )
         changes["start_at"], changes["end_at"] = start_at, end_at
     if "currency" in changes:
         changes["currency"] = _validate_currency(changes["currency"])
@@ -167,7 +205,9 @@ def update_session(mentor: User, session_id: int, data: LearningSessionUpdate, *
     for field, value in changes.items():
         setattr(session, field, value.strip() if isinstance(value, str) else value)
     if session.status == SessionStatus.PUBLISHED:
-        check_mentor_free(mentor.id, session.start_at, session.end_at, session.buffer_minutes, db=db, ignore_id=session.id)
+        check_mentor_free(
+            mentor.id, session.start_at, session.end_at, session.buffer_minutes, db=db, ignore_id=session.id
+        )
     session.updated_at = now
     db.add(session)
     if skills is not None:
@@ -202,7 +242,9 @@ def unpublish_session(mentor: User, session_id: int, *, db: Session) -> Learning
     return session
 
 
-def cancel_session(mentor: User, session_id: int, *, db: Session, reason: str = "", now: datetime | None = None) -> LearningSession:
+def cancel_session(
+    mentor: User, session_id: int, *, db: Session, reason: str = "", now: datetime | None = None
+) -> LearningSession:
     """The mentor cancels: every learner is refunded in full and told; the waitlist is closed."""
     now = now or utcnow()
     session = owned_session(mentor, session_id, db=db, lock=True)
@@ -215,13 +257,24 @@ def cancel_session(mentor: User, session_id: int, *, db: Session, reason: str = 
         booking.hold_expires_at = None
         db.add(booking)
         notifications.notify(
-            booking.learner_id, NotificationKind.SESSION_CANCELLED, f"Cancelled: {session.title}",
-            body=("The mentor cancelled this session. " + (f"Reason: {reason}. " if reason else "")
-                  + ("You will be refunded in full." if refunded else "")).strip(),
-            link=f"/sessions/{session.id}", session_id=session.id, db=db,
+            booking.learner_id,
+            NotificationKind.SESSION_CANCELLED,
+            f"Cancelled: {session.title}",
+            body=(
+                "The mentor cancelled this session. "
+                + (f"Reason: {reason}. " if reason else "")
+                + ("You will be refunded in full." if refunded else "")
+            ).strip(),
+            link=f"/sessions/{session.id}",
+            session_id=session.id,
+            db=db,
         )
-    for entry in db.exec(select(WaitlistEntry).where(WaitlistEntry.session_id == session.id,
-                                                     WaitlistEntry.status.in_([WaitlistStatus.WAITING, WaitlistStatus.OFFERED]))):
+    for entry in db.exec(
+        select(WaitlistEntry).where(
+            WaitlistEntry.session_id == session.id,
+            WaitlistEntry.status.in_([WaitlistStatus.WAITING, WaitlistStatus.OFFERED]),
+        )
+    ):
         entry.status = WaitlistStatus.LEFT
         db.add(entry)
     session.status, session.seats_taken, session.updated_at = SessionStatus.CANCELLED, 0, now
@@ -230,7 +283,9 @@ def cancel_session(mentor: User, session_id: int, *, db: Session, reason: str = 
     return session
 
 
-def mark_attendance(mentor: User, booking_id: int, attended: bool, *, db: Session, now: datetime | None = None) -> Booking:
+def mark_attendance(
+    mentor: User, booking_id: int, attended: bool, *, db: Session, now: datetime | None = None
+) -> Booking:
     now = now or utcnow()
     booking = db.get(Booking, booking_id)
     if booking is None:
@@ -255,14 +310,22 @@ def complete_session(mentor: User, session_id: int, *, db: Session, now: datetim
         raise RuleViolationError(f"A {session.status.value} session cannot be completed.")
     if session.end_at > now:
         raise RuleViolationError("A session can be marked completed after it ends.")
-    for booking in db.exec(select(Booking).where(Booking.session_id == session.id, Booking.status == BookingStatus.CONFIRMED)):
-        booking.status = BookingStatus.NO_SHOW if booking.attendance == AttendanceStatus.NO_SHOW else BookingStatus.COMPLETED
+    for booking in db.exec(
+        select(Booking).where(Booking.session_id == session.id, Booking.status == BookingStatus.CONFIRMED)
+    ):
+        booking.status = (
+            BookingStatus.NO_SHOW if booking.attendance == AttendanceStatus.NO_SHOW else BookingStatus.COMPLETED
+        )
         if booking.attendance == AttendanceStatus.UNKNOWN:
             booking.attendance = AttendanceStatus.ATTENDED
         if booking.attendance == AttendanceStatus.ATTENDED:
             log_interaction(db, booking.learner_id, session.id, InteractionKind.ATTEND)
         db.add(booking)
-    for booking in db.exec(select(Booking).where(Booking.session_id == session.id, Booking.status.in_(list(SEAT_HOLDING - {BookingStatus.CONFIRMED})))):
+    for booking in db.exec(
+        select(Booking).where(
+            Booking.session_id == session.id, Booking.status.in_(list(SEAT_HOLDING - {BookingStatus.CONFIRMED}))
+        )
+    ):
         booking.status = BookingStatus.EXPIRED
         db.add(booking)
     session.status = SessionStatus.COMPLETED
@@ -275,7 +338,9 @@ def complete_session(mentor: User, session_id: int, *, db: Session, now: datetim
     return session
 
 
-def mentor_sessions(mentor: User, *, db: Session, include_past: bool = True, now: datetime | None = None) -> list[LearningSession]:
+def mentor_sessions(
+    mentor: User, *, db: Session, include_past: bool = True, now: datetime | None = None
+) -> list[LearningSession]:
     now = now or utcnow()
     query = select(LearningSession).where(LearningSession.mentor_id == mentor.id)
     if not include_past:

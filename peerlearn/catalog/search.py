@@ -10,12 +10,12 @@ import sqlalchemy as sa
 from pydantic import BaseModel, Field, model_validator
 from sqlmodel import Session, func, select
 
+from peerlearn.catalog.public import to_public
 from peerlearn.models import Category, LearningSession, MentorProfile, SessionSkill, Skill
 from peerlearn.models.catalog import SEARCH_DOCUMENT, LearningSessionPublic
 from peerlearn.models.enums import SessionStatus, SkillLevel
 from peerlearn.models.types import as_utc, utcnow
 from peerlearn.platform.errors import ValidationError
-from peerlearn.catalog.public import to_public
 
 SORTS = ("relevance", "soonest", "price", "price_desc", "rating")
 
@@ -71,19 +71,32 @@ def _words(q: str) -> list[str]:
 
 
 def _base_query(filters: SessionFilters, now: datetime):
-    query = (select(LearningSession.id)
-             .outerjoin(MentorProfile, MentorProfile.user_id == LearningSession.mentor_id)
-             .where(LearningSession.status == SessionStatus.PUBLISHED,
-                    LearningSession.start_at >= as_utc(filters.starts_after) if filters.starts_after else LearningSession.start_at > now))
+    query = (
+        select(LearningSession.id)
+        .outerjoin(MentorProfile, MentorProfile.user_id == LearningSession.mentor_id)
+        .where(
+            LearningSession.status == SessionStatus.PUBLISHED,
+            LearningSession.start_at >= as_utc(filters.starts_after)
+            if filters.starts_after
+            else LearningSession.start_at > now,
+        )
+    )
     if filters.starts_before:
         query = query.where(LearningSession.start_at <= as_utc(filters.starts_before))
     if filters.skill:
-        query = query.where(LearningSession.id.in_(
-            select(SessionSkill.session_id).join(Skill, Skill.id == SessionSkill.skill_id)
-            .where(func.lower(Skill.name) == filters.skill.strip().lower())))
+        query = query.where(
+            LearningSession.id.in_(
+                select(SessionSkill.session_id)
+                .join(Skill, Skill.id == SessionSkill.skill_id)
+                .where(func.lower(Skill.name) == filters.skill.strip().lower())
+            )
+        )
     if filters.category:
-        query = query.where(LearningSession.category_id.in_(
-            select(Category.id).where(func.lower(Category.name) == filters.category.strip().lower())))
+        query = query.where(
+            LearningSession.category_id.in_(
+                select(Category.id).where(func.lower(Category.name) == filters.category.strip().lower())
+            )
+        )
     if filters.level:
         query = query.where(LearningSession.level == filters.level)
     if filters.language:
@@ -107,8 +120,14 @@ def _sqlite_rank(words: list[str]):
     """Every word must appear in the title, description, skills or mentor's name; title and skill hits count more."""
     haystack = func.lower(LearningSession.title + " " + LearningSession.search_tags + " " + LearningSession.description)
     condition = sa.and_(*[haystack.contains(w) for w in words])
-    rank = sum((sa.case((func.lower(LearningSession.title).contains(w), 3), else_=0) +
-                sa.case((func.lower(LearningSession.search_tags).contains(w), 2), else_=0) + 1) for w in words)
+    rank = sum(
+        (
+            sa.case((func.lower(LearningSession.title).contains(w), 3), else_=0)
+            + sa.case((func.lower(LearningSession.search_tags).contains(w), 2), else_=0)
+            + 1
+        )
+        for w in words
+    )
     return condition, rank
 
 
@@ -132,24 +151,48 @@ def search_sessions(filters: SessionFilters, *, db: Session, now: datetime | Non
         "price_desc": [LearningSession.price_minor.desc(), LearningSession.start_at],
         "rating": [func.coalesce(MentorProfile.rating_avg, 0).desc(), LearningSession.start_at],
     }[filters.sort]
-    page_ids = db.exec(query.order_by(*order, LearningSession.id)
-                       .offset((filters.page - 1) * filters.page_size).limit(filters.page_size)).all()
+    page_ids = db.exec(
+        query.order_by(*order, LearningSession.id)
+        .offset((filters.page - 1) * filters.page_size)
+        .limit(filters.page_size)
+    ).all()
     rows = {s.id: s for s in db.exec(select(LearningSession).where(LearningSession.id.in_(page_ids)))}
     items = to_public([rows[i] for i in page_ids if i in rows], db=db)
-    return SearchResult(items=items, total=total, page=filters.page, page_size=filters.page_size,
-                        facets=_facets(ids_subquery, db=db))
+    return SearchResult(
+        items=items, total=total, page=filters.page, page_size=filters.page_size, facets=_facets(ids_subquery, db=db)
+    )
 
 
 def _facets(ids_subquery, *, db: Session) -> dict[str, dict[str, int]]:  # noqa: ANN001
     """Counts of the current result set by skill, category, level and language."""
     in_results = LearningSession.id.in_(select(ids_subquery.c.id))
-    skills = db.exec(select(Skill.name, func.count()).join(SessionSkill, SessionSkill.skill_id == Skill.id)
-                     .where(SessionSkill.session_id.in_(select(ids_subquery.c.id))).group_by(Skill.name)
-                     .order_by(func.count().desc()).limit(15)).all()
-    categories = db.exec(select(Category.name, func.count()).join(LearningSession, LearningSession.category_id == Category.id)
-                         .where(in_results).group_by(Category.name).order_by(func.count().desc())).all()
-    levels = db.exec(select(LearningSession.level, func.count()).where(in_results).group_by(LearningSession.level)).all()
-    languages = db.exec(select(LearningSession.language, func.count()).where(in_results).group_by(LearningSession.language)
-                        .order_by(func.count().desc())).all()
-    return {"skills": dict(skills), "categories": dict(categories), "levels": {str(k): v for k, v in levels},
-            "languages": dict(languages)}
+    skills = db.exec(
+        select(Skill.name, func.count())
+        .join(SessionSkill, SessionSkill.skill_id == Skill.id)
+        .where(SessionSkill.session_id.in_(select(ids_subquery.c.id)))
+        .group_by(Skill.name)
+        .order_by(func.count().desc())
+        .limit(15)
+    ).all()
+    categories = db.exec(
+        select(Category.name, func.count())
+        .join(LearningSession, LearningSession.category_id == Category.id)
+        .where(in_results)
+        .group_by(Category.name)
+        .order_by(func.count().desc())
+    ).all()
+    levels = db.exec(
+        select(LearningSession.level, func.count()).where(in_results).group_by(LearningSession.level)
+    ).all()
+    languages = db.exec(
+        select(LearningSession.language, func.count())
+        .where(in_results)
+        .group_by(LearningSession.language)
+        .order_by(func.count().desc())
+    ).all()
+    return {
+        "skills": dict(skills),
+        "categories": dict(categories),
+        "levels": {str(k): v for k, v in levels},
+        "languages": dict(languages),
+    }

@@ -9,8 +9,12 @@ from peerlearn.models import LearningSession, SessionSkill, Skill, User
 
 
 def refresh_session_tags(session: LearningSession, *, db: Session) -> None:
-    names = db.exec(select(Skill.name).join(SessionSkill, SessionSkill.skill_id == Skill.id)
-                    .where(SessionSkill.session_id == session.id).order_by(Skill.name)).all()
+    names = db.exec(
+        select(Skill.name)
+        .join(SessionSkill, SessionSkill.skill_id == Skill.id)
+        .where(SessionSkill.session_id == session.id)
+        .order_by(Skill.name)
+    ).all()
     mentor = db.get(User, session.mentor_id)
     session.search_tags = " ".join([*names, mentor.full_name if mentor else ""]).strip()
     db.add(session)

@@ -38,31 +38,58 @@ class SuccessHint(BaseModel):
 def suggest_price(skills: list[str], currency: str, *, db: Session) -> PriceSuggestion:
     """The middle half of prices of comparable sessions (same skill and currency) that filled at least half their seats."""
     names = [s.strip().lower() for s in skills if s.strip()]
-    query = (select(LearningSession.price_minor, LearningSession.capacity, func.count(Booking.id))
-             .join(SessionSkill, SessionSkill.session_id == LearningSession.id).join(Skill, Skill.id == SessionSkill.skill_id)
-             .outerjoin(Booking, (Booking.session_id == LearningSession.id) & Booking.status.in_(
-                 [BookingStatus.CONFIRMED, BookingStatus.COMPLETED, BookingStatus.NO_SHOW]))
-             .where(func.lower(Skill.name).in_(names), LearningSession.currency == currency.upper(), LearningSession.price_minor > 0)
-             .group_by(LearningSession.id, LearningSession.price_minor, LearningSession.capacity))
+    query = (
+        select(LearningSession.price_minor, LearningSession.capacity, func.count(Booking.id))
+        .join(SessionSkill, SessionSkill.session_id == LearningSession.id)
+        .join(Skill, Skill.id == SessionSkill.skill_id)
+        .outerjoin(
+            Booking,
+            (Booking.session_id == LearningSession.id)
+            & Booking.status.in_([BookingStatus.CONFIRMED, BookingStatus.COMPLETED, BookingStatus.NO_SHOW]),
+        )
+        .where(
+            func.lower(Skill.name).in_(names),
+            LearningSession.currency == currency.upper(),
+            LearningSession.price_minor > 0,
+        )
+        .group_by(LearningSession.id, LearningSession.price_minor, LearningSession.capacity)
+    )
     rows = db.exec(query).all() if names else []
     filled = [price for price, capacity, booked in rows if booked >= capacity / 2]
     if len(filled) < MIN_COMPARABLE:
-        return PriceSuggestion(low_minor=None, high_minor=None, currency=currency.upper(),
-                               reason=f"Too few comparable {currency.upper()} sessions that filled up ({len(filled)}) to suggest a price yet.")
+        return PriceSuggestion(
+            low_minor=None,
+            high_minor=None,
+            currency=currency.upper(),
+            reason=f"Too few comparable {currency.upper()} sessions that filled up ({len(filled)}) to suggest a price yet.",
+        )
     low, high = (int(v) for v in np.percentile(filled, [25, 75]))
-    return PriceSuggestion(low_minor=low, high_minor=high, currency=currency.upper(),
-                           reason=f"Half of the {len(filled)} comparable sessions ({', '.join(skills)}) that filled at least half "
-                                  f"their seats charged between {format_money(low, currency)} and {format_money(high, currency)}.")
+    return PriceSuggestion(
+        low_minor=low,
+        high_minor=high,
+        currency=currency.upper(),
+        reason=f"Half of the {len(filled)} comparable sessions ({', '.join(skills)}) that filled at least half "
+        f"their seats charged between {format_money(low, currency)} and {format_money(high, currency)}.",
+    )
 
 
 def _rows(db: Session, until: datetime) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Per finished booking: mentor rating and count, price, capacity, hour of day; outcome attended and rated 4+."""
     reviews = dict(db.exec(select(Review.booking_id, Review.rating)).all())
-    data = db.exec(select(Booking.id, Booking.attendance, LearningSession.price_minor, LearningSession.capacity,
-                          LearningSession.start_at, MentorProfile.rating_avg, MentorProfile.rating_count)
-                   .join(LearningSession, LearningSession.id == Booking.session_id)
-                   .outerjoin(MentorProfile, MentorProfile.user_id == LearningSession.mentor_id)
-                   .where(LearningSession.status == SessionStatus.COMPLETED, LearningSession.end_at < until)).all()
+    data = db.exec(
+        select(
+            Booking.id,
+            Booking.attendance,
+            LearningSession.price_minor,
+            LearningSession.capacity,
+            LearningSession.start_at,
+            MentorProfile.rating_avg,
+            MentorProfile.rating_count,
+        )
+        .join(LearningSession, LearningSession.id == Booking.session_id)
+        .outerjoin(MentorProfile, MentorProfile.user_id == LearningSession.mentor_id)
+        .where(LearningSession.status == SessionStatus.COMPLETED, LearningSession.end_at < until)
+    ).all()
     x = np.array([[r or 0, c or 0, p / 100, cap, s.hour] for _, _, p, cap, s, r, c in data], dtype=float).reshape(-1, 5)
     y = np.array([1 if att == AttendanceStatus.ATTENDED and reviews.get(bid, 0) >= 4 else 0 for bid, att, *_ in data])
     when = np.array([d[4].timestamp() for d in data])
@@ -79,7 +106,9 @@ class _SuccessModel:
 
     def ensure(self, db: Session) -> None:
         """Train at first use, then again daily or as soon as more sessions have finished."""
-        finished = db.exec(select(func.count()).select_from(LearningSession).where(LearningSession.status == SessionStatus.COMPLETED)).one()
+        finished = db.exec(
+            select(func.count()).select_from(LearningSession).where(LearningSession.status == SessionStatus.COMPLETED)
+        ).one()
         with self.lock:
             if self.trained_at and finished == self.trained_on and utcnow() - self.trained_at < timedelta(days=1):
                 return
@@ -92,21 +121,40 @@ class _SuccessModel:
             cut = int(len(order) * 0.75)  # train on the earlier three quarters, evaluate on the latest quarter
             train, test = order[:cut], order[cut:]
             model = make_pipeline(StandardScaler(), LogisticRegression(max_iter=500)).fit(x[train], y[train])
-            self.auc = round(float(roc_auc_score(y[test], model.predict_proba(x[test])[:, 1])), 3) if len(set(y[test])) == 2 else None
+            self.auc = (
+                round(float(roc_auc_score(y[test], model.predict_proba(x[test])[:, 1])), 3)
+                if len(set(y[test])) == 2
+                else None
+            )
             self.pipeline = make_pipeline(StandardScaler(), LogisticRegression(max_iter=500)).fit(x, y)
 
 
 _MODEL = _SuccessModel()
 
 
-def session_success_hint(mentor_id: int, price_minor: int, capacity: int, start_at: datetime, *, db: Session) -> SuccessHint:
+def session_success_hint(
+    mentor_id: int, price_minor: int, capacity: int, start_at: datetime, *, db: Session
+) -> SuccessHint:
     _MODEL.ensure(db)
     if _MODEL.pipeline is None:
-        return SuccessHint(probability=None, reason="Not enough finished sessions yet to estimate how bookings will go.")
+        return SuccessHint(
+            probability=None, reason="Not enough finished sessions yet to estimate how bookings will go."
+        )
     profile = db.get(MentorProfile, mentor_id)
-    features = np.array([[profile.rating_avg if profile else 0, profile.rating_count if profile else 0, price_minor / 100, capacity,
-                          start_at.hour]])
+    features = np.array(
+        [
+            [
+                profile.rating_avg if profile else 0,
+                profile.rating_count if profile else 0,
+                price_minor / 100,
+                capacity,
+                start_at.hour,
+            ]
+        ]
+    )
     probability = float(_MODEL.pipeline.predict_proba(features)[0, 1])
     quality = f" (model ROC AUC {_MODEL.auc} on the latest quarter of bookings)" if _MODEL.auc is not None else ""
-    return SuccessHint(probability=round(probability, 3),
-                       reason=f"About {probability:.0%} of bookings like this end attended and rated 4 or more{quality}.")
+    return SuccessHint(
+        probability=round(probability, 3),
+        reason=f"About {probability:.0%} of bookings like this end attended and rated 4 or more{quality}.",
+    )

@@ -19,14 +19,23 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 from sqlmodel import Session, select
 
+from peerlearn.insights.kpis import PAID
 from peerlearn.models import Booking, EvaluationRun, InteractionEvent, Payment, Review, User
 from peerlearn.models.enums import BookingStatus, InteractionKind
 from peerlearn.models.types import as_utc, utcnow
-from peerlearn.insights.kpis import PAID
 
 HORIZON = timedelta(days=60)
 ACTIVE_WINDOW = timedelta(days=90)
-FEATURES = ("recency_days", "bookings_90d", "bookings_all", "spend", "ratings_given", "cancellations", "rec_clicks", "tenure_days")
+FEATURES = (
+    "recency_days",
+    "bookings_90d",
+    "bookings_all",
+    "spend",
+    "ratings_given",
+    "cancellations",
+    "rec_clicks",
+    "tenure_days",
+)
 MIN_LEARNERS = 40
 
 
@@ -52,15 +61,22 @@ def _load(*, db: Session) -> _History:
     bookings, spend, ratings, clicks = defaultdict(list), defaultdict(list), defaultdict(list), defaultdict(list)
     for learner, created, status in db.exec(select(Booking.learner_id, Booking.created_at, Booking.status)).all():
         bookings[learner].append((as_utc(created), status))
-    for learner, paid_at, amount in db.exec(select(Payment.learner_id, Payment.paid_at, Payment.amount_minor)
-                                            .where(Payment.status.in_(PAID))).all():
+    for learner, paid_at, amount in db.exec(
+        select(Payment.learner_id, Payment.paid_at, Payment.amount_minor).where(Payment.status.in_(PAID))
+    ).all():
         spend[learner].append((as_utc(paid_at), amount))
     for learner, created in db.exec(select(Review.learner_id, Review.created_at)).all():
         ratings[learner].append(as_utc(created))
-    for learner, created in db.exec(select(InteractionEvent.user_id, InteractionEvent.created_at).where(
-            InteractionEvent.kind == InteractionKind.CLICK, InteractionEvent.source == "recommendations")).all():
+    for learner, created in db.exec(
+        select(InteractionEvent.user_id, InteractionEvent.created_at).where(
+            InteractionEvent.kind == InteractionKind.CLICK, InteractionEvent.source == "recommendations"
+        )
+    ).all():
         clicks[learner].append(as_utc(created))
-    signup = {uid: as_utc(c) for uid, c in db.exec(select(User.id, User.created_at).where(User.is_learner, User.is_admin.is_(False)))}
+    signup = {
+        uid: as_utc(c)
+        for uid, c in db.exec(select(User.id, User.created_at).where(User.is_learner, User.is_admin.is_(False)))
+    }
     return _History(signup, bookings, spend, ratings, clicks)
 
 
@@ -72,12 +88,18 @@ def _snapshot(h: _History, at: datetime) -> tuple[list[int], np.ndarray, np.ndar
         if joined >= at or not any(t >= at - ACTIVE_WINDOW for t, _ in past):
             continue
         last = max(t for t, _ in past)
-        rows.append([
-            (at - last).days, sum(1 for t, _ in past if t >= at - ACTIVE_WINDOW), len(past),
-            sum(a for t, a in h.spend.get(uid, []) if t < at) / 100, sum(1 for t in h.ratings.get(uid, []) if t < at),
-            sum(1 for t, s in past if s in (BookingStatus.CANCELLED, BookingStatus.REFUNDED)),
-            sum(1 for t in h.clicks.get(uid, []) if t < at), (at - joined).days,
-        ])
+        rows.append(
+            [
+                (at - last).days,
+                sum(1 for t, _ in past if t >= at - ACTIVE_WINDOW),
+                len(past),
+                sum(a for t, a in h.spend.get(uid, []) if t < at) / 100,
+                sum(1 for t in h.ratings.get(uid, []) if t < at),
+                sum(1 for t, s in past if s in (BookingStatus.CANCELLED, BookingStatus.REFUNDED)),
+                sum(1 for t in h.clicks.get(uid, []) if t < at),
+                (at - joined).days,
+            ]
+        )
         labels.append(0 if any(at <= t < at + HORIZON for t, _ in h.bookings.get(uid, [])) else 1)
         ids.append(uid)
     return ids, np.array(rows, dtype=float).reshape(-1, len(FEATURES)), np.array(labels)
@@ -89,8 +111,14 @@ def _reliability(y: np.ndarray, p: np.ndarray, bins: int = 5) -> list[dict]:
     for lo, hi in zip(edges[:-1], edges[1:]):
         inside = (p >= lo) & (p < hi) if hi < 1 else (p >= lo)
         if inside.any():
-            table.append({"bin": f"{lo:.1f}-{hi:.1f}", "n": int(inside.sum()), "predicted": round(float(p[inside].mean()), 3),
-                          "observed": round(float(y[inside].mean()), 3)})
+            table.append(
+                {
+                    "bin": f"{lo:.1f}-{hi:.1f}",
+                    "n": int(inside.sum()),
+                    "predicted": round(float(p[inside].mean()), 3),
+                    "observed": round(float(y[inside].mean()), 3),
+                }
+            )
     return table
 
 
@@ -101,14 +129,21 @@ def train_churn(*, db: Session, now: datetime | None = None) -> ChurnModel:
     _, x_train, y_train = _snapshot(h, train_at)
     _, x_test, y_test = _snapshot(h, test_at)
     if len(y_train) < MIN_LEARNERS or len(y_test) < MIN_LEARNERS or len(set(y_train)) < 2 or len(set(y_test)) < 2:
-        return ChurnModel(now, False, f"Not enough history to predict churn honestly yet (need {MIN_LEARNERS} active learners with both "
-                                      f"outcomes in each of two 60-day windows; have {len(y_train)} and {len(y_test)}).")
+        return ChurnModel(
+            now,
+            False,
+            f"Not enough history to predict churn honestly yet (need {MIN_LEARNERS} active learners with both "
+            f"outcomes in each of two 60-day windows; have {len(y_train)} and {len(y_test)}).",
+        )
     model = make_pipeline(StandardScaler(), LogisticRegression(max_iter=1000)).fit(x_train, y_train)
     recency = LogisticRegression().fit(x_train[:, :1], y_train)
     p_model, p_recency = model.predict_proba(x_test)[:, 1], recency.predict_proba(x_test[:, :1])[:, 1]
     figures = {
-        "train_snapshot": train_at.date().isoformat(), "test_snapshot": test_at.date().isoformat(),
-        "train_learners": int(len(y_train)), "test_learners": int(len(y_test)), "test_churn_rate": round(float(y_test.mean()), 3),
+        "train_snapshot": train_at.date().isoformat(),
+        "test_snapshot": test_at.date().isoformat(),
+        "train_learners": int(len(y_train)),
+        "test_learners": int(len(y_test)),
+        "test_churn_rate": round(float(y_test.mean()), 3),
         "roc_auc": round(float(roc_auc_score(y_test, p_model)), 4),
         "recency_only_roc_auc": round(float(roc_auc_score(y_test, p_recency)), 4),
         "brier": round(float(brier_score_loss(y_test, p_model)), 4),
@@ -156,5 +191,13 @@ def at_risk(*, db: Session, limit: int = 20) -> tuple[ChurnModel, list[dict]]:
     probability = model.pipeline.predict_proba(x)[:, 1]
     names = dict(db.exec(select(User.id, User.full_name).where(User.id.in_(ids))).all())
     order = np.argsort(-probability)[:limit]
-    return model, [{"learner_id": ids[i], "name": names.get(ids[i], ""), "churn_probability": round(float(probability[i]), 3),
-                    "days_since_last_booking": int(x[i, 0]), "bookings_90d": int(x[i, 1])} for i in order]
+    return model, [
+        {
+            "learner_id": ids[i],
+            "name": names.get(ids[i], ""),
+            "churn_probability": round(float(probability[i]), 3),
+            "days_since_last_booking": int(x[i, 0]),
+            "bookings_90d": int(x[i, 1]),
+        }
+        for i in order
+    ]

@@ -9,13 +9,13 @@ from pydantic import BaseModel, Field, field_validator
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, func, select
 
+from peerlearn.booking.rules import SEAT_HOLDING
 from peerlearn.models import Booking, Experiment, ExperimentAssignment, InteractionEvent, LearningSession
 from peerlearn.models.enums import BookingStatus, ExperimentStatus, InteractionKind
 from peerlearn.models.types import utcnow
+from peerlearn.platform.errors import NotFoundError, RuleViolationError, ValidationError
 from peerlearn.recommender import experiments as stats
 from peerlearn.recommender.config import COMPONENTS
-from peerlearn.platform.errors import NotFoundError, RuleViolationError, ValidationError
-from peerlearn.booking.rules import SEAT_HOLDING
 
 BOOKED = list(SEAT_HOLDING | {BookingStatus.COMPLETED, BookingStatus.NO_SHOW})
 
@@ -38,7 +38,9 @@ class ExperimentCreate(BaseModel):
     name: str = Field(min_length=3, max_length=120)
     variants: list[VariantSpec] = Field(min_length=2, max_length=5)
     baseline_rate: float = Field(default=0.05, gt=0, lt=1)
-    minimum_detectable_effect: float = Field(default=0.02, gt=0, lt=1, description="absolute lift in the primary metric")
+    minimum_detectable_effect: float = Field(
+        default=0.02, gt=0, lt=1, description="absolute lift in the primary metric"
+    )
 
 
 @dataclass(frozen=True)
@@ -83,8 +85,13 @@ def create_experiment(data: ExperimentCreate, *, db: Session) -> Experiment:
         raise ValidationError("Variant names must be different.")
     if db.exec(select(Experiment.id).where(Experiment.key == data.key)).first() is not None:
         raise ValidationError(f"An experiment with key '{data.key}' exists already.")
-    experiment = Experiment(key=data.key, name=data.name, variants=[v.model_dump() for v in data.variants],
-                            baseline_rate=data.baseline_rate, minimum_detectable_effect=data.minimum_detectable_effect)
+    experiment = Experiment(
+        key=data.key,
+        name=data.name,
+        variants=[v.model_dump() for v in data.variants],
+        baseline_rate=data.baseline_rate,
+        minimum_detectable_effect=data.minimum_detectable_effect,
+    )
     db.add(experiment)
     db.flush()
     return experiment
@@ -96,7 +103,9 @@ def set_status(experiment_id: int, status: ExperimentStatus, *, db: Session) -> 
         raise NotFoundError("No such experiment.")
     if status == ExperimentStatus.RUNNING:
         if experiment.status != ExperimentStatus.DRAFT:
-            raise RuleViolationError("Only a draft experiment can start (a stopped one stays stopped, so nobody restarts after peeking).")
+            raise RuleViolationError(
+                "Only a draft experiment can start (a stopped one stays stopped, so nobody restarts after peeking)."
+            )
         if db.exec(select(Experiment.id).where(Experiment.status == ExperimentStatus.RUNNING)).first() is not None:
             raise RuleViolationError("Another experiment is running; stop it first.")
         experiment.started_at = utcnow()
@@ -118,12 +127,19 @@ def assign_and_expose(user_id: int, *, db: Session) -> Variant | None:
         return None
     split = {v["name"]: v["share"] for v in experiment.variants}
     name = stats.assign_variant(user_id, experiment.key, split)
-    row = db.exec(select(ExperimentAssignment).where(ExperimentAssignment.experiment_id == experiment.id,
-                                                     ExperimentAssignment.user_id == user_id)).first()
+    row = db.exec(
+        select(ExperimentAssignment).where(
+            ExperimentAssignment.experiment_id == experiment.id, ExperimentAssignment.user_id == user_id
+        )
+    ).first()
     if row is None:
         try:
             with db.begin_nested():
-                db.add(ExperimentAssignment(experiment_id=experiment.id, user_id=user_id, variant=name, exposed_at=utcnow()))
+                db.add(
+                    ExperimentAssignment(
+                        experiment_id=experiment.id, user_id=user_id, variant=name, exposed_at=utcnow()
+                    )
+                )
         except IntegrityError:
             pass  # another request of the same learner got there first; same variant by construction
     weights = next((v.get("weights") for v in experiment.variants if v["name"] == name), None)
@@ -138,16 +154,23 @@ def experiment_results(experiment_id: int, *, db: Session) -> ExperimentResults:
     control = results[0]
     for result in results[1:]:
         if control.exposed and result.exposed:
-            result.z_vs_control, result.p_vs_control = stats.two_proportion_ztest(control.bookers, control.exposed,
-                                                                                   result.bookers, result.exposed)
+            result.z_vs_control, result.p_vs_control = stats.two_proportion_ztest(
+                control.bookers, control.exposed, result.bookers, result.exposed
+            )
     srm_p = None
     if sum(r.exposed for r in results) >= 20:
         srm_p = stats.sample_ratio_mismatch([r.exposed for r in results], [v["share"] for v in experiment.variants])[1]
     needed = stats.sample_size_per_variant(experiment.baseline_rate, experiment.minimum_detectable_effect)
     reached = all(r.exposed >= needed for r in results)
     return ExperimentResults(
-        key=experiment.key, status=experiment.status, primary_metric=experiment.primary_metric, variants=results,
-        srm_p_value=srm_p, srm_ok=srm_p is None or srm_p >= 0.001, required_per_variant=needed, horizon_reached=reached,
+        key=experiment.key,
+        status=experiment.status,
+        primary_metric=experiment.primary_metric,
+        variants=results,
+        srm_p_value=srm_p,
+        srm_ok=srm_p is None or srm_p >= 0.001,
+        required_per_variant=needed,
+        horizon_reached=reached,
         verdict=_verdict(results, reached, srm_p),
     )
 
@@ -160,27 +183,46 @@ def _verdict(results: list[VariantResult], reached: bool, srm_p: float | None) -
     best = min(results[1:], key=lambda r: r.p_vs_control if r.p_vs_control is not None else 1.0)
     if best.p_vs_control is not None and best.p_vs_control < 0.05:
         better = best.conversion > results[0].conversion
-        return f"'{best.name}' {'beats' if better else 'is worse than'} '{results[0].name}' (p = {best.p_vs_control:.3f})."
+        return (
+            f"'{best.name}' {'beats' if better else 'is worse than'} '{results[0].name}' (p = {best.p_vs_control:.3f})."
+        )
     return "No significant difference at the planned horizon."
 
 
 def _variant_result(experiment: Experiment, name: str, *, db: Session) -> VariantResult:
-    assigned = db.exec(select(ExperimentAssignment.user_id, ExperimentAssignment.exposed_at).where(
-        ExperimentAssignment.experiment_id == experiment.id, ExperimentAssignment.variant == name,
-        ExperimentAssignment.exposed_at.is_not(None))).all()
+    assigned = db.exec(
+        select(ExperimentAssignment.user_id, ExperimentAssignment.exposed_at).where(
+            ExperimentAssignment.experiment_id == experiment.id,
+            ExperimentAssignment.variant == name,
+            ExperimentAssignment.exposed_at.is_not(None),
+        )
+    ).all()
     users = [u for u, _ in assigned]
     since = experiment.started_at or experiment.created_at
 
     def count_events(kind: InteractionKind) -> int:
         if not users:
             return 0
-        return db.exec(select(func.count()).select_from(InteractionEvent).where(
-            InteractionEvent.user_id.in_(users), InteractionEvent.kind == kind, InteractionEvent.source == "recommendations",
-            InteractionEvent.created_at >= since)).one()
+        return db.exec(
+            select(func.count())
+            .select_from(InteractionEvent)
+            .where(
+                InteractionEvent.user_id.in_(users),
+                InteractionEvent.kind == kind,
+                InteractionEvent.source == "recommendations",
+                InteractionEvent.created_at >= since,
+            )
+        ).one()
 
-    bookings = db.exec(select(Booking.learner_id, Booking.status, LearningSession.mentor_id)
-                       .join(LearningSession, LearningSession.id == Booking.session_id)
-                       .where(Booking.learner_id.in_(users), Booking.created_at >= since)).all() if users else []
+    bookings = (
+        db.exec(
+            select(Booking.learner_id, Booking.status, LearningSession.mentor_id)
+            .join(LearningSession, LearningSession.id == Booking.session_id)
+            .where(Booking.learner_id.in_(users), Booking.created_at >= since)
+        ).all()
+        if users
+        else []
+    )
     kept = [b for b in bookings if b[1] in BOOKED]
     bookers = len({b[0] for b in kept})
     completions = sum(1 for b in bookings if b[1] == BookingStatus.COMPLETED)
@@ -191,10 +233,18 @@ def _variant_result(experiment: Experiment, name: str, *, db: Session) -> Varian
     impressions, clicks = count_events(InteractionKind.IMPRESSION), count_events(InteractionKind.CLICK)
     n = len(users)
     return VariantResult(
-        name=name, exposed=n, impressions=impressions, clicks=clicks, ctr=clicks / impressions if impressions else 0.0,
-        bookers=bookers, conversion=bookers / n if n else 0.0, conversion_ci=stats.wilson_interval(bookers, n) if n else (0.0, 0.0),
-        completions=completions, completion_rate=completions / len(kept) if kept else 0.0,
-        cancellations=cancels, cancellation_rate=cancels / len(bookings) if bookings else 0.0,
+        name=name,
+        exposed=n,
+        impressions=impressions,
+        clicks=clicks,
+        ctr=clicks / impressions if impressions else 0.0,
+        bookers=bookers,
+        conversion=bookers / n if n else 0.0,
+        conversion_ci=stats.wilson_interval(bookers, n) if n else (0.0, 0.0),
+        completions=completions,
+        completion_rate=completions / len(kept) if kept else 0.0,
+        cancellations=cancels,
+        cancellation_rate=cancels / len(bookings) if bookings else 0.0,
         top_mentor_share=max(mentors.values()) / len(kept) if kept else 0.0,
     )
 

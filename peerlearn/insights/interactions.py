@@ -23,8 +23,9 @@ def add_observer(observer: Observer) -> None:
         _observers.append(observer)
 
 
-def log_interaction(db: OrmSession, user_id: int, session_id: int | None, kind: InteractionKind, *,
-                    value: float = 1.0, source: str = "") -> InteractionEvent:
+def log_interaction(
+    db: OrmSession, user_id: int, session_id: int | None, kind: InteractionKind, *, value: float = 1.0, source: str = ""
+) -> InteractionEvent:
     row = InteractionEvent(user_id=user_id, session_id=session_id, kind=kind, value=value, source=source)
     db.add(row)
     db.info.setdefault(_PENDING, []).append(row)

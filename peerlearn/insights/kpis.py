@@ -35,9 +35,9 @@ from peerlearn.models.enums import (
     PaymentStatus,
     RefundStatus,
 )
-from peerlearn.redis_client import shared_redis
 from peerlearn.models.types import as_utc, utcnow
 from peerlearn.platform.errors import ValidationError
+from peerlearn.redis_client import shared_redis
 
 PAID = [PaymentStatus.SUCCEEDED, PaymentStatus.PARTIALLY_REFUNDED, PaymentStatus.REFUNDED]
 TAKEN = [BookingStatus.CONFIRMED, BookingStatus.COMPLETED, BookingStatus.NO_SHOW]
@@ -45,7 +45,7 @@ TAKEN = [BookingStatus.CONFIRMED, BookingStatus.COMPLETED, BookingStatus.NO_SHOW
 DEFINITIONS: dict[str, str] = {
     "gross_booking_value": "Sum of what learners paid through a gateway for payments made in the range, before refunds (per currency).",
     "platform_revenue": "PeerLearn's commission: the credit to the platform-revenue ledger account in the range, net of the commission "
-                        "reversed by refunds (per currency).",
+    "reversed by refunds (per currency).",
     "coupon_expense": "Coupon discounts PeerLearn paid for in the range, net of reversals (per currency).",
     "net_revenue": "Platform revenue minus coupon expense (per currency).",
     "refunds": "Sum of refunds issued in the range (per currency).",
@@ -59,7 +59,7 @@ DEFINITIONS: dict[str, str] = {
     "cohort_retention": "For each sign-up month, the share of that month's learners who booked again in each later month.",
     "ltv": "Lifetime value so far: platform revenue from a learner's payments, averaged over every learner who signed up (per currency).",
     "projected_ltv": "LTV so far plus the average monthly revenue per learner x the expected remaining months, where the expected "
-                     "remaining months = r / (1 - r) for the average month-on-month retention r (at most 24).",
+    "remaining months = r / (1 - r) for the average month-on-month retention r (at most 24).",
     "cac": "Customer acquisition cost: marketing spend entered for the range divided by sign-ups in the range (per currency).",
     "ltv_to_cac": "Projected LTV divided by CAC, in the same currency.",
     "funnel": "Session views, bookings started, bookings paid (or confirmed when free), attended, and reviewed, in the range.",
@@ -103,45 +103,77 @@ def _money(rows) -> dict[str, int]:  # noqa: ANN001
 
 
 def revenue(start: datetime, end: datetime, *, db: Session) -> dict:
-    paid = db.exec(select(Payment.currency, func.sum(Payment.amount_minor)).where(
-        Payment.status.in_(PAID), Payment.paid_at >= start, Payment.paid_at < end).group_by(Payment.currency)).all()
+    paid = db.exec(
+        select(Payment.currency, func.sum(Payment.amount_minor))
+        .where(Payment.status.in_(PAID), Payment.paid_at >= start, Payment.paid_at < end)
+        .group_by(Payment.currency)
+    ).all()
 
     def ledger(account: LedgerAccount, since: datetime, until: datetime) -> dict[str, int]:
-        rows = db.exec(select(LedgerEntry.currency, func.sum(LedgerEntry.amount_minor))
-                       .join(LedgerTransaction, LedgerTransaction.id == LedgerEntry.transaction_id)
-                       .where(LedgerEntry.account == account, LedgerTransaction.created_at >= since,
-                              LedgerTransaction.created_at < until).group_by(LedgerEntry.currency)).all()
+        rows = db.exec(
+            select(LedgerEntry.currency, func.sum(LedgerEntry.amount_minor))
+            .join(LedgerTransaction, LedgerTransaction.id == LedgerEntry.transaction_id)
+            .where(
+                LedgerEntry.account == account,
+                LedgerTransaction.created_at >= since,
+                LedgerTransaction.created_at < until,
+            )
+            .group_by(LedgerEntry.currency)
+        ).all()
         return _money(rows)
 
     platform = {c: -v for c, v in ledger(LedgerAccount.PLATFORM_REVENUE, start, end).items()}
     coupons = ledger(LedgerAccount.COUPON_EXPENSE, start, end)
-    refunds = _money(db.exec(select(Refund.currency, func.sum(Refund.amount_minor)).where(
-        Refund.status != RefundStatus.FAILED, Refund.created_at >= start, Refund.created_at < end).group_by(Refund.currency)).all())
+    refunds = _money(
+        db.exec(
+            select(Refund.currency, func.sum(Refund.amount_minor))
+            .where(Refund.status != RefundStatus.FAILED, Refund.created_at >= start, Refund.created_at < end)
+            .group_by(Refund.currency)
+        ).all()
+    )
     mrr = {c: -v for c, v in ledger(LedgerAccount.PLATFORM_REVENUE, end - timedelta(days=30), end).items()}
     by_month: dict[str, dict[str, int]] = defaultdict(dict)
     for created_at, currency, amount in db.exec(
-            select(LedgerTransaction.created_at, LedgerEntry.currency, LedgerEntry.amount_minor)
-            .join(LedgerEntry, LedgerEntry.transaction_id == LedgerTransaction.id)
-            .where(LedgerEntry.account == LedgerAccount.PLATFORM_REVENUE, LedgerTransaction.created_at >= start,
-                   LedgerTransaction.created_at < end)).all():
+        select(LedgerTransaction.created_at, LedgerEntry.currency, LedgerEntry.amount_minor)
+        .join(LedgerEntry, LedgerEntry.transaction_id == LedgerTransaction.id)
+        .where(
+            LedgerEntry.account == LedgerAccount.PLATFORM_REVENUE,
+            LedgerTransaction.created_at >= start,
+            LedgerTransaction.created_at < end,
+        )
+    ).all():
         month = _month(as_utc(created_at))
         by_month[month][currency] = by_month[month].get(currency, 0) - amount
-    by_gateway = [{"gateway": g, "currency": c, "gbv_minor": int(v)} for g, c, v in db.exec(
-        select(Payment.provider, Payment.currency, func.sum(Payment.amount_minor)).where(
-            Payment.status.in_(PAID), Payment.paid_at >= start, Payment.paid_at < end).group_by(Payment.provider, Payment.currency)).all()]
+    by_gateway = [
+        {"gateway": g, "currency": c, "gbv_minor": int(v)}
+        for g, c, v in db.exec(
+            select(Payment.provider, Payment.currency, func.sum(Payment.amount_minor))
+            .where(Payment.status.in_(PAID), Payment.paid_at >= start, Payment.paid_at < end)
+            .group_by(Payment.provider, Payment.currency)
+        ).all()
+    ]
     active = _active_learners(start, end, db=db)
     currencies = sorted(set(platform) | set(coupons) | set(_money(paid)))
     return {
-        "gross_booking_value": _money(paid), "platform_revenue": platform, "coupon_expense": coupons,
-        "net_revenue": {c: platform.get(c, 0) - coupons.get(c, 0) for c in currencies}, "refunds": refunds,
-        "mrr": mrr, "arr": {c: 12 * v for c, v in mrr.items()},
+        "gross_booking_value": _money(paid),
+        "platform_revenue": platform,
+        "coupon_expense": coupons,
+        "net_revenue": {c: platform.get(c, 0) - coupons.get(c, 0) for c in currencies},
+        "refunds": refunds,
+        "mrr": mrr,
+        "arr": {c: 12 * v for c, v in mrr.items()},
         "revenue_per_active_learner": {c: round(v / active, 2) if active else 0.0 for c, v in platform.items()},
-        "revenue_by_month": [{"month": m, **by_month[m]} for m in sorted(by_month)], "gbv_by_gateway": by_gateway,
+        "revenue_by_month": [{"month": m, **by_month[m]} for m in sorted(by_month)],
+        "gbv_by_gateway": by_gateway,
     }
 
 
 def _active_learners(start: datetime, end: datetime, *, db: Session) -> int:
-    return db.exec(select(func.count(func.distinct(Booking.learner_id))).where(Booking.created_at >= start, Booking.created_at < end)).one()
+    return db.exec(
+        select(func.count(func.distinct(Booking.learner_id))).where(
+            Booking.created_at >= start, Booking.created_at < end
+        )
+    ).one()
 
 
 def learners(start: datetime, end: datetime, *, db: Session) -> dict:
@@ -159,25 +191,38 @@ def learners(start: datetime, end: datetime, *, db: Session) -> dict:
     cohorts = _cohorts(signup_month, booked_months, end)
     platform_by_learner = _platform_revenue_by_learner(db=db)
     n_learners = max(len(people), 1)
-    ltv = {c: round(sum(v.get(c, 0) for v in platform_by_learner.values()) / n_learners, 2)
-           for c in {c for v in platform_by_learner.values() for c in v}}
+    ltv = {
+        c: round(sum(v.get(c, 0) for v in platform_by_learner.values()) / n_learners, 2)
+        for c in {c for v in platform_by_learner.values() for c in v}
+    }
     retention = _average_month_retention(cohorts)
     remaining_months = min(24.0, retention / (1 - retention)) if retention < 1 else 24.0
     months_observed = max(1.0, (end - min((as_utc(c) for _, c in people), default=end)).days / 30)
     projected = {c: round(v + v / months_observed * remaining_months, 2) for c, v in ltv.items()}
-    spend = _money(db.exec(select(MarketingSpend.currency, func.sum(MarketingSpend.amount_minor)).where(
-        MarketingSpend.month >= start.date(), MarketingSpend.month < end.date()).group_by(MarketingSpend.currency)).all())
+    spend = _money(
+        db.exec(
+            select(MarketingSpend.currency, func.sum(MarketingSpend.amount_minor))
+            .where(MarketingSpend.month >= start.date(), MarketingSpend.month < end.date())
+            .group_by(MarketingSpend.currency)
+        ).all()
+    )
     signups = sum(weeks.values())
     cac = {c: round(v / signups, 2) for c, v in spend.items()} if signups else {}
     return {
         "signups_per_week": [{"week": w, "signups": weeks[w]} for w in sorted(weeks)],
-        "active_learners": _active_learners(start, end, db=db), "cohort_retention": cohorts,
-        "ltv": ltv, "projected_ltv": projected, "average_month_retention": round(retention, 4), "cac": cac,
+        "active_learners": _active_learners(start, end, db=db),
+        "cohort_retention": cohorts,
+        "ltv": ltv,
+        "projected_ltv": projected,
+        "average_month_retention": round(retention, 4),
+        "cac": cac,
         "ltv_to_cac": {c: round(projected[c] / cac[c], 2) for c in cac if c in projected and cac[c]},
     }
 
 
-def _cohorts(signup_month: dict[int, str], booked_months: dict[int, set[str]], end: datetime, horizon: int = 6) -> list[dict]:
+def _cohorts(
+    signup_month: dict[int, str], booked_months: dict[int, set[str]], end: datetime, horizon: int = 6
+) -> list[dict]:
     members: dict[str, list[int]] = defaultdict(list)
     for uid, month in signup_month.items():
         members[month].append(uid)
@@ -190,7 +235,9 @@ def _cohorts(signup_month: dict[int, str], booked_months: dict[int, set[str]], e
             if later > end.date():
                 break
             later_key = later.strftime("%Y-%m")
-            shares.append(round(sum(1 for u in members[month] if later_key in booked_months.get(u, ())) / len(members[month]), 4))
+            shares.append(
+                round(sum(1 for u in members[month] if later_key in booked_months.get(u, ())) / len(members[month]), 4)
+            )
         rows.append({"cohort": month, "size": len(members[month]), "retention": shares})
     return rows
 
@@ -203,11 +250,12 @@ def _average_month_retention(cohorts: list[dict]) -> float:
 def _platform_revenue_by_learner(*, db: Session) -> dict[int, dict[str, int]]:
     out: dict[int, dict[str, int]] = defaultdict(dict)
     for learner_id, currency, amount in db.exec(
-            select(Payment.learner_id, LedgerEntry.currency, func.sum(LedgerEntry.amount_minor))
-            .join(LedgerTransaction, LedgerTransaction.id == LedgerEntry.transaction_id)
-            .join(Payment, Payment.id == LedgerTransaction.payment_id)
-            .where(LedgerEntry.account == LedgerAccount.PLATFORM_REVENUE)
-            .group_by(Payment.learner_id, LedgerEntry.currency)).all():
+        select(Payment.learner_id, LedgerEntry.currency, func.sum(LedgerEntry.amount_minor))
+        .join(LedgerTransaction, LedgerTransaction.id == LedgerEntry.transaction_id)
+        .join(Payment, Payment.id == LedgerTransaction.payment_id)
+        .where(LedgerEntry.account == LedgerAccount.PLATFORM_REVENUE)
+        .group_by(Payment.learner_id, LedgerEntry.currency)
+    ).all():
         out[learner_id][currency] = -int(amount)
     return out
 
@@ -218,32 +266,62 @@ def _count_if(condition) -> sa.ColumnElement:  # noqa: ANN001
 
 def marketplace(start: datetime, end: datetime, *, db: Session) -> dict:
     """Aggregated in SQL: no booking row is loaded into Python."""
-    views = db.exec(select(func.count()).select_from(InteractionEvent).where(
-        InteractionEvent.kind == InteractionKind.VIEW, InteractionEvent.created_at >= start, InteractionEvent.created_at < end)).one()
-    made, paid, cancelled = db.exec(select(
-        func.count(), _count_if(Booking.confirmed_at.is_not(None)),
-        _count_if(Booking.status.in_([BookingStatus.CANCELLED, BookingStatus.REFUNDED])),
-    ).where(Booking.created_at >= start, Booking.created_at < end)).one()
-    attended, confirmed, completed, no_shows, booked = db.exec(select(
-        _count_if(Booking.attendance == AttendanceStatus.ATTENDED), _count_if(Booking.confirmed_at.is_not(None)),
-        _count_if(Booking.status == BookingStatus.COMPLETED), _count_if(Booking.status == BookingStatus.NO_SHOW),
-        _count_if(Booking.status.in_(TAKEN)),
-    ).join(LearningSession, LearningSession.id == Booking.session_id)
-        .where(LearningSession.start_at >= start, LearningSession.start_at < end)).one()
+    views = db.exec(
+        select(func.count())
+        .select_from(InteractionEvent)
+        .where(
+            InteractionEvent.kind == InteractionKind.VIEW,
+            InteractionEvent.created_at >= start,
+            InteractionEvent.created_at < end,
+        )
+    ).one()
+    made, paid, cancelled = db.exec(
+        select(
+            func.count(),
+            _count_if(Booking.confirmed_at.is_not(None)),
+            _count_if(Booking.status.in_([BookingStatus.CANCELLED, BookingStatus.REFUNDED])),
+        ).where(Booking.created_at >= start, Booking.created_at < end)
+    ).one()
+    attended, confirmed, completed, no_shows, booked = db.exec(
+        select(
+            _count_if(Booking.attendance == AttendanceStatus.ATTENDED),
+            _count_if(Booking.confirmed_at.is_not(None)),
+            _count_if(Booking.status == BookingStatus.COMPLETED),
+            _count_if(Booking.status == BookingStatus.NO_SHOW),
+            _count_if(Booking.status.in_(TAKEN)),
+        )
+        .join(LearningSession, LearningSession.id == Booking.session_id)
+        .where(LearningSession.start_at >= start, LearningSession.start_at < end)
+    ).one()
     made, paid, cancelled = made or 0, paid or 0, cancelled or 0
-    attended, confirmed, completed, no_shows, booked = (v or 0 for v in (attended, confirmed, completed, no_shows, booked))
-    reviewed = db.exec(select(func.count()).select_from(Review).where(Review.created_at >= start, Review.created_at < end)).one()
-    offered, active_mentors = db.exec(select(func.coalesce(func.sum(LearningSession.capacity), 0),
-                                             func.count(func.distinct(LearningSession.mentor_id)))
-                                      .where(LearningSession.start_at >= start, LearningSession.start_at < end)).one()
+    attended, confirmed, completed, no_shows, booked = (
+        v or 0 for v in (attended, confirmed, completed, no_shows, booked)
+    )
+    reviewed = db.exec(
+        select(func.count()).select_from(Review).where(Review.created_at >= start, Review.created_at < end)
+    ).one()
+    offered, active_mentors = db.exec(
+        select(
+            func.coalesce(func.sum(LearningSession.capacity), 0), func.count(func.distinct(LearningSession.mentor_id))
+        ).where(LearningSession.start_at >= start, LearningSession.start_at < end)
+    ).one()
     mentors = db.exec(select(func.count()).select_from(User).where(User.is_mentor)).one()
-    ratings = dict(db.exec(select(Review.rating, func.count()).where(Review.created_at >= start, Review.created_at < end)
-                           .group_by(Review.rating)).all())
+    ratings = dict(
+        db.exec(
+            select(Review.rating, func.count())
+            .where(Review.created_at >= start, Review.created_at < end)
+            .group_by(Review.rating)
+        ).all()
+    )
     n_ratings = sum(ratings.values())
     return {
-        "funnel": [{"stage": "Session views", "count": views}, {"stage": "Bookings started", "count": made},
-                   {"stage": "Paid or confirmed", "count": paid}, {"stage": "Attended", "count": attended},
-                   {"stage": "Reviewed", "count": reviewed}],
+        "funnel": [
+            {"stage": "Session views", "count": views},
+            {"stage": "Bookings started", "count": made},
+            {"stage": "Paid or confirmed", "count": paid},
+            {"stage": "Attended", "count": attended},
+            {"stage": "Reviewed", "count": reviewed},
+        ],
         "booking_conversion": round(made / views, 4) if views else 0.0,
         "completion_rate": round(completed / confirmed, 4) if confirmed else 0.0,
         "cancellation_rate": round(cancelled / made, 4) if made else 0.0,
@@ -258,34 +336,69 @@ def marketplace(start: datetime, end: datetime, *, db: Session) -> dict:
 
 def _skills_gap(start: datetime, end: datetime, *, db: Session, top: int = 10) -> list[dict]:
     in_range = sa.and_(LearningSession.start_at >= start, LearningSession.start_at < end)
-    supply = dict(db.exec(select(Skill.name, func.sum(LearningSession.capacity))
-                          .join(SessionSkill, SessionSkill.skill_id == Skill.id)
-                          .join(LearningSession, LearningSession.id == SessionSkill.session_id)
-                          .where(in_range).group_by(Skill.name)).all())
-    demand = dict(db.exec(select(Skill.name, func.count(Booking.id))
-                          .join(SessionSkill, SessionSkill.skill_id == Skill.id)
-                          .join(LearningSession, LearningSession.id == SessionSkill.session_id)
-                          .join(Booking, Booking.session_id == LearningSession.id)
-                          .where(in_range, Booking.status.in_(TAKEN)).group_by(Skill.name)).all())
+    supply = dict(
+        db.exec(
+            select(Skill.name, func.sum(LearningSession.capacity))
+            .join(SessionSkill, SessionSkill.skill_id == Skill.id)
+            .join(LearningSession, LearningSession.id == SessionSkill.session_id)
+            .where(in_range)
+            .group_by(Skill.name)
+        ).all()
+    )
+    demand = dict(
+        db.exec(
+            select(Skill.name, func.count(Booking.id))
+            .join(SessionSkill, SessionSkill.skill_id == Skill.id)
+            .join(LearningSession, LearningSession.id == SessionSkill.session_id)
+            .join(Booking, Booking.session_id == LearningSession.id)
+            .where(in_range, Booking.status.in_(TAKEN))
+            .group_by(Skill.name)
+        ).all()
+    )
     total_demand, total_supply = max(sum(demand.values()), 1), max(sum(supply.values()), 1)
-    rows = [{"skill": k, "demand": int(demand.get(k, 0)), "supply": int(supply[k]),
-             "gap": round(demand.get(k, 0) / total_demand - supply[k] / total_supply, 4)} for k in supply]
+    rows = [
+        {
+            "skill": k,
+            "demand": int(demand.get(k, 0)),
+            "supply": int(supply[k]),
+            "gap": round(demand.get(k, 0) / total_demand - supply[k] / total_supply, 4),
+        }
+        for k in supply
+    ]
     return sorted(rows, key=lambda r: -r["demand"])[:top]
 
 
 def recommender(start: datetime, end: datetime, *, db: Session) -> dict:
     def count(kind: InteractionKind) -> int:
-        return db.exec(select(func.count()).select_from(InteractionEvent).where(
-            InteractionEvent.kind == kind, InteractionEvent.source == "recommendations",
-            InteractionEvent.created_at >= start, InteractionEvent.created_at < end)).one()
+        return db.exec(
+            select(func.count())
+            .select_from(InteractionEvent)
+            .where(
+                InteractionEvent.kind == kind,
+                InteractionEvent.source == "recommendations",
+                InteractionEvent.created_at >= start,
+                InteractionEvent.created_at < end,
+            )
+        ).one()
 
-    impressions, clicks, books = count(InteractionKind.IMPRESSION), count(InteractionKind.CLICK), count(InteractionKind.BOOK)
-    latest = db.exec(select(EvaluationRun).where(EvaluationRun.kind == "recommender_offline")
-                     .order_by(EvaluationRun.created_at.desc())).first()
-    return {"impressions": impressions, "clicks": clicks, "bookings": books,
-            "recommendation_ctr": round(clicks / impressions, 4) if impressions else 0.0,
-            "recommendation_conversion": round(books / impressions, 4) if impressions else 0.0,
-            "offline_evaluation": latest.figures if latest else None}
+    impressions, clicks, books = (
+        count(InteractionKind.IMPRESSION),
+        count(InteractionKind.CLICK),
+        count(InteractionKind.BOOK),
+    )
+    latest = db.exec(
+        select(EvaluationRun)
+        .where(EvaluationRun.kind == "recommender_offline")
+        .order_by(EvaluationRun.created_at.desc())
+    ).first()
+    return {
+        "impressions": impressions,
+        "clicks": clicks,
+        "bookings": books,
+        "recommendation_ctr": round(clicks / impressions, 4) if impressions else 0.0,
+        "recommendation_conversion": round(books / impressions, 4) if impressions else 0.0,
+        "offline_evaluation": latest.figures if latest else None,
+    }
 
 
 def kpi_report(start: datetime | None, end: datetime | None, *, db: Session) -> KpiReport:
@@ -293,8 +406,14 @@ def kpi_report(start: datetime | None, end: datetime | None, *, db: Session) -> 
     start, end = as_utc(start or default_start), as_utc(end or default_end)
     if end <= start:
         raise ValidationError("The end of the range must be after its start.")
-    return KpiReport(start=start, end=end, revenue=revenue(start, end, db=db), learners=learners(start, end, db=db),
-                     marketplace=marketplace(start, end, db=db), recommender=recommender(start, end, db=db))
+    return KpiReport(
+        start=start,
+        end=end,
+        revenue=revenue(start, end, db=db),
+        learners=learners(start, end, db=db),
+        marketplace=marketplace(start, end, db=db),
+        recommender=recommender(start, end, db=db),
+    )
 
 
 _memory_cache: dict[str, str] = {}
@@ -329,22 +448,37 @@ def report_csv(report: KpiReport) -> str:
     def block(name: str, rows: list[dict]) -> None:
         writer.writerow([f"# {name}"])
         if rows:
-            keys = sorted({k for row in rows for k in row}, key=lambda k: (k not in ("month", "week", "stage", "skill", "cohort"), k))
+            keys = sorted(
+                {k for row in rows for k in row},
+                key=lambda k: (k not in ("month", "week", "stage", "skill", "cohort"), k),
+            )
             writer.writerow(keys)
             for row in rows:
                 writer.writerow([row.get(k, "") for k in keys])
         writer.writerow([])
 
-    scalar_rows = [{"section": section, "kpi": key, "value": value}
-                   for section, values in (("revenue", report.revenue), ("learners", report.learners), ("marketplace", report.marketplace),
-                                           ("recommender", report.recommender))
-                   for key, value in values.items() if not isinstance(value, list)]
+    scalar_rows = [
+        {"section": section, "kpi": key, "value": value}
+        for section, values in (
+            ("revenue", report.revenue),
+            ("learners", report.learners),
+            ("marketplace", report.marketplace),
+            ("recommender", report.recommender),
+        )
+        for key, value in values.items()
+        if not isinstance(value, list)
+    ]
     block("summary", scalar_rows)
     block("revenue_by_month", report.revenue["revenue_by_month"])
     block("gbv_by_gateway", report.revenue["gbv_by_gateway"])
     block("signups_per_week", report.learners["signups_per_week"])
-    block("cohort_retention", [{"cohort": c["cohort"], "size": c["size"], **{f"month_{i + 1}": v for i, v in enumerate(c["retention"])}}
-                               for c in report.learners["cohort_retention"]])
+    block(
+        "cohort_retention",
+        [
+            {"cohort": c["cohort"], "size": c["size"], **{f"month_{i + 1}": v for i, v in enumerate(c["retention"])}}
+            for c in report.learners["cohort_retention"]
+        ],
+    )
     block("funnel", report.marketplace["funnel"])
     block("skills_gap", report.marketplace["skills_gap"])
     return out.getvalue()
@@ -352,15 +486,20 @@ def report_csv(report: KpiReport) -> str:
 
 def data_version(*, db: Session) -> tuple[int, int, int]:
     """Changes whenever a booking, payment or refund lands (cheap: three max() reads)."""
-    return (db.exec(select(func.coalesce(func.max(Booking.id), 0))).one(), db.exec(select(func.coalesce(func.max(Payment.id), 0))).one(),
-            db.exec(select(func.coalesce(func.max(LedgerTransaction.id), 0))).one())
+    return (
+        db.exec(select(func.coalesce(func.max(Booking.id), 0))).one(),
+        db.exec(select(func.coalesce(func.max(Payment.id), 0))).one(),
+        db.exec(select(func.coalesce(func.max(LedgerTransaction.id), 0))).one(),
+    )
 
 
 def record_marketing_spend(month: date, amount_minor: int, currency: str, *, db: Session) -> MarketingSpend:
     if amount_minor < 0:
         raise ValidationError("Marketing spend cannot be negative.")
     first = month.replace(day=1)
-    row = db.exec(select(MarketingSpend).where(MarketingSpend.month == first, MarketingSpend.currency == currency.upper())).first()
+    row = db.exec(
+        select(MarketingSpend).where(MarketingSpend.month == first, MarketingSpend.currency == currency.upper())
+    ).first()
     row = row or MarketingSpend(month=first, amount_minor=0, currency=currency.upper())
     row.amount_minor = amount_minor
     db.add(row)

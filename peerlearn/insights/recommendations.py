@@ -15,7 +15,8 @@ from datetime import datetime
 from pydantic import BaseModel
 from sqlmodel import Session, select
 
-from peerlearn.redis_client import shared_redis
+from peerlearn.catalog.public import to_public
+from peerlearn.insights import experiments, interactions
 from peerlearn.models import (
     Category,
     InteractionEvent,
@@ -29,17 +30,20 @@ from peerlearn.models import (
 from peerlearn.models.catalog import LearningSessionPublic, MentorCard
 from peerlearn.models.enums import InteractionKind, SessionStatus
 from peerlearn.models.types import utcnow
+from peerlearn.platform.errors import NotFoundError, ValidationError
 from peerlearn.recommender.data import Interaction, Item, UserProfile
 from peerlearn.recommender.engine import COLD, WARM, Recommender
-from peerlearn.insights import experiments
-from peerlearn.insights import interactions
-from peerlearn.platform.errors import NotFoundError, ValidationError
-from peerlearn.catalog.public import to_public
+from peerlearn.redis_client import shared_redis
 
 log = logging.getLogger(__name__)
 
 # How much each kind of interaction tells about a learner's taste.
-WEIGHTS = {InteractionKind.BOOK: 1.0, InteractionKind.ATTEND: 0.5, InteractionKind.RATE: 0.5, InteractionKind.CLICK: 0.3}
+WEIGHTS = {
+    InteractionKind.BOOK: 1.0,
+    InteractionKind.ATTEND: 0.5,
+    InteractionKind.RATE: 0.5,
+    InteractionKind.CLICK: 0.3,
+}
 RETRAIN_EVERY_SECONDS = 30 * 60
 CACHE_SECONDS = 60
 FEEDBACK_ACTIONS = {"click": InteractionKind.CLICK, "dismiss": InteractionKind.DISMISS, "book": InteractionKind.BOOK}
@@ -61,6 +65,7 @@ class MentorRecommendationPublic(BaseModel):
 
 # ---------------------------------------------------------------- loading
 
+
 def _teaches(event: InteractionEvent) -> bool:
     """Does this event tell the model about taste? A 'book' feedback from the recommendations list only
     attributes a booking that the booking itself already logged, so it is not counted twice."""
@@ -68,33 +73,66 @@ def _teaches(event: InteractionEvent) -> bool:
 
 
 def _session_item(session: LearningSession, tags: list[str], category: str | None) -> Item:
-    return Item(item_id=session.id, tags=tags, start_at=session.start_at, title=session.title, description=session.description,
-                mentor_id=session.mentor_id, price_minor=session.price_minor, language=session.language,
-                capacity_left=max(session.capacity - session.seats_taken, 0) if session.status == SessionStatus.PUBLISHED else 0,
-                category=category)
+    return Item(
+        item_id=session.id,
+        tags=tags,
+        start_at=session.start_at,
+        title=session.title,
+        description=session.description,
+        mentor_id=session.mentor_id,
+        price_minor=session.price_minor,
+        language=session.language,
+        capacity_left=max(session.capacity - session.seats_taken, 0)
+        if session.status == SessionStatus.PUBLISHED
+        else 0,
+        category=category,
+    )
 
 
 def load_inputs(*, db: Session) -> tuple[list[Item], list[Interaction], list[UserProfile]]:
     """Everything the model learns from, read in a handful of queries."""
     tags: dict[int, list[str]] = defaultdict(list)
-    for session_id, name in db.exec(select(SessionSkill.session_id, Skill.name).join(Skill, Skill.id == SessionSkill.skill_id)).all():
+    for session_id, name in db.exec(
+        select(SessionSkill.session_id, Skill.name).join(Skill, Skill.id == SessionSkill.skill_id)
+    ).all():
         tags[session_id].append(name)
     categories = dict(db.exec(select(Category.id, Category.name)).all())
-    items = [_session_item(s, tags[s.id], categories.get(s.category_id))
-             for s in db.exec(select(LearningSession).where(LearningSession.status != SessionStatus.DRAFT))]
-    events = [e for e in db.exec(select(InteractionEvent).where(InteractionEvent.kind.in_(list(WEIGHTS)),
-                                                                InteractionEvent.session_id.is_not(None))) if _teaches(e)]
-    history = [Interaction(user_id=e.user_id, item_id=e.session_id, ts=e.created_at, kind=e.kind.value, weight=WEIGHTS[e.kind])
-               for e in events]
+    items = [
+        _session_item(s, tags[s.id], categories.get(s.category_id))
+        for s in db.exec(select(LearningSession).where(LearningSession.status != SessionStatus.DRAFT))
+    ]
+    events = [
+        e
+        for e in db.exec(
+            select(InteractionEvent).where(
+                InteractionEvent.kind.in_(list(WEIGHTS)), InteractionEvent.session_id.is_not(None)
+            )
+        )
+        if _teaches(e)
+    ]
+    history = [
+        Interaction(user_id=e.user_id, item_id=e.session_id, ts=e.created_at, kind=e.kind.value, weight=WEIGHTS[e.kind])
+        for e in events
+    ]
     skills: dict[int, list[str]] = defaultdict(list)
-    for user_id, name in db.exec(select(UserSkill.user_id, Skill.name).join(Skill, Skill.id == UserSkill.skill_id)).all():
+    for user_id, name in db.exec(
+        select(UserSkill.user_id, Skill.name).join(Skill, Skill.id == UserSkill.skill_id)
+    ).all():
         skills[user_id].append(name)
-    profiles = [UserProfile(user_id=p.user_id, tags=skills[p.user_id] + list(p.interests), language=p.preferred_language or None,
-                            price_cap_minor=p.price_cap_minor) for p in db.exec(select(Profile))]
+    profiles = [
+        UserProfile(
+            user_id=p.user_id,
+            tags=skills[p.user_id] + list(p.interests),
+            language=p.preferred_language or None,
+            price_cap_minor=p.price_cap_minor,
+        )
+        for p in db.exec(select(Profile))
+    ]
     return items, history, profiles
 
 
 # ---------------------------------------------------------------- the model of this process
+
 
 class ModelHolder:
     """One trained model per process; swapped whole after a background retrain, updated in place per interaction."""
@@ -142,8 +180,15 @@ class ModelHolder:
                 return
             for row in rows:
                 if row.session_id is not None and _teaches(row):
-                    self._model.partial_update(Interaction(user_id=row.user_id, item_id=row.session_id, ts=row.created_at,
-                                                           kind=row.kind.value, weight=WEIGHTS[row.kind]))
+                    self._model.partial_update(
+                        Interaction(
+                            user_id=row.user_id,
+                            item_id=row.session_id,
+                            ts=row.created_at,
+                            kind=row.kind.value,
+                            weight=WEIGHTS[row.kind],
+                        )
+                    )
         for row in rows:
             _cache_forget(row.user_id)
 
@@ -171,6 +216,7 @@ def retrain_if_due(*, db: Session, now: datetime | None = None) -> int:
 
 # ---------------------------------------------------------------- cache
 
+
 def _cache_get(user_id: int, key: str) -> list[dict] | None:
     client = shared_redis()
     if client is None:
@@ -195,12 +241,20 @@ def _cache_forget(user_id: int) -> None:
 
 # ---------------------------------------------------------------- serving
 
+
 def _dismissed(user_id: int, *, db: Session) -> set[int]:
-    return set(db.exec(select(InteractionEvent.session_id).where(InteractionEvent.user_id == user_id,
-                                                                 InteractionEvent.kind == InteractionKind.DISMISS)).all())
+    return set(
+        db.exec(
+            select(InteractionEvent.session_id).where(
+                InteractionEvent.user_id == user_id, InteractionEvent.kind == InteractionKind.DISMISS
+            )
+        ).all()
+    )
 
 
-def recommendations_for(user: User, *, db: Session, limit: int = 10, now: datetime | None = None) -> list[RecommendationPublic]:
+def recommendations_for(
+    user: User, *, db: Session, limit: int = 10, now: datetime | None = None
+) -> list[RecommendationPublic]:
     if not 1 <= limit <= 50:
         raise ValidationError("limit must be between 1 and 50.")
     variant = experiments.assign_and_expose(user.id, db=db)
@@ -212,11 +266,20 @@ def recommendations_for(user: User, *, db: Session, limit: int = 10, now: dateti
     dismissed = _dismissed(user.id, db=db)
     with MODEL.lock:
         ranked = model.recommend(user.id, now=now or utcnow(), limit=limit, exclude=dismissed)
-    sessions = {s.id: s for s in db.exec(select(LearningSession).where(LearningSession.id.in_([r.item_id for r in ranked])))}
+    sessions = {
+        s.id: s for s in db.exec(select(LearningSession).where(LearningSession.id.in_([r.item_id for r in ranked])))
+    }
     public = {p.id: p for p in to_public(list(sessions.values()), db=db)}
-    out = [RecommendationPublic(session=public[r.item_id], score=round(r.score, 4),
-                                components={k: round(v, 4) for k, v in r.components.items()}, explanation=r.explanation)
-           for r in ranked if r.item_id in public and public[r.item_id].spots_left > 0]
+    out = [
+        RecommendationPublic(
+            session=public[r.item_id],
+            score=round(r.score, 4),
+            components={k: round(v, 4) for k, v in r.components.items()},
+            explanation=r.explanation,
+        )
+        for r in ranked
+        if r.item_id in public and public[r.item_id].spots_left > 0
+    ]
     _cache_put(user.id, cache_key, [item.model_dump(mode="json") for item in out])
     return out
 
@@ -230,9 +293,16 @@ def mentor_recommendations_for(user: User, *, db: Session, limit: int = 5) -> li
         sessions = db.exec(select(LearningSession).where(LearningSession.id.in_(rec.upcoming_item_ids))).all()
         if sessions:
             cards[rec.mentor_id] = to_public(list(sessions), db=db)[0].mentor
-    return [MentorRecommendationPublic(mentor=cards[r.mentor_id], score=round(r.score, 4), explanation=r.explanation,
-                                       upcoming_session_ids=list(r.upcoming_item_ids))
-            for r in ranked if r.mentor_id in cards]
+    return [
+        MentorRecommendationPublic(
+            mentor=cards[r.mentor_id],
+            score=round(r.score, 4),
+            explanation=r.explanation,
+            upcoming_session_ids=list(r.upcoming_item_ids),
+        )
+        for r in ranked
+        if r.mentor_id in cards
+    ]
 
 
 def trending_sessions(*, db: Session, limit: int = 10) -> list[RecommendationPublic]:
@@ -241,11 +311,21 @@ def trending_sessions(*, db: Session, limit: int = 10) -> list[RecommendationPub
         ranked = model.trending(now=utcnow(), limit=limit)
     sessions = db.exec(select(LearningSession).where(LearningSession.id.in_([r.item_id for r in ranked]))).all()
     public = {p.id: p for p in to_public(list(sessions), db=db)}
-    return [RecommendationPublic(session=public[r.item_id], score=round(r.score, 4), components={"trending": round(r.score, 4)},
-                                 explanation=r.explanation) for r in ranked if r.item_id in public]
+    return [
+        RecommendationPublic(
+            session=public[r.item_id],
+            score=round(r.score, 4),
+            components={"trending": round(r.score, 4)},
+            explanation=r.explanation,
+        )
+        for r in ranked
+        if r.item_id in public
+    ]
 
 
-def record_feedback(user: User, session_id: int, action: str, *, db: Session, source: str = "recommendations") -> InteractionEvent:
+def record_feedback(
+    user: User, session_id: int, action: str, *, db: Session, source: str = "recommendations"
+) -> InteractionEvent:
     kind = FEEDBACK_ACTIONS.get(action)
     if kind is None:
         raise ValidationError(f"Unknown action '{action}'; use one of: {', '.join(FEEDBACK_ACTIONS)}.")

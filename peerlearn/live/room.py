@@ -9,12 +9,19 @@ from datetime import datetime, timedelta
 from pydantic import BaseModel
 from sqlmodel import Session, select
 
+from peerlearn.accounts.security import sign
 from peerlearn.config import get_settings
 from peerlearn.models import AttendanceLog, Booking, ChatMessage, LearningSession, Recording, User
 from peerlearn.models.enums import BookingStatus, SessionStatus
 from peerlearn.models.types import utcnow
-from peerlearn.platform.errors import AuthenticationError, ErrorCode, NotFoundError, PermissionDeniedError, RuleViolationError, ValidationError
-from peerlearn.accounts.security import sign
+from peerlearn.platform.errors import (
+    AuthenticationError,
+    ErrorCode,
+    NotFoundError,
+    PermissionDeniedError,
+    RuleViolationError,
+    ValidationError,
+)
 
 OPENS_BEFORE = timedelta(minutes=10)
 CLOSES_AFTER = timedelta(minutes=30)
@@ -51,8 +58,11 @@ def participant_role(session: LearningSession, user: User, *, db: Session) -> st
     """'mentor' or 'learner' for people who may be in the room; otherwise a refusal."""
     if session.mentor_id == user.id:
         return "mentor"
-    booked = db.exec(select(Booking.id).where(Booking.session_id == session.id, Booking.learner_id == user.id,
-                                              Booking.status.in_(list(ROOM_BOOKINGS)))).first()
+    booked = db.exec(
+        select(Booking.id).where(
+            Booking.session_id == session.id, Booking.learner_id == user.id, Booking.status.in_(list(ROOM_BOOKINGS))
+        )
+    ).first()
     if booked is None:
         raise PermissionDeniedError("Only the mentor and learners with a confirmed booking can join this room.")
     return "learner"
@@ -79,13 +89,21 @@ def issue_room_token(user: User, session_id: int, *, db: Session, now: datetime 
     if not opens <= now <= closes:
         raise PermissionDeniedError(
             f"The room is open from {OPENS_BEFORE.seconds // 60} minutes before the start until "
-            f"{CLOSES_AFTER.seconds // 60} minutes after the end.", ErrorCode.ROOM_CLOSED)
+            f"{CLOSES_AFTER.seconds // 60} minutes after the end.",
+            ErrorCode.ROOM_CLOSED,
+        )
     expires = min(now + TOKEN_TTL, closes)
     settings = get_settings()
     token = issue_media_token(settings.secret_key, session.id, user.id, role, opens, expires)
     base = node_for_room(session.id, closes, settings.media_node_urls, now, shared_redis())
-    return MediaTokenResponse(token=token, expires_at=expires, role=role, whip_url=f"{base}/media/whip/{session.id}",
-                              media_base_url=base, ice_servers=settings.ice_server_urls)
+    return MediaTokenResponse(
+        token=token,
+        expires_at=expires,
+        role=role,
+        whip_url=f"{base}/media/whip/{session.id}",
+        media_base_url=base,
+        ice_servers=settings.ice_server_urls,
+    )
 
 
 def open_room_early(mentor: User, session_id: int, *, db: Session, now: datetime | None = None) -> LearningSession:
@@ -95,8 +113,9 @@ def open_room_early(mentor: User, session_id: int, *, db: Session, now: datetime
     if session.mentor_id != mentor.id:
         raise PermissionDeniedError("Only the session's mentor can open its room.")
     if now < session.start_at - timedelta(minutes=60) or now > session.end_at + CLOSES_AFTER:
-        raise RuleViolationError("A room can be opened from an hour before the start until 30 minutes after the end.",
-                                 ErrorCode.ROOM_CLOSED)
+        raise RuleViolationError(
+            "A room can be opened from an hour before the start until 30 minutes after the end.", ErrorCode.ROOM_CLOSED
+        )
     session.room_opened_at = min(now, session.room_opened_at or now)
     db.add(session)
     return session
@@ -113,32 +132,52 @@ def post_chat(user: User, session_id: int, body: str, *, db: Session) -> ChatMes
     return message
 
 
-def chat_history(user: User, session_id: int, *, db: Session, after_id: int = 0, limit: int = 200) -> list[ChatMessagePublic]:
+def chat_history(
+    user: User, session_id: int, *, db: Session, after_id: int = 0, limit: int = 200
+) -> list[ChatMessagePublic]:
     participant_role(_room_session(session_id, db=db), user, db=db)
-    rows = db.exec(select(ChatMessage, User.full_name).join(User, User.id == ChatMessage.user_id)
-                   .where(ChatMessage.session_id == session_id, ChatMessage.id > after_id)
-                   .order_by(ChatMessage.id).limit(limit)).all()
-    return [ChatMessagePublic(id=m.id, user_id=m.user_id, author=name, body=m.body, created_at=m.created_at) for m, name in rows]
+    rows = db.exec(
+        select(ChatMessage, User.full_name)
+        .join(User, User.id == ChatMessage.user_id)
+        .where(ChatMessage.session_id == session_id, ChatMessage.id > after_id)
+        .order_by(ChatMessage.id)
+        .limit(limit)
+    ).all()
+    return [
+        ChatMessagePublic(id=m.id, user_id=m.user_id, author=name, body=m.body, created_at=m.created_at)
+        for m, name in rows
+    ]
 
 
 def record_join(session_id: int, user_id: int, at: datetime, *, db: Session) -> None:
     db.add(AttendanceLog(session_id=session_id, user_id=user_id, joined_at=at))
-    booking = db.exec(select(Booking).where(Booking.session_id == session_id, Booking.learner_id == user_id,
-                                            Booking.status.in_(list(ROOM_BOOKINGS)))).first()
+    booking = db.exec(
+        select(Booking).where(
+            Booking.session_id == session_id, Booking.learner_id == user_id, Booking.status.in_(list(ROOM_BOOKINGS))
+        )
+    ).first()
     if booking is not None and (booking.joined_at is None or at < booking.joined_at):
         booking.joined_at = at
         db.add(booking)
 
 
 def record_leave(session_id: int, user_id: int, at: datetime, *, db: Session) -> None:
-    log = db.exec(select(AttendanceLog).where(AttendanceLog.session_id == session_id, AttendanceLog.user_id == user_id,
-                                              AttendanceLog.left_at.is_(None)).order_by(AttendanceLog.id.desc())).first()
+    log = db.exec(
+        select(AttendanceLog)
+        .where(
+            AttendanceLog.session_id == session_id, AttendanceLog.user_id == user_id, AttendanceLog.left_at.is_(None)
+        )
+        .order_by(AttendanceLog.id.desc())
+    ).first()
     if log is None:
         return
     log.left_at = at
     db.add(log)
-    booking = db.exec(select(Booking).where(Booking.session_id == session_id, Booking.learner_id == user_id,
-                                            Booking.status.in_(list(ROOM_BOOKINGS)))).first()
+    booking = db.exec(
+        select(Booking).where(
+            Booking.session_id == session_id, Booking.learner_id == user_id, Booking.status.in_(list(ROOM_BOOKINGS))
+        )
+    ).first()
     if booking is not None:
         booking.left_at = at
         booking.attended_seconds += max(0, int((at - log.joined_at).total_seconds()))
@@ -152,8 +191,11 @@ def attendance_proposal(mentor: User, session_id: int, *, db: Session) -> dict[s
     if session.mentor_id != mentor.id:
         raise PermissionDeniedError("Only the session's mentor can see attendance.")
     connected = set(db.exec(select(AttendanceLog.user_id).where(AttendanceLog.session_id == session_id)).all())
-    learners = db.exec(select(Booking.id, Booking.learner_id).where(Booking.session_id == session_id,
-                                                                    Booking.status == BookingStatus.CONFIRMED)).all()
+    learners = db.exec(
+        select(Booking.id, Booking.learner_id).where(
+            Booking.session_id == session_id, Booking.status == BookingStatus.CONFIRMED
+        )
+    ).all()
     return {
         "attended_booking_ids": [b for b, learner in learners if learner in connected],
         "no_show_booking_ids": [b for b, learner in learners if learner not in connected],
@@ -161,9 +203,12 @@ def attendance_proposal(mentor: User, session_id: int, *, db: Session) -> dict[s
     }
 
 
-def record_recording(session_id: int, path: str, started_at: datetime, ended_at: datetime | None, size_bytes: int, *,
-                     db: Session) -> Recording:
-    recording = Recording(session_id=session_id, path=path, started_at=started_at, ended_at=ended_at, size_bytes=size_bytes)
+def record_recording(
+    session_id: int, path: str, started_at: datetime, ended_at: datetime | None, size_bytes: int, *, db: Session
+) -> Recording:
+    recording = Recording(
+        session_id=session_id, path=path, started_at=started_at, ended_at=ended_at, size_bytes=size_bytes
+    )
     db.add(recording)
     return recording
 
@@ -177,8 +222,12 @@ def room_participants(session_id: int, *, db: Session) -> list[tuple[int, str, s
     """(user id, name, role) of everyone who may be in the room: the mentor first, then confirmed learners."""
     session = _room_session(session_id, db=db)
     mentor = db.get(User, session.mentor_id)
-    learners = db.exec(select(User.id, User.full_name).join(Booking, Booking.learner_id == User.id)
-                       .where(Booking.session_id == session_id, Booking.status.in_(list(ROOM_BOOKINGS))).order_by(User.full_name)).all()
+    learners = db.exec(
+        select(User.id, User.full_name)
+        .join(Booking, Booking.learner_id == User.id)
+        .where(Booking.session_id == session_id, Booking.status.in_(list(ROOM_BOOKINGS)))
+        .order_by(User.full_name)
+    ).all()
     return [(mentor.id, mentor.full_name, "mentor")] + [(uid, name, "learner") for uid, name in learners]
 
 
@@ -195,12 +244,22 @@ def recording_link(user: User, recording: Recording, *, now: datetime | None = N
     (a <video> element cannot send one): signed for this user, valid for RECORDING_LINK_TTL."""
     expires = int(((now or utcnow()) + RECORDING_LINK_TTL).timestamp())
     signature = sign(get_settings().secret_key, f"recording:{recording.id}:{user.id}:{expires}")
-    return (f"/api/sessions/{recording.session_id}/recordings/{recording.id}/"
-            f"?user={user.id}&expires={expires}&signature={signature}")
+    return (
+        f"/api/sessions/{recording.session_id}/recordings/{recording.id}/"
+        f"?user={user.id}&expires={expires}&signature={signature}"
+    )
 
 
-def recording_by_link(session_id: int, recording_id: int, user_id: int | None, expires: int | None, signature: str | None,
-                      *, db: Session, now: datetime | None = None) -> Recording:
+def recording_by_link(
+    session_id: int,
+    recording_id: int,
+    user_id: int | None,
+    expires: int | None,
+    signature: str | None,
+    *,
+    db: Session,
+    now: datetime | None = None,
+) -> Recording:
     """The recording behind a signed link; whether the user may still see it is checked again."""
     if user_id is None or expires is None or not signature:
         raise AuthenticationError("Please log in.")
@@ -240,7 +299,11 @@ def room_record(user: User, session_id: int, *, db: Session, now: datetime | Non
     for r in recordings:
         url = recording_link(user, r, now=now)
         minutes = round(((r.ended_at or r.started_at) - r.started_at).total_seconds() / 60)
-        public.append(RecordingPublic(id=r.id, started_at=r.started_at, minutes=minutes, url=url, download_url=url + "&download=1"))
+        public.append(
+            RecordingPublic(
+                id=r.id, started_at=r.started_at, minutes=minutes, url=url, download_url=url + "&download=1"
+            )
+        )
     return RoomRecord(recordings=public, chat=chat_history(user, session_id, db=db))
 
 
@@ -249,13 +312,23 @@ def refund_mentor_no_shows(*, db: Session, now: datetime | None = None) -> int:
     from peerlearn.catalog.actions import cancel_session
 
     now = now or utcnow()
-    ended = db.exec(select(LearningSession).where(
-        LearningSession.status == SessionStatus.PUBLISHED, LearningSession.end_at <= now - CLOSES_AFTER,
-        LearningSession.end_at >= now - timedelta(days=2))).all()
+    ended = db.exec(
+        select(LearningSession).where(
+            LearningSession.status == SessionStatus.PUBLISHED,
+            LearningSession.end_at <= now - CLOSES_AFTER,
+            LearningSession.end_at >= now - timedelta(days=2),
+        )
+    ).all()
     refunded = 0
     for session in ended:
         present = set(db.exec(select(AttendanceLog.user_id).where(AttendanceLog.session_id == session.id)).all())
         if present and session.mentor_id not in present:
-            cancel_session(db.get(User, session.mentor_id), session.id, reason="The mentor did not join the live room", db=db, now=now)
+            cancel_session(
+                db.get(User, session.mentor_id),
+                session.id,
+                reason="The mentor did not join the live room",
+                db=db,
+                now=now,
+            )
             refunded += 1
     return refunded

@@ -42,8 +42,12 @@ def main() -> None:
     parser.add_argument("--port", type=int, default=settings.media_port)
     parser.add_argument("--no-database", action="store_true", help="run without writing attendance (tests, benchmarks)")
     args = parser.parse_args()
-    config = MediaConfig(secret=settings.secret_key, recordings_dir=settings.peerlearn_data_dir / "recordings",
-                         ice_servers=settings.ice_server_urls, forward_encoded=settings.media_forward_encoded)
+    config = MediaConfig(
+        secret=settings.secret_key,
+        recordings_dir=settings.peerlearn_data_dir / "recordings",
+        ice_servers=settings.ice_server_urls,
+        forward_encoded=settings.media_forward_encoded,
+    )
     app = create_media_app(config, MediaHooks() if args.no_database else database_hooks())
     uvicorn.run(app, host=args.host, port=args.port, log_level="warning", timeout_graceful_shutdown=3)
 

@@ -96,8 +96,11 @@ def _decode(container: av.container.InputContainer, stream: av.stream.Stream, la
 
 def _start_time(container: av.container.InputContainer) -> float:
     """When the file's earliest frame is stamped: aiortc stamps frames on the publisher's clock, not from 0."""
-    starts = [float(s.start_time * s.time_base) for s in container.streams
-              if s.type in ("video", "audio") and s.start_time is not None and s.time_base is not None]
+    starts = [
+        float(s.start_time * s.time_base)
+        for s in container.streams
+        if s.type in ("video", "audio") and s.start_time is not None and s.time_base is not None
+    ]
     return min(starts, default=0.0)
 
 
@@ -218,7 +221,7 @@ class _Voice:
             chunk_stop = self._position + self._chunk.shape[1]
             low, high = max(self._position, start), min(chunk_stop, stop)
             if high > low:
-                mix[:, low - start:high - start] += self._chunk[:, low - self._position:high - self._position]
+                mix[:, low - start : high - start] += self._chunk[:, low - self._position : high - self._position]
             if chunk_stop > stop:
                 return  # the rest of this chunk belongs to the next call
             self._advance()
@@ -259,8 +262,14 @@ def _probe(source: Source) -> _Probe | None:
                 log.warning("recording %s: skipped, it holds no video or audio stream", label)
                 return None
             channels = audio.codec_context.layout.nb_channels if audio is not None else 0
-            return _Probe(source, label, video.index if video is not None else None,
-                          audio.index if audio is not None else None, channels, source.offset - _start_time(container))
+            return _Probe(
+                source,
+                label,
+                video.index if video is not None else None,
+                audio.index if audio is not None else None,
+                channels,
+                source.offset - _start_time(container),
+            )
     except (av.FFmpegError, OSError) as exc:
         log.warning("recording %s: skipped, it cannot be opened (%s)", label, exc)
         return None
@@ -276,7 +285,9 @@ def _open_cursors(probes: list[_Probe], layout: str) -> tuple[list[_Picture], li
             if probe.video is not None:
                 picture = _keep_if(_Picture(probe.source.path, probe.video, probe.shift, probe.label), "has_frames")
             if probe.audio is not None:
-                voice = _keep_if(_Voice(probe.source.path, probe.audio, probe.shift, layout, probe.label), "has_samples")
+                voice = _keep_if(
+                    _Voice(probe.source.path, probe.audio, probe.shift, layout, probe.label), "has_samples"
+                )
         except (av.FFmpegError, OSError) as exc:
             log.warning("recording %s: skipped, it cannot be read (%s)", probe.label, exc)
             for cursor in (picture, voice):
@@ -311,7 +322,9 @@ def soft_limit(samples: np.ndarray) -> np.ndarray:
     return samples
 
 
-def _canvas(pictures: list[_Picture], cells: list[tuple[int, int, int, int]], t: float, width: int, height: int) -> np.ndarray:
+def _canvas(
+    pictures: list[_Picture], cells: list[tuple[int, int, int, int]], t: float, width: int, height: int
+) -> np.ndarray:
     canvas = np.zeros((height, width, 3), np.uint8)
     for picture, (x, y, w, h) in zip(pictures, cells, strict=True):
         frame = picture.frame_at(t)
@@ -319,7 +332,7 @@ def _canvas(pictures: list[_Picture], cells: list[tuple[int, int, int, int]], t:
             continue
         tile_w, tile_h = fit(frame.width, frame.height, w, h)
         left, top = x + (w - tile_w) // 2, y + (h - tile_h) // 2
-        canvas[top:top + tile_h, left:left + tile_w] = picture.tile(frame, (tile_w, tile_h))
+        canvas[top : top + tile_h, left : left + tile_w] = picture.tile(frame, (tile_w, tile_h))
     return canvas
 
 
@@ -334,8 +347,9 @@ def _audio_chunk(voices: list[_Voice], start: int, layout: str) -> av.AudioFrame
 
 def _over(pictures: list[_Picture], voices: list[_Voice], t: float) -> bool:
     """True once every participant's last frame and last sample lie behind t."""
-    return (all(p.finished and t >= p.end for p in pictures)
-            and all(v.finished and t * SAMPLE_RATE >= v.end for v in voices))
+    return all(p.finished and t >= p.end for p in pictures) and all(
+        v.finished and t * SAMPLE_RATE >= v.end for v in voices
+    )
 
 
 def _add_video_stream(container: av.container.OutputContainer, width: int, height: int, fps: int) -> av.VideoStream:
@@ -345,8 +359,15 @@ def _add_video_stream(container: av.container.OutputContainer, width: int, heigh
     return stream
 
 
-def _write(container: av.container.OutputContainer, pictures: list[_Picture], voices: list[_Voice],
-           width: int, height: int, fps: int, layout: str) -> None:
+def _write(
+    container: av.container.OutputContainer,
+    pictures: list[_Picture],
+    voices: list[_Voice],
+    width: int,
+    height: int,
+    fps: int,
+    layout: str,
+) -> None:
     """Frame by frame: draw the grid at t, then mix the audio up to the next frame's time."""
     video = _add_video_stream(container, width, height, fps)
     audio = container.add_stream("aac", rate=SAMPLE_RATE, layout=layout)
@@ -383,7 +404,9 @@ def compose_take(sources: list[Source], output: Path, *, width: int = 1280, heig
     try:
         if not pictures and not voices:
             names = ", ".join(s.label or s.path.name for s in sources) or "no files given"
-            raise ValueError(f"no usable recording for this take: none of {len(sources)} source(s) could be read ({names})")
+            raise ValueError(
+                f"no usable recording for this take: none of {len(sources)} source(s) could be read ({names})"
+            )
         partial = output.with_name(f".{output.name}.{uuid.uuid4().hex}.part")
         try:
             with av.open(str(partial), "w", format="mp4", options={"movflags": "faststart"}) as container:

@@ -60,8 +60,12 @@ class Room:
 
 def _video_codecs(sdp: str) -> list[str]:
     """The video codecs an SDP offers or answers, in its order of preference, lower-cased."""
-    return [codec.mimeType.lower() for media in SessionDescription.parse(sdp).media if media.kind == "video"
-            for codec in media.rtp.codecs]
+    return [
+        codec.mimeType.lower()
+        for media in SessionDescription.parse(sdp).media
+        if media.kind == "video"
+        for codec in media.rtp.codecs
+    ]
 
 
 class RoomRegistry:
@@ -125,8 +129,13 @@ class RoomRegistry:
                 sender = pc.addTrack(forwarded)
                 tap.pass_keyframe_requests(sender)
                 transceiver = next(t for t in pc.getTransceivers() if t.sender is sender)
-                transceiver.setCodecPreferences([c for c in RTCRtpSender.getCapabilities("video").codecs
-                                                 if c.mimeType.lower() in (FORWARDABLE, "video/rtx")])
+                transceiver.setCodecPreferences(
+                    [
+                        c
+                        for c in RTCRtpSender.getCapabilities("video").codecs
+                        if c.mimeType.lower() in (FORWARDABLE, "video/rtx")
+                    ]
+                )
                 undo.append(forwarded.stop)
             else:
                 pc.addTrack(self.relay.subscribe(track))

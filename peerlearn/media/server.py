@@ -39,8 +39,15 @@ class MediaConfig:
 
 
 def _error(status: int, message: str) -> JSONResponse:
-    return JSONResponse({"error": {"code": {401: "unauthenticated", 403: "forbidden", 404: "not_found"}.get(status, "bad_request"),
-                                   "message": message}}, status)
+    return JSONResponse(
+        {
+            "error": {
+                "code": {401: "unauthenticated", 403: "forbidden", 404: "not_found"}.get(status, "bad_request"),
+                "message": message,
+            }
+        },
+        status,
+    )
 
 
 async def add_trickled_candidates(pc: RTCPeerConnection, fragment: str) -> None:
@@ -74,8 +81,12 @@ def create_media_app(config: MediaConfig, hooks: MediaHooks | None = None) -> St
     async def answer(pc: RTCPeerConnection, offer: RTCSessionDescription, location: str) -> Response:
         await pc.setRemoteDescription(offer)
         await pc.setLocalDescription(await pc.createAnswer())
-        return Response(pc.localDescription.sdp, 201, media_type="application/sdp",
-                        headers={"Location": location, "Access-Control-Expose-Headers": "Location"})
+        return Response(
+            pc.localDescription.sdp,
+            201,
+            media_type="application/sdp",
+            headers={"Location": location, "Access-Control-Expose-Headers": "Location"},
+        )
 
     async def whip(request: Request) -> Response:
         session_id = int(request.path_params["session_id"])
@@ -110,8 +121,12 @@ def create_media_app(config: MediaConfig, hooks: MediaHooks | None = None) -> St
         await registry.add_publication(room, publication)
         await pc.setLocalDescription(await pc.createAnswer())
         location = f"/media/whip/{session_id}/{publication.resource_id}"
-        return Response(pc.localDescription.sdp, 201, media_type="application/sdp",
-                        headers={"Location": location, "Access-Control-Expose-Headers": "Location"})
+        return Response(
+            pc.localDescription.sdp,
+            201,
+            media_type="application/sdp",
+            headers={"Location": location, "Access-Control-Expose-Headers": "Location"},
+        )
 
     async def whip_resource(request: Request) -> Response:
         session_id = int(request.path_params["session_id"])
@@ -188,8 +203,13 @@ def create_media_app(config: MediaConfig, hooks: MediaHooks | None = None) -> St
         except MediaTokenError as error:
             return _error(error.status, str(error))
         room = registry.room(session_id)
-        return JSONResponse({"session_id": session_id, "recording": room.recording,
-                             "publishers": [{"user_id": p.user_id, "kind": p.kind} for p in room.publications.values()]})
+        return JSONResponse(
+            {
+                "session_id": session_id,
+                "recording": room.recording,
+                "publishers": [{"user_id": p.user_id, "kind": p.kind} for p in room.publications.values()],
+            }
+        )
 
     async def recording(request: Request) -> Response:
         session_id = int(request.path_params["session_id"])
@@ -209,8 +229,13 @@ def create_media_app(config: MediaConfig, hooks: MediaHooks | None = None) -> St
         return JSONResponse({"session_id": session_id, "recording": room.recording})
 
     async def health(_: Request) -> Response:
-        return JSONResponse({"rooms": len(registry.rooms), "connections": len(registry.connections),
-                             "composing": len(registry.finishing)})
+        return JSONResponse(
+            {
+                "rooms": len(registry.rooms),
+                "connections": len(registry.connections),
+                "composing": len(registry.finishing),
+            }
+        )
 
     @contextlib.asynccontextmanager
     async def lifespan(_: Starlette):
@@ -218,16 +243,31 @@ def create_media_app(config: MediaConfig, hooks: MediaHooks | None = None) -> St
         yield
         await registry.close_all()
 
-    app = Starlette(middleware=[Middleware(CORSMiddleware, allow_origins=config.cors_origins, allow_methods=["*"],
-                                           allow_headers=["*"], expose_headers=["Location"])], routes=[
-        Route("/media/whip/{session_id:int}", whip, methods=["POST"]),
-        Route("/media/whip/{session_id:int}/{resource_id}", whip_resource, methods=["DELETE", "PATCH"]),
-        Route("/media/whep/{session_id:int}/{publisher_id:int}", whep, methods=["POST"]),
-        Route("/media/whep/{session_id:int}/{publisher_id:int}", whep_options, methods=["OPTIONS"]),
-        Route("/media/whep/{session_id:int}/{publisher_id:int}/{resource_id}", whep_resource, methods=["DELETE", "PATCH"]),
-        Route("/media/rooms/{session_id:int}", room_state, methods=["GET"]),
-        Route("/media/rooms/{session_id:int}/recording/{action}", recording, methods=["POST"]),
-        Route("/media/health", health, methods=["GET"]),
-    ], lifespan=lifespan)
+    app = Starlette(
+        middleware=[
+            Middleware(
+                CORSMiddleware,
+                allow_origins=config.cors_origins,
+                allow_methods=["*"],
+                allow_headers=["*"],
+                expose_headers=["Location"],
+            )
+        ],
+        routes=[
+            Route("/media/whip/{session_id:int}", whip, methods=["POST"]),
+            Route("/media/whip/{session_id:int}/{resource_id}", whip_resource, methods=["DELETE", "PATCH"]),
+            Route("/media/whep/{session_id:int}/{publisher_id:int}", whep, methods=["POST"]),
+            Route("/media/whep/{session_id:int}/{publisher_id:int}", whep_options, methods=["OPTIONS"]),
+            Route(
+                "/media/whep/{session_id:int}/{publisher_id:int}/{resource_id}",
+                whep_resource,
+                methods=["DELETE", "PATCH"],
+            ),
+            Route("/media/rooms/{session_id:int}", room_state, methods=["GET"]),
+            Route("/media/rooms/{session_id:int}/recording/{action}", recording, methods=["POST"]),
+            Route("/media/health", health, methods=["GET"]),
+        ],
+        lifespan=lifespan,
+    )
     app.state.registry = registry
     return app

@@ -62,9 +62,12 @@ class Take:
         self.save()
 
     def save(self) -> None:
-        data = {"session_id": self.session_id, "started_at": self.started_at.isoformat(),
-                "ended_at": self.ended_at.isoformat() if self.ended_at else None,
-                "sources": [{"file": s.path.name, "offset": s.offset} for s in self.sources]}
+        data = {
+            "session_id": self.session_id,
+            "started_at": self.started_at.isoformat(),
+            "ended_at": self.ended_at.isoformat() if self.ended_at else None,
+            "sources": [{"file": s.path.name, "offset": s.offset} for s in self.sources],
+        }
         temp = self.folder / f".{MANIFEST}.tmp"
         temp.write_text(json.dumps(data))
         temp.replace(self.folder / MANIFEST)
@@ -73,9 +76,13 @@ class Take:
     def load(cls, folder: Path) -> Take:
         data = json.loads((folder / MANIFEST).read_text())
         ended = data.get("ended_at")
-        return cls(int(data["session_id"]), folder, datetime.fromisoformat(data["started_at"]),
-                   [Source(folder / s["file"], float(s["offset"]), s["file"]) for s in data["sources"]],
-                   datetime.fromisoformat(ended) if ended else None)
+        return cls(
+            int(data["session_id"]),
+            folder,
+            datetime.fromisoformat(data["started_at"]),
+            [Source(folder / s["file"], float(s["offset"]), s["file"]) for s in data["sources"]],
+            datetime.fromisoformat(ended) if ended else None,
+        )
 
 
 def pending_takes(recordings_dir: Path) -> list[Take]:

@@ -42,8 +42,16 @@ def _mac(secret: str, payload: str) -> str:
     return _b64(hmac.new(secret.encode(), b"media:" + payload.encode(), hashlib.sha256).digest())
 
 
-def issue_media_token(secret: str, session_id: int, user_id: int, role: str, not_before: datetime, expires_at: datetime) -> str:
-    claims = {"s": session_id, "u": user_id, "r": role, "nbf": int(not_before.timestamp()), "exp": int(expires_at.timestamp())}
+def issue_media_token(
+    secret: str, session_id: int, user_id: int, role: str, not_before: datetime, expires_at: datetime
+) -> str:
+    claims = {
+        "s": session_id,
+        "u": user_id,
+        "r": role,
+        "nbf": int(not_before.timestamp()),
+        "exp": int(expires_at.timestamp()),
+    }
     payload = _b64(json.dumps(claims, separators=(",", ":")).encode())
     return f"{payload}.{_mac(secret, payload)}"
 
@@ -56,8 +64,13 @@ def verify_media_token(secret: str, token: str | None, session_id: int, now: dat
         raise MediaTokenError("The media token is not valid.", 401)
     try:
         raw = json.loads(_unb64(payload))
-        claims = MediaClaims(int(raw["s"]), int(raw["u"]), str(raw["r"]), datetime.fromtimestamp(raw["nbf"], UTC),
-                             datetime.fromtimestamp(raw["exp"], UTC))
+        claims = MediaClaims(
+            int(raw["s"]),
+            int(raw["u"]),
+            str(raw["r"]),
+            datetime.fromtimestamp(raw["nbf"], UTC),
+            datetime.fromtimestamp(raw["exp"], UTC),
+        )
     except (ValueError, KeyError, TypeError):
         raise MediaTokenError("The media token is not valid.", 401) from None
     if claims.session_id != session_id:

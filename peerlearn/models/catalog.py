@@ -46,7 +46,9 @@ class LearningSession(SQLModel, table=True):
     series_id: int | None = Field(default=None, foreign_key="sessionseries.id", index=True)
     title: str = Field(sa_type=sa.String(200))
     description: str = Field(default="", sa_type=sa.Text)
-    search_tags: str = Field(default="", sa_type=sa.Text, description="Skill names and the mentor's name, for full-text search")
+    search_tags: str = Field(
+        default="", sa_type=sa.Text, description="Skill names and the mentor's name, for full-text search"
+    )
     category_id: int | None = Field(default=None, foreign_key="category.id", index=True)
     level: SkillLevel = enum_field(SkillLevel.BEGINNER)
     language: str = Field(default="English", sa_type=sa.String(32), index=True)
@@ -91,7 +93,8 @@ class SessionSkill(SQLModel, table=True):
 
 # ---- API/UI variants ----
 
-from pydantic import BaseModel, Field as PField  # noqa: E402
+from pydantic import BaseModel  # noqa: E402
+from pydantic import Field as PField
 
 
 class MentorCard(BaseModel):

@@ -41,7 +41,9 @@ class Experiment(SQLModel, table=True):
     key: str = Field(sa_type=sa.String(60), unique=True)
     name: str = Field(sa_type=sa.String(120))
     status: ExperimentStatus = enum_field(ExperimentStatus.DRAFT)
-    variants: list[dict[str, Any]] = Field(default_factory=list, sa_type=sa.JSON, description="[{name, weight, config}]")
+    variants: list[dict[str, Any]] = Field(
+        default_factory=list, sa_type=sa.JSON, description="[{name, weight, config}]"
+    )
     primary_metric: str = Field(default="bookings_per_exposed_learner", sa_type=sa.String(60))
     baseline_rate: float = 0.05
     minimum_detectable_effect: float = 0.2

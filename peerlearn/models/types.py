@@ -41,7 +41,12 @@ class UTCDateTime(sa.types.TypeDecorator):
 
 def utc_field(*, nullable: bool = False, index: bool = False, default_now: bool = False, description: str = "") -> Any:
     """A timezone-aware UTC timestamp column."""
-    kwargs: dict[str, Any] = {"sa_type": UTCDateTime(), "nullable": nullable, "index": index, "description": description}
+    kwargs: dict[str, Any] = {
+        "sa_type": UTCDateTime(),
+        "nullable": nullable,
+        "index": index,
+        "description": description,
+    }
     if default_now:
         kwargs["default_factory"] = utcnow
     elif nullable:

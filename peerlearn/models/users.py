@@ -5,7 +5,8 @@ from __future__ import annotations
 from datetime import datetime
 
 import sqlalchemy as sa
-from pydantic import BaseModel, EmailStr, Field as PField
+from pydantic import BaseModel, EmailStr
+from pydantic import Field as PField
 from sqlmodel import Field, SQLModel
 
 from peerlearn.models.enums import SkillLevel, UserRole, VerificationStatus
@@ -26,7 +27,11 @@ class User(SQLModel, table=True):
 
     @property
     def roles(self) -> list[UserRole]:
-        flags = [(self.is_learner, UserRole.LEARNER), (self.is_mentor, UserRole.MENTOR), (self.is_admin, UserRole.ADMIN)]
+        flags = [
+            (self.is_learner, UserRole.LEARNER),
+            (self.is_mentor, UserRole.MENTOR),
+            (self.is_admin, UserRole.ADMIN),
+        ]
         return [role for on, role in flags if on]
 
 
@@ -74,6 +79,7 @@ class AuthToken(SQLModel, table=True):
 
 
 # ---- API/UI variants (no table): a password hash can never reach a response ----
+
 
 class UserCreate(BaseModel):
     email: EmailStr

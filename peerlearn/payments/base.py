@@ -105,8 +105,14 @@ class PaymentError(Exception):
 
     default_code = PaymentErrorCode.GATEWAY_REJECTED
 
-    def __init__(self, message: str, code: PaymentErrorCode | None = None, *,
-                 provider: str | None = None, detail: str | None = None) -> None:
+    def __init__(
+        self,
+        message: str,
+        code: PaymentErrorCode | None = None,
+        *,
+        provider: str | None = None,
+        detail: str | None = None,
+    ) -> None:
         super().__init__(message)
         self.code = code or self.default_code
         self.provider = provider
@@ -139,8 +145,9 @@ class PaymentGateway(Protocol):
 
     def create_checkout(self, req: CheckoutRequest) -> CheckoutResult: ...
 
-    def refund(self, provider_payment_id: str, amount_minor: int, currency: str,
-               idempotency_key: str) -> RefundResult: ...
+    def refund(
+        self, provider_payment_id: str, amount_minor: int, currency: str, idempotency_key: str
+    ) -> RefundResult: ...
 
     def parse_webhook(self, raw_body: bytes, headers: Mapping[str, str]) -> PaymentEvent:
         """Verify the signature over the raw body first; raise SignatureError if it fails."""
@@ -163,8 +170,9 @@ def validate_money(amount_minor: int, currency: str, *, what: str) -> str:
     """Refuse, before any provider call, an amount no provider would accept;
     returns the normalised currency code."""
     if isinstance(amount_minor, bool) or not isinstance(amount_minor, int) or amount_minor <= 0:
-        raise PaymentError(f"{what} amount must be a positive whole number of minor units",
-                           PaymentErrorCode.INVALID_REQUEST)
+        raise PaymentError(
+            f"{what} amount must be a positive whole number of minor units", PaymentErrorCode.INVALID_REQUEST
+        )
     try:
         return normalize_currency(currency)
     except ValueError as exc:

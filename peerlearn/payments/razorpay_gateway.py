@@ -65,16 +65,24 @@ class RazorpayGateway:
     ``base_url`` replaces https://api.razorpay.com (tests point it at a local server).
     """
 
-    def __init__(self, key_id: str, key_secret: str, webhook_secret: str, *,
-                 base_url: str | None = None, timeout_seconds: float = 30,
-                 clock: Callable[[], float] = time.time) -> None:
+    def __init__(
+        self,
+        key_id: str,
+        key_secret: str,
+        webhook_secret: str,
+        *,
+        base_url: str | None = None,
+        timeout_seconds: float = 30,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
         if not key_id or not key_secret:
             raise PaymentError("Razorpay keys are not set", PaymentErrorCode.NOT_CONFIGURED, provider=NAME)
         self._webhook_secret = webhook_secret
         self._timeout = timeout_seconds
         self._clock = clock
-        self._client = razorpay.Client(auth=(key_id, key_secret),
-                                       base_url=(base_url or RAZORPAY_URL.BASE_URL).rstrip("/"))
+        self._client = razorpay.Client(
+            auth=(key_id, key_secret), base_url=(base_url or RAZORPAY_URL.BASE_URL).rstrip("/")
+        )
         self._client.set_app_details({"title": "PeerLearn"})
 
     @property
@@ -125,26 +133,30 @@ class RazorpayGateway:
         except PaymentError:
             return None
         for link in found.get("payment_links") or []:
-            if (link.get("reference_id") == reference_id and link.get("amount") == amount_minor
-                    and str(link.get("currency", "")).upper() == currency
-                    and link.get("status") in ("created", "paid", "partially_paid")):
+            if (
+                link.get("reference_id") == reference_id
+                and link.get("amount") == amount_minor
+                and str(link.get("currency", "")).upper() == currency
+                and link.get("status") in ("created", "paid", "partially_paid")
+            ):
                 return link
         return None
 
-    def refund(self, provider_payment_id: str, amount_minor: int, currency: str,
-               idempotency_key: str) -> RefundResult:
+    def refund(self, provider_payment_id: str, amount_minor: int, currency: str, idempotency_key: str) -> RefundResult:
         """Refund part or all of a payment (``pay_...``). The idempotency key goes in
         Razorpay's X-Refund-Idempotency header; retries must send the same body."""
         validate_refund(provider_payment_id, amount_minor, currency, idempotency_key)
         safe_key = provider_safe_ref(idempotency_key)
         data = {"amount": amount_minor, "receipt": safe_key, "notes": {"idempotency_key": safe_key}}
-        refund = self._call(self._client.payment.refund, provider_payment_id, data,
-                            headers={REFUND_IDEMPOTENCY_HEADER: safe_key})
+        refund = self._call(
+            self._client.payment.refund, provider_payment_id, data, headers={REFUND_IDEMPOTENCY_HEADER: safe_key}
+        )
         status = _REFUND_STATES.get(refund.get("status") or "", RefundState.PENDING)
         return RefundResult(provider=NAME, provider_refund_id=str(refund["id"]), status=status.value)
 
-    def verify_callback(self, stored_link_id: str, query_params: Mapping[str, str], *,
-                        require_paid: bool = True) -> bool:
+    def verify_callback(
+        self, stored_link_id: str, query_params: Mapping[str, str], *, require_paid: bool = True
+    ) -> bool:
         """Check the signed redirect Razorpay sends to ``callback_url``.
 
         The signature is checked against ``stored_link_id`` (saved at creation),
@@ -167,8 +179,7 @@ class RazorpayGateway:
         if any(value is None for value in fields.values()):
             return False
         try:
-            valid = self._client.utility.verify_payment_link_signature(
-                {**fields, "payment_link_id": stored_link_id})
+            valid = self._client.utility.verify_payment_link_signature({**fields, "payment_link_id": stored_link_id})
         except RazorpaySignatureError:
             return False
         if not valid:
@@ -182,8 +193,7 @@ class RazorpayGateway:
         if not self._webhook_secret:
             raise SignatureError("Razorpay webhook secret is not configured", provider=NAME)
         try:
-            self._client.utility.verify_webhook_signature(raw_body.decode("utf-8"), signature,
-                                                          self._webhook_secret)
+            self._client.utility.verify_webhook_signature(raw_body.decode("utf-8"), signature, self._webhook_secret)
         except RazorpaySignatureError:
             raise SignatureError("Invalid Razorpay webhook signature", provider=NAME) from None
         except UnicodeDecodeError:
@@ -191,8 +201,9 @@ class RazorpayGateway:
         try:
             payload = json.loads(raw_body)
         except ValueError:
-            raise PaymentError("Razorpay webhook body is not JSON", PaymentErrorCode.INVALID_PAYLOAD,
-                               provider=NAME) from None
+            raise PaymentError(
+                "Razorpay webhook body is not JSON", PaymentErrorCode.INVALID_PAYLOAD, provider=NAME
+            ) from None
         event_id = header(headers, EVENT_ID_HEADER) or "sha256:" + hashlib.sha256(raw_body).hexdigest()
         return event_from_payload(payload, event_id)
 
@@ -201,16 +212,23 @@ class RazorpayGateway:
             return method(*args, timeout=self._timeout, **kwargs)
         except BadRequestError as exc:
             if "authentication" in str(exc).lower() or "api key" in str(exc).lower():
-                raise PaymentError("Razorpay refused the configured API key", PaymentErrorCode.GATEWAY_AUTH,
-                                   provider=NAME, detail=str(exc)) from None
-            raise PaymentError("Razorpay rejected the request", PaymentErrorCode.GATEWAY_REJECTED,
-                               provider=NAME, detail=str(exc)) from None
+                raise PaymentError(
+                    "Razorpay refused the configured API key",
+                    PaymentErrorCode.GATEWAY_AUTH,
+                    provider=NAME,
+                    detail=str(exc),
+                ) from None
+            raise PaymentError(
+                "Razorpay rejected the request", PaymentErrorCode.GATEWAY_REJECTED, provider=NAME, detail=str(exc)
+            ) from None
         except (GatewayError, ServerError, requests.RequestException) as exc:
-            raise GatewayUnavailableError("Razorpay could not be reached; try again", provider=NAME,
-                                          detail=str(exc)) from None
+            raise GatewayUnavailableError(
+                "Razorpay could not be reached; try again", provider=NAME, detail=str(exc)
+            ) from None
         except ValueError as exc:  # a non-JSON error page from something in between
-            raise GatewayUnavailableError("Razorpay sent an unreadable response; try again", provider=NAME,
-                                          detail=str(exc)) from None
+            raise GatewayUnavailableError(
+                "Razorpay sent an unreadable response; try again", provider=NAME, detail=str(exc)
+            ) from None
 
 
 def event_from_payload(payload: dict[str, Any], event_id: str) -> PaymentEvent:
@@ -227,19 +245,32 @@ def event_from_payload(payload: dict[str, Any], event_id: str) -> PaymentEvent:
         return PaymentEvent(
             **base,
             kind=PaymentEventKind.PAYMENT_SUCCEEDED if paid else PaymentEventKind.CHECKOUT_EXPIRED,
-            provider_ref=link.get("id"), provider_payment_id=payment.get("id") or None,
+            provider_ref=link.get("id"),
+            provider_payment_id=payment.get("id") or None,
             amount_minor=payment.get("amount", link.get("amount_paid")) if paid else link.get("amount"),
-            currency=_upper(payment.get("currency") or link.get("currency")))
+            currency=_upper(payment.get("currency") or link.get("currency")),
+        )
 
     if event_type == "refund.processed":
         return PaymentEvent(
-            **base, kind=PaymentEventKind.REFUND_SUCCEEDED, provider_ref=None,
+            **base,
+            kind=PaymentEventKind.REFUND_SUCCEEDED,
+            provider_ref=None,
             provider_payment_id=refund.get("payment_id") or payment.get("id") or None,
-            amount_minor=refund.get("amount"), currency=_upper(refund.get("currency")),
-            refund_id=refund.get("id"), refunded_total_minor=payment.get("amount_refunded"))
+            amount_minor=refund.get("amount"),
+            currency=_upper(refund.get("currency")),
+            refund_id=refund.get("id"),
+            refunded_total_minor=payment.get("amount_refunded"),
+        )
 
-    return PaymentEvent(**base, kind=PaymentEventKind.IGNORED, provider_ref=None, provider_payment_id=None,
-                        amount_minor=None, currency=None)
+    return PaymentEvent(
+        **base,
+        kind=PaymentEventKind.IGNORED,
+        provider_ref=None,
+        provider_payment_id=None,
+        amount_minor=None,
+        currency=None,
+    )
 
 
 def _upper(value: Any) -> str | None:

@@ -42,14 +42,20 @@ class PaymentSettings:
 
     @property
     def stripe_configured(self) -> bool:
-        return _configured("Stripe", {"STRIPE_SECRET_KEY": self.stripe_secret_key,
-                                      "STRIPE_WEBHOOK_SECRET": self.stripe_webhook_secret})
+        return _configured(
+            "Stripe", {"STRIPE_SECRET_KEY": self.stripe_secret_key, "STRIPE_WEBHOOK_SECRET": self.stripe_webhook_secret}
+        )
 
     @property
     def razorpay_configured(self) -> bool:
-        return _configured("Razorpay", {"RAZORPAY_KEY_ID": self.razorpay_key_id,
-                                        "RAZORPAY_KEY_SECRET": self.razorpay_key_secret,
-                                        "RAZORPAY_WEBHOOK_SECRET": self.razorpay_webhook_secret})
+        return _configured(
+            "Razorpay",
+            {
+                "RAZORPAY_KEY_ID": self.razorpay_key_id,
+                "RAZORPAY_KEY_SECRET": self.razorpay_key_secret,
+                "RAZORPAY_WEBHOOK_SECRET": self.razorpay_webhook_secret,
+            },
+        )
 
 
 def _configured(provider: str, values: dict[str, str]) -> bool:
@@ -57,8 +63,11 @@ def _configured(provider: str, values: dict[str, str]) -> bool:
     if len(missing) == len(values):
         return False
     if missing:
-        raise PaymentError(f"{provider} is partly configured: set {', '.join(missing)} as well",
-                           PaymentErrorCode.NOT_CONFIGURED, provider=provider.lower())
+        raise PaymentError(
+            f"{provider} is partly configured: set {', '.join(missing)} as well",
+            PaymentErrorCode.NOT_CONFIGURED,
+            provider=provider.lower(),
+        )
     return True
 
 
@@ -95,11 +104,16 @@ def gateway_by_name(name: str, settings: PaymentSettings) -> PaymentGateway:
 @lru_cache(maxsize=16)
 def _build(name: str, settings: PaymentSettings) -> PaymentGateway:
     if name == "stripe":
-        return StripeGateway(settings.stripe_secret_key, settings.stripe_webhook_secret,
-                             api_base=settings.stripe_api_base or None)
+        return StripeGateway(
+            settings.stripe_secret_key, settings.stripe_webhook_secret, api_base=settings.stripe_api_base or None
+        )
     if name == "razorpay":
-        return RazorpayGateway(settings.razorpay_key_id, settings.razorpay_key_secret,
-                               settings.razorpay_webhook_secret, base_url=settings.razorpay_base_url or None)
+        return RazorpayGateway(
+            settings.razorpay_key_id,
+            settings.razorpay_key_secret,
+            settings.razorpay_webhook_secret,
+            base_url=settings.razorpay_base_url or None,
+        )
     return SimulatedGateway(settings.simulated_secret or _process_secret(), settings.public_base_url)
 
 

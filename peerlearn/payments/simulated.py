@@ -69,12 +69,18 @@ class SimulatedGateway:
     idempotency key returns the same refund.
     """
 
-    def __init__(self, secret: str, public_base_url: str = "", *,
-                 tolerance_seconds: int = DEFAULT_TOLERANCE_SECONDS,
-                 clock: Callable[[], float] = time.time) -> None:
+    def __init__(
+        self,
+        secret: str,
+        public_base_url: str = "",
+        *,
+        tolerance_seconds: int = DEFAULT_TOLERANCE_SECONDS,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
         if not secret:
-            raise PaymentError("The simulated gateway needs a signing secret", PaymentErrorCode.NOT_CONFIGURED,
-                               provider=NAME)
+            raise PaymentError(
+                "The simulated gateway needs a signing secret", PaymentErrorCode.NOT_CONFIGURED, provider=NAME
+            )
         self._secret = secret
         self._base_url = public_base_url.rstrip("/")
         self._tolerance = tolerance_seconds
@@ -104,18 +110,18 @@ class SimulatedGateway:
         ``payment.failed``), anything else raises CardError.
         """
         if not _REF_RE.match(provider_ref or ""):
-            raise PaymentError("Unknown simulated checkout reference", PaymentErrorCode.INVALID_REQUEST,
-                               provider=NAME)
+            raise PaymentError("Unknown simulated checkout reference", PaymentErrorCode.INVALID_REQUEST, provider=NAME)
         code = validate_money(amount_minor, currency, what="Payment")
         digits = re.sub(r"[\s-]", "", card_number or "")
         if digits == CARD_SUCCESS:
             event_type, extra = "payment.succeeded", {"payment_id": f"sim_pay_{uuid.uuid4().hex}"}
         elif digits == CARD_DECLINED:
-            event_type, extra = "payment.failed", {"payment_id": None, "failure_code": "card_declined",
-                                                   "failure_message": "Your card was declined."}
+            event_type, extra = (
+                "payment.failed",
+                {"payment_id": None, "failure_code": "card_declined", "failure_message": "Your card was declined."},
+            )
         else:
-            raise CardError("Use test card 4242 4242 4242 4242 (pays) or 4000 0000 0000 0002 (declined)",
-                            provider=NAME)
+            raise CardError("Use test card 4242 4242 4242 4242 (pays) or 4000 0000 0000 0002 (declined)", provider=NAME)
         data = {"provider_ref": provider_ref, "amount_minor": amount_minor, "currency": code, **extra}
         return self.deliver(self._event(event_type, data))
 
@@ -123,20 +129,25 @@ class SimulatedGateway:
         """A signed ``checkout.expired`` event for ``provider_ref``."""
         return self.deliver(self._event("checkout.expired", {"provider_ref": provider_ref}))
 
-    def refund(self, provider_payment_id: str, amount_minor: int, currency: str,
-               idempotency_key: str) -> RefundResult:
+    def refund(self, provider_payment_id: str, amount_minor: int, currency: str, idempotency_key: str) -> RefundResult:
         """Always succeeds; the matching event is available from ``refund_webhook``."""
         code = validate_refund(provider_payment_id, amount_minor, currency, idempotency_key)
         with self._lock:
             if idempotency_key in self._refunds_by_key:
                 return self._refunds_by_key[idempotency_key]
-            result = RefundResult(provider=NAME, provider_refund_id=f"sim_re_{uuid.uuid4().hex}",
-                                  status=RefundState.SUCCEEDED.value)
+            result = RefundResult(
+                provider=NAME, provider_refund_id=f"sim_re_{uuid.uuid4().hex}", status=RefundState.SUCCEEDED.value
+            )
             self._refunds_by_key[idempotency_key] = result
-            self._refund_events[result.provider_refund_id] = self._event("refund.succeeded", {
-                "refund_id": result.provider_refund_id, "payment_id": provider_payment_id,
-                "amount_minor": amount_minor, "currency": code,
-            })
+            self._refund_events[result.provider_refund_id] = self._event(
+                "refund.succeeded",
+                {
+                    "refund_id": result.provider_refund_id,
+                    "payment_id": provider_payment_id,
+                    "amount_minor": amount_minor,
+                    "currency": code,
+                },
+            )
         return result
 
     def refund_webhook(self, provider_refund_id: str) -> Delivery:
@@ -161,14 +172,21 @@ class SimulatedGateway:
             event_type = str(payload["type"])
             event_id = str(payload["id"])
         except (ValueError, KeyError, TypeError, AttributeError):
-            raise PaymentError("Simulated webhook body is not an event", PaymentErrorCode.INVALID_PAYLOAD,
-                               provider=NAME) from None
+            raise PaymentError(
+                "Simulated webhook body is not an event", PaymentErrorCode.INVALID_PAYLOAD, provider=NAME
+            ) from None
         return PaymentEvent(
-            provider=NAME, event_id=event_id, type=event_type, raw=payload,
+            provider=NAME,
+            event_id=event_id,
+            type=event_type,
+            raw=payload,
             kind=_KINDS.get(event_type, PaymentEventKind.IGNORED),
-            provider_ref=data.get("provider_ref"), provider_payment_id=data.get("payment_id"),
-            amount_minor=data.get("amount_minor"), currency=data.get("currency"),
-            refund_id=data.get("refund_id"))
+            provider_ref=data.get("provider_ref"),
+            provider_payment_id=data.get("payment_id"),
+            amount_minor=data.get("amount_minor"),
+            currency=data.get("currency"),
+            refund_id=data.get("refund_id"),
+        )
 
     def _verify(self, raw_body: bytes, signature: str | None) -> None:
         if not signature:
@@ -186,5 +204,4 @@ class SimulatedGateway:
             raise SignatureError("Simulated webhook timestamp outside the tolerance", provider=NAME)
 
     def _event(self, event_type: str, data: dict[str, Any]) -> dict[str, Any]:
-        return {"id": f"evt_sim_{uuid.uuid4().hex}", "type": event_type, "created": int(self._clock()),
-                "data": data}
+        return {"id": f"evt_sim_{uuid.uuid4().hex}", "type": event_type, "created": int(self._clock()), "data": data}

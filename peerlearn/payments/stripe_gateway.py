@@ -52,10 +52,17 @@ class StripeGateway:
     idempotency key, so a retry can never charge or refund twice.
     """
 
-    def __init__(self, secret_key: str, webhook_secret: str, *, api_base: str | None = None,
-                 tolerance_seconds: int = stripe.Webhook.DEFAULT_TOLERANCE,
-                 max_network_retries: int = 2, timeout_seconds: float = 30,
-                 clock: Callable[[], float] = time.time) -> None:
+    def __init__(
+        self,
+        secret_key: str,
+        webhook_secret: str,
+        *,
+        api_base: str | None = None,
+        tolerance_seconds: int = stripe.Webhook.DEFAULT_TOLERANCE,
+        max_network_retries: int = 2,
+        timeout_seconds: float = 30,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
         if not secret_key:
             raise PaymentError("Stripe secret key is not set", PaymentErrorCode.NOT_CONFIGURED, provider=NAME)
         self._webhook_secret = webhook_secret
@@ -81,14 +88,16 @@ class StripeGateway:
         ids = {"payment_id": str(req.payment_id), "booking_id": str(req.booking_id)}
         params: dict[str, Any] = {
             "mode": "payment",
-            "line_items": [{
-                "quantity": 1,
-                "price_data": {
-                    "currency": currency.lower(),
-                    "unit_amount": req.amount_minor,
-                    "product_data": {"name": (req.description or "PeerLearn session")[:250]},
-                },
-            }],
+            "line_items": [
+                {
+                    "quantity": 1,
+                    "price_data": {
+                        "currency": currency.lower(),
+                        "unit_amount": req.amount_minor,
+                        "product_data": {"name": (req.description or "PeerLearn session")[:250]},
+                    },
+                }
+            ],
             "client_reference_id": str(req.payment_id),
             "metadata": ids,
             # Copied onto the PaymentIntent so charges and refunds carry them too.
@@ -99,19 +108,19 @@ class StripeGateway:
         }
         if req.customer_email:
             params["customer_email"] = req.customer_email
-        session = self._call(self._client.v1.checkout.sessions.create, params,
-                             {"idempotency_key": req.idempotency_key})
+        session = self._call(self._client.v1.checkout.sessions.create, params, {"idempotency_key": req.idempotency_key})
         if not session.get("id") or not session.get("url"):
             raise PaymentError("Stripe returned a checkout session without an id or URL", provider=NAME)
         return CheckoutResult(provider=NAME, provider_ref=session["id"], checkout_url=session["url"])
 
-    def refund(self, provider_payment_id: str, amount_minor: int, currency: str,
-               idempotency_key: str) -> RefundResult:
+    def refund(self, provider_payment_id: str, amount_minor: int, currency: str, idempotency_key: str) -> RefundResult:
         """Refund part or all of a PaymentIntent (``provider_payment_id``)."""
         validate_refund(provider_payment_id, amount_minor, currency, idempotency_key)
-        refund = self._call(self._client.v1.refunds.create,
-                            {"payment_intent": provider_payment_id, "amount": amount_minor},
-                            {"idempotency_key": idempotency_key})
+        refund = self._call(
+            self._client.v1.refunds.create,
+            {"payment_intent": provider_payment_id, "amount": amount_minor},
+            {"idempotency_key": idempotency_key},
+        )
         status = _REFUND_STATES.get(refund.get("status") or "", RefundState.PENDING)
         return RefundResult(provider=NAME, provider_refund_id=refund["id"], status=status.value)
 
@@ -124,38 +133,46 @@ class StripeGateway:
         try:
             self._client.construct_event(raw_body, signature, self._webhook_secret, self._tolerance)
         except stripe.SignatureVerificationError as exc:
-            raise SignatureError("Invalid Stripe webhook signature", provider=NAME,
-                                 detail=exc.user_message or str(exc)) from None
+            raise SignatureError(
+                "Invalid Stripe webhook signature", provider=NAME, detail=exc.user_message or str(exc)
+            ) from None
         except UnicodeDecodeError:
             raise SignatureError("Stripe webhook body is not UTF-8", provider=NAME) from None
         except ValueError:  # signed, but not JSON
-            raise PaymentError("Stripe webhook body is not JSON", PaymentErrorCode.INVALID_PAYLOAD,
-                               provider=NAME) from None
+            raise PaymentError(
+                "Stripe webhook body is not JSON", PaymentErrorCode.INVALID_PAYLOAD, provider=NAME
+            ) from None
         return event_from_payload(json.loads(raw_body))
 
-    def _call(self, method: Callable[..., Any], params: dict[str, Any],
-              options: dict[str, Any]) -> dict[str, Any]:
+    def _call(self, method: Callable[..., Any], params: dict[str, Any], options: dict[str, Any]) -> dict[str, Any]:
         try:
             return method(params, options).to_dict()
         except (stripe.APIConnectionError, stripe.RateLimitError) as exc:
-            raise GatewayUnavailableError("Stripe could not be reached; try again", provider=NAME,
-                                          detail=str(exc)) from None
+            raise GatewayUnavailableError(
+                "Stripe could not be reached; try again", provider=NAME, detail=str(exc)
+            ) from None
         except (stripe.AuthenticationError, stripe.PermissionError) as exc:
-            raise PaymentError("Stripe refused the configured API key", PaymentErrorCode.GATEWAY_AUTH,
-                               provider=NAME, detail=str(exc)) from None
+            raise PaymentError(
+                "Stripe refused the configured API key", PaymentErrorCode.GATEWAY_AUTH, provider=NAME, detail=str(exc)
+            ) from None
         except stripe.IdempotencyError as exc:
-            raise PaymentError("Idempotency key reused with different parameters",
-                               PaymentErrorCode.IDEMPOTENCY_CONFLICT, provider=NAME, detail=str(exc)) from None
+            raise PaymentError(
+                "Idempotency key reused with different parameters",
+                PaymentErrorCode.IDEMPOTENCY_CONFLICT,
+                provider=NAME,
+                detail=str(exc),
+            ) from None
         except stripe.CardError as exc:
-            raise PaymentError("The card was declined", PaymentErrorCode.CARD_DECLINED,
-                               provider=NAME, detail=str(exc)) from None
+            raise PaymentError(
+                "The card was declined", PaymentErrorCode.CARD_DECLINED, provider=NAME, detail=str(exc)
+            ) from None
         except stripe.InvalidRequestError as exc:
-            raise PaymentError("Stripe rejected the request", PaymentErrorCode.GATEWAY_REJECTED,
-                               provider=NAME, detail=str(exc)) from None
+            raise PaymentError(
+                "Stripe rejected the request", PaymentErrorCode.GATEWAY_REJECTED, provider=NAME, detail=str(exc)
+            ) from None
         except stripe.StripeError as exc:
             if (exc.http_status or 500) >= 500:
-                raise GatewayUnavailableError("Stripe failed; try again", provider=NAME,
-                                              detail=str(exc)) from None
+                raise GatewayUnavailableError("Stripe failed; try again", provider=NAME, detail=str(exc)) from None
             raise PaymentError("Stripe rejected the request", provider=NAME, detail=str(exc)) from None
 
 
@@ -169,36 +186,57 @@ def event_from_payload(payload: dict[str, Any]) -> PaymentEvent:
         kind = {
             # "completed" with payment_status "unpaid" means a delayed method
             # (bank debit): wait for async_payment_succeeded/failed.
-            "checkout.session.completed": (PaymentEventKind.PAYMENT_SUCCEEDED
-                                           if obj.get("payment_status") in ("paid", "no_payment_required")
-                                           else PaymentEventKind.IGNORED),
+            "checkout.session.completed": (
+                PaymentEventKind.PAYMENT_SUCCEEDED
+                if obj.get("payment_status") in ("paid", "no_payment_required")
+                else PaymentEventKind.IGNORED
+            ),
             "checkout.session.async_payment_succeeded": PaymentEventKind.PAYMENT_SUCCEEDED,
             "checkout.session.async_payment_failed": PaymentEventKind.PAYMENT_FAILED,
             "checkout.session.expired": PaymentEventKind.CHECKOUT_EXPIRED,
         }.get(event_type, PaymentEventKind.IGNORED)
-        return PaymentEvent(**base, kind=kind, provider_ref=obj.get("id"),
-                            provider_payment_id=_id_of(obj.get("payment_intent")),
-                            amount_minor=obj.get("amount_total"), currency=_upper(obj.get("currency")))
+        return PaymentEvent(
+            **base,
+            kind=kind,
+            provider_ref=obj.get("id"),
+            provider_payment_id=_id_of(obj.get("payment_intent")),
+            amount_minor=obj.get("amount_total"),
+            currency=_upper(obj.get("currency")),
+        )
 
     if event_type == "charge.refunded":
         latest = _latest_refund(obj)
-        return PaymentEvent(**base, kind=PaymentEventKind.REFUND_SUCCEEDED, provider_ref=None,
-                            provider_payment_id=_id_of(obj.get("payment_intent")),
-                            amount_minor=latest.get("amount") if latest else None,
-                            currency=_upper(obj.get("currency")),
-                            refund_id=latest.get("id") if latest else None,
-                            refunded_total_minor=obj.get("amount_refunded"))
+        return PaymentEvent(
+            **base,
+            kind=PaymentEventKind.REFUND_SUCCEEDED,
+            provider_ref=None,
+            provider_payment_id=_id_of(obj.get("payment_intent")),
+            amount_minor=latest.get("amount") if latest else None,
+            currency=_upper(obj.get("currency")),
+            refund_id=latest.get("id") if latest else None,
+            refunded_total_minor=obj.get("amount_refunded"),
+        )
 
     if event_type in ("refund.created", "refund.updated"):
         succeeded = obj.get("status") == "succeeded"
-        return PaymentEvent(**base,
-                            kind=PaymentEventKind.REFUND_SUCCEEDED if succeeded else PaymentEventKind.IGNORED,
-                            provider_ref=None, provider_payment_id=_id_of(obj.get("payment_intent")),
-                            amount_minor=obj.get("amount"), currency=_upper(obj.get("currency")),
-                            refund_id=obj.get("id"))
+        return PaymentEvent(
+            **base,
+            kind=PaymentEventKind.REFUND_SUCCEEDED if succeeded else PaymentEventKind.IGNORED,
+            provider_ref=None,
+            provider_payment_id=_id_of(obj.get("payment_intent")),
+            amount_minor=obj.get("amount"),
+            currency=_upper(obj.get("currency")),
+            refund_id=obj.get("id"),
+        )
 
-    return PaymentEvent(**base, kind=PaymentEventKind.IGNORED, provider_ref=None, provider_payment_id=None,
-                        amount_minor=None, currency=None)
+    return PaymentEvent(
+        **base,
+        kind=PaymentEventKind.IGNORED,
+        provider_ref=None,
+        provider_payment_id=None,
+        amount_minor=None,
+        currency=None,
+    )
 
 
 def _latest_refund(charge: dict[str, Any]) -> dict[str, Any] | None:

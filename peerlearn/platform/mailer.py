@@ -17,8 +17,13 @@ def send_email(to: str, subject: str, body: str, ics: str | None = None) -> None
     message["From"], message["To"], message["Subject"] = settings.smtp_from, to, subject
     message.set_content(body)
     if ics:
-        message.add_attachment(ics.encode(), maintype="text", subtype="calendar", filename="invite.ics",
-                               params={"method": "CANCEL" if "METHOD:CANCEL" in ics else "REQUEST"})
+        message.add_attachment(
+            ics.encode(),
+            maintype="text",
+            subtype="calendar",
+            filename="invite.ics",
+            params={"method": "CANCEL" if "METHOD:CANCEL" in ics else "REQUEST"},
+        )
     if not settings.smtp_host:
         log.info("email (console, no SMTP_HOST):\n%s", message.as_string())
         return

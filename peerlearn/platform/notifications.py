@@ -11,8 +11,8 @@ from peerlearn.config import get_settings
 from peerlearn.models import LearningSession, Notification, User
 from peerlearn.models.enums import NotificationKind
 from peerlearn.models.types import utcnow
-from peerlearn.platform.calendar_invite import build_invite
 from peerlearn.platform.after_commit import announce
+from peerlearn.platform.calendar_invite import build_invite
 from peerlearn.platform.mailer import send_email
 
 INVITE_KINDS = {NotificationKind.BOOKING_CONFIRMED, NotificationKind.BOOKING_RESCHEDULED}
@@ -29,38 +29,72 @@ class NotificationPublic(BaseModel):
     read: bool
 
 
-def notify(user_id: int, kind: NotificationKind, title: str, *, db: Session, body: str = "", link: str = "",
-           session_id: int | None = None, email: bool = True) -> Notification:
-    note = Notification(user_id=user_id, kind=kind, title=title, body=body, link=link, session_id=session_id,
-                        email_wanted=email)
+def notify(
+    user_id: int,
+    kind: NotificationKind,
+    title: str,
+    *,
+    db: Session,
+    body: str = "",
+    link: str = "",
+    session_id: int | None = None,
+    email: bool = True,
+) -> Notification:
+    note = Notification(
+        user_id=user_id, kind=kind, title=title, body=body, link=link, session_id=session_id, email_wanted=email
+    )
     db.add(note)
     announce(db, user_id)
     return note
 
 
 def list_notifications(user_id: int, *, db: Session, limit: int = 50) -> list[NotificationPublic]:
-    rows = db.exec(select(Notification).where(Notification.user_id == user_id)
-                   .order_by(Notification.created_at.desc(), Notification.id.desc()).limit(limit)).all()
-    return [NotificationPublic(id=n.id, kind=n.kind, title=n.title, body=n.body, link=n.link,
-                               created_at=n.created_at, read=n.read_at is not None) for n in rows]
+    rows = db.exec(
+        select(Notification)
+        .where(Notification.user_id == user_id)
+        .order_by(Notification.created_at.desc(), Notification.id.desc())
+        .limit(limit)
+    ).all()
+    return [
+        NotificationPublic(
+            id=n.id,
+            kind=n.kind,
+            title=n.title,
+            body=n.body,
+            link=n.link,
+            created_at=n.created_at,
+            read=n.read_at is not None,
+        )
+        for n in rows
+    ]
 
 
 def unread_count(user_id: int, *, db: Session) -> int:
-    return db.exec(select(func.count()).select_from(Notification)
-                   .where(Notification.user_id == user_id, Notification.read_at.is_(None))).one()
+    return db.exec(
+        select(func.count())
+        .select_from(Notification)
+        .where(Notification.user_id == user_id, Notification.read_at.is_(None))
+    ).one()
 
 
 def mark_all_read(user_id: int, *, db: Session) -> None:
-    db.exec(update(Notification).where(Notification.user_id == user_id, Notification.read_at.is_(None))
-            .values(read_at=utcnow()))
+    db.exec(
+        update(Notification)
+        .where(Notification.user_id == user_id, Notification.read_at.is_(None))
+        .values(read_at=utcnow())
+    )
 
 
 def deliver_pending_emails(*, db: Session, now: datetime | None = None, limit: int = 100) -> int:
     """Send the email copies not sent yet (an outbox, so a restart loses none)."""
     now = now or utcnow()
     settings = get_settings()
-    pending = db.exec(select(Notification).where(Notification.email_wanted, Notification.emailed_at.is_(None))
-                      .order_by(Notification.id).limit(limit)).all()
+    pending = db.exec(
+        select(Notification)
+        .where(Notification.email_wanted, Notification.emailed_at.is_(None))
+        .order_by(Notification.id)
+        .limit(limit)
+    ).all()
     for note in pending:
         user = db.get(User, note.user_id)
         ics = _invite_for(note, user, now, settings.smtp_from) if note.session_id else None
@@ -76,8 +110,14 @@ def _invite_for(note: Notification, user: User, now: datetime, organizer: str) -
         return None
     session = Session.object_session(note).get(LearningSession, note.session_id)
     return build_invite(
-        uid=f"session-{session.id}-user-{user.id}@peerlearn", title=session.title, description=session.description[:500],
-        start_at=session.start_at, end_at=session.end_at, url=f"{get_settings().base_url}/sessions/{session.id}",
-        organizer_email=organizer.split("<")[-1].rstrip(">"), sequence=int(now.timestamp()),
-        cancelled=note.kind in CANCEL_KINDS, stamp=now,
+        uid=f"session-{session.id}-user-{user.id}@peerlearn",
+        title=session.title,
+        description=session.description[:500],
+        start_at=session.start_at,
+        end_at=session.end_at,
+        url=f"{get_settings().base_url}/sessions/{session.id}",
+        organizer_email=organizer.split("<")[-1].rstrip(">"),
+        sequence=int(now.timestamp()),
+        cancelled=note.kind in CANCEL_KINDS,
+        stamp=now,
     )

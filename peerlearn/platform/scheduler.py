@@ -10,20 +10,27 @@ from datetime import datetime
 
 from sqlalchemy import text
 
-from peerlearn.db import session_scope
-from peerlearn.models.types import utcnow
 from peerlearn.booking.actions import expire_holds
-from peerlearn.insights.churn import retrain_churn_model
-from peerlearn.live.room import refund_mentor_no_shows
-from peerlearn.platform.notifications import deliver_pending_emails
-from peerlearn.insights.recommendations import retrain_if_due
 from peerlearn.booking.reminders import send_due_reminders
 from peerlearn.booking.waitlist import expire_offers
+from peerlearn.db import session_scope
+from peerlearn.insights.churn import retrain_churn_model
+from peerlearn.insights.recommendations import retrain_if_due
+from peerlearn.live.room import refund_mentor_no_shows
+from peerlearn.models.types import utcnow
+from peerlearn.platform.notifications import deliver_pending_emails
 
 log = logging.getLogger(__name__)
 Job = Callable[..., int]
-JOBS: list[Job] = [expire_holds, expire_offers, send_due_reminders, deliver_pending_emails, refund_mentor_no_shows,
-                   retrain_if_due, retrain_churn_model]
+JOBS: list[Job] = [
+    expire_holds,
+    expire_offers,
+    send_due_reminders,
+    deliver_pending_emails,
+    refund_mentor_no_shows,
+    retrain_if_due,
+    retrain_churn_model,
+]
 PER_PROCESS = {retrain_if_due, retrain_churn_model}  # each worker keeps its own model, so each retrains its own
 
 

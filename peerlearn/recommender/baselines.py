@@ -100,8 +100,12 @@ class ALSBaseline(Baseline):
 
     name = "als"
 
-    def __init__(self, factors: int = 64, regularization: float = 0.05, iterations: int = 15, alpha: float = 10.0, seed: int = 0) -> None:
-        self.params = dict(factors=factors, regularization=regularization, iterations=iterations, alpha=alpha, random_state=seed)
+    def __init__(
+        self, factors: int = 64, regularization: float = 0.05, iterations: int = 15, alpha: float = 10.0, seed: int = 0
+    ) -> None:
+        self.params = dict(
+            factors=factors, regularization=regularization, iterations=iterations, alpha=alpha, random_state=seed
+        )
 
     def fit(self, x: sp.csr_matrix) -> Baseline:
         from implicit.cpu.als import AlternatingLeastSquares

@@ -13,7 +13,7 @@ from __future__ import annotations
 import hashlib
 import time
 from collections.abc import Collection, Iterable, Sequence
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import numpy as np
 import scipy.sparse as sp
@@ -51,7 +51,7 @@ _CHUNK = 256
 
 
 def _now(now: datetime | float | None) -> float:
-    return to_seconds(now) if now is not None else datetime.now(timezone.utc).timestamp()
+    return to_seconds(now) if now is not None else datetime.now(UTC).timestamp()
 
 
 class Recommender:
@@ -88,7 +88,9 @@ class Recommender:
         self.fit_report["fit_seconds"] = time.perf_counter() - started
         return self
 
-    def _build(self, items: list[Item], interactions: list[Interaction], profiles: list[UserProfile], now: float) -> None:
+    def _build(
+        self, items: list[Item], interactions: list[Interaction], profiles: list[UserProfile], now: float
+    ) -> None:
         cfg = self.config
         self.now_fit = now
         self.features = ItemFeatures(items, extra_tags=[t for p in profiles for t in p.tags])
@@ -110,7 +112,9 @@ class Recommender:
         self.content = ContentScorer(self.features, cfg.profile_tag_weight)
         self.collab = CollaborativeScorer(self.features, cfg.cobooking_shrink).fit(x, self._profile_rows(users))
         self.popularity = PopularityScorer(self.features, self.timescales.popularity).fit(self.history, now)
-        self.trend = TrendingScorer(self.features, self.timescales.trend_short, self.timescales.trend_long).fit(self.history, now)
+        self.trend = TrendingScorer(self.features, self.timescales.trend_short, self.timescales.trend_long).fit(
+            self.history, now
+        )
 
     # ------------------------------------------------------------ profiles
     def set_profiles(self, profiles: Iterable[UserProfile]) -> None:
@@ -235,7 +239,9 @@ class Recommender:
         results = []
         for r, user in enumerate(user_ids):
             scores = blended[r].copy()
-            booked = pos_of[list(self.history.booked(user))] if self.history.has_history(user) else np.zeros(0, np.int64)
+            booked = (
+                pos_of[list(self.history.booked(user))] if self.history.has_history(user) else np.zeros(0, np.int64)
+            )
             scores[booked[booked >= 0]] = -np.inf
             own = f.vocab.get(MENTOR, user)
             if own is not None:
@@ -251,7 +257,9 @@ class Recommender:
             cache: dict = {}
             results.append(
                 [
-                    self._recommendation(batch, r, cand, p, comps, parts, scores[p], user, p == explore, with_reasons, cache)
+                    self._recommendation(
+                        batch, r, cand, p, comps, parts, scores[p], user, p == explore, with_reasons, cache
+                    )
                     for p in picked
                 ]
             )
@@ -265,7 +273,9 @@ class Recommender:
             self._ties = np.random.default_rng(self.config.seed + 99991).random(max(n, 1) * 2)
         return self._ties[:n]
 
-    def _exploration_pick(self, user: Id, now: float, scores: np.ndarray, picked: list[int], cand: np.ndarray, limit: int) -> int | None:
+    def _exploration_pick(
+        self, user: Id, now: float, scores: np.ndarray, picked: list[int], cand: np.ndarray, limit: int
+    ) -> int | None:
         """Reserve a share of slots for sessions nobody has booked yet, so new
         sessions get exposure; which one is drawn per learner per day from the
         best few, weighted by score. Replaces the last pick in place."""
@@ -291,7 +301,18 @@ class Recommender:
         return choice
 
     def _recommendation(
-        self, batch, r, cand, p, comps, parts, score, user, exploration: bool = False, with_reason: bool = True, cache: dict | None = None
+        self,
+        batch,
+        r,
+        cand,
+        p,
+        comps,
+        parts,
+        score,
+        user,
+        exploration: bool = False,
+        with_reason: bool = True,
+        cache: dict | None = None,
     ) -> Recommendation:
         weights = self.weights[self.segment(user)]
         values = {c: float(comps[c][r, p]) for c in COMPONENTS}
@@ -301,7 +322,9 @@ class Recommender:
         elif not with_reason:
             text = ""
         else:
-            text = self._reason(explain.strongest(contrib), batch, r, int(cand[p]), parts, p, {} if cache is None else cache)
+            text = self._reason(
+                explain.strongest(contrib), batch, r, int(cand[p]), parts, p, {} if cache is None else cache
+            )
         return Recommendation(
             item_id=self.features.items[int(cand[p])].item_id,
             score=float(score),
@@ -326,7 +349,9 @@ class Recommender:
                 a, b = pair
                 return explain.collab_facet_reason(f.vocab.display[a], f.vocab.display[b], f.vocab.kind[b] == MENTOR)
         if name == "popularity":
-            return explain.popularity_reason(self.popularity.prior_source(item), int(self.popularity.count[item]), self._best_tag(item))
+            return explain.popularity_reason(
+                self.popularity.prior_source(item), int(self.popularity.count[item]), self._best_tag(item)
+            )
         if name == "trending":
             z_item, best, arg = self.trend.parts()
             col = int(arg[item])
@@ -444,7 +469,9 @@ class Recommender:
         learner; the explanation is that session's reason."""
         now_s = _now(now)
         f = self.features
-        mask = candidate_mask(f, now_s, booked=self.history.booked(user_id), user_id=user_id, profile=self.profiles.get(user_id))
+        mask = candidate_mask(
+            f, now_s, booked=self.history.booked(user_id), user_id=user_id, profile=self.profiles.get(user_id)
+        )
         cand = np.flatnonzero(mask & (f.mentor_col[: len(f)] >= 0))
         if cand.size == 0:
             return []
@@ -475,7 +502,9 @@ class Recommender:
             )
         return out
 
-    def trending(self, now: datetime | float | None = None, limit: int = 10, tag: str | None = None) -> list[TrendingItem]:
+    def trending(
+        self, now: datetime | float | None = None, limit: int = 10, tag: str | None = None
+    ) -> list[TrendingItem]:
         """Bookable sessions with the fastest-growing demand (optionally within a tag)."""
         f = self.features
         mask = candidate_mask(f, _now(now))
@@ -493,7 +522,9 @@ class Recommender:
             col = int(arg[i])
             facet = f.vocab.display[col] if col >= 0 and best[i] >= z_item[i] else None
             is_mentor = col >= 0 and f.vocab.kind[col] == MENTOR
-            out.append(TrendingItem(f.items[i].item_id, float(z_item[i] + best[i]), explain.trending_reason(facet, is_mentor)))
+            out.append(
+                TrendingItem(f.items[i].item_id, float(z_item[i] + best[i]), explain.trending_reason(facet, is_mentor))
+            )
         return out
 
     def trending_tags(self, limit: int = 10) -> list[TrendingTag]:

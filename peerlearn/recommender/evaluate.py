@@ -59,7 +59,9 @@ def make_split(items: list[Item], interactions: list[Interaction], cut: datetime
             continue
         (train_items if x.ts < cut else test_items).setdefault(x.user_id, set()).add(k)
     if mode == "upcoming":
-        cand = np.array([k for k, it in enumerate(items) if it.start_at is not None and it.start_at >= cut], dtype=np.int64)
+        cand = np.array(
+            [k for k, it in enumerate(items) if it.start_at is not None and it.start_at >= cut], dtype=np.int64
+        )
     elif mode == "all":
         cand = np.arange(len(items))
     else:
@@ -74,9 +76,16 @@ def make_split(items: list[Item], interactions: list[Interaction], cut: datetime
     vocab: dict[str, int] = {}
     tag_sets = [frozenset(vocab.setdefault(normalise_tag(t), len(vocab)) for t in it.tags) for it in items]
     return Split(
-        item_ids, index, cand,
-        [u for u in users if u in train_items], [u for u in users if u not in train_items],
-        relevant, train_items, matrix, train_row, tag_sets,
+        item_ids,
+        index,
+        cand,
+        [u for u in users if u in train_items],
+        [u for u in users if u not in train_items],
+        relevant,
+        train_items,
+        matrix,
+        train_row,
+        tag_sets,
     )
 
 
@@ -86,7 +95,9 @@ def _metrics(lists, users, split: Split, k: int):
 
 def ceiling(users, split: Split, k: int) -> dict[str, float]:
     reach = set(split.candidates.tolist())
-    per = np.array([ceiling_metrics(split.relevant[u], reach - split.train_items.get(u, set()), k) for u in users]).reshape(-1, 4)
+    per = np.array(
+        [ceiling_metrics(split.relevant[u], reach - split.train_items.get(u, set()), k) for u in users]
+    ).reshape(-1, 4)
     mean = per.mean(axis=0) if len(per) else np.zeros(4)
     return {f"precision@{k}": mean[0], f"recall@{k}": mean[1], f"ndcg@{k}": mean[2], f"hit_rate@{k}": mean[3]}
 
@@ -131,13 +142,20 @@ def evaluate(
 ) -> dict:
     split = make_split(items, interactions, cut, mode)
     train = [x for x in interactions if x.ts < cut]
-    log(f"train interactions {len(train)}, candidates {len(split.candidates)}, test learners {len(split.warm)} with history, {len(split.cold)} without")
+    log(
+        f"train interactions {len(train)}, candidates {len(split.candidates)}, test learners {len(split.warm)} with history, {len(split.cold)} without"
+    )
     cfg = replace(config or RecommenderConfig(), candidate_mode=mode, seed=seed)
     started = time.perf_counter()
     engine = Recommender(cfg).fit(items, train, profiles, cut)
     fit_s = time.perf_counter() - started
     log(f"engine fit {fit_s:.1f}s; weights {engine.weights}; collab item share {engine.collab_item_share}")
-    result: dict = {"k": k, "users": len(split.warm), "cold_users": len(split.cold), "candidates": int(len(split.candidates))}
+    result: dict = {
+        "k": k,
+        "users": len(split.warm),
+        "cold_users": len(split.cold),
+        "candidates": int(len(split.candidates)),
+    }
     per_user: dict[str, dict[str, np.ndarray]] = {"warm": {}, "cold": {}}
     for seg, users, key in (("warm", split.warm, "engine"), ("cold", split.cold, "engine_cold")):
         result[key], per_user[seg]["engine"] = _metrics(engine_lists(engine, users, split, cut, k), users, split, k)
@@ -149,7 +167,9 @@ def evaluate(
             t0 = time.perf_counter()
             model.fit(split.train_matrix)
             for seg, users, key in (("warm", split.warm, "baselines"), ("cold", split.cold, "baselines_cold")):
-                result[key][model.name], per_user[seg][model.name] = _metrics(baseline_lists(model, users, split, k), users, split, k)
+                result[key][model.name], per_user[seg][model.name] = _metrics(
+                    baseline_lists(model, users, split, k), users, split, k
+                )
             log(f"baseline {model.name} {time.perf_counter() - t0:.1f}s")
         for seg, key in (("warm", "baselines"), ("cold", "baselines_cold")):
             if not per_user[seg]["engine"].size:
@@ -190,7 +210,9 @@ def ablation(engine: Recommender, split: Split, cut: datetime, k: int) -> dict:
     return out
 
 
-def mmr_tradeoff(engine: Recommender, users: list, split: Split, cut: datetime, k: int, lambdas=(1.0, 0.9, 0.85, 0.7, 0.5)) -> dict:
+def mmr_tradeoff(
+    engine: Recommender, users: list, split: Split, cut: datetime, k: int, lambdas=(1.0, 0.9, 0.85, 0.7, 0.5)
+) -> dict:
     """NDCG, hit rate and intra-list diversity of these learners as MMR's lambda varies."""
     saved = engine.config.mmr_lambda
     out = {}
@@ -206,7 +228,10 @@ def format_table(result: dict) -> str:
     k = result["k"]
     keys = [m.format(k=k) for m in METRIC_KEYS]
     head = f"{'':26}" + "".join(f"{key:>13}" for key in keys)
-    lines = [f"k={k}  learners with history: {result['users']}  without: {result['cold_users']}  candidates: {result.get('candidates')}", head]
+    lines = [
+        f"k={k}  learners with history: {result['users']}  without: {result['cold_users']}  candidates: {result.get('candidates')}",
+        head,
+    ]
 
     def row(name, metrics):
         return f"{name:26}" + "".join(f"{metrics[key]:13.4f}" if key in metrics else f"{'-':>13}" for key in keys)
@@ -234,9 +259,13 @@ def format_table(result: dict) -> str:
             )
     for key, who in (("mmr_tradeoff", "with history"), ("mmr_tradeoff_cold", "without history")):
         if result.get(key):
-            lines.append(f"MMR lambda -> ndcg / hit rate / diversity / coverage ({who}): " + ", ".join(
-                f"{lam}: {v[f'ndcg@{k}']:.4f}/{v[f'hit_rate@{k}']:.4f}/{v['diversity']:.3f}/{v['coverage']:.3f}"
-                for lam, v in result[key].items()))
+            lines.append(
+                f"MMR lambda -> ndcg / hit rate / diversity / coverage ({who}): "
+                + ", ".join(
+                    f"{lam}: {v[f'ndcg@{k}']:.4f}/{v[f'hit_rate@{k}']:.4f}/{v['diversity']:.3f}/{v['coverage']:.3f}"
+                    for lam, v in result[key].items()
+                )
+            )
     fit = result.get("engine_fit", {})
     lines.append(f"fitted weights: {fit.get('weights')}; collab item share {fit.get('collab_item_share')}")
     return "\n".join(lines)
@@ -263,7 +292,9 @@ def main(argv: list[str] | None = None) -> int:
         profiles, dropped = load_profiles(args.users, known_before=cut)
         print(f"profiles: {len(profiles)} used, {dropped} left out (known only from the cut on)")
     log = lambda msg: print(msg, file=sys.stderr)  # noqa: E731
-    result = evaluate(items, interactions, profiles, cut, args.candidates, args.k, args.seed, baselines=not args.no_baselines, log=log)
+    result = evaluate(
+        items, interactions, profiles, cut, args.candidates, args.k, args.seed, baselines=not args.no_baselines, log=log
+    )
     print(format_table(result))
     if args.json:
         with open(args.json, "w") as f:

@@ -101,7 +101,9 @@ def sample_size_per_variant(
     return math.ceil(num * num / (p2 - p1) ** 2)
 
 
-def minimum_detectable_effect(baseline_rate: float, n_per_variant: int, alpha: float = 0.05, power: float = 0.8) -> float:
+def minimum_detectable_effect(
+    baseline_rate: float, n_per_variant: int, alpha: float = 0.05, power: float = 0.8
+) -> float:
     """Smallest absolute lift detectable with ``n_per_variant`` learners per arm
     (inverse of :func:`sample_size_per_variant`, by bisection)."""
     lo, hi = 1e-9, 1 - baseline_rate - 1e-9

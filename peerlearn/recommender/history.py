@@ -49,14 +49,16 @@ class History:
         row = self.user_index.get(user_id)
         return row is not None and bool(self.items[row])
 
-    def matrix(
-        self, user_ids: Sequence[Id], n_items: int, now: float, half_life_days: float
-    ) -> sp.csr_matrix:
+    def matrix(self, user_ids: Sequence[Id], n_items: int, now: float, half_life_days: float) -> sp.csr_matrix:
         """(users x items) of time-decayed interaction weight; unknown users get empty rows."""
         if len(user_ids) == 1:  # a live request: build the one row directly
             row = self.user_index.get(user_ids[0])
             items = self.items[row] if row is not None else []
-            w = np.asarray(self.weight[row]) * decay(now - np.asarray(self.ts[row]), half_life_days) if items else np.zeros(0)
+            w = (
+                np.asarray(self.weight[row]) * decay(now - np.asarray(self.ts[row]), half_life_days)
+                if items
+                else np.zeros(0)
+            )
             out = sp.csr_matrix((w, np.asarray(items, dtype=np.int64), [0, len(items)]), shape=(1, n_items))
             out.sum_duplicates()
             return out

@@ -48,6 +48,4 @@ def top_k_per_row(m: sp.csr_matrix, k: int) -> sp.csr_matrix:
         vals.append(data)
     if not rows:
         return sp.csr_matrix(m.shape)
-    return sp.csr_matrix(
-        (np.concatenate(vals), (np.concatenate(rows), np.concatenate(cols))), shape=m.shape
-    )
+    return sp.csr_matrix((np.concatenate(vals), (np.concatenate(rows), np.concatenate(cols))), shape=m.shape)

@@ -22,7 +22,6 @@ from peerlearn.recommender.sparseops import history_mean
 from peerlearn.recommender.sparseops import normalize_rows as normalize
 from peerlearn.recommender.timeutil import DAY
 
-
 DENSE_FACETS_MAX = 4000  # facets (tags + categories + mentors) kept as a dense similarity
 
 
@@ -177,7 +176,11 @@ class CollaborativeScorer:
             start, end = self.cooc.indptr[item], self.cooc.indptr[item + 1]
             cols, vals = self.cooc.indices[start:end], self.cooc.data[start:end]
             pos = np.searchsorted(cols, others)
-            ok = (pos < len(cols)) & (cols[np.minimum(pos, len(cols) - 1)] == others) if len(cols) else np.zeros(len(others), bool)
+            ok = (
+                (pos < len(cols)) & (cols[np.minimum(pos, len(cols) - 1)] == others)
+                if len(cols)
+                else np.zeros(len(others), bool)
+            )
             out[ok] = vals[pos[ok]]
         row = self.delta.get(item)
         if row:

@@ -48,7 +48,9 @@ def validation_cuts(ts: np.ndarray, fraction: float, folds: int) -> list[float]:
     return cuts
 
 
-def fit_blend(engine: Recommender, items: list[Item], interactions: list[Interaction], profiles: list[UserProfile], now: float) -> dict:
+def fit_blend(
+    engine: Recommender, items: list[Item], interactions: list[Interaction], profiles: list[UserProfile], now: float
+) -> dict:
     """Rolling-origin validation: fold j trains before cut j and validates on
     [cut j, cut j-1) (the first on [cut 1, now)). Weights are chosen to do well
     in every fold (see :func:`fit_weights`)."""
@@ -89,7 +91,9 @@ def fit_blend(engine: Recommender, items: list[Item], interactions: list[Interac
             engine.collab_item_share[seg] = max(SHARES, key=lambda sh: (scored[sh], -abs(sh - 0.5)))
             report[f"collab_item_share_ndcg_{seg}"] = scored
         mixed = _mixed(comps, engine.collab_item_share[seg])
-        weights, best, base = fit_weights(mixed, rel, K, dict(cfg.weights), cfg.weight_grid_step, cfg.min_fit_gain, groups)
+        weights, best, base = fit_weights(
+            mixed, rel, K, dict(cfg.weights), cfg.weight_grid_step, cfg.min_fit_gain, groups
+        )
         engine.weights[seg] = weights
         report[f"weights_{seg}"] = weights
         report[f"validation_ndcg_{seg}"] = {"default": base, "fitted": best}
@@ -125,11 +129,15 @@ def _fold(engine, items, interactions, profiles, cut, end, max_users, rng) -> di
     pos_of = {int(i): p for p, i in enumerate(cand)}
     out = {}
     for seg in (WARM, COLD):
-        users = sorted((u for u in relevant if sub.segment(u) == seg and any(i in pos_of for i in relevant[u])), key=str)
+        users = sorted(
+            (u for u in relevant if sub.segment(u) == seg and any(i in pos_of for i in relevant[u])), key=str
+        )
         if len(users) > max_users:
             users = [users[i] for i in sorted(rng.choice(len(users), max_users, replace=False))]
         if users:
-            out[seg] = _sampled_components(sub, users, relevant, cand, pos_of, cut, cfg.validation_sampled_candidates, rng)
+            out[seg] = _sampled_components(
+                sub, users, relevant, cand, pos_of, cut, cfg.validation_sampled_candidates, rng
+            )
     return out
 
 

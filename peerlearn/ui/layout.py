@@ -20,7 +20,12 @@ def _nav_link(label: str, href: str) -> rx.Component:
 
 def brand() -> rx.Component:
     return rx.link(
-        rx.hstack(rx.icon("graduation-cap", size=26, color=rx.color("indigo", 10)), rx.heading("PeerLearn", size="5"), align="center", spacing="2"),
+        rx.hstack(
+            rx.icon("graduation-cap", size=26, color=rx.color("indigo", 10)),
+            rx.heading("PeerLearn", size="5"),
+            align="center",
+            spacing="2",
+        ),
         href=routes.HOME,
         underline="none",
     )
@@ -34,7 +39,9 @@ def navbar() -> rx.Component:
         rx.cond(AuthState.is_admin, _nav_link("Business", routes.INSIGHTS)),
         notification_bell(),
         rx.menu.root(
-            rx.menu.trigger(rx.button(rx.icon("user", size=16), AuthState.user_name, variant="soft", id="account-menu")),
+            rx.menu.trigger(
+                rx.button(rx.icon("user", size=16), AuthState.user_name, variant="soft", id="account-menu")
+            ),
             rx.menu.content(
                 rx.menu.item("Profile", on_click=rx.redirect(routes.PROFILE)),
                 rx.menu.separator(),
@@ -83,7 +90,14 @@ def footer() -> rx.Component:
 def shell(content: rx.Component) -> rx.Component:
     return rx.box(
         navbar(),
-        rx.box(content, width="100%", max_width="1200px", margin_x="auto", padding=["1em", "1.5em", "2em"], min_height="75vh"),
+        rx.box(
+            content,
+            width="100%",
+            max_width="1200px",
+            margin_x="auto",
+            padding=["1em", "1.5em", "2em"],
+            min_height="75vh",
+        ),
         footer(),
         background=rx.color("gray", 2),
         min_height="100vh",

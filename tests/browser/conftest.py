@@ -17,10 +17,18 @@ import pytest
 from tests.support import POSTGRES_URL, chromium_path, in_ci, postgres_available, require
 
 REPO = Path(__file__).resolve().parents[2]
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run", "--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream",
-                 "--autoplay-policy=no-user-gesture-required",
-                 "--disable-features=WebRtcHideLocalIpsWithMdns"]  # the media server sees real host candidates
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--use-fake-device-for-media-stream",
+    "--use-fake-ui-for-media-stream",
+    "--autoplay-policy=no-user-gesture-required",
+    "--disable-features=WebRtcHideLocalIpsWithMdns",
+]  # the media server sees real host candidates
 
 
 def free_port() -> int:
@@ -35,7 +43,10 @@ def _wait_until_up(url: str, process: subprocess.Popen, log: Path, timeout: floa
         if process.poll() is not None:
             raise RuntimeError(f"The app exited early:\n{log.read_text()[-3000:]}")
         try:
-            if httpx.get(url + "/ping", timeout=2).status_code == 200 and httpx.get(url + "/", timeout=2).status_code == 200:
+            if (
+                httpx.get(url + "/ping", timeout=2).status_code == 200
+                and httpx.get(url + "/", timeout=2).status_code == 200
+            ):
                 return
         except httpx.HTTPError:
             pass
@@ -73,16 +84,30 @@ def live_app(live_data_dir: Path, live_database_url: str) -> Iterator[str]:
     """The production app served on a free port with its own database; yields its base URL."""
     data_dir = live_data_dir
     port, media_port = free_port(), free_port()
-    env = dict(os.environ, PEERLEARN_DATA_DIR=str(data_dir), PORT=str(port), PEERLEARN_SEED_DEMO="0",
-               MEDIA_PORT=str(media_port), MEDIA_PUBLIC_URL=f"http://localhost:{media_port}",
-               SECRET_KEY="browser-test-secret", REFLEX_USE_SYSTEM_BUN="1", DATABASE_URL=live_database_url,
-               PATH=f"{REPO / '.tools/node_modules/.bin'}:{os.environ['PATH']}")
+    env = dict(
+        os.environ,
+        PEERLEARN_DATA_DIR=str(data_dir),
+        PORT=str(port),
+        PEERLEARN_SEED_DEMO="0",
+        MEDIA_PORT=str(media_port),
+        MEDIA_PUBLIC_URL=f"http://localhost:{media_port}",
+        SECRET_KEY="browser-test-secret",
+        REFLEX_USE_SYSTEM_BUN="1",
+        DATABASE_URL=live_database_url,
+        PATH=f"{REPO / '.tools/node_modules/.bin'}:{os.environ['PATH']}",
+    )
     env.pop("REDIS_URL", None)
     subprocess.run([sys.executable, "-m", "peerlearn.cli", "prepare"], cwd=REPO, env=env, check=True)
     log = data_dir / "app.log"
     with open(log, "w") as out:
-        process = subprocess.Popen([sys.executable, "-m", "peerlearn.cli", "serve"], cwd=REPO, env=env,
-                                   stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
+        process = subprocess.Popen(
+            [sys.executable, "-m", "peerlearn.cli", "serve"],
+            cwd=REPO,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
     url = f"http://localhost:{port}"
     try:
         _wait_until_up(url, process, log)

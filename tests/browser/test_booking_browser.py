@@ -7,11 +7,11 @@ from datetime import timedelta
 from playwright.sync_api import expect
 from sqlmodel import select
 
+from peerlearn.accounts.actions import register_user
+from peerlearn.billing.ledger import unbalanced_transactions
 from peerlearn.models import Booking, Payment
 from peerlearn.models.enums import BookingStatus, PaymentStatus
 from peerlearn.models.users import UserCreate
-from peerlearn.accounts.actions import register_user
-from peerlearn.billing.ledger import unbalanced_transactions
 from tests.browser.helpers import log_in
 from tests.factories import make_session, make_user
 
@@ -52,6 +52,8 @@ def test_pay_for_a_session_on_the_simulated_gateway(page, live_db):
     live_db.rollback()
     booking = live_db.exec(select(Booking).where(Booking.session_id == session_id)).one()
     assert booking.status == BookingStatus.CONFIRMED
-    payment = live_db.exec(select(Payment).where(Payment.booking_id == booking.id, Payment.status == PaymentStatus.SUCCEEDED)).one()
+    payment = live_db.exec(
+        select(Payment).where(Payment.booking_id == booking.id, Payment.status == PaymentStatus.SUCCEEDED)
+    ).one()
     assert payment.platform_fee_minor == 420
     assert unbalanced_transactions(db=live_db) == []

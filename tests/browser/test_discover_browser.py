@@ -5,8 +5,8 @@ from datetime import timedelta
 
 from playwright.sync_api import expect
 
-from peerlearn.models.users import UserCreate
 from peerlearn.accounts.actions import register_user
+from peerlearn.models.users import UserCreate
 from tests.browser.helpers import log_in
 from tests.factories import make_session, make_user
 

@@ -4,11 +4,11 @@ import uuid
 
 from playwright.sync_api import expect
 
+from peerlearn.accounts.actions import ensure_admin, register_user
+from peerlearn.billing.payments import handle_webhook, simulated_pay
+from peerlearn.booking.actions import book_session
 from peerlearn.models.types import utcnow
 from peerlearn.models.users import UserCreate
-from peerlearn.accounts.actions import ensure_admin, register_user
-from peerlearn.booking.actions import book_session
-from peerlearn.billing.payments import handle_webhook, simulated_pay
 from tests.browser.helpers import log_in
 from tests.factories import make_session, make_user
 

@@ -5,9 +5,9 @@ from datetime import timedelta
 
 from playwright.sync_api import expect
 
-from peerlearn.models.users import UserCreate
 from peerlearn.accounts.actions import register_user
 from peerlearn.booking.actions import book_session
+from peerlearn.models.users import UserCreate
 from tests.browser.helpers import log_in
 from tests.factories import make_session
 
@@ -32,18 +32,28 @@ def enter(browser, live_app, email: str, password: str, room: int):
 
 def test_mentor_and_learner_see_each_other_and_chat(browser, live_app, live_db):
     tag = uuid.uuid4().hex[:6]
-    mentor = register_user(UserCreate(email=f"m-{tag}@example.org", password="mentor-password-1", full_name="Maria Mentor",
-                                      role="mentor"), db=live_db)
-    learner = register_user(UserCreate(email=f"l-{tag}@example.org", password="learner-password-1", full_name="Leo Learner"), db=live_db)
-    room = make_session(live_db, mentor, title="Live pairing", start_in=timedelta(minutes=5), min_notice_minutes=0, capacity=2)
+    mentor = register_user(
+        UserCreate(email=f"m-{tag}@example.org", password="mentor-password-1", full_name="Maria Mentor", role="mentor"),
+        db=live_db,
+    )
+    learner = register_user(
+        UserCreate(email=f"l-{tag}@example.org", password="learner-password-1", full_name="Leo Learner"), db=live_db
+    )
+    room = make_session(
+        live_db, mentor, title="Live pairing", start_in=timedelta(minutes=5), min_notice_minutes=0, capacity=2
+    )
     book_session(learner, room, db=live_db)
     live_db.commit()
 
     mentor_context, mentor_page = enter(browser, live_app, mentor.email, "mentor-password-1", room)
     learner_context, learner_page = enter(browser, live_app, learner.email, "learner-password-1", room)
     try:
-        mentor_page.wait_for_function(f"() => ({PLAYING})(document.querySelector('#remote-{learner.id}'))", timeout=60_000)
-        learner_page.wait_for_function(f"() => ({PLAYING})(document.querySelector('#remote-{mentor.id}'))", timeout=60_000)
+        mentor_page.wait_for_function(
+            f"() => ({PLAYING})(document.querySelector('#remote-{learner.id}'))", timeout=60_000
+        )
+        learner_page.wait_for_function(
+            f"() => ({PLAYING})(document.querySelector('#remote-{mentor.id}'))", timeout=60_000
+        )
 
         mentor_page.locator("#chat-input").fill("Welcome, Leo!")
         mentor_page.locator("#chat-send").click()
@@ -53,15 +63,21 @@ def test_mentor_and_learner_see_each_other_and_chat(browser, live_app, live_db):
         expect(mentor_page.locator("#chat-log")).to_contain_text("Thanks Maria", timeout=15_000)
 
         learner_page.locator("#share-screen").click()  # a second stream, beside the camera
-        mentor_page.wait_for_function(f"() => ({PLAYING})(document.querySelector('#screen-{learner.id}'))", timeout=60_000)
+        mentor_page.wait_for_function(
+            f"() => ({PLAYING})(document.querySelector('#screen-{learner.id}'))", timeout=60_000
+        )
         expect(mentor_page.locator(f"#screen-{learner.id}")).to_be_visible()
 
         learner_page.locator("#toggle-mute").click()
         expect(learner_page.locator("#toggle-mute")).to_have_text("Unmute")
-        learner_page.wait_for_function("() => window.peerlearnStream.getAudioTracks().every(t => !t.enabled)", timeout=10_000)
+        learner_page.wait_for_function(
+            "() => window.peerlearnStream.getAudioTracks().every(t => !t.enabled)", timeout=10_000
+        )
         learner_page.locator("#toggle-camera").click()
         expect(learner_page.locator("#toggle-camera")).to_have_text("Camera on")
-        learner_page.wait_for_function("() => window.peerlearnStream.getVideoTracks().every(t => !t.enabled)", timeout=10_000)
+        learner_page.wait_for_function(
+            "() => window.peerlearnStream.getVideoTracks().every(t => !t.enabled)", timeout=10_000
+        )
 
         mentor_page.locator("#toggle-recording").click()
         expect(learner_page.locator("#recording-notice")).to_be_visible(timeout=15_000)
@@ -78,8 +94,11 @@ def test_mentor_and_learner_see_each_other_and_chat(browser, live_app, live_db):
         expect(learner_page.locator("#chat-history")).to_contain_text("Welcome, Leo!")
         player = learner_page.locator(".recording-player video")
         player.evaluate("v => { v.muted = true; return v.play(); }")
-        learner_page.wait_for_function("() => { const v = document.querySelector('.recording-player video');"
-                                       " return v && v.videoWidth > 0 && v.currentTime > 0.5; }", timeout=30_000)
+        learner_page.wait_for_function(
+            "() => { const v = document.querySelector('.recording-player video');"
+            " return v && v.videoWidth > 0 && v.currentTime > 0.5; }",
+            timeout=30_000,
+        )
         assert player.evaluate("v => v.duration") > 3
     finally:
         mentor_context.close()
@@ -88,8 +107,15 @@ def test_mentor_and_learner_see_each_other_and_chat(browser, live_app, live_db):
 
 def mentor_with_a_room(live_db, title: str):
     """A new mentor (password mentor-password-1) whose session starts in 5 minutes: its room is open."""
-    mentor = register_user(UserCreate(email=f"m-{uuid.uuid4().hex[:8]}@example.org", password="mentor-password-1",
-                                      full_name="Bea Mentor", role="mentor"), db=live_db)
+    mentor = register_user(
+        UserCreate(
+            email=f"m-{uuid.uuid4().hex[:8]}@example.org",
+            password="mentor-password-1",
+            full_name="Bea Mentor",
+            role="mentor",
+        ),
+        db=live_db,
+    )
     room = make_session(live_db, mentor, title=title, start_in=timedelta(minutes=5), min_notice_minutes=0, capacity=2)
     live_db.commit()
     return mentor, room
@@ -101,8 +127,11 @@ def test_a_blocked_camera_is_explained_in_the_lobby(browser, live_app, live_db):
 
     mentor, room = mentor_with_a_room(live_db, "Blocked camera")
     # Without the flag that grants the camera, the browser refuses it as a learner's browser would.
-    refusing = browser.browser_type.launch(executable_path=chromium_path(), headless=True,
-                                           args=[a for a in CHROMIUM_ARGS if a != "--use-fake-ui-for-media-stream"])
+    refusing = browser.browser_type.launch(
+        executable_path=chromium_path(),
+        headless=True,
+        args=[a for a in CHROMIUM_ARGS if a != "--use-fake-ui-for-media-stream"],
+    )
     try:
         context = refusing.new_context(base_url=live_app)
         context.set_default_timeout(30_000)
@@ -135,7 +164,9 @@ def test_a_busy_camera_falls_back_to_audio_only(browser, live_app, live_db):
         expect(page.locator("#device-note")).to_contain_text("audio only")
         page.locator("#join-room").click()
         expect(page.locator("#toggle-mute")).to_be_visible()
-        page.wait_for_function("() => window.peerlearnStream.getAudioTracks().length === 1"
-                               " && window.peerlearnStream.getVideoTracks().length === 0")
+        page.wait_for_function(
+            "() => window.peerlearnStream.getAudioTracks().length === 1"
+            " && window.peerlearnStream.getVideoTracks().length === 0"
+        )
     finally:
         context.close()

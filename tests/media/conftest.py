@@ -73,8 +73,11 @@ class Recorder:
         self.saved: list[tuple[int, str]] = []
 
     def hooks(self) -> MediaHooks:
-        return MediaHooks(on_join=lambda s, u, at: self.joins.append((s, u)), on_leave=lambda s, u, at: self.leaves.append((s, u)),
-                          on_recording_saved=lambda s, path, a, b: self.saved.append((s, path)))
+        return MediaHooks(
+            on_join=lambda s, u, at: self.joins.append((s, u)),
+            on_leave=lambda s, u, at: self.leaves.append((s, u)),
+            on_recording_saved=lambda s, path, a, b: self.saved.append((s, path)),
+        )
 
 
 @pytest.fixture
@@ -89,39 +92,54 @@ def media_server(tmp_path):
     thread.start()
     while not server.started:
         time.sleep(0.05)
-    yield {"url": f"http://127.0.0.1:{port}", "events": events, "recordings": tmp_path / "recordings",
-           "registry": app.state.registry}
+    yield {
+        "url": f"http://127.0.0.1:{port}",
+        "events": events,
+        "recordings": tmp_path / "recordings",
+        "registry": app.state.registry,
+    }
     server.should_exit = True
     thread.join(timeout=10)
 
 
-async def publish(base: str, session_id: int, user_id: int, value: int, role: str = "learner") -> tuple[RTCPeerConnection, str]:
+async def publish(
+    base: str, session_id: int, user_id: int, value: int, role: str = "learner"
+) -> tuple[RTCPeerConnection, str]:
     pc = RTCPeerConnection()
     pc.addTrack(PatternVideo(value))
     pc.addTrack(ToneAudio())
     await pc.setLocalDescription(await pc.createOffer())
     async with httpx.AsyncClient(timeout=30) as client:
-        response = await client.post(f"{base}/media/whip/{session_id}", content=pc.localDescription.sdp,
-                                     headers={"Content-Type": "application/sdp", "Authorization": f"Bearer {token(session_id, user_id, role)}"})
+        response = await client.post(
+            f"{base}/media/whip/{session_id}",
+            content=pc.localDescription.sdp,
+            headers={"Content-Type": "application/sdp", "Authorization": f"Bearer {token(session_id, user_id, role)}"},
+        )
     assert response.status_code == 201, response.text
     await pc.setRemoteDescription(RTCSessionDescription(sdp=response.text, type="answer"))
     return pc, response.headers["location"]
 
 
-async def subscribe(base: str, session_id: int, publisher_id: int, viewer_id: int,
-                    video_codec: str | None = None) -> tuple[RTCPeerConnection, asyncio.Queue]:
+async def subscribe(
+    base: str, session_id: int, publisher_id: int, viewer_id: int, video_codec: str | None = None
+) -> tuple[RTCPeerConnection, asyncio.Queue]:
     """Play a participant's stream; `video_codec` (e.g. "video/H264") limits what this player accepts."""
     pc = RTCPeerConnection()
     video = pc.addTransceiver("video", direction="recvonly")
     if video_codec:
-        video.setCodecPreferences([c for c in RTCRtpReceiver.getCapabilities("video").codecs if c.mimeType == video_codec])
+        video.setCodecPreferences(
+            [c for c in RTCRtpReceiver.getCapabilities("video").codecs if c.mimeType == video_codec]
+        )
     pc.addTransceiver("audio", direction="recvonly")
     tracks: asyncio.Queue = asyncio.Queue()
     pc.on("track", lambda track: tracks.put_nowait(track))
     await pc.setLocalDescription(await pc.createOffer())
     async with httpx.AsyncClient(timeout=30) as client:
-        response = await client.post(f"{base}/media/whep/{session_id}/{publisher_id}", content=pc.localDescription.sdp,
-                                     headers={"Content-Type": "application/sdp", "Authorization": f"Bearer {token(session_id, viewer_id)}"})
+        response = await client.post(
+            f"{base}/media/whep/{session_id}/{publisher_id}",
+            content=pc.localDescription.sdp,
+            headers={"Content-Type": "application/sdp", "Authorization": f"Bearer {token(session_id, viewer_id)}"},
+        )
     assert response.status_code == 201, response.text
     await pc.setRemoteDescription(RTCSessionDescription(sdp=response.text, type="answer"))
     return pc, tracks

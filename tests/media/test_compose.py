@@ -16,8 +16,16 @@ RED, BLUE = (220, 20, 20), (20, 20, 220)
 FPS = 15
 
 
-def record(path: Path, *, seconds: float, color: tuple[int, int, int] | None = None, tone: float | None = None,
-           sample_rate: int = 48_000, faststart: bool = False, clock_start: float = 0.0) -> Path:
+def record(
+    path: Path,
+    *,
+    seconds: float,
+    color: tuple[int, int, int] | None = None,
+    tone: float | None = None,
+    sample_rate: int = 48_000,
+    faststart: bool = False,
+    clock_start: float = 0.0,
+) -> Path:
     """A participant's recording as the media server writes it: H.264 320x240 at 15 fps and/or AAC, in MP4.
 
     aiortc stamps frames on the publisher's clock, so a real recording's first frame is rarely stamped 0:
@@ -70,14 +78,15 @@ def share(pixels: np.ndarray, color: tuple[int, int, int] | None) -> float:
 def audio_of(path: Path) -> tuple[np.ndarray, int]:
     """The whole soundtrack as mono float samples."""
     with av.open(str(path)) as container:
-        chunks = [frame.to_ndarray().reshape(frame.layout.nb_channels, -1).mean(axis=0)
-                  for frame in container.decode(audio=0)]
+        chunks = [
+            frame.to_ndarray().reshape(frame.layout.nb_channels, -1).mean(axis=0) for frame in container.decode(audio=0)
+        ]
         return np.concatenate(chunks), container.streams.audio[0].sample_rate
 
 
 def loudness_of(samples: np.ndarray, rate: int, tone: float, at: float, window: float = 0.2) -> float:
     """How strongly a tone sounds in a window around `at` seconds (FFT magnitude near that frequency)."""
-    piece = samples[int((at - window / 2) * rate):int((at + window / 2) * rate)]
+    piece = samples[int((at - window / 2) * rate) : int((at + window / 2) * rate)]
     spectrum = np.abs(np.fft.rfft(piece * np.hanning(len(piece))))
     freqs = np.fft.rfftfreq(len(piece), 1 / rate)
     return float(spectrum[np.abs(freqs - tone) < 15].max() / len(piece))
@@ -126,7 +135,9 @@ def test_a_voice_without_camera_and_a_cut_off_recording_still_make_a_playable_ta
     output = tmp_path / "take.mp4"
 
     with caplog.at_level(logging.WARNING, logger="peerlearn.media.compose"):
-        compose_take([Source(camera, 0.0), Source(voice_only, 0.3), Source(cut, 0.0), Source(never_finished, 0.0)], output)
+        compose_take(
+            [Source(camera, 0.0), Source(voice_only, 0.3), Source(cut, 0.0), Source(never_finished, 0.0)], output
+        )
 
     kinds, duration = streams(output)
     assert sorted(kinds) == ["audio", "video"] and duration == pytest.approx(2.0, abs=0.2)
@@ -143,12 +154,17 @@ def test_a_voice_without_camera_and_a_cut_off_recording_still_make_a_playable_ta
 
 
 def test_one_participant_fills_the_frame_and_a_take_with_only_voices_is_black(tmp_path):
-    solo = compose_take([Source(record(tmp_path / "solo.mp4", seconds=1.0, color=RED, tone=440), 0.0)],
-                        tmp_path / "solo-take.mp4", width=640, height=480)
+    solo = compose_take(
+        [Source(record(tmp_path / "solo.mp4", seconds=1.0, color=RED, tone=440), 0.0)],
+        tmp_path / "solo-take.mp4",
+        width=640,
+        height=480,
+    )
     assert share(frame_at(solo, 0.5), RED) > 0.95
 
-    voices = compose_take([Source(record(tmp_path / "v.mp4", seconds=1.0, tone=440), 0.0)], tmp_path / "voices.mp4",
-                          width=320, height=240)
+    voices = compose_take(
+        [Source(record(tmp_path / "v.mp4", seconds=1.0, tone=440), 0.0)], tmp_path / "voices.mp4", width=320, height=240
+    )
     kinds, duration = streams(voices)
     assert sorted(kinds) == ["audio", "video"] and duration == pytest.approx(1.0, abs=0.2)
     assert share(frame_at(voices, 0.5), None) > 0.99
@@ -167,8 +183,9 @@ def test_no_usable_recording_is_refused_clearly(tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["garbage.mp4", "unfinished.mp4"]
 
 
-@pytest.mark.parametrize("count, shape", [(1, (1, 1)), (2, (2, 1)), (3, (2, 2)), (4, (2, 2)), (5, (3, 2)), (9, (3, 3)),
-                                          (10, (4, 3))])
+@pytest.mark.parametrize(
+    "count, shape", [(1, (1, 1)), (2, (2, 1)), (3, (2, 2)), (4, (2, 2)), (5, (3, 2)), (9, (3, 3)), (10, (4, 3))]
+)
 def test_the_grid_gives_every_picture_its_own_cell(count, shape):
     cells = grid_cells(count, 1280, 720)
     columns, rows = shape

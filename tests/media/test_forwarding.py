@@ -18,7 +18,9 @@ async def video_track(tracks: asyncio.Queue):
 
 
 def video_codecs(sdp: str) -> set[str]:
-    return {line.split()[1].split("/")[0] for line in sdp.splitlines() if line.startswith("a=rtpmap:") and "/90000" in line} - {"rtx"}
+    return {
+        line.split()[1].split("/")[0] for line in sdp.splitlines() if line.startswith("a=rtpmap:") and "/90000" in line
+    } - {"rtx"}
 
 
 def the_tap(media_server, session_id: int):

@@ -35,7 +35,11 @@ def test_a_subscriber_receives_the_publishers_video(media_server):
         frame = await first_video_frame(tracks)
         pixels = frame.to_ndarray(format="bgr24")
         async with httpx.AsyncClient() as client:
-            state = (await client.get(f"{media_server['url']}/media/rooms/5", headers={"Authorization": f"Bearer {token(5, 12)}"})).json()
+            state = (
+                await client.get(
+                    f"{media_server['url']}/media/rooms/5", headers={"Authorization": f"Bearer {token(5, 12)}"}
+                )
+            ).json()
         await viewer.close()
         await publisher.close()
         return pixels, state
@@ -50,14 +54,23 @@ def test_a_subscriber_receives_the_publishers_video(media_server):
 
 @pytest.mark.parametrize("case, status", [("missing", 401), ("forged", 401), ("other_session", 403), ("expired", 403)])
 def test_bad_tokens_are_refused(media_server, case, status):
-    tokens = {"missing": None, "forged": token(5, 11)[:-3] + "abc", "other_session": token(6, 11),
-              "expired": token(5, 11, valid_for=timedelta(minutes=-0.5))}
+    tokens = {
+        "missing": None,
+        "forged": token(5, 11)[:-3] + "abc",
+        "other_session": token(6, 11),
+        "expired": token(5, 11, valid_for=timedelta(minutes=-0.5)),
+    }
     headers = {"Content-Type": "application/sdp"}
     if tokens[case]:
         headers["Authorization"] = f"Bearer {tokens[case]}"
     response = httpx.post(f"{media_server['url']}/media/whip/5", content="v=0\r\n", headers=headers)
     assert response.status_code == status
-    assert httpx.get(f"{media_server['url']}/media/rooms/5", headers={k: v for k, v in headers.items() if k != "Content-Type"}).status_code == status
+    assert (
+        httpx.get(
+            f"{media_server['url']}/media/rooms/5", headers={k: v for k, v in headers.items() if k != "Content-Type"}
+        ).status_code
+        == status
+    )
 
 
 def test_recording_holds_video_and_audio_from_both_participants(media_server):
@@ -66,12 +79,19 @@ def test_recording_holds_video_and_audio_from_both_participants(media_server):
         learner, _ = await publish(media_server["url"], 9, 2, value=180)
         await asyncio.sleep(1.5)
         async with httpx.AsyncClient() as client:
-            refused = await client.post(f"{media_server['url']}/media/rooms/9/recording/start", headers={"Authorization": f"Bearer {token(9, 2)}"})
-            started = await client.post(f"{media_server['url']}/media/rooms/9/recording/start",
-                                        headers={"Authorization": f"Bearer {token(9, 1, 'mentor')}"})
+            refused = await client.post(
+                f"{media_server['url']}/media/rooms/9/recording/start",
+                headers={"Authorization": f"Bearer {token(9, 2)}"},
+            )
+            started = await client.post(
+                f"{media_server['url']}/media/rooms/9/recording/start",
+                headers={"Authorization": f"Bearer {token(9, 1, 'mentor')}"},
+            )
             await asyncio.sleep(4)
-            stopped = await client.post(f"{media_server['url']}/media/rooms/9/recording/stop",
-                                        headers={"Authorization": f"Bearer {token(9, 1, 'mentor')}"})
+            stopped = await client.post(
+                f"{media_server['url']}/media/rooms/9/recording/stop",
+                headers={"Authorization": f"Bearer {token(9, 1, 'mentor')}"},
+            )
         await mentor.close()
         await learner.close()
         return refused.status_code, started.json(), stopped.json()
@@ -101,8 +121,8 @@ def picture_halves(path: Path) -> tuple[float, float, float]:
         seconds = float(container.duration or 0) / 1_000_000
     assert np.abs(samples).max() > 0.05, "the voices are in the file"
     middle = frames[len(frames) // 2]
-    band = middle[middle.shape[0] // 4: 3 * middle.shape[0] // 4]
-    halves = band[:, : band.shape[1] // 2], band[:, band.shape[1] // 2:]
+    band = middle[middle.shape[0] // 4 : 3 * middle.shape[0] // 4]
+    halves = band[:, : band.shape[1] // 2], band[:, band.shape[1] // 2 :]
     return float(halves[0][halves[0] > 10].mean()), float(halves[1][halves[1] > 10].mean()), seconds
 
 
@@ -113,7 +133,9 @@ def media_process(data_dir: Path):
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
     env = dict(os.environ, SECRET_KEY=SECRET, PEERLEARN_DATA_DIR=str(data_dir), MEDIA_PORT=str(port))
-    process = subprocess.Popen([sys.executable, "-m", "peerlearn.media", "--host", "127.0.0.1", "--no-database"], env=env)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "peerlearn.media", "--host", "127.0.0.1", "--no-database"], env=env
+    )
     base = f"http://127.0.0.1:{port}"
     try:
         for _ in range(100):
@@ -133,7 +155,9 @@ async def stop_while_connected(process: subprocess.Popen, base: str, record: boo
     await asyncio.sleep(1)
     assert httpx.get(f"{base}/media/health").json()["connections"] == 1
     if record:
-        httpx.post(f"{base}/media/rooms/3/recording/start", headers={"Authorization": f"Bearer {token(3, 4, 'mentor')}"})
+        httpx.post(
+            f"{base}/media/rooms/3/recording/start", headers={"Authorization": f"Bearer {token(3, 4, 'mentor')}"}
+        )
         await asyncio.sleep(2)
     began = time.monotonic()
     process.send_signal(signal.SIGTERM)

@@ -54,15 +54,26 @@ def start(api: FakeAPI) -> tuple[ThreadingHTTPServer, threading.Thread]:
             parts = urlsplit(self.path)
             length = int(self.headers.get("Content-Length") or 0)
             recorded = Recorded(
-                method=self.command, path=parts.path, query=dict(parse_qsl(parts.query)),
+                method=self.command,
+                path=parts.path,
+                query=dict(parse_qsl(parts.query)),
                 headers={k.lower(): v for k, v in self.headers.items()},
                 body=self.rfile.read(length) if length else b"",
             )
             api.requests.append(recorded)
             responder = api.routes.get((self.command, parts.path))
             if responder is None:
-                status, payload = 404, {"error": {"type": "invalid_request_error", "code": "BAD_REQUEST_ERROR",
-                                                  "message": "no route", "description": "no route"}}
+                status, payload = (
+                    404,
+                    {
+                        "error": {
+                            "type": "invalid_request_error",
+                            "code": "BAD_REQUEST_ERROR",
+                            "message": "no route",
+                            "description": "no route",
+                        }
+                    },
+                )
             else:
                 status, payload = responder(recorded)
             data = json.dumps(payload).encode()

@@ -18,8 +18,10 @@ from peerlearn.money import (
 )
 
 
-@pytest.mark.parametrize(("currency", "digits"), [("JPY", 0), ("jpy", 0), ("INR", 2), ("USD", 2), ("EUR", 2),
-                                                  ("GBP", 2), ("KWD", 3), ("CHF", 2)])
+@pytest.mark.parametrize(
+    ("currency", "digits"),
+    [("JPY", 0), ("jpy", 0), ("INR", 2), ("USD", 2), ("EUR", 2), ("GBP", 2), ("KWD", 3), ("CHF", 2)],
+)
 def test_exponent_follows_iso_4217(currency: str, digits: int) -> None:
     assert exponent(currency) == digits
 
@@ -30,10 +32,19 @@ def test_bad_currency_codes_are_refused(bad: str) -> None:
         normalize_currency(bad)
 
 
-@pytest.mark.parametrize(("text", "currency", "minor"), [
-    ("12.50", "USD", 1250), ("12.5", "usd", 1250), (" 7 ", "INR", 700), ("-3.10", "EUR", -310),
-    ("1200", "JPY", 1200), ("1.234", "KWD", 1234), ("0", "GBP", 0), ("0.01", "USD", 1),
-])
+@pytest.mark.parametrize(
+    ("text", "currency", "minor"),
+    [
+        ("12.50", "USD", 1250),
+        ("12.5", "usd", 1250),
+        (" 7 ", "INR", 700),
+        ("-3.10", "EUR", -310),
+        ("1200", "JPY", 1200),
+        ("1.234", "KWD", 1234),
+        ("0", "GBP", 0),
+        ("0.01", "USD", 1),
+    ],
+)
 def test_to_minor(text: str, currency: str, minor: int) -> None:
     assert to_minor(text, currency) == minor
 
@@ -43,8 +54,18 @@ def test_to_minor_accepts_decimal_and_int() -> None:
     assert to_minor(20, "USD") == 2000
 
 
-@pytest.mark.parametrize(("text", "currency"), [("1.005", "USD"), ("12.5", "JPY"), ("1.2345", "KWD"),
-                                                ("abc", "USD"), ("NaN", "USD"), ("Infinity", "USD"), ("", "USD")])
+@pytest.mark.parametrize(
+    ("text", "currency"),
+    [
+        ("1.005", "USD"),
+        ("12.5", "JPY"),
+        ("1.2345", "KWD"),
+        ("abc", "USD"),
+        ("NaN", "USD"),
+        ("Infinity", "USD"),
+        ("", "USD"),
+    ],
+)
 def test_to_minor_refuses_what_it_would_have_to_round_or_guess(text: str, currency: str) -> None:
     with pytest.raises(ValueError):
         to_minor(text, currency)
@@ -141,11 +162,21 @@ def test_prorate_refuses_parts_outside_the_whole(part: int, whole: int, already:
         prorate(part, whole, 100, already=already)
 
 
-@pytest.mark.parametrize(("minor", "currency", "text"), [
-    (123450, "USD", "$1,234.50"), (-5, "USD", "-$0.05"), (0, "EUR", "€0.00"), (99, "GBP", "£0.99"),
-    (123456789, "INR", "₹12,34,567.89"), (99900, "INR", "₹999.00"), (10000000, "INR", "₹1,00,000.00"),
-    (1200, "JPY", "¥1,200"), (12500, "KWD", "12.500 KWD"), (100000, "chf", "1,000.00 CHF"),
-])
+@pytest.mark.parametrize(
+    ("minor", "currency", "text"),
+    [
+        (123450, "USD", "$1,234.50"),
+        (-5, "USD", "-$0.05"),
+        (0, "EUR", "€0.00"),
+        (99, "GBP", "£0.99"),
+        (123456789, "INR", "₹12,34,567.89"),
+        (99900, "INR", "₹999.00"),
+        (10000000, "INR", "₹1,00,000.00"),
+        (1200, "JPY", "¥1,200"),
+        (12500, "KWD", "12.500 KWD"),
+        (100000, "chf", "1,000.00 CHF"),
+    ],
+)
 def test_format_money(minor: int, currency: str, text: str) -> None:
     assert format_money(minor, currency) == text
 

@@ -13,14 +13,14 @@ from datetime import timedelta
 import pytest
 from sqlmodel import Session, select
 
+from peerlearn.billing.ledger import unbalanced_transactions
+from peerlearn.booking.actions import book_session, expire_holds
 from peerlearn.config import reset_settings_cache
 from peerlearn.models import Booking, Coupon, LearningSession, Payment
 from peerlearn.models.enums import BookingStatus, CouponKind, PaymentStatus
 from peerlearn.models.types import utcnow
 from peerlearn.payments.registry import clear_gateway_cache
-from peerlearn.booking.actions import book_session, expire_holds
 from peerlearn.platform.errors import ServiceError
-from peerlearn.billing.ledger import unbalanced_transactions
 from tests.factories import make_session, make_user, token_for
 from tests.payments.fake_api import FakeAPI
 
@@ -30,45 +30,106 @@ RZP_ID, RZP_SECRET, RZP_HOOK = "rzp_test_flow", "rzp_secret_flow", "rzp_hook_flo
 
 @pytest.fixture
 def gateways(fake_api: FakeAPI, monkeypatch):
-    for name, value in {"STRIPE_SECRET_KEY": STRIPE_KEY, "STRIPE_WEBHOOK_SECRET": STRIPE_HOOK, "STRIPE_API_BASE": fake_api.base_url,
-                        "RAZORPAY_KEY_ID": RZP_ID, "RAZORPAY_KEY_SECRET": RZP_SECRET, "RAZORPAY_WEBHOOK_SECRET": RZP_HOOK,
-                        "RAZORPAY_BASE_URL": fake_api.base_url}.items():
+    for name, value in {
+        "STRIPE_SECRET_KEY": STRIPE_KEY,
+        "STRIPE_WEBHOOK_SECRET": STRIPE_HOOK,
+        "STRIPE_API_BASE": fake_api.base_url,
+        "RAZORPAY_KEY_ID": RZP_ID,
+        "RAZORPAY_KEY_SECRET": RZP_SECRET,
+        "RAZORPAY_WEBHOOK_SECRET": RZP_HOOK,
+        "RAZORPAY_BASE_URL": fake_api.base_url,
+    }.items():
         monkeypatch.setenv(name, value)
     reset_settings_cache()
     clear_gateway_cache()
-    fake_api.route("POST", "/v1/checkout/sessions", lambda r: (200, {
-        "id": f"cs_test_{r.form()['metadata[payment_id]']}", "object": "checkout.session", "status": "open",
-        "url": f"https://checkout.stripe.test/{r.form()['metadata[payment_id]']}", "amount_total": int(r.form()["line_items[0][price_data][unit_amount]"]),
-        "currency": "usd"}))
-    fake_api.route("POST", "/v1/refunds", lambda r: (200, {"id": f"re_{len(fake_api.requests)}", "object": "refund",
-                                                          "status": "succeeded", "amount": int(r.form()["amount"])}))
-    fake_api.route("POST", "/v1/payment_links", lambda r: (200, {
-        "id": f"plink_{r.json()['reference_id'].replace('-', '')}", "short_url": "https://rzp.test/x",
-        "amount": r.json()["amount"], "currency": "INR", "status": "created", "reference_id": r.json()["reference_id"]}))
+    fake_api.route(
+        "POST",
+        "/v1/checkout/sessions",
+        lambda r: (
+            200,
+            {
+                "id": f"cs_test_{r.form()['metadata[payment_id]']}",
+                "object": "checkout.session",
+                "status": "open",
+                "url": f"https://checkout.stripe.test/{r.form()['metadata[payment_id]']}",
+                "amount_total": int(r.form()["line_items[0][price_data][unit_amount]"]),
+                "currency": "usd",
+            },
+        ),
+    )
+    fake_api.route(
+        "POST",
+        "/v1/refunds",
+        lambda r: (
+            200,
+            {
+                "id": f"re_{len(fake_api.requests)}",
+                "object": "refund",
+                "status": "succeeded",
+                "amount": int(r.form()["amount"]),
+            },
+        ),
+    )
+    fake_api.route(
+        "POST",
+        "/v1/payment_links",
+        lambda r: (
+            200,
+            {
+                "id": f"plink_{r.json()['reference_id'].replace('-', '')}",
+                "short_url": "https://rzp.test/x",
+                "amount": r.json()["amount"],
+                "currency": "INR",
+                "status": "created",
+                "reference_id": r.json()["reference_id"],
+            },
+        ),
+    )
     yield fake_api
     clear_gateway_cache()
     reset_settings_cache()
 
 
 def stripe_event(event_type: str, obj: dict, event_id: str) -> tuple[bytes, dict[str, str]]:
-    body = json.dumps({"id": event_id, "object": "event", "type": event_type, "api_version": "2025-01-01",
-                       "created": int(time.time()), "livemode": False, "data": {"object": obj}}).encode()
+    body = json.dumps(
+        {
+            "id": event_id,
+            "object": "event",
+            "type": event_type,
+            "api_version": "2025-01-01",
+            "created": int(time.time()),
+            "livemode": False,
+            "data": {"object": obj},
+        }
+    ).encode()
     ts = int(time.time())
     mac = hmac.new(STRIPE_HOOK.encode(), f"{ts}.".encode() + body, hashlib.sha256).hexdigest()
     return body, {"Stripe-Signature": f"t={ts},v1={mac}", "Content-Type": "application/json"}
 
 
 def stripe_paid(payment: Payment, event_id: str = "evt_paid_1") -> tuple[bytes, dict[str, str]]:
-    return stripe_event("checkout.session.completed", {
-        "id": payment.provider_ref, "object": "checkout.session", "payment_intent": f"pi_{payment.id}",
-        "amount_total": payment.amount_minor, "currency": "usd", "payment_status": "paid",
-        "metadata": {"payment_id": str(payment.id)}}, event_id)
+    return stripe_event(
+        "checkout.session.completed",
+        {
+            "id": payment.provider_ref,
+            "object": "checkout.session",
+            "payment_intent": f"pi_{payment.id}",
+            "amount_total": payment.amount_minor,
+            "currency": "usd",
+            "payment_status": "paid",
+            "metadata": {"payment_id": str(payment.id)},
+        },
+        event_id,
+    )
 
 
 def razorpay_event(payload: dict, event_id: str) -> tuple[bytes, dict[str, str]]:
     body = json.dumps(payload).encode()
-    return body, {"X-Razorpay-Signature": hmac.new(RZP_HOOK.encode(), body, hashlib.sha256).hexdigest(),
-                  "X-Razorpay-Event-Id": event_id, "Content-Type": "application/json"}
+    return body, {
+        "X-Razorpay-Signature": hmac.new(RZP_HOOK.encode(), body, hashlib.sha256).hexdigest(),
+        "X-Razorpay-Event-Id": event_id,
+        "Content-Type": "application/json",
+    }
 
 
 def fresh(db: Session) -> Session:
@@ -122,7 +183,11 @@ def test_stripe_refund_after_cancellation_goes_through_the_api_and_reverses_the_
     sid = make_session(db, mentor, price_minor=5000, currency="USD")
     auth = token_for(db, learner)
     booked = api.post(f"/api/sessions/{sid}/book/", headers=auth).json()
-    api.post("/api/payments/stripe/webhook/", content=(signed := stripe_paid(payment_of(db, booked["id"])))[0], headers=signed[1])
+    api.post(
+        "/api/payments/stripe/webhook/",
+        content=(signed := stripe_paid(payment_of(db, booked["id"])))[0],
+        headers=signed[1],
+    )
     cancelled = api.delete(f"/api/sessions/{sid}/cancel/", headers=auth)
     assert cancelled.status_code == 200 and cancelled.json()["refund_minor"] == 5000
     refund_call = gateways.only("POST", "/v1/refunds")
@@ -130,8 +195,18 @@ def test_stripe_refund_after_cancellation_goes_through_the_api_and_reverses_the_
     payment = payment_of(db, booked["id"])
     assert payment.status == PaymentStatus.REFUNDED and payment.refunded_minor == 5000
     # Stripe's own refund notification arrives later; nothing is counted twice.
-    body, headers = stripe_event("charge.refunded", {"id": "ch_1", "object": "charge", "payment_intent": payment.provider_payment_id,
-                                                     "amount": 5000, "amount_refunded": 5000, "currency": "usd"}, "evt_ref_1")
+    body, headers = stripe_event(
+        "charge.refunded",
+        {
+            "id": "ch_1",
+            "object": "charge",
+            "payment_intent": payment.provider_payment_id,
+            "amount": 5000,
+            "amount_refunded": 5000,
+            "currency": "usd",
+        },
+        "evt_ref_1",
+    )
     assert api.post("/api/payments/stripe/webhook/", content=body, headers=headers).status_code == 200
     assert payment_of(db, booked["id"]).refunded_minor == 5000
     assert unbalanced_transactions(db=fresh(db)) == []
@@ -142,8 +217,18 @@ def test_reordered_stripe_events_refund_before_completion_end_correct(api, db, g
     sid = make_session(db, mentor, price_minor=3000, currency="USD")
     booked = api.post(f"/api/sessions/{sid}/book/", headers=token_for(db, learner)).json()
     payment = payment_of(db, booked["id"])
-    refund = stripe_event("charge.refunded", {"id": "ch_2", "object": "charge", "payment_intent": f"pi_{payment.id}",
-                                              "amount": 3000, "amount_refunded": 1000, "currency": "usd"}, "evt_ref_early")
+    refund = stripe_event(
+        "charge.refunded",
+        {
+            "id": "ch_2",
+            "object": "charge",
+            "payment_intent": f"pi_{payment.id}",
+            "amount": 3000,
+            "amount_refunded": 1000,
+            "currency": "usd",
+        },
+        "evt_ref_early",
+    )
     early = api.post("/api/payments/stripe/webhook/", content=refund[0], headers=refund[1])
     assert early.status_code == 409  # not applied and not recorded: Stripe will deliver it again
     paid = stripe_paid(payment, "evt_paid_late")
@@ -166,10 +251,20 @@ def test_razorpay_link_paid_for_inr_and_callback_checks_the_stored_link(api, db,
     assert payment.provider == "razorpay"
 
     def callback(link_id: str) -> dict[str, str]:
-        params = {"razorpay_payment_id": "pay_R1", "razorpay_payment_link_id": link_id,
-                  "razorpay_payment_link_reference_id": payment.idempotency_key, "razorpay_payment_link_status": "paid"}
-        message = "|".join([params["razorpay_payment_link_id"], params["razorpay_payment_link_reference_id"],
-                            params["razorpay_payment_link_status"], params["razorpay_payment_id"]])
+        params = {
+            "razorpay_payment_id": "pay_R1",
+            "razorpay_payment_link_id": link_id,
+            "razorpay_payment_link_reference_id": payment.idempotency_key,
+            "razorpay_payment_link_status": "paid",
+        }
+        message = "|".join(
+            [
+                params["razorpay_payment_link_id"],
+                params["razorpay_payment_link_reference_id"],
+                params["razorpay_payment_link_status"],
+                params["razorpay_payment_id"],
+            ]
+        )
         params["razorpay_signature"] = hmac.new(RZP_SECRET.encode(), message.encode(), hashlib.sha256).hexdigest()
         return params
 
@@ -178,10 +273,26 @@ def test_razorpay_link_paid_for_inr_and_callback_checks_the_stored_link(api, db,
     forged = api.get("/api/payments/razorpay/callback/", params=callback("plink_someone_else"), follow_redirects=False)
     assert "unverified" in forged.headers["location"]
 
-    body, headers = razorpay_event({"entity": "event", "event": "payment_link.paid", "payload": {
-        "payment_link": {"entity": {"id": payment.provider_ref, "amount": 49900, "amount_paid": 49900, "currency": "INR",
-                                    "reference_id": payment.idempotency_key, "status": "paid"}},
-        "payment": {"entity": {"id": "pay_R1", "amount": 49900, "currency": "INR", "status": "captured"}}}}, "EvtR1")
+    body, headers = razorpay_event(
+        {
+            "entity": "event",
+            "event": "payment_link.paid",
+            "payload": {
+                "payment_link": {
+                    "entity": {
+                        "id": payment.provider_ref,
+                        "amount": 49900,
+                        "amount_paid": 49900,
+                        "currency": "INR",
+                        "reference_id": payment.idempotency_key,
+                        "status": "paid",
+                    }
+                },
+                "payment": {"entity": {"id": "pay_R1", "amount": 49900, "currency": "INR", "status": "captured"}},
+            },
+        },
+        "EvtR1",
+    )
     wrong = dict(headers, **{"X-Razorpay-Signature": "0" * 64})
     assert api.post("/api/payments/razorpay/webhook/", content=body, headers=wrong).status_code == 400
     assert api.post("/api/payments/razorpay/webhook/", content=body, headers=headers).json()["outcome"] == "applied"

@@ -34,9 +34,15 @@ def make_gateway(base_url: str, **kwargs: Any) -> RazorpayGateway:
 
 def checkout_request(**overrides: Any) -> CheckoutRequest:
     values: dict[str, Any] = dict(
-        payment_id=11, booking_id=5, amount_minor=49900, currency="INR", description="Python tutoring (45 min)",
-        customer_email="learner@example.in", success_url="https://peer.example/pay/razorpay/return?p=11",
-        cancel_url="https://peer.example/pay/cancelled", idempotency_key="booking-5-attempt-1",
+        payment_id=11,
+        booking_id=5,
+        amount_minor=49900,
+        currency="INR",
+        description="Python tutoring (45 min)",
+        customer_email="learner@example.in",
+        success_url="https://peer.example/pay/razorpay/return?p=11",
+        cancel_url="https://peer.example/pay/cancelled",
+        idempotency_key="booking-5-attempt-1",
     )
     values.update(overrides)
     return CheckoutRequest(**values)
@@ -44,8 +50,14 @@ def checkout_request(**overrides: Any) -> CheckoutRequest:
 
 def link_response(request: Recorded) -> tuple[int, dict[str, Any]]:
     sent = request.json()
-    return 200, {"id": "plink_Pq1", "short_url": "https://rzp.io/i/Pq1", "status": "created",
-                 "amount": sent["amount"], "currency": sent["currency"], "reference_id": sent["reference_id"]}
+    return 200, {
+        "id": "plink_Pq1",
+        "short_url": "https://rzp.io/i/Pq1",
+        "status": "created",
+        "amount": sent["amount"],
+        "currency": sent["currency"],
+        "reference_id": sent["reference_id"],
+    }
 
 
 def rzp_error(status: int, code: str, description: str) -> Any:
@@ -58,7 +70,10 @@ def test_create_checkout_creates_a_payment_link(fake_api: FakeAPI) -> None:
     result = make_gateway(fake_api.base_url).create_checkout(checkout_request())
 
     assert (result.provider, result.provider_ref, result.checkout_url) == (
-        "razorpay", "plink_Pq1", "https://rzp.io/i/Pq1")
+        "razorpay",
+        "plink_Pq1",
+        "https://rzp.io/i/Pq1",
+    )
     sent = fake_api.only("POST", "/v1/payment_links")
     body = sent.json()
     assert body["amount"] == 49900  # paise
@@ -91,11 +106,27 @@ def test_long_idempotency_keys_become_a_stable_40_char_reference() -> None:
 
 
 def test_retry_after_a_lost_response_reuses_the_existing_link(fake_api: FakeAPI) -> None:
-    fake_api.route("POST", "/v1/payment_links",
-                   rzp_error(400, "BAD_REQUEST_ERROR", "reference_id already exists"))
-    fake_api.route("GET", "/v1/payment_links", lambda req: (200, {"count": 1, "payment_links": [
-        {"id": "plink_Old", "short_url": "https://rzp.io/i/Old", "status": "created", "amount": 49900,
-         "currency": "INR", "reference_id": req.query["reference_id"]}]}))
+    fake_api.route("POST", "/v1/payment_links", rzp_error(400, "BAD_REQUEST_ERROR", "reference_id already exists"))
+    fake_api.route(
+        "GET",
+        "/v1/payment_links",
+        lambda req: (
+            200,
+            {
+                "count": 1,
+                "payment_links": [
+                    {
+                        "id": "plink_Old",
+                        "short_url": "https://rzp.io/i/Old",
+                        "status": "created",
+                        "amount": 49900,
+                        "currency": "INR",
+                        "reference_id": req.query["reference_id"],
+                    }
+                ],
+            },
+        ),
+    )
 
     result = make_gateway(fake_api.base_url).create_checkout(checkout_request())
 
@@ -105,9 +136,26 @@ def test_retry_after_a_lost_response_reuses_the_existing_link(fake_api: FakeAPI)
 
 def test_rejection_without_a_matching_link_is_raised(fake_api: FakeAPI) -> None:
     fake_api.route("POST", "/v1/payment_links", rzp_error(400, "BAD_REQUEST_ERROR", "The amount is invalid"))
-    fake_api.route("GET", "/v1/payment_links", lambda req: (200, {"count": 1, "payment_links": [
-        {"id": "plink_Other", "short_url": "https://rzp.io/i/O", "status": "created", "amount": 100,
-         "currency": "INR", "reference_id": req.query["reference_id"]}]}))
+    fake_api.route(
+        "GET",
+        "/v1/payment_links",
+        lambda req: (
+            200,
+            {
+                "count": 1,
+                "payment_links": [
+                    {
+                        "id": "plink_Other",
+                        "short_url": "https://rzp.io/i/O",
+                        "status": "created",
+                        "amount": 100,
+                        "currency": "INR",
+                        "reference_id": req.query["reference_id"],
+                    }
+                ],
+            },
+        ),
+    )
     with pytest.raises(PaymentError) as info:
         make_gateway(fake_api.base_url).create_checkout(checkout_request())
     assert info.value.code == PaymentErrorCode.GATEWAY_REJECTED
@@ -133,12 +181,25 @@ def test_unreachable_razorpay_is_unavailable(closed_port_url: str) -> None:
         make_gateway(closed_port_url, timeout_seconds=5).create_checkout(checkout_request())
 
 
-@pytest.mark.parametrize(("rzp_status", "ours"), [("processed", "succeeded"), ("pending", "pending"),
-                                                  ("failed", "failed")])
+@pytest.mark.parametrize(
+    ("rzp_status", "ours"), [("processed", "succeeded"), ("pending", "pending"), ("failed", "failed")]
+)
 def test_refund_is_idempotent_per_key(fake_api: FakeAPI, rzp_status: str, ours: str) -> None:
-    fake_api.route("POST", "/v1/payments/pay_X1/refund",
-                   lambda req: (200, {"id": "rfnd_A1", "entity": "refund", "amount": req.json()["amount"],
-                                      "currency": "INR", "payment_id": "pay_X1", "status": rzp_status}))
+    fake_api.route(
+        "POST",
+        "/v1/payments/pay_X1/refund",
+        lambda req: (
+            200,
+            {
+                "id": "rfnd_A1",
+                "entity": "refund",
+                "amount": req.json()["amount"],
+                "currency": "INR",
+                "payment_id": "pay_X1",
+                "status": rzp_status,
+            },
+        ),
+    )
 
     result = make_gateway(fake_api.base_url).refund("pay_X1", 25000, "INR", "refund-11-0001")
 
@@ -149,8 +210,9 @@ def test_refund_is_idempotent_per_key(fake_api: FakeAPI, rzp_status: str, ours: 
     assert sent.headers["x-refund-idempotency"] == "refund-11-0001"
 
 
-def test_keys_never_reach_logs_or_output(fake_api: FakeAPI, caplog: pytest.LogCaptureFixture,
-                                         capsys: pytest.CaptureFixture[str]) -> None:
+def test_keys_never_reach_logs_or_output(
+    fake_api: FakeAPI, caplog: pytest.LogCaptureFixture, capsys: pytest.CaptureFixture[str]
+) -> None:
     fake_api.route("POST", "/v1/payment_links", rzp_error(500, "SERVER_ERROR", "boom"))
     gateway = make_gateway(fake_api.base_url)
     with caplog.at_level(logging.DEBUG):
@@ -166,12 +228,22 @@ def test_keys_never_reach_logs_or_output(fake_api: FakeAPI, caplog: pytest.LogCa
 
 # --- callback (redirect back to callback_url) -----------------------------
 
-def callback_query(link_id: str, status: str = "paid", payment_id: str = "pay_X1",
-                   reference: str = "booking-5-attempt-1", secret: str = KEY_SECRET) -> dict[str, str]:
+
+def callback_query(
+    link_id: str,
+    status: str = "paid",
+    payment_id: str = "pay_X1",
+    reference: str = "booking-5-attempt-1",
+    secret: str = KEY_SECRET,
+) -> dict[str, str]:
     message = f"{link_id}|{reference}|{status}|{payment_id}"
-    return {"razorpay_payment_id": payment_id, "razorpay_payment_link_id": link_id,
-            "razorpay_payment_link_reference_id": reference, "razorpay_payment_link_status": status,
-            "razorpay_signature": hmac.new(secret.encode(), message.encode(), hashlib.sha256).hexdigest()}
+    return {
+        "razorpay_payment_id": payment_id,
+        "razorpay_payment_link_id": link_id,
+        "razorpay_payment_link_reference_id": reference,
+        "razorpay_payment_link_status": status,
+        "razorpay_signature": hmac.new(secret.encode(), message.encode(), hashlib.sha256).hexdigest(),
+    }
 
 
 @pytest.fixture
@@ -211,8 +283,10 @@ def test_signed_but_unpaid_callback_is_not_a_payment(gateway: RazorpayGateway) -
 
 # --- webhooks -------------------------------------------------------------
 
-def signed(payload: dict[str, Any], secret: str = WEBHOOK_SECRET,
-           event_id: str | None = "EvtRzp001") -> tuple[bytes, dict[str, str]]:
+
+def signed(
+    payload: dict[str, Any], secret: str = WEBHOOK_SECRET, event_id: str | None = "EvtRzp001"
+) -> tuple[bytes, dict[str, str]]:
     body = json.dumps(payload).encode()
     headers = {"X-Razorpay-Signature": hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()}
     if event_id:
@@ -221,23 +295,48 @@ def signed(payload: dict[str, Any], secret: str = WEBHOOK_SECRET,
 
 
 def link_paid() -> dict[str, Any]:
-    return {"entity": "event", "account_id": "acc_1", "event": "payment_link.paid",
-            "contains": ["payment_link", "order", "payment"], "created_at": NOW,
-            "payload": {
-                "payment_link": {"entity": {"id": "plink_Pq1", "amount": 49900, "amount_paid": 49900,
-                                            "currency": "INR", "reference_id": "booking-5-attempt-1",
-                                            "status": "paid", "notes": {"payment_id": "11", "booking_id": "5"}}},
-                "payment": {"entity": {"id": "pay_X1", "amount": 49900, "currency": "INR", "status": "captured"}},
-                "order": {"entity": {"id": "order_1", "amount": 49900, "status": "paid"}},
-            }}
+    return {
+        "entity": "event",
+        "account_id": "acc_1",
+        "event": "payment_link.paid",
+        "contains": ["payment_link", "order", "payment"],
+        "created_at": NOW,
+        "payload": {
+            "payment_link": {
+                "entity": {
+                    "id": "plink_Pq1",
+                    "amount": 49900,
+                    "amount_paid": 49900,
+                    "currency": "INR",
+                    "reference_id": "booking-5-attempt-1",
+                    "status": "paid",
+                    "notes": {"payment_id": "11", "booking_id": "5"},
+                }
+            },
+            "payment": {"entity": {"id": "pay_X1", "amount": 49900, "currency": "INR", "status": "captured"}},
+            "order": {"entity": {"id": "order_1", "amount": 49900, "status": "paid"}},
+        },
+    }
 
 
 def refund_processed() -> dict[str, Any]:
-    return {"entity": "event", "event": "refund.processed", "contains": ["refund", "payment"],
-            "payload": {"refund": {"entity": {"id": "rfnd_A1", "amount": 25000, "currency": "INR",
-                                              "payment_id": "pay_X1", "status": "processed"}},
-                        "payment": {"entity": {"id": "pay_X1", "amount": 49900, "amount_refunded": 25000,
-                                               "currency": "INR"}}}}
+    return {
+        "entity": "event",
+        "event": "refund.processed",
+        "contains": ["refund", "payment"],
+        "payload": {
+            "refund": {
+                "entity": {
+                    "id": "rfnd_A1",
+                    "amount": 25000,
+                    "currency": "INR",
+                    "payment_id": "pay_X1",
+                    "status": "processed",
+                }
+            },
+            "payment": {"entity": {"id": "pay_X1", "amount": 49900, "amount_refunded": 25000, "currency": "INR"}},
+        },
+    }
 
 
 def test_payment_link_paid_is_a_payment(gateway: RazorpayGateway) -> None:
@@ -256,8 +355,12 @@ def test_refund_processed_is_a_refund(gateway: RazorpayGateway) -> None:
 
 
 def test_expired_link_and_unknown_events(gateway: RazorpayGateway) -> None:
-    expired = {"event": "payment_link.expired", "payload": {"payment_link": {"entity": {
-        "id": "plink_Pq1", "amount": 49900, "currency": "INR", "status": "expired"}}}}
+    expired = {
+        "event": "payment_link.expired",
+        "payload": {
+            "payment_link": {"entity": {"id": "plink_Pq1", "amount": 49900, "currency": "INR", "status": "expired"}}
+        },
+    }
     assert gateway.parse_webhook(*signed(expired)).kind == PaymentEventKind.CHECKOUT_EXPIRED
     for event_type in ("payment.captured", "payment.failed", "order.paid", "something.new"):
         parsed = gateway.parse_webhook(*signed({"event": event_type, "payload": {}}))

@@ -11,8 +11,11 @@ from peerlearn.payments.simulated import SimulatedGateway
 from peerlearn.payments.stripe_gateway import StripeGateway
 
 STRIPE = dict(stripe_secret_key="sk_test_registry_secret", stripe_webhook_secret="whsec_registry_secret")
-RAZORPAY = dict(razorpay_key_id="rzp_test_id", razorpay_key_secret="rzp_registry_secret",
-                razorpay_webhook_secret="rzp_registry_webhook_secret")
+RAZORPAY = dict(
+    razorpay_key_id="rzp_test_id",
+    razorpay_key_secret="rzp_registry_secret",
+    razorpay_webhook_secret="rzp_registry_webhook_secret",
+)
 
 
 @pytest.fixture(autouse=True)
@@ -79,24 +82,40 @@ def test_gateways_are_reused_per_settings_and_satisfy_the_protocol() -> None:
         gateway = gateway_by_name(name, settings)
         assert isinstance(gateway, PaymentGateway)
         assert gateway_by_name(name, settings) is gateway
-    assert gateway_by_name("simulated", PaymentSettings(public_base_url="https://x")) is not \
-        gateway_by_name("simulated", settings)
+    assert gateway_by_name("simulated", PaymentSettings(public_base_url="https://x")) is not gateway_by_name(
+        "simulated", settings
+    )
 
 
 def test_settings_and_gateways_never_show_secrets() -> None:
     settings = PaymentSettings(**STRIPE, **RAZORPAY, simulated_secret="sim_registry_secret")
     shown = repr(settings) + "".join(repr(gateway_by_name(n, settings)) for n in ("stripe", "razorpay", "simulated"))
-    for secret in ("sk_test_registry_secret", "whsec_registry_secret", "rzp_registry_secret",
-                   "rzp_registry_webhook_secret", "sim_registry_secret"):
+    for secret in (
+        "sk_test_registry_secret",
+        "whsec_registry_secret",
+        "rzp_registry_secret",
+        "rzp_registry_webhook_secret",
+        "sim_registry_secret",
+    ):
         assert secret not in shown
 
 
 def test_simulated_without_a_configured_secret_still_round_trips() -> None:
     gateway = select_gateway("USD", PaymentSettings(public_base_url="http://localhost:3000"))
     assert isinstance(gateway, SimulatedGateway)
-    checkout = gateway.create_checkout(CheckoutRequest(
-        payment_id=1, booking_id=1, amount_minor=100, currency="USD", description="x", customer_email=None,
-        success_url="/ok", cancel_url="/no", idempotency_key="k-1"))
+    checkout = gateway.create_checkout(
+        CheckoutRequest(
+            payment_id=1,
+            booking_id=1,
+            amount_minor=100,
+            currency="USD",
+            description="x",
+            customer_email=None,
+            success_url="/ok",
+            cancel_url="/no",
+            idempotency_key="k-1",
+        )
+    )
     assert checkout.checkout_url.startswith("http://localhost:3000/pay/simulated/sim_cs_")
     event = gateway.parse_webhook(*gateway.complete(checkout.provider_ref, "4242424242424242", 100, "USD"))
     assert event.kind == PaymentEventKind.PAYMENT_SUCCEEDED

@@ -41,8 +41,14 @@ def gateway(clock: Clock) -> SimulatedGateway:
 
 def checkout_request(**overrides: Any) -> CheckoutRequest:
     values: dict[str, Any] = dict(
-        payment_id=1, booking_id=2, amount_minor=1500, currency="EUR", description="Chess openings",
-        customer_email=None, success_url="https://peer.example/ok", cancel_url="https://peer.example/no",
+        payment_id=1,
+        booking_id=2,
+        amount_minor=1500,
+        currency="EUR",
+        description="Chess openings",
+        customer_email=None,
+        success_url="https://peer.example/ok",
+        cancel_url="https://peer.example/no",
         idempotency_key="booking-2-attempt-1",
     )
     values.update(overrides)
@@ -109,8 +115,7 @@ def test_complete_refuses_unknown_refs_and_bad_amounts(gateway: SimulatedGateway
 
 def test_event_ids_are_unique(gateway: SimulatedGateway) -> None:
     ref = gateway.create_checkout(checkout_request()).provider_ref
-    ids = {gateway.parse_webhook(*gateway.complete(ref, "4242424242424242", 1500, "EUR")).event_id
-           for _ in range(20)}
+    ids = {gateway.parse_webhook(*gateway.complete(ref, "4242424242424242", 1500, "EUR")).event_id for _ in range(20)}
     assert len(ids) == 20
 
 

@@ -34,17 +34,30 @@ def make_gateway(base_url: str, **kwargs: Any) -> StripeGateway:
 
 def checkout_request(**overrides: Any) -> CheckoutRequest:
     values: dict[str, Any] = dict(
-        payment_id=7, booking_id=3, amount_minor=2500, currency="USD", description="Guitar basics (60 min)",
-        customer_email="learner@example.com", success_url="https://peer.example/pay/done?s={CHECKOUT_SESSION_ID}",
-        cancel_url="https://peer.example/pay/cancelled", idempotency_key="booking-3-attempt-1",
+        payment_id=7,
+        booking_id=3,
+        amount_minor=2500,
+        currency="USD",
+        description="Guitar basics (60 min)",
+        customer_email="learner@example.com",
+        success_url="https://peer.example/pay/done?s={CHECKOUT_SESSION_ID}",
+        cancel_url="https://peer.example/pay/cancelled",
+        idempotency_key="booking-3-attempt-1",
     )
     values.update(overrides)
     return CheckoutRequest(**values)
 
 
 def session_response(_: Recorded) -> tuple[int, dict[str, Any]]:
-    return 200, {"id": "cs_test_a1", "object": "checkout.session", "url": "https://checkout.stripe.com/c/pay/cs_test_a1",
-                 "payment_status": "unpaid", "status": "open", "amount_total": 2500, "currency": "usd"}
+    return 200, {
+        "id": "cs_test_a1",
+        "object": "checkout.session",
+        "url": "https://checkout.stripe.com/c/pay/cs_test_a1",
+        "payment_status": "unpaid",
+        "status": "open",
+        "amount_total": 2500,
+        "currency": "usd",
+    }
 
 
 def stripe_error(status: int, error_type: str, message: str) -> Any:
@@ -82,8 +95,9 @@ def test_checkout_expiry_is_passed_through_within_stripes_window(fake_api: FakeA
     fake_api.route("POST", "/v1/checkout/sessions", session_response)
     gateway = make_gateway(fake_api.base_url)
 
-    gateway.create_checkout(checkout_request(expires_in_seconds=7200, customer_email=None,
-                                             currency="jpy", amount_minor=3000))
+    gateway.create_checkout(
+        checkout_request(expires_in_seconds=7200, customer_email=None, currency="jpy", amount_minor=3000)
+    )
     gateway.create_checkout(checkout_request(expires_in_seconds=7 * 24 * 3600, idempotency_key="k2"))
 
     first, second = (r.form() for r in fake_api.requests)
@@ -96,8 +110,12 @@ def test_checkout_expiry_is_passed_through_within_stripes_window(fake_api: FakeA
 
 def test_invalid_amount_is_refused_before_calling_stripe(fake_api: FakeAPI) -> None:
     gateway = make_gateway(fake_api.base_url)
-    for bad in (checkout_request(amount_minor=0), checkout_request(amount_minor=-5),
-                checkout_request(currency="dollars"), checkout_request(idempotency_key="")):
+    for bad in (
+        checkout_request(amount_minor=0),
+        checkout_request(amount_minor=-5),
+        checkout_request(currency="dollars"),
+        checkout_request(idempotency_key=""),
+    ):
         with pytest.raises(PaymentError) as info:
             gateway.create_checkout(bad)
         assert info.value.code == PaymentErrorCode.INVALID_REQUEST
@@ -105,8 +123,7 @@ def test_invalid_amount_is_refused_before_calling_stripe(fake_api: FakeAPI) -> N
 
 
 def test_stripe_rejection_maps_to_payment_error(fake_api: FakeAPI) -> None:
-    fake_api.route("POST", "/v1/checkout/sessions",
-                   stripe_error(400, "invalid_request_error", "Invalid currency: xyz"))
+    fake_api.route("POST", "/v1/checkout/sessions", stripe_error(400, "invalid_request_error", "Invalid currency: xyz"))
     with pytest.raises(PaymentError) as info:
         make_gateway(fake_api.base_url).create_checkout(checkout_request())
     assert info.value.code == PaymentErrorCode.GATEWAY_REJECTED
@@ -115,8 +132,9 @@ def test_stripe_rejection_maps_to_payment_error(fake_api: FakeAPI) -> None:
 
 
 def test_refused_key_maps_to_auth_error_without_echoing_the_key(fake_api: FakeAPI) -> None:
-    fake_api.route("POST", "/v1/checkout/sessions",
-                   stripe_error(401, "invalid_request_error", "Invalid API Key provided"))
+    fake_api.route(
+        "POST", "/v1/checkout/sessions", stripe_error(401, "invalid_request_error", "Invalid API Key provided")
+    )
     with pytest.raises(PaymentError) as info:
         make_gateway(fake_api.base_url).create_checkout(checkout_request())
     assert info.value.code == PaymentErrorCode.GATEWAY_AUTH
@@ -145,11 +163,16 @@ def test_sdk_retry_reuses_the_idempotency_key(fake_api: FakeAPI) -> None:
     assert [r.headers["idempotency-key"] for r in fake_api.requests] == ["booking-3-attempt-1"] * 2
 
 
-@pytest.mark.parametrize(("stripe_status", "ours"), [("succeeded", "succeeded"), ("pending", "pending"),
-                                                     ("requires_action", "pending"), ("failed", "failed")])
+@pytest.mark.parametrize(
+    ("stripe_status", "ours"),
+    [("succeeded", "succeeded"), ("pending", "pending"), ("requires_action", "pending"), ("failed", "failed")],
+)
 def test_refund_posts_payment_intent_and_amount(fake_api: FakeAPI, stripe_status: str, ours: str) -> None:
-    fake_api.route("POST", "/v1/refunds", lambda _: (200, {"id": "re_9", "object": "refund", "amount": 1000,
-                                                           "currency": "usd", "status": stripe_status}))
+    fake_api.route(
+        "POST",
+        "/v1/refunds",
+        lambda _: (200, {"id": "re_9", "object": "refund", "amount": 1000, "currency": "usd", "status": stripe_status}),
+    )
 
     result = make_gateway(fake_api.base_url).refund("pi_123", 1000, "USD", "refund-p7-1")
 
@@ -159,8 +182,9 @@ def test_refund_posts_payment_intent_and_amount(fake_api: FakeAPI, stripe_status
     assert sent.headers["idempotency-key"] == "refund-p7-1"
 
 
-def test_keys_never_reach_logs_or_output(fake_api: FakeAPI, caplog: pytest.LogCaptureFixture,
-                                         capsys: pytest.CaptureFixture[str]) -> None:
+def test_keys_never_reach_logs_or_output(
+    fake_api: FakeAPI, caplog: pytest.LogCaptureFixture, capsys: pytest.CaptureFixture[str]
+) -> None:
     fake_api.route("POST", "/v1/checkout/sessions", session_response)
     gateway = make_gateway(fake_api.base_url)
     with caplog.at_level(logging.DEBUG):
@@ -174,6 +198,7 @@ def test_keys_never_reach_logs_or_output(fake_api: FakeAPI, caplog: pytest.LogCa
 
 # --- webhooks -------------------------------------------------------------
 
+
 def sign(body: bytes, secret: str = WEBHOOK_SECRET, timestamp: int | None = None) -> dict[str, str]:
     """Stripe's scheme, computed independently of the SDK."""
     ts = int(time.time()) if timestamp is None else timestamp
@@ -182,14 +207,30 @@ def sign(body: bytes, secret: str = WEBHOOK_SECRET, timestamp: int | None = None
 
 
 def event(event_type: str, obj: dict[str, Any], event_id: str = "evt_1") -> bytes:
-    return json.dumps({"id": event_id, "object": "event", "type": event_type, "api_version": "2025-01-01",
-                       "created": 1, "livemode": False, "data": {"object": obj}}).encode()
+    return json.dumps(
+        {
+            "id": event_id,
+            "object": "event",
+            "type": event_type,
+            "api_version": "2025-01-01",
+            "created": 1,
+            "livemode": False,
+            "data": {"object": obj},
+        }
+    ).encode()
 
 
 def session_obj(**overrides: Any) -> dict[str, Any]:
-    obj = {"id": "cs_test_a1", "object": "checkout.session", "payment_intent": "pi_123", "amount_total": 2500,
-           "currency": "usd", "payment_status": "paid", "client_reference_id": "7",
-           "metadata": {"payment_id": "7", "booking_id": "3"}}
+    obj = {
+        "id": "cs_test_a1",
+        "object": "checkout.session",
+        "payment_intent": "pi_123",
+        "amount_total": 2500,
+        "currency": "usd",
+        "payment_status": "paid",
+        "client_reference_id": "7",
+        "metadata": {"payment_id": "7", "booking_id": "3"},
+    }
     obj.update(overrides)
     return obj
 
@@ -216,18 +257,32 @@ def test_header_lookup_ignores_case(gateway: StripeGateway) -> None:
     assert gateway.parse_webhook(body, headers).kind == PaymentEventKind.PAYMENT_SUCCEEDED
 
 
-@pytest.mark.parametrize(("event_type", "obj", "kind"), [
-    ("checkout.session.completed", session_obj(payment_status="unpaid", payment_intent=None),
-     PaymentEventKind.IGNORED),
-    ("checkout.session.async_payment_succeeded", session_obj(), PaymentEventKind.PAYMENT_SUCCEEDED),
-    ("checkout.session.async_payment_failed", session_obj(payment_status="unpaid"), PaymentEventKind.PAYMENT_FAILED),
-    ("checkout.session.expired", session_obj(payment_status="unpaid", payment_intent=None),
-     PaymentEventKind.CHECKOUT_EXPIRED),
-    ("customer.created", {"id": "cus_1", "object": "customer"}, PaymentEventKind.IGNORED),
-    ("payment_intent.succeeded", {"id": "pi_123", "object": "payment_intent"}, PaymentEventKind.IGNORED),
-])
-def test_session_events_map_to_kinds(gateway: StripeGateway, event_type: str, obj: dict[str, Any],
-                                     kind: PaymentEventKind) -> None:
+@pytest.mark.parametrize(
+    ("event_type", "obj", "kind"),
+    [
+        (
+            "checkout.session.completed",
+            session_obj(payment_status="unpaid", payment_intent=None),
+            PaymentEventKind.IGNORED,
+        ),
+        ("checkout.session.async_payment_succeeded", session_obj(), PaymentEventKind.PAYMENT_SUCCEEDED),
+        (
+            "checkout.session.async_payment_failed",
+            session_obj(payment_status="unpaid"),
+            PaymentEventKind.PAYMENT_FAILED,
+        ),
+        (
+            "checkout.session.expired",
+            session_obj(payment_status="unpaid", payment_intent=None),
+            PaymentEventKind.CHECKOUT_EXPIRED,
+        ),
+        ("customer.created", {"id": "cus_1", "object": "customer"}, PaymentEventKind.IGNORED),
+        ("payment_intent.succeeded", {"id": "pi_123", "object": "payment_intent"}, PaymentEventKind.IGNORED),
+    ],
+)
+def test_session_events_map_to_kinds(
+    gateway: StripeGateway, event_type: str, obj: dict[str, Any], kind: PaymentEventKind
+) -> None:
     body = event(event_type, obj)
     parsed = gateway.parse_webhook(body, sign(body))
     assert parsed.kind == kind
@@ -242,13 +297,23 @@ def test_expired_session_carries_its_ref(gateway: StripeGateway) -> None:
 
 
 def test_charge_refunded_names_the_latest_refund_when_listed(gateway: StripeGateway) -> None:
-    charge = {"id": "ch_1", "object": "charge", "payment_intent": "pi_123", "amount": 2500, "amount_refunded": 1500,
-              "currency": "usd", "refunded": False,
-              "refunds": {"object": "list", "data": [
-                  {"id": "re_old", "amount": 1000, "status": "succeeded", "created": 100},
-                  {"id": "re_new", "amount": 500, "status": "succeeded", "created": 200},
-                  {"id": "re_pending", "amount": 300, "status": "pending", "created": 300},
-              ]}}
+    charge = {
+        "id": "ch_1",
+        "object": "charge",
+        "payment_intent": "pi_123",
+        "amount": 2500,
+        "amount_refunded": 1500,
+        "currency": "usd",
+        "refunded": False,
+        "refunds": {
+            "object": "list",
+            "data": [
+                {"id": "re_old", "amount": 1000, "status": "succeeded", "created": 100},
+                {"id": "re_new", "amount": 500, "status": "succeeded", "created": 200},
+                {"id": "re_pending", "amount": 300, "status": "pending", "created": 300},
+            ],
+        },
+    }
     body = event("charge.refunded", charge)
     parsed = gateway.parse_webhook(body, sign(body))
     assert parsed.kind == PaymentEventKind.REFUND_SUCCEEDED
@@ -257,20 +322,38 @@ def test_charge_refunded_names_the_latest_refund_when_listed(gateway: StripeGate
 
 
 def test_charge_refunded_without_refund_list_reports_only_the_total(gateway: StripeGateway) -> None:
-    charge = {"id": "ch_1", "object": "charge", "payment_intent": "pi_123", "amount": 2500,
-              "amount_refunded": 2500, "currency": "usd", "refunded": True}
+    charge = {
+        "id": "ch_1",
+        "object": "charge",
+        "payment_intent": "pi_123",
+        "amount": 2500,
+        "amount_refunded": 2500,
+        "currency": "usd",
+        "refunded": True,
+    }
     body = event("charge.refunded", charge)
     parsed = gateway.parse_webhook(body, sign(body))
     assert parsed.kind == PaymentEventKind.REFUND_SUCCEEDED
     assert (parsed.refund_id, parsed.amount_minor, parsed.refunded_total_minor) == (None, None, 2500)
 
 
-@pytest.mark.parametrize(("status", "kind"), [("succeeded", PaymentEventKind.REFUND_SUCCEEDED),
-                                              ("failed", PaymentEventKind.IGNORED),
-                                              ("pending", PaymentEventKind.IGNORED)])
+@pytest.mark.parametrize(
+    ("status", "kind"),
+    [
+        ("succeeded", PaymentEventKind.REFUND_SUCCEEDED),
+        ("failed", PaymentEventKind.IGNORED),
+        ("pending", PaymentEventKind.IGNORED),
+    ],
+)
 def test_refund_updated(gateway: StripeGateway, status: str, kind: PaymentEventKind) -> None:
-    refund = {"id": "re_9", "object": "refund", "amount": 1000, "currency": "usd", "payment_intent": "pi_123",
-              "status": status}
+    refund = {
+        "id": "re_9",
+        "object": "refund",
+        "amount": 1000,
+        "currency": "usd",
+        "payment_intent": "pi_123",
+        "status": status,
+    }
     body = event("refund.updated", refund)
     parsed = gateway.parse_webhook(body, sign(body))
     assert parsed.kind == kind
@@ -307,8 +390,10 @@ def test_tolerance_is_configurable() -> None:
         strict.parse_webhook(body, sign(body, timestamp=int(time.time()) - 120))
 
 
-@pytest.mark.parametrize("headers", [{}, {"Stripe-Signature": ""}, {"Stripe-Signature": "garbage"},
-                                     {"Stripe-Signature": "t=notanumber,v1=abc"}])
+@pytest.mark.parametrize(
+    "headers",
+    [{}, {"Stripe-Signature": ""}, {"Stripe-Signature": "garbage"}, {"Stripe-Signature": "t=notanumber,v1=abc"}],
+)
 def test_missing_or_malformed_signature_is_refused(gateway: StripeGateway, headers: dict[str, str]) -> None:
     with pytest.raises(SignatureError):
         gateway.parse_webhook(event("checkout.session.completed", session_obj()), headers)

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from peerlearn.recommender.config import RecommenderConfig
 from peerlearn.recommender.data import Interaction, Item
 
-NOW = datetime(2025, 1, 1, tzinfo=timezone.utc)
+NOW = datetime(2025, 1, 1, tzinfo=UTC)
 
 
 def later(days: float) -> datetime:
@@ -19,7 +19,9 @@ def earlier(days: float) -> datetime:
 
 
 def item(item_id, tags, start_days=5.0, mentor="m0", **kw) -> Item:
-    return Item(item_id=item_id, tags=list(tags), start_at=later(start_days), title=kw.pop("title", ""), mentor_id=mentor, **kw)
+    return Item(
+        item_id=item_id, tags=list(tags), start_at=later(start_days), title=kw.pop("title", ""), mentor_id=mentor, **kw
+    )
 
 
 def book(user, item_id, days_ago=1.0, weight=1.0) -> Interaction:

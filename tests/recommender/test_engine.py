@@ -19,7 +19,12 @@ def test_mmr_trades_relevance_for_diversity_and_caps_mentors():
 
 
 def test_recommend_mentors_ranks_by_their_best_session():
-    items = [item("py1", ["python"], mentor="ana"), item("py2", ["python"], mentor="ana"), item("ck", ["cooking"], mentor="bob"), item("mine", ["python"], mentor="me")]
+    items = [
+        item("py1", ["python"], mentor="ana"),
+        item("py2", ["python"], mentor="ana"),
+        item("ck", ["cooking"], mentor="bob"),
+        item("mine", ["python"], mentor="me"),
+    ]
     past = [item("old", ["python"], start_days=-5, mentor="zed")]
     rec = Recommender(plain_config()).fit(items + past, [book("me", "old", 10), book("x", "ck", 1)], now=NOW)
     rec.weights["warm"] = only("content")
@@ -29,7 +34,11 @@ def test_recommend_mentors_ranks_by_their_best_session():
 
 
 def test_trending_list_and_tags():
-    items = [item("hot", ["ai"], mentor="a"), item("cold", ["art"], mentor="b"), item("gone", ["ai"], start_days=-1, mentor="c")]
+    items = [
+        item("hot", ["ai"], mentor="a"),
+        item("cold", ["art"], mentor="b"),
+        item("gone", ["ai"], start_days=-1, mentor="c"),
+    ]
     inter = [book(f"u{i}", "hot", 0.1) for i in range(6)] + [book(f"v{i}", "cold", 40) for i in range(6)]
     rec = Recommender(plain_config(trend_short_half_life=1.0, trend_long_half_life=30.0)).fit(items, inter, now=NOW)
     top = rec.trending(NOW, 5)

@@ -3,8 +3,8 @@ import math
 
 import pytest
 
-from peerlearn.recommender.evaluate import evaluate, main
 from peerlearn.recommender.dataio import load_interactions, load_items, parse_time
+from peerlearn.recommender.evaluate import evaluate, main
 from peerlearn.recommender.metrics import ceiling_metrics, intra_list_diversity, summarise, user_metrics
 
 ITEMS = """item_id,tags,start_at,title,description,mentor_id
@@ -65,11 +65,20 @@ def test_harness_on_a_tiny_dataset(tmp_path):
     assert (res["users"], res["cold_users"]) == (2, 1)
     pop = res["baselines"]["popular"]
     # u1 (A seen) gets B: hit; u2 (A, B seen) gets C: miss
-    assert pop == pytest.approx({"precision@1": 0.5, "recall@1": 0.5, "ndcg@1": 0.5, "hit_rate@1": 0.5, "coverage": 0.5, "diversity": 0.0})
+    assert pop == pytest.approx(
+        {"precision@1": 0.5, "recall@1": 0.5, "ndcg@1": 0.5, "hit_rate@1": 0.5, "coverage": 0.5, "diversity": 0.0}
+    )
     assert res["baselines_cold"]["popular"]["hit_rate@1"] == 1.0  # u5 gets A
     assert res["ceiling"]["ndcg@1"] == 1.0
     for name in ("random", "popular", "item_knn", "ease", "als"):
-        assert set(res["baselines"][name]) == {"precision@1", "recall@1", "ndcg@1", "hit_rate@1", "coverage", "diversity"}
+        assert set(res["baselines"][name]) == {
+            "precision@1",
+            "recall@1",
+            "ndcg@1",
+            "hit_rate@1",
+            "coverage",
+            "diversity",
+        }
     upcoming = evaluate(items, inter, [], parse_time("2024-02-01"), "upcoming", k=1, log=lambda *_: None)
     # only D starts after the cut: u2 can be served perfectly, u1's B cannot be ranked at all
     assert upcoming["ceiling"]["hit_rate@1"] == 0.5
@@ -79,7 +88,10 @@ def test_harness_on_a_tiny_dataset(tmp_path):
 def test_cli_writes_the_agreed_json(tmp_path, capsys):
     items_csv, inter_csv = write(tmp_path)
     out = tmp_path / "res.json"
-    assert main(["--interactions", str(inter_csv), "--items", str(items_csv), "--cut", "2024-02-01", "--json", str(out)]) == 0
+    assert (
+        main(["--interactions", str(inter_csv), "--items", str(items_csv), "--cut", "2024-02-01", "--json", str(out)])
+        == 0
+    )
     res = json.loads(out.read_text())
     assert res["k"] == 10 and res["users"] == 2 and res["cold_users"] == 1
     assert set(res["engine"]) == {"precision@10", "recall@10", "ndcg@10", "hit_rate@10", "coverage", "diversity"}

@@ -24,7 +24,14 @@ def test_assignment_is_stable_across_processes_and_follows_the_split():
         f"print(','.join(assign_variant(u, 'ranker-v2', {{'control': 0.5, 'treatment': 0.5}}) for u in {users!r}))"
     )
     for seed in ("1", "2"):
-        out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, env={"PYTHONHASHSEED": seed, "PATH": ""}, cwd=".")
+        out = subprocess.run(
+            [sys.executable, "-c", code],
+            capture_output=True,
+            text=True,
+            check=True,
+            env={"PYTHONHASHSEED": seed, "PATH": ""},
+            cwd=".",
+        )
         assert out.stdout.strip().split(",") == here
     counts = Counter(assign_variant(i, "exp", {"a": 0.2, "b": 0.8}) for i in range(20000))
     assert abs(counts["a"] / 20000 - 0.2) < 0.015

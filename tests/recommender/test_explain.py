@@ -42,7 +42,10 @@ def test_explanation_follows_the_strongest_component(component, item_id, expecte
     rec.weights["warm"] = only(component)
     recs = {r.item_id: r for r in rec.recommend("me", NOW, 5)}
     assert recs[item_id].explanation == expected
-    assert max(recs[item_id].components, key=recs[item_id].components.get) == component or recs[item_id].components[component] == 1.0
+    assert (
+        max(recs[item_id].components, key=recs[item_id].components.get) == component
+        or recs[item_id].components[component] == 1.0
+    )
 
 
 def test_components_are_reported_normalised():

@@ -1,9 +1,9 @@
 import numpy as np
 import pytest
 
+from peerlearn.recommender.config import RecommenderConfig
 from peerlearn.recommender.engine import Recommender
 from peerlearn.recommender.scorers import resolve_timescales
-from peerlearn.recommender.config import RecommenderConfig
 from tests.recommender.helpers import NOW, book, item, plain_config
 
 
@@ -45,7 +45,15 @@ def test_content_uses_declared_profile_tags_without_history():
 def test_item_cobooking_matches_hand_computed_cosine():
     # u1, u2 booked a+b; u3 booked a+c; target booked a only.
     items = [item(i, ["t"]) for i in "abc"]
-    inter = [book("u1", "a"), book("u1", "b"), book("u2", "a"), book("u2", "b"), book("u3", "a"), book("u3", "c"), book("me", "a", days_ago=0.001)]
+    inter = [
+        book("u1", "a"),
+        book("u1", "b"),
+        book("u2", "a"),
+        book("u2", "b"),
+        book("u3", "a"),
+        book("u3", "c"),
+        book("me", "a", days_ago=0.001),
+    ]
     rec = Recommender(plain_config()).fit(items, inter, now=NOW)
     s = scores(rec, "me", "collab_item")
     # counts: a=4, b=2, c=1; co(a,b)=2, co(a,c)=1; history weight of 'a' ~ 1
@@ -68,10 +76,16 @@ def test_facet_cobooking_reaches_brand_new_items():
 
 
 def test_popularity_counts_decay_and_mentor_record():
-    past = [item(f"old{i}", ["x"], start_days=-10, mentor="star") for i in range(2)] + [item("old_weak", ["x"], start_days=-10, mentor="weak")]
+    past = [item(f"old{i}", ["x"], start_days=-10, mentor="star") for i in range(2)] + [
+        item("old_weak", ["x"], start_days=-10, mentor="weak")
+    ]
     live = [item("busy", ["y"], mentor="z"), item("quiet", ["y"], mentor="z"), item("stale", ["y"], mentor="z")]
     new = [item("new_star", ["x"], mentor="star"), item("new_weak", ["x"], mentor="weak")]
-    inter = [book(f"s{i}", "old0", 15) for i in range(20)] + [book(f"t{i}", "old1", 15) for i in range(20)] + [book("w", "old_weak", 15)]
+    inter = (
+        [book(f"s{i}", "old0", 15) for i in range(20)]
+        + [book(f"t{i}", "old1", 15) for i in range(20)]
+        + [book("w", "old_weak", 15)]
+    )
     inter += [book(f"b{i}", "busy", 1) for i in range(3)] + [book("q", "quiet", 1)] + [book("old", "stale", 300)]
     cfg = plain_config(popularity_half_life=30.0)
     rec = Recommender(cfg).fit(past + live + new, inter, now=NOW)
@@ -118,7 +132,9 @@ def test_timescales_follow_the_data_when_unset():
 def test_one_learner_scores_like_a_batch():
     # Live requests take a one-learner shortcut; it must agree with the batched path used offline.
     items = [item(f"i{k}", [f"t{k % 3}"], mentor=f"m{k % 2}") for k in range(8)]
-    inter = [book(f"u{k}", f"i{k % 8}", 5) for k in range(12)] + [book(f"u{k}", f"i{(k + 3) % 8}", 4) for k in range(12)]
+    inter = [book(f"u{k}", f"i{k % 8}", 5) for k in range(12)] + [
+        book(f"u{k}", f"i{(k + 3) % 8}", 4) for k in range(12)
+    ]
     rec = Recommender(plain_config()).fit(items, inter, now=NOW)
     from peerlearn.recommender.data import Interaction
 
@@ -162,8 +178,13 @@ def test_a_crowded_skill_shares_its_demand_among_its_upcoming_sessions():
 def test_one_learner_content_and_tag_scores_match_the_batch():
     from peerlearn.recommender.data import UserProfile
 
-    items = [item(f"i{k}", [f"t{k % 3}", "common"], mentor=f"m{k % 2}", title=f"Session about topic {k % 4}") for k in range(8)]
-    inter = [book(f"u{k}", f"i{k % 8}", 5 + k) for k in range(12)] + [book(f"u{k}", f"i{(k + 3) % 8}", 4) for k in range(12)]
+    items = [
+        item(f"i{k}", [f"t{k % 3}", "common"], mentor=f"m{k % 2}", title=f"Session about topic {k % 4}")
+        for k in range(8)
+    ]
+    inter = [book(f"u{k}", f"i{k % 8}", 5 + k) for k in range(12)] + [
+        book(f"u{k}", f"i{(k + 3) % 8}", 4) for k in range(12)
+    ]
     profiles = [UserProfile("u1", ["t2", "unknown tag"]), UserProfile("fresh", ["t1"])]
     rec = Recommender(plain_config()).fit(items, inter, profiles, now=NOW)
     users = ["u1", "u2", "fresh", "nobody"]

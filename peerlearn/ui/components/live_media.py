@@ -87,7 +87,9 @@ class WhipSupport(Fragment):
 
 def preview(camera: str, microphone: str, callback) -> rx.event.EventSpec:  # noqa: ANN001
     """Open the chosen devices (empty: the default) into the lobby preview; `callback` gets the device lists."""
-    return rx.call_script(f"window.peerlearnPreview({json.dumps(camera)}, {json.dumps(microphone)}, 'local-preview')", callback=callback)
+    return rx.call_script(
+        f"window.peerlearnPreview({json.dumps(camera)}, {json.dumps(microphone)}, 'local-preview')", callback=callback
+    )
 
 
 def publish(url: str, token: str, kind: str = "camera") -> rx.event.EventSpec:

@@ -11,9 +11,12 @@ def _item(item: dict) -> rx.Component:
             rx.text(item["title"], weight=rx.cond(item["read"] == "", "bold", "regular"), size="2"),
             rx.cond(item["body"] != "", rx.text(item["body"], size="1", color_scheme="gray")),
             rx.text(item["when"], size="1", color_scheme="gray"),
-            spacing="0", padding_y="0.4em",
+            spacing="0",
+            padding_y="0.4em",
         ),
-        href=item["link"], underline="none", color="inherit",
+        href=item["link"],
+        underline="none",
+        color="inherit",
     )
 
 
@@ -22,21 +25,33 @@ def notification_bell() -> rx.Component:
         rx.popover.trigger(
             rx.button(
                 rx.icon("bell", size=18),
-                rx.cond(NotificationState.unread > 0, rx.badge(NotificationState.unread, color_scheme="red", id="unread-count")),
-                variant="ghost", aria_label="Notifications", id="notification-bell",
+                rx.cond(
+                    NotificationState.unread > 0,
+                    rx.badge(NotificationState.unread, color_scheme="red", id="unread-count"),
+                ),
+                variant="ghost",
+                aria_label="Notifications",
+                id="notification-bell",
             )
         ),
         rx.popover.content(
             rx.vstack(
-                rx.hstack(rx.heading("Notifications", size="3"), rx.spacer(),
-                          rx.button("Mark all read", size="1", variant="soft", on_click=NotificationState.mark_all_read),
-                          width="100%", align="center"),
+                rx.hstack(
+                    rx.heading("Notifications", size="3"),
+                    rx.spacer(),
+                    rx.button("Mark all read", size="1", variant="soft", on_click=NotificationState.mark_all_read),
+                    width="100%",
+                    align="center",
+                ),
                 rx.cond(
                     NotificationState.items.length() > 0,
-                    rx.vstack(rx.foreach(NotificationState.items, _item), spacing="1", width="100%", id="notification-list"),
+                    rx.vstack(
+                        rx.foreach(NotificationState.items, _item), spacing="1", width="100%", id="notification-list"
+                    ),
                     rx.text("Nothing yet.", color_scheme="gray", size="2"),
                 ),
-                width="320px", spacing="2",
+                width="320px",
+                spacing="2",
             ),
         ),
     )

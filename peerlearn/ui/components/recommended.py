@@ -11,14 +11,25 @@ def _card(item: dict) -> rx.Component:
             rx.hstack(
                 rx.text(item["why"], size="1", color_scheme="indigo", weight="medium"),
                 rx.spacer(),
-                rx.icon_button(rx.icon("x", size=14), size="1", variant="ghost", color_scheme="gray",
-                               on_click=R.dismiss(item["id"]), aria_label="Not interested", class_name="dismiss-recommendation"),
-                width="100%", align="start",
+                rx.icon_button(
+                    rx.icon("x", size=14),
+                    size="1",
+                    variant="ghost",
+                    color_scheme="gray",
+                    on_click=R.dismiss(item["id"]),
+                    aria_label="Not interested",
+                    class_name="dismiss-recommendation",
+                ),
+                width="100%",
+                align="start",
             ),
             rx.link(rx.heading(item["title"], size="3"), on_click=R.open_recommendation(item["id"]), cursor="pointer"),
             rx.text(item["when"], size="1", color_scheme="gray"),
-            rx.hstack(rx.text(item["mentor"], size="1"), rx.spacer(), rx.badge(item["price"], variant="soft"), width="100%"),
-            spacing="2", width="100%",
+            rx.hstack(
+                rx.text(item["mentor"], size="1"), rx.spacer(), rx.badge(item["price"], variant="soft"), width="100%"
+            ),
+            spacing="2",
+            width="100%",
         ),
         class_name="recommendation-card",
     )
@@ -29,7 +40,13 @@ def recommended_strip() -> rx.Component:
         R.recommended.length() > 0,
         rx.vstack(
             rx.heading("Recommended for you", size="5"),
-            rx.grid(rx.foreach(R.recommended, _card), columns=rx.breakpoints(initial="1", sm="2", lg="3"), spacing="3", width="100%"),
-            width="100%", id="recommended",
+            rx.grid(
+                rx.foreach(R.recommended, _card),
+                columns=rx.breakpoints(initial="1", sm="2", lg="3"),
+                spacing="3",
+                width="100%",
+            ),
+            width="100%",
+            id="recommended",
         ),
     )

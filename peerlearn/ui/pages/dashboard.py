@@ -16,13 +16,25 @@ def _booking_row(row: dict) -> rx.Component:
         rx.table.cell(row["when"]),
         rx.table.cell(rx.badge(row["status"], variant="soft")),
         rx.table.cell(row["price"]),
-        rx.table.cell(rx.hstack(
-            rx.cond(row["checkout_url"] != "", rx.link(rx.button("Pay now", size="1"), href=row["checkout_url"])),
-            rx.cond(row["receipt"] != "", rx.link(rx.button("Receipt", size="1", variant="outline"), href=row["receipt"])),
-            rx.cond(row["can_reschedule"] == "yes", rx.button("Reschedule", size="1", variant="soft", on_click=L.open_reschedule(row["id"]))),
-            rx.cond(row["can_cancel"] == "yes", rx.button("Cancel", size="1", color_scheme="red", variant="soft", on_click=L.cancel(row["id"]))),
-            spacing="2", wrap="wrap",
-        )),
+        rx.table.cell(
+            rx.hstack(
+                rx.cond(row["checkout_url"] != "", rx.link(rx.button("Pay now", size="1"), href=row["checkout_url"])),
+                rx.cond(
+                    row["receipt"] != "",
+                    rx.link(rx.button("Receipt", size="1", variant="outline"), href=row["receipt"]),
+                ),
+                rx.cond(
+                    row["can_reschedule"] == "yes",
+                    rx.button("Reschedule", size="1", variant="soft", on_click=L.open_reschedule(row["id"])),
+                ),
+                rx.cond(
+                    row["can_cancel"] == "yes",
+                    rx.button("Cancel", size="1", color_scheme="red", variant="soft", on_click=L.cancel(row["id"])),
+                ),
+                spacing="2",
+                wrap="wrap",
+            )
+        ),
         class_name="booking-row",
     )
 
@@ -34,7 +46,8 @@ def _review_form(row: dict) -> rx.Component:
             rx.select(["5", "4", "3", "2", "1"], name="rating", placeholder="Rating", size="1"),
             rx.input(name="comment", placeholder="A short comment (optional)", size="1", width="16em"),
             rx.button("Rate", size="1", type="submit"),
-            spacing="2", wrap="wrap",
+            spacing="2",
+            wrap="wrap",
         ),
         on_submit=L.submit_review,
     )
@@ -45,18 +58,31 @@ def _past_row(row: dict) -> rx.Component:
         rx.table.cell(rx.link(row["title"], href="/sessions/" + row["session_id"])),
         rx.table.cell(row["when"]),
         rx.table.cell(rx.badge(row["status"], variant="soft", color_scheme="gray")),
-        rx.table.cell(rx.hstack(rx.cond(row["can_review"] == "yes", _review_form(row)),
-                                rx.cond(row["receipt"] != "", rx.link(rx.button("Receipt", size="1", variant="outline"), href=row["receipt"])))),
+        rx.table.cell(
+            rx.hstack(
+                rx.cond(row["can_review"] == "yes", _review_form(row)),
+                rx.cond(
+                    row["receipt"] != "",
+                    rx.link(rx.button("Receipt", size="1", variant="outline"), href=row["receipt"]),
+                ),
+            )
+        ),
     )
 
 
 def _table(headers: list[str], rows, render, empty: str, table_id: str) -> rx.Component:  # noqa: ANN001
     return rx.cond(
         rows.length() > 0,
-        rx.box(rx.table.root(
-            rx.table.header(rx.table.row(*[rx.table.column_header_cell(h) for h in headers])),
-            rx.table.body(rx.foreach(rows, render)), width="100%", id=table_id,
-        ), overflow_x="auto", width="100%"),
+        rx.box(
+            rx.table.root(
+                rx.table.header(rx.table.row(*[rx.table.column_header_cell(h) for h in headers])),
+                rx.table.body(rx.foreach(rows, render)),
+                width="100%",
+                id=table_id,
+            ),
+            overflow_x="auto",
+            width="100%",
+        ),
         rx.text(empty, color_scheme="gray", size="2"),
     )
 
@@ -66,29 +92,69 @@ def _reschedule_dialog() -> rx.Component:
         rx.dialog.content(
             rx.dialog.title("Move to another session"),
             rx.dialog.description("Same mentor, same price: no new payment needed.", size="2"),
-            rx.cond(L.reschedule_choices.length() > 0,
-                    rx.vstack(rx.foreach(L.reschedule_choices, lambda c: rx.button(c["label"], variant="outline", width="100%",
-                                                                                   on_click=L.reschedule_to(c["id"]))), width="100%"),
-                    rx.text("No other session of this mentor at this price has a free seat.", size="2")),
+            rx.cond(
+                L.reschedule_choices.length() > 0,
+                rx.vstack(
+                    rx.foreach(
+                        L.reschedule_choices,
+                        lambda c: rx.button(
+                            c["label"], variant="outline", width="100%", on_click=L.reschedule_to(c["id"])
+                        ),
+                    ),
+                    width="100%",
+                ),
+                rx.text("No other session of this mentor at this price has a free seat.", size="2"),
+            ),
             rx.button("Close", variant="soft", on_click=L.close_reschedule, margin_top="1em"),
         ),
         open=L.reschedule_for > 0,
     )
 
 
-@page(routes.DASHBOARD, "Dashboard", on_load=[AuthState.require_login, L.load_dashboard, RecommendationsState.load_recommendations])
+@page(
+    routes.DASHBOARD,
+    "Dashboard",
+    on_load=[AuthState.require_login, L.load_dashboard, RecommendationsState.load_recommendations],
+)
 def dashboard_page() -> rx.Component:
     return rx.vstack(
-        rx.hstack(rx.heading("Welcome, ", AuthState.user_name, size="7", id="dashboard-greeting"), rx.spacer(),
-                  rx.link(rx.button(rx.icon("search", size=16), "Find sessions"), href=routes.DISCOVER), width="100%", wrap="wrap"),
-        card(rx.heading("Upcoming", size="5"),
-             _table(["Session", "When", "Status", "Price", ""], L.upcoming, _booking_row,
-                    "Nothing booked yet. Find a session that fits your goals.", "upcoming-bookings")),
+        rx.hstack(
+            rx.heading("Welcome, ", AuthState.user_name, size="7", id="dashboard-greeting"),
+            rx.spacer(),
+            rx.link(rx.button(rx.icon("search", size=16), "Find sessions"), href=routes.DISCOVER),
+            width="100%",
+            wrap="wrap",
+        ),
+        card(
+            rx.heading("Upcoming", size="5"),
+            _table(
+                ["Session", "When", "Status", "Price", ""],
+                L.upcoming,
+                _booking_row,
+                "Nothing booked yet. Find a session that fits your goals.",
+                "upcoming-bookings",
+            ),
+        ),
         recommended_strip(),
-        rx.cond(L.waitlists.length() > 0, card(rx.heading("Waitlists", size="5"), rx.foreach(
-            L.waitlists, lambda w: rx.hstack(rx.link(w["title"], href="/sessions/" + w["session_id"]), rx.text(w["when"], size="2"),
-                                             rx.badge(w["status"]))))),
-        card(rx.heading("Past", size="5"), _table(["Session", "When", "Status", ""], L.past, _past_row, "No past sessions yet.", "past-bookings")),
+        rx.cond(
+            L.waitlists.length() > 0,
+            card(
+                rx.heading("Waitlists", size="5"),
+                rx.foreach(
+                    L.waitlists,
+                    lambda w: rx.hstack(
+                        rx.link(w["title"], href="/sessions/" + w["session_id"]),
+                        rx.text(w["when"], size="2"),
+                        rx.badge(w["status"]),
+                    ),
+                ),
+            ),
+        ),
+        card(
+            rx.heading("Past", size="5"),
+            _table(["Session", "When", "Status", ""], L.past, _past_row, "No past sessions yet.", "past-bookings"),
+        ),
         _reschedule_dialog(),
-        spacing="5", width="100%",
+        spacing="5",
+        width="100%",
     )

@@ -14,7 +14,8 @@ def _message(icon: str, title: str, text: str) -> rx.Component:
                 rx.heading(title, size="6"),
                 rx.text(text, color_scheme="gray", text_align="center"),
                 rx.link(rx.button("Go to the start page"), href=routes.HOME),
-                align="center", spacing="3",
+                align="center",
+                spacing="3",
             ),
             max_width="520px",
         ),
@@ -24,9 +25,15 @@ def _message(icon: str, title: str, text: str) -> rx.Component:
 
 @page(routes.DENIED, "Access denied")
 def denied_page() -> rx.Component:
-    return _message("shield-x", "Access denied", "Your account does not have access to that page. If you think it should, log in with another account.")
+    return _message(
+        "shield-x",
+        "Access denied",
+        "Your account does not have access to that page. If you think it should, log in with another account.",
+    )
 
 
 @page(routes.NOT_FOUND, "Page not found")
 def not_found_page() -> rx.Component:
-    return _message("map-pin-off", "Page not found", "We could not find that page. It may have moved, or the link may be mistyped.")
+    return _message(
+        "map-pin-off", "Page not found", "We could not find that page. It may have moved, or the link may be mistyped."
+    )

@@ -11,92 +11,208 @@ COLORS = ["#3e63dd", "#12a594", "#e5484d", "#f76b15"]
 
 
 def _card(item: dict) -> rx.Component:
-    return card(rx.vstack(rx.text(item["label"], size="1", color_scheme="gray"), rx.text(item["value"], size="4", weight="bold"),
-                          spacing="1"), class_name="kpi-card")
+    return card(
+        rx.vstack(
+            rx.text(item["label"], size="1", color_scheme="gray"),
+            rx.text(item["value"], size="4", weight="bold"),
+            spacing="1",
+        ),
+        class_name="kpi-card",
+    )
 
 
 def _revenue_chart() -> rx.Component:
     return rx.recharts.bar_chart(
         rx.foreach(I.currencies, lambda c, i: rx.recharts.bar(data_key=c, fill=rx.Var.create(COLORS)[i % 4], name=c)),
-        rx.recharts.x_axis(data_key="month"), rx.recharts.y_axis(), rx.recharts.legend(), rx.recharts.tooltip(),
-        data=I.revenue_rows, width="100%", height=280,
+        rx.recharts.x_axis(data_key="month"),
+        rx.recharts.y_axis(),
+        rx.recharts.legend(),
+        rx.recharts.tooltip(),
+        data=I.revenue_rows,
+        width="100%",
+        height=280,
     )
 
 
 def _signups_chart() -> rx.Component:
     return rx.recharts.line_chart(
-        rx.recharts.line(data_key="signups", stroke=COLORS[0]), rx.recharts.x_axis(data_key="week"), rx.recharts.y_axis(),
-        rx.recharts.tooltip(), data=I.signup_rows, width="100%", height=240,
+        rx.recharts.line(data_key="signups", stroke=COLORS[0]),
+        rx.recharts.x_axis(data_key="week"),
+        rx.recharts.y_axis(),
+        rx.recharts.tooltip(),
+        data=I.signup_rows,
+        width="100%",
+        height=240,
     )
 
 
 def _funnel_chart() -> rx.Component:
     return rx.recharts.bar_chart(
-        rx.recharts.bar(data_key="count", fill=COLORS[1]), rx.recharts.x_axis(data_key="stage"), rx.recharts.y_axis(),
-        rx.recharts.tooltip(), data=I.funnel_rows, width="100%", height=240,
+        rx.recharts.bar(data_key="count", fill=COLORS[1]),
+        rx.recharts.x_axis(data_key="stage"),
+        rx.recharts.y_axis(),
+        rx.recharts.tooltip(),
+        data=I.funnel_rows,
+        width="100%",
+        height=240,
     )
 
 
 def _heat_map() -> rx.Component:
     headers = ["Cohort", "Size"] + [f"+{k}" for k in range(1, 7)]
-    return rx.box(rx.grid(
-        *[rx.text(h, size="1", weight="bold", text_align="center") for h in headers],
-        rx.foreach(I.cohort_cells, lambda cell: rx.box(rx.text(cell["text"], size="1"), background=cell["background"],
-                                                      text_align="center", padding="0.3em", border_radius="4px")),
-        columns="8", spacing="1", min_width="480px", id="cohort-heatmap",
-    ), overflow_x="auto", width="100%")
+    return rx.box(
+        rx.grid(
+            *[rx.text(h, size="1", weight="bold", text_align="center") for h in headers],
+            rx.foreach(
+                I.cohort_cells,
+                lambda cell: rx.box(
+                    rx.text(cell["text"], size="1"),
+                    background=cell["background"],
+                    text_align="center",
+                    padding="0.3em",
+                    border_radius="4px",
+                ),
+            ),
+            columns="8",
+            spacing="1",
+            min_width="480px",
+            id="cohort-heatmap",
+        ),
+        overflow_x="auto",
+        width="100%",
+    )
 
 
 def _table(headers: list[str], keys: list[str], rows, table_id: str) -> rx.Component:  # noqa: ANN001
-    return rx.box(rx.table.root(
-        rx.table.header(rx.table.row(*[rx.table.column_header_cell(h) for h in headers])),
-        rx.table.body(rx.foreach(rows, lambda r: rx.table.row(*[rx.table.cell(r[k]) for k in keys]))),
-        width="100%", id=table_id), overflow_x="auto", width="100%")
+    return rx.box(
+        rx.table.root(
+            rx.table.header(rx.table.row(*[rx.table.column_header_cell(h) for h in headers])),
+            rx.table.body(rx.foreach(rows, lambda r: rx.table.row(*[rx.table.cell(r[k]) for k in keys]))),
+            width="100%",
+            id=table_id,
+        ),
+        overflow_x="auto",
+        width="100%",
+    )
 
 
 @page(routes.INSIGHTS, "Business dashboards", on_load=[AuthState.require_admin, I.load_insights])
 def insights_page() -> rx.Component:
     return rx.vstack(
         rx.hstack(
-            rx.heading("Business dashboards", size="7"), rx.spacer(),
+            rx.heading("Business dashboards", size="7"),
+            rx.spacer(),
             rx.input(type="date", value=I.start_date, on_change=I.set_start_date, aria_label="From"),
             rx.input(type="date", value=I.end_date, on_change=I.set_end_date, aria_label="Until"),
             rx.button(rx.icon("download", size=14), "CSV", variant="soft", on_click=I.export_csv),
             rx.link("Definitions", href=routes.INSIGHTS_DEFINITIONS),
-            width="100%", wrap="wrap", align="center",
+            width="100%",
+            wrap="wrap",
+            align="center",
         ),
         rx.cond(I.problem != "", rx.callout(I.problem, color_scheme="red")),
-        rx.grid(rx.foreach(I.cards, _card), columns=rx.breakpoints(initial="1", sm="2", lg="4"), spacing="3", width="100%"),
-        rx.callout(I.ledger_note, icon="scale", color_scheme=rx.cond(I.ledger_note.contains("IMBALANCE"), "red", "green"), id="ledger-health"),
-        card(rx.heading("Platform revenue per month", size="4"), rx.box(_revenue_chart(), id="revenue-chart", width="100%")),
-        card(rx.heading("Gross booking value by gateway", size="4"),
-             _table(["Gateway", "Currency", "GBV"], ["gateway", "currency", "gbv"], I.gateways, "gbv-by-gateway")),
-        rx.grid(card(rx.heading("Sign-ups per week", size="4"), _signups_chart()),
-                card(rx.heading("Booking funnel", size="4"), _funnel_chart()),
-                columns=rx.breakpoints(initial="1", md="2"), spacing="3", width="100%"),
-        card(rx.form(rx.hstack(
-            rx.heading("Marketing spend", size="3"), rx.input(name="month", placeholder="2026-01", width="7em"),
-            rx.input(name="amount", placeholder="Amount", width="8em"), rx.select(["USD", "EUR", "GBP", "INR"], name="currency", default_value="USD"),
-            rx.button("Save", type="submit", variant="soft"), rx.text("(feeds CAC and LTV:CAC)", size="1", color_scheme="gray"),
-            wrap="wrap", align="center"), on_submit=I.submit_spend)),
+        rx.grid(
+            rx.foreach(I.cards, _card), columns=rx.breakpoints(initial="1", sm="2", lg="4"), spacing="3", width="100%"
+        ),
+        rx.callout(
+            I.ledger_note,
+            icon="scale",
+            color_scheme=rx.cond(I.ledger_note.contains("IMBALANCE"), "red", "green"),
+            id="ledger-health",
+        ),
+        card(
+            rx.heading("Platform revenue per month", size="4"),
+            rx.box(_revenue_chart(), id="revenue-chart", width="100%"),
+        ),
+        card(
+            rx.heading("Gross booking value by gateway", size="4"),
+            _table(["Gateway", "Currency", "GBV"], ["gateway", "currency", "gbv"], I.gateways, "gbv-by-gateway"),
+        ),
+        rx.grid(
+            card(rx.heading("Sign-ups per week", size="4"), _signups_chart()),
+            card(rx.heading("Booking funnel", size="4"), _funnel_chart()),
+            columns=rx.breakpoints(initial="1", md="2"),
+            spacing="3",
+            width="100%",
+        ),
+        card(
+            rx.form(
+                rx.hstack(
+                    rx.heading("Marketing spend", size="3"),
+                    rx.input(name="month", placeholder="2026-01", width="7em"),
+                    rx.input(name="amount", placeholder="Amount", width="8em"),
+                    rx.select(["USD", "EUR", "GBP", "INR"], name="currency", default_value="USD"),
+                    rx.button("Save", type="submit", variant="soft"),
+                    rx.text("(feeds CAC and LTV:CAC)", size="1", color_scheme="gray"),
+                    wrap="wrap",
+                    align="center",
+                ),
+                on_submit=I.submit_spend,
+            )
+        ),
         card(rx.heading("Cohort retention (booked again in month +1, +2, …)", size="4"), _heat_map()),
-        card(rx.heading("Skills: demand vs supply", size="4"),
-             _table(["Skill", "Bookings", "Seats offered", "Gap (share)"], ["skill", "demand", "supply", "gap"], I.skills_rows, "skills-gap")),
-        card(rx.heading("Recommender: last offline evaluation", size="4"),
-             rx.cond(I.offline.length() > 0,
-                     _table(["Model", "NDCG@10", "Recall@10", "Hit rate@10", "Coverage"], ["model", "ndcg", "recall", "hit_rate", "coverage"],
-                            I.offline, "offline-evaluation"),
-                     rx.text("No offline evaluation recorded yet (python -m peerlearn.cli import-evaluation FILE).", size="2", color_scheme="gray"))),
-        card(rx.heading("Recommendation experiments", size="4"),
-             rx.cond(I.experiments.length() > 0,
-                     _table(["Experiment", "Status", "Variant", "Exposed", "Booking conversion (95% CI)", "CTR", "p vs control", "Verdict"],
-                            ["experiment", "status", "variant", "exposed", "conversion", "ctr", "p", "verdict"], I.experiments, "experiments"),
-                     rx.text("No experiments yet (POST /api/admin/experiments/).", size="2", color_scheme="gray"))),
-        card(rx.heading("Learners at risk of churning", size="4"), rx.text(I.churn_note, size="1", color_scheme="gray"),
-             _table(["Learner", "Churn probability", "Days since last booking", "Bookings (90 d)"],
-                    ["name", "churn_probability", "days_since_last_booking", "bookings_90d"], I.at_risk, "at-risk")),
-        on_mount=I.watch, on_unmount=I.stop_watching,
-        spacing="4", width="100%",
+        card(
+            rx.heading("Skills: demand vs supply", size="4"),
+            _table(
+                ["Skill", "Bookings", "Seats offered", "Gap (share)"],
+                ["skill", "demand", "supply", "gap"],
+                I.skills_rows,
+                "skills-gap",
+            ),
+        ),
+        card(
+            rx.heading("Recommender: last offline evaluation", size="4"),
+            rx.cond(
+                I.offline.length() > 0,
+                _table(
+                    ["Model", "NDCG@10", "Recall@10", "Hit rate@10", "Coverage"],
+                    ["model", "ndcg", "recall", "hit_rate", "coverage"],
+                    I.offline,
+                    "offline-evaluation",
+                ),
+                rx.text(
+                    "No offline evaluation recorded yet (python -m peerlearn.cli import-evaluation FILE).",
+                    size="2",
+                    color_scheme="gray",
+                ),
+            ),
+        ),
+        card(
+            rx.heading("Recommendation experiments", size="4"),
+            rx.cond(
+                I.experiments.length() > 0,
+                _table(
+                    [
+                        "Experiment",
+                        "Status",
+                        "Variant",
+                        "Exposed",
+                        "Booking conversion (95% CI)",
+                        "CTR",
+                        "p vs control",
+                        "Verdict",
+                    ],
+                    ["experiment", "status", "variant", "exposed", "conversion", "ctr", "p", "verdict"],
+                    I.experiments,
+                    "experiments",
+                ),
+                rx.text("No experiments yet (POST /api/admin/experiments/).", size="2", color_scheme="gray"),
+            ),
+        ),
+        card(
+            rx.heading("Learners at risk of churning", size="4"),
+            rx.text(I.churn_note, size="1", color_scheme="gray"),
+            _table(
+                ["Learner", "Churn probability", "Days since last booking", "Bookings (90 d)"],
+                ["name", "churn_probability", "days_since_last_booking", "bookings_90d"],
+                I.at_risk,
+                "at-risk",
+            ),
+        ),
+        on_mount=I.watch,
+        on_unmount=I.stop_watching,
+        spacing="4",
+        width="100%",
     )
 
 
@@ -104,7 +220,17 @@ def insights_page() -> rx.Component:
 def definitions_page() -> rx.Component:
     return rx.vstack(
         rx.heading("What each number means", size="7"),
-        card(rx.foreach(I.definitions, lambda d: rx.vstack(rx.text(d["key"], weight="bold", size="2"), rx.text(d["text"], size="2"),
-                                                           spacing="0", padding_y="0.4em"))),
-        spacing="4", width="100%",
+        card(
+            rx.foreach(
+                I.definitions,
+                lambda d: rx.vstack(
+                    rx.text(d["key"], weight="bold", size="2"),
+                    rx.text(d["text"], size="2"),
+                    spacing="0",
+                    padding_y="0.4em",
+                ),
+            )
+        ),
+        spacing="4",
+        width="100%",
     )

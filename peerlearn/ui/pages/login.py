@@ -8,7 +8,10 @@ from peerlearn.ui.states.auth import AuthState
 
 
 def auth_card(title: str, *children: rx.Component) -> rx.Component:
-    return rx.center(card(rx.vstack(rx.heading(title, size="6"), *children, spacing="4", width="100%"), max_width="440px"), padding_y="3em")
+    return rx.center(
+        card(rx.vstack(rx.heading(title, size="6"), *children, spacing="4", width="100%"), max_width="440px"),
+        padding_y="3em",
+    )
 
 
 def labelled(label: str, control: rx.Component) -> rx.Component:
@@ -22,8 +25,24 @@ def login_page() -> rx.Component:
         error_callout(AuthState.form_error),
         rx.form(
             rx.vstack(
-                labelled("Email", rx.input(name="email", type="email", placeholder="you@example.org", required=True, width="100%", size="3", id="login-email")),
-                labelled("Password", rx.input(name="password", type="password", required=True, width="100%", size="3", id="login-password")),
+                labelled(
+                    "Email",
+                    rx.input(
+                        name="email",
+                        type="email",
+                        placeholder="you@example.org",
+                        required=True,
+                        width="100%",
+                        size="3",
+                        id="login-email",
+                    ),
+                ),
+                labelled(
+                    "Password",
+                    rx.input(
+                        name="password", type="password", required=True, width="100%", size="3", id="login-password"
+                    ),
+                ),
                 rx.button("Log in", type="submit", size="3", width="100%", id="login-submit"),
                 spacing="3",
             ),

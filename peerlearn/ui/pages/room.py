@@ -10,68 +10,139 @@ from peerlearn.ui.states.room import RoomState as R
 
 
 def _video(muted: bool = False) -> rx.Component:
-    return rx.el.video(auto_play=True, muted=muted, plays_inline=True, width="100%", style={"background": "black", "border-radius": "8px"})
+    return rx.el.video(
+        auto_play=True,
+        muted=muted,
+        plays_inline=True,
+        width="100%",
+        style={"background": "black", "border-radius": "8px"},
+    )
 
 
 def _remote(person: dict) -> rx.Component:
     # The screen box stays in the page while hidden: its player keeps asking until a share starts.
     return rx.vstack(
         rx.box(_video(), id="remote-" + person["user_id"], class_name="remote-video", width="100%"),
-        rx.box(_video(), id="screen-" + person["user_id"], class_name="remote-screen", width="100%",
-               display=rx.cond(R.sharing.contains(person["user_id"]), "block", "none")),
-        rx.hstack(rx.text(person["name"], size="2", weight="medium"), rx.badge(person["role"], variant="soft"),
-                  rx.cond(R.publishing.contains(person["user_id"]), rx.badge("live", color_scheme="green"), rx.badge("waiting", color_scheme="gray"))),
+        rx.box(
+            _video(),
+            id="screen-" + person["user_id"],
+            class_name="remote-screen",
+            width="100%",
+            display=rx.cond(R.sharing.contains(person["user_id"]), "block", "none"),
+        ),
+        rx.hstack(
+            rx.text(person["name"], size="2", weight="medium"),
+            rx.badge(person["role"], variant="soft"),
+            rx.cond(
+                R.publishing.contains(person["user_id"]),
+                rx.badge("live", color_scheme="green"),
+                rx.badge("waiting", color_scheme="gray"),
+            ),
+        ),
         width="100%",
     )
 
 
 def _chat() -> rx.Component:
-    return card(rx.vstack(
-        rx.heading("Chat", size="4"),
-        rx.box(rx.foreach(R.chat, lambda m: rx.text(rx.text.strong(m["who"]), " ", m["body"], size="2")),
-               id="chat-log", height="260px", overflow_y="auto", width="100%"),
-        rx.form(rx.hstack(rx.input(name="body", placeholder="Say something", width="100%", id="chat-input"),
-                          rx.button("Send", type="submit", id="chat-send")), on_submit=R.send_chat, reset_on_submit=True, width="100%"),
-        width="100%",
-    ))
+    return card(
+        rx.vstack(
+            rx.heading("Chat", size="4"),
+            rx.box(
+                rx.foreach(R.chat, lambda m: rx.text(rx.text.strong(m["who"]), " ", m["body"], size="2")),
+                id="chat-log",
+                height="260px",
+                overflow_y="auto",
+                width="100%",
+            ),
+            rx.form(
+                rx.hstack(
+                    rx.input(name="body", placeholder="Say something", width="100%", id="chat-input"),
+                    rx.button("Send", type="submit", id="chat-send"),
+                ),
+                on_submit=R.send_chat,
+                reset_on_submit=True,
+                width="100%",
+            ),
+            width="100%",
+        )
+    )
 
 
 def _device_picker(label: str, devices, value, on_change, element_id: str) -> rx.Component:  # noqa: ANN001
     return rx.vstack(
         rx.text(label, size="1", color_scheme="gray"),
-        rx.select.root(rx.select.trigger(placeholder="Default", width="100%", id=element_id),
-                       rx.select.content(rx.foreach(devices, lambda d: rx.select.item(d["label"], value=d["id"]))),
-                       value=value, on_change=on_change),
-        spacing="1", min_width="14em",
+        rx.select.root(
+            rx.select.trigger(placeholder="Default", width="100%", id=element_id),
+            rx.select.content(rx.foreach(devices, lambda d: rx.select.item(d["label"], value=d["id"]))),
+            value=value,
+            on_change=on_change,
+        ),
+        spacing="1",
+        min_width="14em",
     )
 
 
 def _lobby() -> rx.Component:
     """Before joining: the preview below shows the chosen camera; pick devices, then join."""
-    return card(rx.vstack(
-        rx.heading("Check your camera and microphone", size="4"),
-        rx.text("Your preview is below. Nobody sees or hears you until you join.", size="2", color_scheme="gray"),
-        rx.hstack(
-            rx.cond(R.cameras.length() > 0, _device_picker("Camera", R.cameras, R.camera, R.choose_camera, "camera-choice")),
-            rx.cond(R.microphones.length() > 0, _device_picker("Microphone", R.microphones, R.microphone, R.choose_microphone,
-                                                               "microphone-choice")),
-            wrap="wrap", spacing="4",
+    return card(
+        rx.vstack(
+            rx.heading("Check your camera and microphone", size="4"),
+            rx.text("Your preview is below. Nobody sees or hears you until you join.", size="2", color_scheme="gray"),
+            rx.hstack(
+                rx.cond(
+                    R.cameras.length() > 0,
+                    _device_picker("Camera", R.cameras, R.camera, R.choose_camera, "camera-choice"),
+                ),
+                rx.cond(
+                    R.microphones.length() > 0,
+                    _device_picker("Microphone", R.microphones, R.microphone, R.choose_microphone, "microphone-choice"),
+                ),
+                wrap="wrap",
+                spacing="4",
+            ),
+            rx.cond(
+                R.device_error != "",
+                rx.callout(R.device_error, icon="video-off", color_scheme="red", id="device-error"),
+            ),
+            rx.cond(R.device_note != "", rx.callout(R.device_note, icon="mic", color_scheme="amber", id="device-note")),
+            rx.button(
+                rx.icon("video", size=16),
+                "Join the session",
+                on_click=R.join,
+                id="join-room",
+                disabled=R.device_error != "",
+            ),
+            spacing="3",
+            width="100%",
+            id="lobby",
         ),
-        rx.cond(R.device_error != "", rx.callout(R.device_error, icon="video-off", color_scheme="red", id="device-error")),
-        rx.cond(R.device_note != "", rx.callout(R.device_note, icon="mic", color_scheme="amber", id="device-note")),
-        rx.button(rx.icon("video", size=16), "Join the session", on_click=R.join, id="join-room", disabled=R.device_error != ""),
-        spacing="3", width="100%", id="lobby",
-    ), on_mount=R.open_lobby)
+        on_mount=R.open_lobby,
+    )
 
 
 def _controls() -> rx.Component:
     return rx.hstack(
         rx.button(rx.cond(R.muted, "Unmute", "Mute"), variant="soft", on_click=R.toggle_mute, id="toggle-mute"),
-        rx.button(rx.cond(R.camera_off, "Camera on", "Camera off"), variant="soft", on_click=R.toggle_camera, id="toggle-camera"),
-        rx.button(rx.icon("monitor-up", size=16), "Share screen", variant="soft", on_click=R.share_screen, id="share-screen"),
+        rx.button(
+            rx.cond(R.camera_off, "Camera on", "Camera off"),
+            variant="soft",
+            on_click=R.toggle_camera,
+            id="toggle-camera",
+        ),
+        rx.button(
+            rx.icon("monitor-up", size=16), "Share screen", variant="soft", on_click=R.share_screen, id="share-screen"
+        ),
         rx.button("✋ Raise hand", variant="soft", on_click=R.raise_hand),
-        rx.cond(R.role == "mentor", rx.button(rx.cond(R.recording, "Stop recording", "Start recording"), color_scheme="red",
-                                               variant="soft", on_click=R.toggle_recording, id="toggle-recording")),
+        rx.cond(
+            R.role == "mentor",
+            rx.button(
+                rx.cond(R.recording, "Stop recording", "Start recording"),
+                color_scheme="red",
+                variant="soft",
+                on_click=R.toggle_recording,
+                id="toggle-recording",
+            ),
+        ),
         rx.button("Leave", color_scheme="gray", on_click=R.leave_room),
         wrap="wrap",
     )
@@ -82,20 +153,39 @@ def room_page() -> rx.Component:
     body = rx.vstack(
         WhipSupport.create(),
         rx.heading(R.title, size="6"),
-        rx.cond(R.recording, rx.callout("This session is being recorded. Everyone's audio and video are saved for the participants.",
-                                        icon="circle-dot", color_scheme="red", id="recording-notice")),
+        rx.cond(
+            R.recording,
+            rx.callout(
+                "This session is being recorded. Everyone's audio and video are saved for the participants.",
+                icon="circle-dot",
+                color_scheme="red",
+                id="recording-notice",
+            ),
+        ),
         rx.cond(R.joined, _controls(), _lobby()),
         rx.grid(
-            rx.vstack(rx.box(_video(muted=True), id="local-preview", width="100%"),
-                      rx.text("You", size="2", weight="medium"), width="100%"),
+            rx.vstack(
+                rx.box(_video(muted=True), id="local-preview", width="100%"),
+                rx.text("You", size="2", weight="medium"),
+                width="100%",
+            ),
             rx.foreach(R.others, _remote),
-            columns=rx.breakpoints(initial="1", sm="2", lg="3"), spacing="3", width="100%",
+            columns=rx.breakpoints(initial="1", sm="2", lg="3"),
+            spacing="3",
+            width="100%",
         ),
         _chat(),
-        rx.cond(R.recordings.length() > 0, card(rx.heading("Recordings", size="4"), rx.foreach(
-            R.recordings, lambda r: rx.link("Recording of ", r["when"], href=r["url"])),
-            rx.link("Play them on the session page", href="/sessions/" + R.room_id.to_string(), size="2"))),
-        on_mount=R.watch, on_unmount=R.stop_watching,
-        spacing="4", width="100%",
+        rx.cond(
+            R.recordings.length() > 0,
+            card(
+                rx.heading("Recordings", size="4"),
+                rx.foreach(R.recordings, lambda r: rx.link("Recording of ", r["when"], href=r["url"])),
+                rx.link("Play them on the session page", href="/sessions/" + R.room_id.to_string(), size="2"),
+            ),
+        ),
+        on_mount=R.watch,
+        on_unmount=R.stop_watching,
+        spacing="4",
+        width="100%",
     )
     return rx.cond(R.problem != "", rx.callout(R.problem, color_scheme="amber", id="room-problem"), body)

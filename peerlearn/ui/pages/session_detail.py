@@ -20,7 +20,9 @@ def _mentor_card() -> rx.Component:
             rx.text(S.session["mentor_headline"], size="2", color_scheme="gray"),
             rx.hstack(
                 rx.badge(rx.icon("star", size=12), S.session["mentor_rating"], color_scheme="amber"),
-                rx.text(S.session["mentor_reviews"], " reviews · ", S.session["mentor_taught"], " sessions taught", size="1"),
+                rx.text(
+                    S.session["mentor_reviews"], " reviews · ", S.session["mentor_taught"], " sessions taught", size="1"
+                ),
                 align="center",
             ),
             spacing="2",
@@ -30,32 +32,65 @@ def _mentor_card() -> rx.Component:
 
 def _booking_box() -> rx.Component:
     booked = rx.vstack(
-        rx.callout(rx.text("You're booked (", S.my_booking_status, ")."), icon="circle-check", color_scheme="green", id="booked-callout"),
-        rx.link(rx.button(rx.icon("video", size=16), "Open the live room", variant="soft", width="100%"), href="/room/" + S.session["id"]),
-        rx.button("Cancel my booking", color_scheme="red", variant="soft", on_click=S.cancel_my_booking, id="cancel-booking"),
+        rx.callout(
+            rx.text("You're booked (", S.my_booking_status, ")."),
+            icon="circle-check",
+            color_scheme="green",
+            id="booked-callout",
+        ),
+        rx.link(
+            rx.button(rx.icon("video", size=16), "Open the live room", variant="soft", width="100%"),
+            href="/room/" + S.session["id"],
+        ),
+        rx.button(
+            "Cancel my booking", color_scheme="red", variant="soft", on_click=S.cancel_my_booking, id="cancel-booking"
+        ),
         width="100%",
     )
     bookable = rx.vstack(
         rx.input(placeholder="Coupon code (optional)", value=S.coupon, on_change=S.set_coupon, width="100%"),
-        rx.button(rx.cond(S.session["price"] == "Free", "Book for free", rx.text("Book for ", S.session["price"])),
-                  size="3", width="100%", on_click=S.book, id="book-button"),
+        rx.button(
+            rx.cond(S.session["price"] == "Free", "Book for free", rx.text("Book for ", S.session["price"])),
+            size="3",
+            width="100%",
+            on_click=S.book,
+            id="book-button",
+        ),
         width="100%",
     )
     waitlist = rx.cond(
         S.waitlist_place > 0,
         rx.callout(rx.text("You are number ", S.waitlist_place, " on the waitlist."), icon="hourglass"),
-        rx.button("Join the waitlist", size="3", width="100%", variant="outline", on_click=S.wait_for_seat, id="waitlist-button"),
+        rx.button(
+            "Join the waitlist",
+            size="3",
+            width="100%",
+            variant="outline",
+            on_click=S.wait_for_seat,
+            id="waitlist-button",
+        ),
     )
     return card(
         rx.vstack(
             rx.heading(S.session["price"], size="6"),
-            rx.text(rx.cond(S.spots_left > 0, rx.text(S.spots_left, " of ", S.session["capacity"], " spots left"), "Fully booked"),
-                    size="2", id="spots-left"),
+            rx.text(
+                rx.cond(
+                    S.spots_left > 0,
+                    rx.text(S.spots_left, " of ", S.session["capacity"], " spots left"),
+                    "Fully booked",
+                ),
+                size="2",
+                id="spots-left",
+            ),
             rx.cond(S.my_booking_id > 0, booked, rx.cond(S.spots_left > 0, bookable, waitlist)),
-            rx.cond(S.session["approval"] == "yes", rx.text("The mentor approves each booking.", size="1", color_scheme="gray")),
+            rx.cond(
+                S.session["approval"] == "yes",
+                rx.text("The mentor approves each booking.", size="1", color_scheme="gray"),
+            ),
             rx.text(S.session["policy"], size="1", color_scheme="gray", id="refund-policy"),
             rx.cond(S.message != "", rx.text(S.message, color_scheme="red", size="2", id="booking-message")),
-            spacing="3", width="100%",
+            spacing="3",
+            width="100%",
         )
     )
 
@@ -65,16 +100,26 @@ def _review(item: dict) -> rx.Component:
         rx.hstack(rx.text(item["rating"], color=rx.color("amber", 9)), rx.text(item["who"], size="2", weight="medium")),
         rx.text(item["comment"], size="2"),
         rx.cond(item["reply"] != "", rx.text("Mentor: ", item["reply"], size="1", color_scheme="gray")),
-        spacing="1", padding_y="0.5em",
+        spacing="1",
+        padding_y="0.5em",
     )
 
 
 def _recording(item: dict) -> rx.Component:
     return rx.vstack(
-        rx.box(rx.video(src=item["url"], controls=True, width="100%", height="auto"), class_name="recording-player", width="100%"),
-        rx.hstack(rx.text("Recorded ", item["when"], " · ", item["minutes"], " min", size="2"),
-                  rx.link(rx.icon("download", size=14), "Download", href=item["download"], size="2"), justify="between", width="100%"),
-        width="100%", spacing="1",
+        rx.box(
+            rx.video(src=item["url"], controls=True, width="100%", height="auto"),
+            class_name="recording-player",
+            width="100%",
+        ),
+        rx.hstack(
+            rx.text("Recorded ", item["when"], " · ", item["minutes"], " min", size="2"),
+            rx.link(rx.icon("download", size=14), "Download", href=item["download"], size="2"),
+            justify="between",
+            width="100%",
+        ),
+        width="100%",
+        spacing="1",
     )
 
 
@@ -85,12 +130,29 @@ def _room_record() -> rx.Component:
         rx.vstack(
             rx.heading("From the live room", size="4", padding_top="1em"),
             rx.foreach(S.recordings, _recording),
-            rx.cond(S.chat_log.length() > 0, card(rx.vstack(
-                rx.text("Chat", weight="medium", size="2"),
-                rx.foreach(S.chat_log, lambda m: rx.text(rx.text.strong(m["author"]), " ", m["body"],
-                                                         rx.text(" · ", m["at"], size="1", color_scheme="gray"), size="2")),
-                spacing="1", id="chat-history"))),
-            spacing="3", width="100%", id="room-record",
+            rx.cond(
+                S.chat_log.length() > 0,
+                card(
+                    rx.vstack(
+                        rx.text("Chat", weight="medium", size="2"),
+                        rx.foreach(
+                            S.chat_log,
+                            lambda m: rx.text(
+                                rx.text.strong(m["author"]),
+                                " ",
+                                m["body"],
+                                rx.text(" · ", m["at"], size="1", color_scheme="gray"),
+                                size="2",
+                            ),
+                        ),
+                        spacing="1",
+                        id="chat-history",
+                    )
+                ),
+            ),
+            spacing="3",
+            width="100%",
+            id="room-record",
         ),
     )
 
@@ -100,21 +162,31 @@ def _details() -> rx.Component:
         rx.flex(rx.foreach(S.skills, lambda s: rx.badge(s, variant="soft")), gap="2", wrap="wrap"),
         rx.heading(S.session["title"], size="8", id="session-title"),
         rx.flex(
-            _fact("calendar", S.session["when"]), _fact("timer", rx.text(S.session["minutes"], " minutes")),
-            _fact("signal", S.session["level"]), _fact("languages", S.session["language"]),
-            gap="4", wrap="wrap",
+            _fact("calendar", S.session["when"]),
+            _fact("timer", rx.text(S.session["minutes"], " minutes")),
+            _fact("signal", S.session["level"]),
+            _fact("languages", S.session["language"]),
+            gap="4",
+            wrap="wrap",
         ),
         rx.text(S.session["description"], size="3", white_space="pre-wrap"),
         _room_record(),
         rx.heading("What learners say about this mentor", size="4", padding_top="1em"),
-        rx.cond(S.reviews.length() > 0, rx.vstack(rx.foreach(S.reviews, _review), spacing="1"),
-                rx.text("No reviews yet.", color_scheme="gray", size="2")),
-        rx.cond(S.similar.length() > 0, rx.vstack(
-            rx.heading("Similar sessions", size="4", padding_top="1em"),
-            rx.foreach(S.similar, lambda s: rx.link(s["title"], " · ", s["when"], href="/sessions/" + s["id"])),
-            spacing="2",
-        )),
-        spacing="3", width="100%",
+        rx.cond(
+            S.reviews.length() > 0,
+            rx.vstack(rx.foreach(S.reviews, _review), spacing="1"),
+            rx.text("No reviews yet.", color_scheme="gray", size="2"),
+        ),
+        rx.cond(
+            S.similar.length() > 0,
+            rx.vstack(
+                rx.heading("Similar sessions", size="4", padding_top="1em"),
+                rx.foreach(S.similar, lambda s: rx.link(s["title"], " · ", s["when"], href="/sessions/" + s["id"])),
+                spacing="2",
+            ),
+        ),
+        spacing="3",
+        width="100%",
     )
 
 
@@ -122,8 +194,16 @@ def _details() -> rx.Component:
 def session_detail_page() -> rx.Component:
     return rx.cond(
         S.found,
-        rx.grid(_details(), rx.vstack(_booking_box(), _mentor_card(), width="100%"),
-                columns=rx.breakpoints(initial="1", md="3"), spacing="6", width="100%",
-                style={"grid-template-columns": rx.breakpoints(initial="1fr", md="2fr 1fr")}),
-        rx.center(rx.vstack(rx.heading("Session not found", size="6"), rx.link("Find sessions", href=routes.DISCOVER)), padding="4em"),
+        rx.grid(
+            _details(),
+            rx.vstack(_booking_box(), _mentor_card(), width="100%"),
+            columns=rx.breakpoints(initial="1", md="3"),
+            spacing="6",
+            width="100%",
+            style={"grid-template-columns": rx.breakpoints(initial="1fr", md="2fr 1fr")},
+        ),
+        rx.center(
+            rx.vstack(rx.heading("Session not found", size="6"), rx.link("Find sessions", href=routes.DISCOVER)),
+            padding="4em",
+        ),
     )

@@ -15,16 +15,43 @@ def signup_page() -> rx.Component:
         error_callout(AuthState.form_error),
         rx.form(
             rx.vstack(
-                labelled("Full name", rx.input(name="full_name", required=True, width="100%", size="3", id="signup-name")),
-                labelled("Email", rx.input(name="email", type="email", required=True, width="100%", size="3", id="signup-email")),
-                labelled("Password (8 characters or more)", rx.input(name="password", type="password", required=True, min_length=8, width="100%", size="3", id="signup-password")),
+                labelled(
+                    "Full name", rx.input(name="full_name", required=True, width="100%", size="3", id="signup-name")
+                ),
+                labelled(
+                    "Email",
+                    rx.input(name="email", type="email", required=True, width="100%", size="3", id="signup-email"),
+                ),
+                labelled(
+                    "Password (8 characters or more)",
+                    rx.input(
+                        name="password",
+                        type="password",
+                        required=True,
+                        min_length=8,
+                        width="100%",
+                        size="3",
+                        id="signup-password",
+                    ),
+                ),
                 labelled(
                     "I want to",
                     rx.radio_group.root(
                         rx.hstack(
-                            rx.text(rx.hstack(rx.radio_group.item(value="learner", id="role-learner"), "Learn"), as_="label", size="2"),
-                            rx.text(rx.hstack(rx.radio_group.item(value="mentor", id="role-mentor"), "Learn and teach (mentor)"), as_="label", size="2"),
-                            spacing="4", wrap="wrap",
+                            rx.text(
+                                rx.hstack(rx.radio_group.item(value="learner", id="role-learner"), "Learn"),
+                                as_="label",
+                                size="2",
+                            ),
+                            rx.text(
+                                rx.hstack(
+                                    rx.radio_group.item(value="mentor", id="role-mentor"), "Learn and teach (mentor)"
+                                ),
+                                as_="label",
+                                size="2",
+                            ),
+                            spacing="4",
+                            wrap="wrap",
                         ),
                         name="role",
                         value=AuthState.signup_role,

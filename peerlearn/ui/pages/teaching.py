@@ -14,8 +14,16 @@ from peerlearn.ui.states.teaching import TeachingState as T
 def _table(headers: list[str], rows, render, empty: str, table_id: str) -> rx.Component:  # noqa: ANN001
     return rx.cond(
         rows.length() > 0,
-        rx.box(rx.table.root(rx.table.header(rx.table.row(*[rx.table.column_header_cell(h) for h in headers])),
-                             rx.table.body(rx.foreach(rows, render)), width="100%", id=table_id), overflow_x="auto", width="100%"),
+        rx.box(
+            rx.table.root(
+                rx.table.header(rx.table.row(*[rx.table.column_header_cell(h) for h in headers])),
+                rx.table.body(rx.foreach(rows, render)),
+                width="100%",
+                id=table_id,
+            ),
+            overflow_x="auto",
+            width="100%",
+        ),
         rx.text(empty, color_scheme="gray", size="2"),
     )
 
@@ -23,8 +31,11 @@ def _table(headers: list[str], rows, render, empty: str, table_id: str) -> rx.Co
 def _session_row(row: dict) -> rx.Component:
     return rx.table.row(
         rx.table.cell(rx.link(row["title"], href="/teach/sessions/" + row["id"])),
-        rx.table.cell(row["when"]), rx.table.cell(rx.badge(row["status"], variant="soft")),
-        rx.table.cell(row["booked"]), rx.table.cell(row["fill"]), rx.table.cell(row["price"]),
+        rx.table.cell(row["when"]),
+        rx.table.cell(rx.badge(row["status"], variant="soft")),
+        rx.table.cell(row["booked"]),
+        rx.table.cell(row["fill"]),
+        rx.table.cell(row["price"]),
     )
 
 
@@ -36,95 +47,255 @@ def _review(item: dict) -> rx.Component:
     return rx.vstack(
         rx.hstack(rx.text(item["rating"], color=rx.color("amber", 9)), rx.text(item["who"], size="2", weight="medium")),
         rx.text(item["comment"], size="2"),
-        rx.cond(item["reply"] != "", rx.text("You replied: ", item["reply"], size="1", color_scheme="gray"),
-                rx.form(rx.hstack(rx.input(type="hidden", name="review_id", value=item["id"]),
-                                  rx.input(name="reply", placeholder="Reply once, publicly", size="1", width="18em"),
-                                  rx.button("Reply", size="1", type="submit")), on_submit=T.reply)),
-        spacing="1", padding_y="0.4em",
+        rx.cond(
+            item["reply"] != "",
+            rx.text("You replied: ", item["reply"], size="1", color_scheme="gray"),
+            rx.form(
+                rx.hstack(
+                    rx.input(type="hidden", name="review_id", value=item["id"]),
+                    rx.input(name="reply", placeholder="Reply once, publicly", size="1", width="18em"),
+                    rx.button("Reply", size="1", type="submit"),
+                ),
+                on_submit=T.reply,
+            ),
+        ),
+        spacing="1",
+        padding_y="0.4em",
     )
 
 
 @page(routes.TEACH, "Teach", on_load=[AuthState.require_mentor, T.load_teaching])
 def teaching_page() -> rx.Component:
     return rx.vstack(
-        rx.hstack(rx.heading("Your teaching", size="7"), rx.spacer(),
-                  rx.link(rx.button(rx.icon("plus", size=16), "New session", id="new-session"), href=routes.TEACH_NEW),
-                  width="100%", wrap="wrap"),
-        rx.grid(_stat("Average rating", T.rating), _stat("Upcoming sessions", T.upcoming.length()),
-                rx.foreach(T.earnings, lambda e: _stat(rx.text("Available ", e["currency"]), e["available"])),
-                columns=rx.breakpoints(initial="2", md="4"), spacing="3", width="100%"),
-        rx.cond(T.approvals.length() > 0, card(rx.heading("Waiting for your approval", size="4"), rx.foreach(T.approvals, lambda a: rx.hstack(
-            rx.text(a["learner"], " → ", a["title"], size="2"), rx.spacer(),
-            rx.button("Accept", size="1", on_click=T.decide(a["booking_id"], True)),
-            rx.button("Decline", size="1", color_scheme="red", variant="soft", on_click=T.decide(a["booking_id"], False)), width="100%")))),
-        card(rx.heading("Next two weeks (", T.timezone, ")", size="5"), rx.grid(rx.foreach(T.calendar, lambda d: rx.box(
-            rx.text(d["day"], size="1", weight="bold"), rx.text(d["items"], size="1", white_space="pre-wrap"),
-            padding="0.5em", border_radius="6px", min_height="5em",
-            background=rx.cond(d["busy"] == "yes", rx.color("indigo", 3), rx.color("gray", 2)))),
-            columns=rx.breakpoints(initial="2", sm="4", md="7"), spacing="2", width="100%", id="teaching-calendar")),
-        card(rx.heading("Upcoming", size="5"), _table(["Session", "When", "Status", "Booked", "Fill", "Price"], T.upcoming, _session_row,
-                                                      "No upcoming sessions. Create one to start teaching.", "teaching-upcoming")),
-        card(rx.heading("Earnings", size="5"), _table(["Currency", "In escrow", "Available", "Paid out"], T.earnings, lambda e: rx.table.row(
-            rx.table.cell(e["currency"]), rx.table.cell(e["pending"]), rx.table.cell(e["available"]), rx.table.cell(e["paid"])),
-            "No earnings yet.", "earnings")),
-        card(rx.heading("Recent reviews", size="5"), rx.cond(T.reviews.length() > 0, rx.foreach(T.reviews, _review),
-                                                             rx.text("No reviews yet.", size="2", color_scheme="gray"))),
-        card(rx.heading("Past sessions", size="5"), _table(["Session", "When", "Status", "Booked", "Fill", "Price"], T.past, _session_row,
-                                                           "Nothing yet.", "teaching-past")),
-        spacing="4", width="100%",
+        rx.hstack(
+            rx.heading("Your teaching", size="7"),
+            rx.spacer(),
+            rx.link(rx.button(rx.icon("plus", size=16), "New session", id="new-session"), href=routes.TEACH_NEW),
+            width="100%",
+            wrap="wrap",
+        ),
+        rx.grid(
+            _stat("Average rating", T.rating),
+            _stat("Upcoming sessions", T.upcoming.length()),
+            rx.foreach(T.earnings, lambda e: _stat(rx.text("Available ", e["currency"]), e["available"])),
+            columns=rx.breakpoints(initial="2", md="4"),
+            spacing="3",
+            width="100%",
+        ),
+        rx.cond(
+            T.approvals.length() > 0,
+            card(
+                rx.heading("Waiting for your approval", size="4"),
+                rx.foreach(
+                    T.approvals,
+                    lambda a: rx.hstack(
+                        rx.text(a["learner"], " → ", a["title"], size="2"),
+                        rx.spacer(),
+                        rx.button("Accept", size="1", on_click=T.decide(a["booking_id"], True)),
+                        rx.button(
+                            "Decline",
+                            size="1",
+                            color_scheme="red",
+                            variant="soft",
+                            on_click=T.decide(a["booking_id"], False),
+                        ),
+                        width="100%",
+                    ),
+                ),
+            ),
+        ),
+        card(
+            rx.heading("Next two weeks (", T.timezone, ")", size="5"),
+            rx.grid(
+                rx.foreach(
+                    T.calendar,
+                    lambda d: rx.box(
+                        rx.text(d["day"], size="1", weight="bold"),
+                        rx.text(d["items"], size="1", white_space="pre-wrap"),
+                        padding="0.5em",
+                        border_radius="6px",
+                        min_height="5em",
+                        background=rx.cond(d["busy"] == "yes", rx.color("indigo", 3), rx.color("gray", 2)),
+                    ),
+                ),
+                columns=rx.breakpoints(initial="2", sm="4", md="7"),
+                spacing="2",
+                width="100%",
+                id="teaching-calendar",
+            ),
+        ),
+        card(
+            rx.heading("Upcoming", size="5"),
+            _table(
+                ["Session", "When", "Status", "Booked", "Fill", "Price"],
+                T.upcoming,
+                _session_row,
+                "No upcoming sessions. Create one to start teaching.",
+                "teaching-upcoming",
+            ),
+        ),
+        card(
+            rx.heading("Earnings", size="5"),
+            _table(
+                ["Currency", "In escrow", "Available", "Paid out"],
+                T.earnings,
+                lambda e: rx.table.row(
+                    rx.table.cell(e["currency"]),
+                    rx.table.cell(e["pending"]),
+                    rx.table.cell(e["available"]),
+                    rx.table.cell(e["paid"]),
+                ),
+                "No earnings yet.",
+                "earnings",
+            ),
+        ),
+        card(
+            rx.heading("Recent reviews", size="5"),
+            rx.cond(
+                T.reviews.length() > 0,
+                rx.foreach(T.reviews, _review),
+                rx.text("No reviews yet.", size="2", color_scheme="gray"),
+            ),
+        ),
+        card(
+            rx.heading("Past sessions", size="5"),
+            _table(
+                ["Session", "When", "Status", "Booked", "Fill", "Price"],
+                T.past,
+                _session_row,
+                "Nothing yet.",
+                "teaching-past",
+            ),
+        ),
+        spacing="4",
+        width="100%",
     )
 
 
 def _editor_form() -> rx.Component:
     two = lambda *children: rx.grid(*children, columns=rx.breakpoints(initial="1", sm="2"), spacing="3", width="100%")  # noqa: E731
-    return rx.form(rx.vstack(
-        labelled("Title", rx.input(name="title", required=True, width="100%", id="session-title-input")),
-        labelled("Description", rx.text_area(name="description", rows="4", width="100%")),
-        two(labelled("Skills (comma separated)", rx.input(name="skills", placeholder="Python, SQL", width="100%", id="session-skills")),
-            labelled("Category", rx.input(name="category", placeholder="Programming", width="100%"))),
-        two(labelled("Level", rx.select([lvl.value for lvl in SkillLevel], name="level", default_value="beginner")),
-            labelled("Language", rx.input(name="language", default_value="English", width="100%"))),
-        two(labelled(rx.text("Date (", T.timezone, ")"), rx.input(name="date", type="date", required=True, id="session-date")),
-            labelled("Start time", rx.input(name="time", type="time", required=True, id="session-time"))),
-        two(labelled("Duration (minutes)", rx.input(name="minutes", default_value="60", width="100%")),
-            labelled("Seats (1 for 1:1)", rx.input(name="capacity", default_value="1", width="100%", id="session-capacity"))),
-        two(labelled("Price", rx.input(name="price", default_value="0", width="100%", id="session-price")),
-            labelled("Currency", rx.select(["USD", "EUR", "GBP", "INR"], name="currency", default_value="USD"))),
-        two(labelled("Minimum booking notice (minutes)", rx.input(name="notice", default_value="60", width="100%")),
-            labelled("Cancellation cut-off (hours before)", rx.input(name="cutoff", default_value="24", width="100%"))),
-        two(labelled("Refund when a learner cancels in time", rx.select(["full", "partial", "none"], name="refund_policy", default_value="full")),
-            labelled("Partial refund (%)", rx.input(name="partial_percent", default_value="50", width="100%"))),
-        two(labelled("Buffer between your sessions (minutes)", rx.input(name="buffer", default_value="0", width="100%")),
-            labelled("Repeat weekly for (weeks)", rx.input(name="weeks", default_value="1", width="100%"))),
-        rx.hstack(rx.checkbox("I approve each booking", name="requires_approval"), rx.checkbox("Save as draft", name="draft"), spacing="5", wrap="wrap"),
-        rx.button("Create session", type="submit", size="3", id="create-session"),
-        spacing="3", width="100%",
-    ), on_submit=T.submit_session, reset_on_submit=False)
+    return rx.form(
+        rx.vstack(
+            labelled("Title", rx.input(name="title", required=True, width="100%", id="session-title-input")),
+            labelled("Description", rx.text_area(name="description", rows="4", width="100%")),
+            two(
+                labelled(
+                    "Skills (comma separated)",
+                    rx.input(name="skills", placeholder="Python, SQL", width="100%", id="session-skills"),
+                ),
+                labelled("Category", rx.input(name="category", placeholder="Programming", width="100%")),
+            ),
+            two(
+                labelled("Level", rx.select([lvl.value for lvl in SkillLevel], name="level", default_value="beginner")),
+                labelled("Language", rx.input(name="language", default_value="English", width="100%")),
+            ),
+            two(
+                labelled(
+                    rx.text("Date (", T.timezone, ")"),
+                    rx.input(name="date", type="date", required=True, id="session-date"),
+                ),
+                labelled("Start time", rx.input(name="time", type="time", required=True, id="session-time")),
+            ),
+            two(
+                labelled("Duration (minutes)", rx.input(name="minutes", default_value="60", width="100%")),
+                labelled(
+                    "Seats (1 for 1:1)",
+                    rx.input(name="capacity", default_value="1", width="100%", id="session-capacity"),
+                ),
+            ),
+            two(
+                labelled("Price", rx.input(name="price", default_value="0", width="100%", id="session-price")),
+                labelled("Currency", rx.select(["USD", "EUR", "GBP", "INR"], name="currency", default_value="USD")),
+            ),
+            two(
+                labelled("Minimum booking notice (minutes)", rx.input(name="notice", default_value="60", width="100%")),
+                labelled(
+                    "Cancellation cut-off (hours before)", rx.input(name="cutoff", default_value="24", width="100%")
+                ),
+            ),
+            two(
+                labelled(
+                    "Refund when a learner cancels in time",
+                    rx.select(["full", "partial", "none"], name="refund_policy", default_value="full"),
+                ),
+                labelled("Partial refund (%)", rx.input(name="partial_percent", default_value="50", width="100%")),
+            ),
+            two(
+                labelled(
+                    "Buffer between your sessions (minutes)", rx.input(name="buffer", default_value="0", width="100%")
+                ),
+                labelled("Repeat weekly for (weeks)", rx.input(name="weeks", default_value="1", width="100%")),
+            ),
+            rx.hstack(
+                rx.checkbox("I approve each booking", name="requires_approval"),
+                rx.checkbox("Save as draft", name="draft"),
+                spacing="5",
+                wrap="wrap",
+            ),
+            rx.button("Create session", type="submit", size="3", id="create-session"),
+            spacing="3",
+            width="100%",
+        ),
+        on_submit=T.submit_session,
+        reset_on_submit=False,
+    )
 
 
 def _advice_form() -> rx.Component:
-    return card(rx.form(rx.vstack(
-        rx.heading("Pricing advice", size="4"),
-        rx.hstack(rx.input(name="skills", placeholder="Skills, e.g. Python", width="16em"), rx.input(name="price", placeholder="Price", width="7em"),
-                  rx.select(["USD", "EUR", "GBP", "INR"], name="currency", default_value="USD"),
-                  rx.input(name="capacity", placeholder="Seats", width="6em"), rx.button("Advise me", type="submit", variant="soft"), wrap="wrap"),
-        rx.foreach(T.advice, lambda line: rx.text(line, size="2", color_scheme="gray")),
-        spacing="2", width="100%",
-    ), on_submit=T.get_advice, reset_on_submit=False))
+    return card(
+        rx.form(
+            rx.vstack(
+                rx.heading("Pricing advice", size="4"),
+                rx.hstack(
+                    rx.input(name="skills", placeholder="Skills, e.g. Python", width="16em"),
+                    rx.input(name="price", placeholder="Price", width="7em"),
+                    rx.select(["USD", "EUR", "GBP", "INR"], name="currency", default_value="USD"),
+                    rx.input(name="capacity", placeholder="Seats", width="6em"),
+                    rx.button("Advise me", type="submit", variant="soft"),
+                    wrap="wrap",
+                ),
+                rx.foreach(T.advice, lambda line: rx.text(line, size="2", color_scheme="gray")),
+                spacing="2",
+                width="100%",
+            ),
+            on_submit=T.get_advice,
+            reset_on_submit=False,
+        )
+    )
 
 
 @page(routes.TEACH_NEW, "New session", on_load=[AuthState.require_mentor, T.load_teaching])
 def new_session_page() -> rx.Component:
-    return rx.vstack(rx.heading("New session", size="7"), _advice_form(), error_callout(T.editor_error), card(_editor_form()),
-                     spacing="4", width="100%")
+    return rx.vstack(
+        rx.heading("New session", size="7"),
+        _advice_form(),
+        error_callout(T.editor_error),
+        card(_editor_form()),
+        spacing="4",
+        width="100%",
+    )
 
 
 def _person(row: dict) -> rx.Component:
     return rx.table.row(
-        rx.table.cell(row["learner"]), rx.table.cell(rx.badge(row["status"], variant="soft")), rx.table.cell(row["attendance"]),
-        rx.table.cell(rx.cond((row["booking_id"] != "") & M.started, rx.hstack(
-            rx.button("Attended", size="1", variant="soft", on_click=M.mark(row["booking_id"], True)),
-            rx.button("No-show", size="1", variant="soft", color_scheme="red", on_click=M.mark(row["booking_id"], False))))),
+        rx.table.cell(row["learner"]),
+        rx.table.cell(rx.badge(row["status"], variant="soft")),
+        rx.table.cell(row["attendance"]),
+        rx.table.cell(
+            rx.cond(
+                (row["booking_id"] != "") & M.started,
+                rx.hstack(
+                    rx.button("Attended", size="1", variant="soft", on_click=M.mark(row["booking_id"], True)),
+                    rx.button(
+                        "No-show",
+                        size="1",
+                        variant="soft",
+                        color_scheme="red",
+                        on_click=M.mark(row["booking_id"], False),
+                    ),
+                ),
+            )
+        ),
     )
 
 
@@ -132,24 +303,50 @@ def _person(row: dict) -> rx.Component:
 def manage_session_page() -> rx.Component:
     return rx.vstack(
         rx.heading(M.info["title"], size="7", id="manage-title"),
-        rx.hstack(rx.badge(M.info["status"], size="2", id="manage-status"), rx.text(M.info["when"]), rx.text(M.info["booked"], " booked"),
-                  rx.text(M.info["price"]), wrap="wrap", spacing="3"),
+        rx.hstack(
+            rx.badge(M.info["status"], size="2", id="manage-status"),
+            rx.text(M.info["when"]),
+            rx.text(M.info["booked"], " booked"),
+            rx.text(M.info["price"]),
+            wrap="wrap",
+            spacing="3",
+        ),
         rx.hstack(
             rx.cond(M.info["status"] == "draft", rx.button("Publish", on_click=M.publish)),
             rx.cond(M.info["status"] == "published", rx.button("Unpublish", variant="soft", on_click=M.unpublish)),
-            rx.cond((M.info["status"] == "published") & M.started,
-                    rx.button("Take attendance from the live room", variant="soft", on_click=M.apply_room_attendance)),
+            rx.cond(
+                (M.info["status"] == "published") & M.started,
+                rx.button("Take attendance from the live room", variant="soft", on_click=M.apply_room_attendance),
+            ),
             rx.cond((M.info["status"] == "published") & M.ended, rx.button("Mark completed", on_click=M.complete)),
             rx.link(rx.button("View public page", variant="outline"), href="/sessions/" + M.session_id.to_string()),
-            rx.link(rx.button(rx.icon("video", size=16), "Open the live room", variant="soft"), href="/room/" + M.session_id.to_string()),
+            rx.link(
+                rx.button(rx.icon("video", size=16), "Open the live room", variant="soft"),
+                href="/room/" + M.session_id.to_string(),
+            ),
             wrap="wrap",
         ),
-        card(rx.heading("Learners and waitlist", size="4"), _table(["Learner", "Status", "Attendance", ""], M.people, _person,
-                                                                   "Nobody has booked yet.", "participants")),
-        rx.cond(M.info["status"] == "published", card(rx.form(rx.vstack(
-            rx.heading("Cancel this session", size="4"),
-            rx.text("Every learner is refunded in full and told at once.", size="2", color_scheme="gray"),
-            rx.input(name="reason", placeholder="Reason shown to learners", width="100%"),
-            rx.button("Cancel session", color_scheme="red", type="submit"), spacing="2"), on_submit=M.cancel))),
-        spacing="4", width="100%",
+        card(
+            rx.heading("Learners and waitlist", size="4"),
+            _table(
+                ["Learner", "Status", "Attendance", ""], M.people, _person, "Nobody has booked yet.", "participants"
+            ),
+        ),
+        rx.cond(
+            M.info["status"] == "published",
+            card(
+                rx.form(
+                    rx.vstack(
+                        rx.heading("Cancel this session", size="4"),
+                        rx.text("Every learner is refunded in full and told at once.", size="2", color_scheme="gray"),
+                        rx.input(name="reason", placeholder="Reason shown to learners", width="100%"),
+                        rx.button("Cancel session", color_scheme="red", type="submit"),
+                        spacing="2",
+                    ),
+                    on_submit=M.cancel,
+                )
+            ),
+        ),
+        spacing="4",
+        width="100%",
     )

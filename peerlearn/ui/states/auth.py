@@ -10,11 +10,11 @@ from __future__ import annotations
 import reflex as rx
 from pydantic import ValidationError as PydanticValidationError
 
+from peerlearn.accounts import actions as accounts
 from peerlearn.db import session_scope
 from peerlearn.models import User
 from peerlearn.models.enums import UserRole
 from peerlearn.models.users import UserCreate
-from peerlearn.accounts import actions as accounts
 from peerlearn.platform.errors import AuthenticationError, ServiceError
 from peerlearn.ui import routes
 
@@ -117,7 +117,9 @@ class AuthState(rx.State):
         """The landing page links to /signup?role=mentor; preselect that choice."""
         self.form_error = ""
         wanted = self.router.url.query_parameters.get("role", "")
-        self.signup_role = wanted if wanted in (UserRole.LEARNER.value, UserRole.MENTOR.value) else UserRole.LEARNER.value
+        self.signup_role = (
+            wanted if wanted in (UserRole.LEARNER.value, UserRole.MENTOR.value) else UserRole.LEARNER.value
+        )
 
     @rx.event
     def set_signup_role(self, value: str):
@@ -127,7 +129,9 @@ class AuthState(rx.State):
         self.form_error = ""
         try:
             with session_scope() as db:
-                user, token = accounts.log_in(form.get("email", ""), form.get("password", ""), client=self._client(), db=db)
+                user, token = accounts.log_in(
+                    form.get("email", ""), form.get("password", ""), client=self._client(), db=db
+                )
         except ServiceError as error:
             self.form_error = error.message
             return

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+from peerlearn.booking.actions import get_booking
 from peerlearn.db import session_scope
 from peerlearn.models import Profile
 from peerlearn.models.enums import BookingStatus
-from peerlearn.booking.actions import get_booking
 from peerlearn.platform.errors import AuthenticationError, NotFoundError
 from peerlearn.platform.timefmt import format_local
 from peerlearn.ui.states.auth import AuthState

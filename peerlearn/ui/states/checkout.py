@@ -10,12 +10,12 @@ from __future__ import annotations
 import httpx
 import reflex as rx
 
+from peerlearn.billing.payments import simulated_checkout, simulated_pay
 from peerlearn.config import get_settings
 from peerlearn.db import session_scope
 from peerlearn.models import Booking, LearningSession
 from peerlearn.money import format_money
 from peerlearn.platform.errors import ServiceError
-from peerlearn.billing.payments import simulated_checkout, simulated_pay
 from peerlearn.ui.states.auth import AuthState
 
 

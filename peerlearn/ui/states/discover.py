@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import reflex as rx
 
+from peerlearn.catalog.search import parse_filters, search_sessions
 from peerlearn.db import session_scope
 from peerlearn.models import Profile
 from peerlearn.money import format_money, to_minor
 from peerlearn.platform.errors import ValidationError
-from peerlearn.catalog.search import parse_filters, search_sessions
 from peerlearn.platform.timefmt import format_local
 from peerlearn.ui.states.auth import AuthState
 
@@ -42,8 +42,19 @@ class DiscoverState(AuthState):
 
     @rx.event
     def set_filter(self, name: str, value: str):
-        if name in {"q", "skill", "category", "level", "language", "min_price", "max_price", "starts_after",
-                    "starts_before", "min_rating", "sort"}:
+        if name in {
+            "q",
+            "skill",
+            "category",
+            "level",
+            "language",
+            "min_price",
+            "max_price",
+            "starts_after",
+            "starts_before",
+            "min_rating",
+            "sort",
+        }:
             setattr(self, name, value)
         self.page = 1
         self._search()
@@ -70,10 +81,20 @@ class DiscoverState(AuthState):
         pick = lambda value: None if value == ANY else value  # noqa: E731
         try:
             filters = parse_filters(
-                q=self.q, skill=pick(self.skill), category=pick(self.category), level=pick(self.level),
-                language=pick(self.language), min_price=self._price(self.min_price), max_price=self._price(self.max_price),
-                starts_after=self.starts_after or None, starts_before=self.starts_before or None,
-                min_rating=pick(self.min_rating), sort=self.sort, page=self.page, page_size=PAGE_SIZE)
+                q=self.q,
+                skill=pick(self.skill),
+                category=pick(self.category),
+                level=pick(self.level),
+                language=pick(self.language),
+                min_price=self._price(self.min_price),
+                max_price=self._price(self.max_price),
+                starts_after=self.starts_after or None,
+                starts_before=self.starts_before or None,
+                min_rating=pick(self.min_rating),
+                sort=self.sort,
+                page=self.page,
+                page_size=PAGE_SIZE,
+            )
         except (ValidationError, ValueError) as error:
             self.problem = getattr(error, "message", "Prices are amounts like 25 or 25.50.")
             return
@@ -83,10 +104,18 @@ class DiscoverState(AuthState):
             result = search_sessions(filters, db=db)
         self.total = result.total
         self.results = [
-            {"id": str(s.id), "title": s.title, "when": format_local(s.start_at, tz), "mentor": s.mentor.full_name,
-             "rating": f"{s.mentor.rating_avg:.1f}" if s.mentor.rating_count else "New", "skills": ", ".join(s.skills),
-             "price": "Free" if s.price_minor == 0 else format_money(s.price_minor, s.currency), "level": s.level.value,
-             "spots": "Full" if s.spots_left == 0 else f"{s.spots_left} left", "language": s.language}
+            {
+                "id": str(s.id),
+                "title": s.title,
+                "when": format_local(s.start_at, tz),
+                "mentor": s.mentor.full_name,
+                "rating": f"{s.mentor.rating_avg:.1f}" if s.mentor.rating_count else "New",
+                "skills": ", ".join(s.skills),
+                "price": "Free" if s.price_minor == 0 else format_money(s.price_minor, s.currency),
+                "level": s.level.value,
+                "spots": "Full" if s.spots_left == 0 else f"{s.spots_left} left",
+                "language": s.language,
+            }
             for s in result.items
         ]
         self.skills = [ANY] + sorted(result.facets.get("skills", {}))

@@ -3,18 +3,16 @@
 from __future__ import annotations
 
 import asyncio
-from datetime import datetime, time, timedelta, timezone
+from datetime import UTC, datetime, time, timedelta
 
 import reflex as rx
 
+from peerlearn.accounts.actions import require_role
+from peerlearn.billing.ledger import unbalanced_transactions
 from peerlearn.db import session_scope
+from peerlearn.insights import churn, experiments, kpis
 from peerlearn.models.enums import UserRole
 from peerlearn.money import format_money
-from peerlearn.insights import churn
-from peerlearn.insights import experiments
-from peerlearn.insights import kpis
-from peerlearn.billing.ledger import unbalanced_transactions
-from peerlearn.accounts.actions import require_role
 from peerlearn.platform.errors import ServiceError
 from peerlearn.ui.forms import price_to_minor
 from peerlearn.ui.states.auth import AuthState
@@ -31,7 +29,10 @@ COHORT_MONTHS = 6
 
 def _heat_row(cohort: dict) -> list[dict[str, str]]:
     """One row of the retention heat map: label, size, then a shaded cell per later month (blank if not reached)."""
-    cells = [{"text": cohort["cohort"], "background": "transparent"}, {"text": str(cohort["size"]), "background": "transparent"}]
+    cells = [
+        {"text": cohort["cohort"], "background": "transparent"},
+        {"text": str(cohort["size"]), "background": "transparent"},
+    ]
     for k in range(COHORT_MONTHS):
         if k < len(cohort["retention"]):
             share = cohort["retention"][k]
@@ -48,8 +49,17 @@ def _offline_rows(figures: dict | None) -> list[dict[str, str]]:
     k = figures.get("k", 10)
     rows = [("engine", figures.get("engine", {})), ("engine (new learners)", figures.get("engine_cold", {}))]
     rows += sorted(figures.get("baselines", {}).items())
-    return [{"model": name, "ndcg": f"{m.get(f'ndcg@{k}', 0):.3f}", "recall": f"{m.get(f'recall@{k}', 0):.3f}",
-             "hit_rate": f"{m.get(f'hit_rate@{k}', 0):.3f}", "coverage": f"{m.get('coverage', 0):.3f}"} for name, m in rows if m]
+    return [
+        {
+            "model": name,
+            "ndcg": f"{m.get(f'ndcg@{k}', 0):.3f}",
+            "recall": f"{m.get(f'recall@{k}', 0):.3f}",
+            "hit_rate": f"{m.get(f'hit_rate@{k}', 0):.3f}",
+            "coverage": f"{m.get('coverage', 0):.3f}",
+        }
+        for name, m in rows
+        if m
+    ]
 
 
 class InsightsState(AuthState):
@@ -74,9 +84,13 @@ class InsightsState(AuthState):
     _version: tuple = ()
 
     def _range(self) -> tuple[datetime | None, datetime | None]:
-        parse = lambda text, extra: datetime.combine(datetime.strptime(text, "%Y-%m-%d").date(), time(), timezone.utc) + extra  # noqa: E731
-        return (parse(self.start_date, timedelta()) if self.start_date else None,
-                parse(self.end_date, timedelta(days=1)) if self.end_date else None)
+        parse = lambda text, extra: (
+            datetime.combine(datetime.strptime(text, "%Y-%m-%d").date(), time(), UTC) + extra
+        )  # noqa: E731
+        return (
+            parse(self.start_date, timedelta()) if self.start_date else None,
+            parse(self.end_date, timedelta(days=1)) if self.end_date else None,
+        )
 
     def load_insights(self):
         if not self.user_id:
@@ -99,52 +113,95 @@ class InsightsState(AuthState):
         except ServiceError as error:
             self.problem = error.message
             return
-        self.start_date, self.end_date = report.start.date().isoformat(), (report.end - timedelta(seconds=1)).date().isoformat()
+        self.start_date, self.end_date = (
+            report.start.date().isoformat(),
+            (report.end - timedelta(seconds=1)).date().isoformat(),
+        )
         r, m, lr = report.revenue, report.marketplace, report.learners
         self.cards = [
-            {"label": "Gross booking value", "value": _money_text(r["gross_booking_value"]), "key": "gross_booking_value"},
+            {
+                "label": "Gross booking value",
+                "value": _money_text(r["gross_booking_value"]),
+                "key": "gross_booking_value",
+            },
             {"label": "Platform revenue", "value": _money_text(r["platform_revenue"]), "key": "platform_revenue"},
             {"label": "MRR (last 30 days)", "value": _money_text(r["mrr"]), "key": "mrr"},
             {"label": "ARR", "value": _money_text(r["arr"]), "key": "arr"},
             {"label": "Refunds", "value": _money_text(r["refunds"]), "key": "refunds"},
             {"label": "Net revenue", "value": _money_text(r["net_revenue"]), "key": "net_revenue"},
             {"label": "Active learners", "value": str(lr["active_learners"]), "key": "active_learners"},
-            {"label": "LTV so far / projected", "value": f"{_money_text({c: int(v) for c, v in lr['ltv'].items()})} / "
-                                                          f"{_money_text({c: int(v) for c, v in lr['projected_ltv'].items()})}", "key": "ltv"},
-            {"label": "CAC · LTV:CAC", "value": f"{_money_text({c: int(v) for c, v in lr['cac'].items()})} · "
-                                                f"{', '.join(f'{c} {v}' for c, v in lr['ltv_to_cac'].items()) or '—'}", "key": "cac"},
+            {
+                "label": "LTV so far / projected",
+                "value": f"{_money_text({c: int(v) for c, v in lr['ltv'].items()})} / "
+                f"{_money_text({c: int(v) for c, v in lr['projected_ltv'].items()})}",
+                "key": "ltv",
+            },
+            {
+                "label": "CAC · LTV:CAC",
+                "value": f"{_money_text({c: int(v) for c, v in lr['cac'].items()})} · "
+                f"{', '.join(f'{c} {v}' for c, v in lr['ltv_to_cac'].items()) or '—'}",
+                "key": "cac",
+            },
             {"label": "Booking conversion", "value": f"{m['booking_conversion']:.1%}", "key": "booking_conversion"},
             {"label": "Completion rate", "value": f"{m['completion_rate']:.1%}", "key": "completion_rate"},
-            {"label": "Cancellations · no-shows", "value": f"{m['cancellation_rate']:.1%} · {m['no_show_rate']:.1%}", "key": "cancellation_rate"},
+            {
+                "label": "Cancellations · no-shows",
+                "value": f"{m['cancellation_rate']:.1%} · {m['no_show_rate']:.1%}",
+                "key": "cancellation_rate",
+            },
             {"label": "Seat utilisation", "value": f"{m['seat_utilisation']:.1%}", "key": "seat_utilisation"},
             {"label": "Active mentors", "value": f"{m['active_mentor_share']:.1%}", "key": "active_mentor_share"},
             {"label": "Average rating", "value": str(m["average_rating"] or "—"), "key": "average_rating"},
-            {"label": "Recommendation CTR · conversion", "value": f"{report.recommender['recommendation_ctr']:.1%} · "
-                                                                  f"{report.recommender['recommendation_conversion']:.1%}", "key": "recommendation_ctr"},
+            {
+                "label": "Recommendation CTR · conversion",
+                "value": f"{report.recommender['recommendation_ctr']:.1%} · "
+                f"{report.recommender['recommendation_conversion']:.1%}",
+                "key": "recommendation_ctr",
+            },
         ]
         self.currencies = sorted({c for row in r["revenue_by_month"] for c in row if c != "month"})
-        self.revenue_rows = [{k: (v / 100 if k != "month" else v) for k, v in row.items()} for row in r["revenue_by_month"]]
+        self.revenue_rows = [
+            {k: (v / 100 if k != "month" else v) for k, v in row.items()} for row in r["revenue_by_month"]
+        ]
         self.signup_rows = lr["signups_per_week"]
         self.funnel_rows = m["funnel"]
         self.cohort_cells = [cell for c in lr["cohort_retention"] for cell in _heat_row(c)]
         self.skills_rows = m["skills_gap"]
-        self.churn_note = (f"ROC AUC {model.figures['roc_auc']} vs {model.figures['recency_only_roc_auc']} for recency alone; "
-                           f"Brier {model.figures['brier']} (time split {model.figures['train_snapshot']} → {model.figures['test_snapshot']})"
-                           if model.enough_data else model.message)
+        self.churn_note = (
+            f"ROC AUC {model.figures['roc_auc']} vs {model.figures['recency_only_roc_auc']} for recency alone; "
+            f"Brier {model.figures['brier']} (time split {model.figures['train_snapshot']} → {model.figures['test_snapshot']})"
+            if model.enough_data
+            else model.message
+        )
         self.at_risk = [{k: str(v) for k, v in row.items()} for row in risky]
         self.definitions = [{"key": k, "text": v} for k, v in kpis.DEFINITIONS.items()]
         self.offline = _offline_rows(report.recommender.get("offline_evaluation"))
-        self.gateways = [{"gateway": g["gateway"], "currency": g["currency"], "gbv": format_money(g["gbv_minor"], g["currency"])}
-                         for g in r["gbv_by_gateway"]]
+        self.gateways = [
+            {"gateway": g["gateway"], "currency": g["currency"], "gbv": format_money(g["gbv_minor"], g["currency"])}
+            for g in r["gbv_by_gateway"]
+        ]
         with session_scope() as db:
             unbalanced = unbalanced_transactions(db=db)
-            self.experiments = [{"experiment": e.key, "status": e.status.value, "variant": v.name, "exposed": str(v.exposed),
-                                 "conversion": f"{v.conversion:.1%} ({v.conversion_ci[0]:.1%}-{v.conversion_ci[1]:.1%})",
-                                 "ctr": f"{v.ctr:.1%}", "p": "" if v.p_vs_control is None else f"{v.p_vs_control:.3f}", "verdict": res.verdict}
-                                for e in experiments.list_experiments(db=db)[:3]
-                                for res in [experiments.experiment_results(e.id, db=db)] for v in res.variants]
-        self.ledger_note = "Ledger balanced: every transaction sums to zero." if not unbalanced else \
-            f"LEDGER IMBALANCE in {len(unbalanced)} transaction(s): {unbalanced[:5]}"
+            self.experiments = [
+                {
+                    "experiment": e.key,
+                    "status": e.status.value,
+                    "variant": v.name,
+                    "exposed": str(v.exposed),
+                    "conversion": f"{v.conversion:.1%} ({v.conversion_ci[0]:.1%}-{v.conversion_ci[1]:.1%})",
+                    "ctr": f"{v.ctr:.1%}",
+                    "p": "" if v.p_vs_control is None else f"{v.p_vs_control:.3f}",
+                    "verdict": res.verdict,
+                }
+                for e in experiments.list_experiments(db=db)[:3]
+                for res in [experiments.experiment_results(e.id, db=db)]
+                for v in res.variants
+            ]
+        self.ledger_note = (
+            "Ledger balanced: every transaction sums to zero."
+            if not unbalanced
+            else f"LEDGER IMBALANCE in {len(unbalanced)} transaction(s): {unbalanced[:5]}"
+        )
 
     @rx.event
     def set_start_date(self, value: str):

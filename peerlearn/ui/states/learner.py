@@ -5,13 +5,13 @@ from __future__ import annotations
 import reflex as rx
 from pydantic import ValidationError as PydanticValidationError
 
+from peerlearn.booking import actions as booking_service
+from peerlearn.booking.reviews import ReviewCreate, submit_review
 from peerlearn.db import session_scope
 from peerlearn.models import Profile
 from peerlearn.models.enums import BookingStatus
-from peerlearn.money import format_money
 from peerlearn.models.types import utcnow
-from peerlearn.booking import actions as booking_service
-from peerlearn.booking.reviews import ReviewCreate, submit_review
+from peerlearn.money import format_money
 from peerlearn.platform.timefmt import format_local
 from peerlearn.ui.states.auth import AuthState
 
@@ -39,31 +39,48 @@ class LearnerState(AuthState):
             rows = booking_service.list_bookings(user, db=db, now=now)
             self.upcoming = [self._row(b, tz) for b in reversed(rows) if b.status in UPCOMING and b.end_at > now]
             self.past = [self._row(b, tz) for b in rows if b.status not in UPCOMING or b.end_at <= now][:20]
-            self.waitlists = [{"session_id": str(s.id), "title": s.title, "when": format_local(s.start_at, tz), "status": w.status.value}
-                              for w, s in booking_service.my_waitlists(user, db=db)]
+            self.waitlists = [
+                {
+                    "session_id": str(s.id),
+                    "title": s.title,
+                    "when": format_local(s.start_at, tz),
+                    "status": w.status.value,
+                }
+                for w, s in booking_service.my_waitlists(user, db=db)
+            ]
 
     @staticmethod
     def _row(b: booking_service.BookingPublic, tz: str) -> dict[str, str]:
         return {
-            "id": str(b.id), "session_id": str(b.session_id), "title": b.session_title, "when": format_local(b.start_at, tz),
-            "status": b.status.value.replace("_", " "), "price": "Free" if b.price_minor == 0 else format_money(b.amount_due_minor, b.currency),
-            "can_cancel": "yes" if b.can_cancel else "", "can_review": "yes" if b.can_review else "",
+            "id": str(b.id),
+            "session_id": str(b.session_id),
+            "title": b.session_title,
+            "when": format_local(b.start_at, tz),
+            "status": b.status.value.replace("_", " "),
+            "price": "Free" if b.price_minor == 0 else format_money(b.amount_due_minor, b.currency),
+            "can_cancel": "yes" if b.can_cancel else "",
+            "can_review": "yes" if b.can_review else "",
             "can_reschedule": "yes" if b.status == BookingStatus.CONFIRMED and b.can_cancel else "",
-            "checkout_url": b.checkout_url or "", "receipt": f"/receipts/{b.payment_id}" if b.payment_id else "",
+            "checkout_url": b.checkout_url or "",
+            "receipt": f"/receipts/{b.payment_id}" if b.payment_id else "",
         }
 
     def _act(self, action, success: str):  # noqa: ANN001
         return self._perform(action, success, self._load)
 
     def cancel(self, booking_id: str):
-        return self._act(lambda user, db: booking_service.cancel_booking(user, int(booking_id), db=db), "Booking cancelled.")
+        return self._act(
+            lambda user, db: booking_service.cancel_booking(user, int(booking_id), db=db), "Booking cancelled."
+        )
 
     def open_reschedule(self, booking_id: str):
         with session_scope() as db:
             user = self._current_user(db)
             tz = (db.get(Profile, user.id) or Profile(user_id=user.id)).timezone
             options = booking_service.reschedule_options(user, int(booking_id), db=db)
-            self.reschedule_choices = [{"id": str(s.id), "label": f"{s.title} · {format_local(s.start_at, tz)}"} for s in options]
+            self.reschedule_choices = [
+                {"id": str(s.id), "label": f"{s.title} · {format_local(s.start_at, tz)}"} for s in options
+            ]
         self.reschedule_for = int(booking_id)
 
     def close_reschedule(self):
@@ -72,8 +89,10 @@ class LearnerState(AuthState):
     def reschedule_to(self, session_id: str):
         booking_id = self.reschedule_for
         self.close_reschedule()
-        return self._act(lambda user, db: booking_service.reschedule_booking(user, booking_id, int(session_id), db=db),
-                         "Moved. Your seat in the new session is confirmed.")
+        return self._act(
+            lambda user, db: booking_service.reschedule_booking(user, booking_id, int(session_id), db=db),
+            "Moved. Your seat in the new session is confirmed.",
+        )
 
     def submit_review(self, form: dict):
         try:

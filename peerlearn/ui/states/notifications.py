@@ -23,8 +23,13 @@ class NotificationState(AuthState):
         with session_scope() as db:
             self.unread = notifications.unread_count(self.user_id, db=db)
             self.items = [
-                {"title": n.title, "body": n.body, "link": n.link or "#", "read": "yes" if n.read else "",
-                 "when": n.created_at.strftime("%d %b %H:%M UTC")}
+                {
+                    "title": n.title,
+                    "body": n.body,
+                    "link": n.link or "#",
+                    "read": "yes" if n.read else "",
+                    "when": n.created_at.strftime("%d %b %H:%M UTC"),
+                }
                 for n in notifications.list_notifications(self.user_id, db=db, limit=12)
             ]
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 import reflex as rx
 from pydantic import ValidationError as PydanticValidationError
 
+from peerlearn.accounts import actions as accounts
 from peerlearn.db import session_scope
 from peerlearn.models.enums import SkillLevel
 from peerlearn.models.users import PasswordChange, ProfileUpdate, SkillLevelPublic
-from peerlearn.accounts import actions as accounts
 from peerlearn.platform.errors import ServiceError
 from peerlearn.ui.states.auth import AuthState, first_error
 
@@ -95,7 +95,9 @@ class ProfileState(AuthState):
 
     def submit_password(self, form: dict):
         try:
-            change = PasswordChange(current_password=form.get("current_password", ""), new_password=form.get("new_password", ""))
+            change = PasswordChange(
+                current_password=form.get("current_password", ""), new_password=form.get("new_password", "")
+            )
             with session_scope() as db:
                 accounts.change_password(self._current_user(db), change, db=db)
         except PydanticValidationError as error:

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import reflex as rx
 
+from peerlearn.billing.receipts import receipt_for, receipt_pdf
 from peerlearn.db import session_scope
 from peerlearn.platform.errors import AuthenticationError, ServiceError
-from peerlearn.billing.receipts import receipt_for, receipt_pdf
 from peerlearn.ui.states.auth import AuthState
 from peerlearn.ui.states.session_detail import last_path_segment
 
@@ -28,9 +28,11 @@ class ReceiptState(AuthState):
             self.missing = True
             return
         self.missing, self.number, self.total = False, receipt.number, receipt.total
-        self.summary = [f"Issued {receipt.issued_at:%d %b %Y %H:%M} UTC to {receipt.learner_name}",
-                        f"{receipt.session_title} with {receipt.mentor_name}, {receipt.session_start_at:%d %b %Y %H:%M} UTC",
-                        f"Paid through {receipt.provider} · {receipt.status}"]
+        self.summary = [
+            f"Issued {receipt.issued_at:%d %b %Y %H:%M} UTC to {receipt.learner_name}",
+            f"{receipt.session_title} with {receipt.mentor_name}, {receipt.session_start_at:%d %b %Y %H:%M} UTC",
+            f"Paid through {receipt.provider} · {receipt.status}",
+        ]
         self.lines = [{"label": line.label, "amount": line.amount} for line in receipt.lines]
 
     def download_pdf(self):

@@ -5,9 +5,9 @@ from __future__ import annotations
 import reflex as rx
 
 from peerlearn.db import session_scope
+from peerlearn.insights import recommendations as recs
 from peerlearn.models import Profile
 from peerlearn.money import format_money
-from peerlearn.insights import recommendations as recs
 from peerlearn.platform.errors import AuthenticationError, ServiceError
 from peerlearn.platform.timefmt import format_local
 from peerlearn.ui.states.auth import AuthState
@@ -30,9 +30,16 @@ class RecommendationsState(AuthState):
             self.recommended = []
             return
         self.recommended = [
-            {"id": str(item.session.id), "title": item.session.title, "why": item.explanation,
-             "when": format_local(item.session.start_at, tz), "mentor": item.session.mentor.full_name,
-             "price": "Free" if item.session.price_minor == 0 else format_money(item.session.price_minor, item.session.currency)}
+            {
+                "id": str(item.session.id),
+                "title": item.session.title,
+                "why": item.explanation,
+                "when": format_local(item.session.start_at, tz),
+                "mentor": item.session.mentor.full_name,
+                "price": "Free"
+                if item.session.price_minor == 0
+                else format_money(item.session.price_minor, item.session.currency),
+            }
             for item in items
         ]
 

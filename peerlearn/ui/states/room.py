@@ -45,15 +45,23 @@ class RoomState(AuthState):
     _last_chat_id: int = 0
 
     def load_room(self):
-        self.room_id, self.problem, self.joined, self.chat, self._last_chat_id = last_path_segment(self.router.url.path), "", False, [], 0
+        self.room_id, self.problem, self.joined, self.chat, self._last_chat_id = (
+            last_path_segment(self.router.url.path),
+            "",
+            False,
+            [],
+            0,
+        )
         if not self.user_id:
             return
         try:
             with session_scope() as db:
                 user = self._current_user(db)
                 record = live_room.room_record(user, self.room_id, db=db)
-                self.recordings = [{"id": str(r.id), "when": r.started_at.strftime("%d %b %H:%M UTC"), "url": r.download_url}
-                                   for r in (record.recordings if record else [])]
+                self.recordings = [
+                    {"id": str(r.id), "when": r.started_at.strftime("%d %b %H:%M UTC"), "url": r.download_url}
+                    for r in (record.recordings if record else [])
+                ]
                 grant = live_room.issue_room_token(user, self.room_id, db=db)
                 people = live_room.room_participants(self.room_id, db=db)
                 session = db.get(live_room.LearningSession, self.room_id)
@@ -62,10 +70,17 @@ class RoomState(AuthState):
             return
         self.title, self.role = session.title, grant.role
         self._token, self._whip_url, self._media_base = grant.token, grant.whip_url, grant.media_base_url
-        self.others = [{"user_id": str(uid), "name": name, "role": role,
-                        "url": f"{grant.media_base_url}/media/whep/{self.room_id}/{uid}",
-                        "screen_url": f"{grant.media_base_url}/media/whep/{self.room_id}/{uid}?kind=screen"}
-                       for uid, name, role in people if uid != self.user_id]
+        self.others = [
+            {
+                "user_id": str(uid),
+                "name": name,
+                "role": role,
+                "url": f"{grant.media_base_url}/media/whep/{self.room_id}/{uid}",
+                "screen_url": f"{grant.media_base_url}/media/whep/{self.room_id}/{uid}?kind=screen",
+            }
+            for uid, name, role in people
+            if uid != self.user_id
+        ]
         self._pull_chat()
 
     def open_lobby(self):
@@ -94,7 +109,9 @@ class RoomState(AuthState):
         self.joined = True
         return [live_media.publish(self._whip_url, self._token)] + [
             live_media.play(person[key], self._token, f"{box}-{person['user_id']}")
-            for person in self.others for key, box in (("url", "remote"), ("screen_url", "screen"))]
+            for person in self.others
+            for key, box in (("url", "remote"), ("screen_url", "screen"))
+        ]
 
     def toggle_mute(self):
         self.muted = not self.muted
@@ -119,7 +136,9 @@ class RoomState(AuthState):
             return
         if fresh:
             self._last_chat_id = fresh[-1].id
-            self.chat = (self.chat + [{"who": m.author, "body": m.body, "when": m.created_at.strftime("%H:%M")} for m in fresh])[-200:]
+            self.chat = (
+                self.chat + [{"who": m.author, "body": m.body, "when": m.created_at.strftime("%H:%M")} for m in fresh]
+            )[-200:]
 
     def send_chat(self, form: dict):
         try:
@@ -135,8 +154,10 @@ class RoomState(AuthState):
     async def toggle_recording(self):
         action = "stop" if self.recording else "start"
         async with httpx.AsyncClient(timeout=10) as client:
-            response = await client.post(f"{self._media_base}/media/rooms/{self.room_id}/recording/{action}",
-                                         headers={"Authorization": f"Bearer {self._token}"})
+            response = await client.post(
+                f"{self._media_base}/media/rooms/{self.room_id}/recording/{action}",
+                headers={"Authorization": f"Bearer {self._token}"},
+            )
         if response.status_code != 200:
             return rx.toast.error("Recording could not be changed.")
         self.recording = response.json()["recording"]
@@ -159,7 +180,10 @@ class RoomState(AuthState):
                         return
                     if not self._token:
                         continue
-                    url, headers = f"{self._media_base}/media/rooms/{self.room_id}", {"Authorization": f"Bearer {self._token}"}
+                    url, headers = (
+                        f"{self._media_base}/media/rooms/{self.room_id}",
+                        {"Authorization": f"Bearer {self._token}"},
+                    )
                 try:
                     state = (await client.get(url, headers=headers)).json()
                 except (httpx.HTTPError, ValueError):

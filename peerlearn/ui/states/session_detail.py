@@ -5,19 +5,19 @@ from __future__ import annotations
 import reflex as rx
 from sqlmodel import select
 
+from peerlearn.booking import actions as booking_service
+from peerlearn.booking.reviews import session_reviews
+from peerlearn.booking.rules import SEAT_HOLDING, describe_refund_policy
+from peerlearn.booking.waitlist import join_waitlist, waitlist_position
+from peerlearn.catalog.actions import visible_session
+from peerlearn.catalog.public import to_public
+from peerlearn.catalog.similar import similar_sessions
 from peerlearn.db import session_scope
+from peerlearn.live import room as live_room
 from peerlearn.models import Booking, Profile, User
 from peerlearn.money import format_money
-from peerlearn.booking import actions as booking_service
-from peerlearn.live import room as live_room
 from peerlearn.platform.errors import AuthenticationError, NotFoundError, ServiceError
-from peerlearn.booking.rules import SEAT_HOLDING, describe_refund_policy
-from peerlearn.booking.reviews import session_reviews
-from peerlearn.catalog.public import to_public
-from peerlearn.catalog.actions import visible_session
-from peerlearn.catalog.similar import similar_sessions
 from peerlearn.platform.timefmt import format_local
-from peerlearn.booking.waitlist import join_waitlist, waitlist_position
 from peerlearn.ui.states.auth import AuthState
 
 
@@ -64,22 +64,35 @@ class SessionDetailState(AuthState):
             tz = self._viewer_tz(db)
             self.found, self.skills, self.spots_left = True, public.skills, public.spots_left
             self.session = {
-                "id": str(public.id), "title": public.title, "description": public.description,
+                "id": str(public.id),
+                "title": public.title,
+                "description": public.description,
                 "when": format_local(public.start_at, tz),
                 "minutes": str(int((public.end_at - public.start_at).total_seconds() // 60)),
                 "price": "Free" if public.price_minor == 0 else format_money(public.price_minor, public.currency),
-                "level": public.level.value, "language": public.language, "category": public.category or "",
-                "status": public.status.value, "capacity": str(public.capacity),
-                "policy": describe_refund_policy(public.refund_policy, public.partial_refund_percent, public.cancellation_cutoff_hours),
-                "mentor_name": public.mentor.full_name, "mentor_headline": public.mentor.headline,
+                "level": public.level.value,
+                "language": public.language,
+                "category": public.category or "",
+                "status": public.status.value,
+                "capacity": str(public.capacity),
+                "policy": describe_refund_policy(
+                    public.refund_policy, public.partial_refund_percent, public.cancellation_cutoff_hours
+                ),
+                "mentor_name": public.mentor.full_name,
+                "mentor_headline": public.mentor.headline,
                 "mentor_rating": f"{public.mentor.rating_avg:.1f}" if public.mentor.rating_count else "New",
-                "mentor_reviews": str(public.mentor.rating_count), "mentor_taught": str(public.mentor.sessions_taught),
+                "mentor_reviews": str(public.mentor.rating_count),
+                "mentor_taught": str(public.mentor.sessions_taught),
                 "approval": "yes" if public.requires_approval else "",
             }
-            self.reviews = [{"who": r.learner_name, "rating": "★" * r.rating, "comment": r.comment, "reply": r.reply}
-                            for r in session_reviews(public.mentor.id, db=db, limit=5)]
-            self.similar = [{"id": str(s.id), "title": s.title, "when": format_local(s.start_at, tz)}
-                            for s in similar_sessions(public.id, db=db)]
+            self.reviews = [
+                {"who": r.learner_name, "rating": "★" * r.rating, "comment": r.comment, "reply": r.reply}
+                for r in session_reviews(public.mentor.id, db=db, limit=5)
+            ]
+            self.similar = [
+                {"id": str(s.id), "title": s.title, "when": format_local(s.start_at, tz)}
+                for s in similar_sessions(public.id, db=db)
+            ]
             self._load_mine(public.id, db)
             self._load_room_record(public.id, tz, db)
 
@@ -89,16 +102,29 @@ class SessionDetailState(AuthState):
         record = live_room.room_record(user, session_id, db=db) if user else None
         if record is None:
             return
-        self.recordings = [{"id": str(r.id), "when": format_local(r.started_at, tz), "minutes": str(r.minutes),
-                            "url": r.url, "download": r.download_url} for r in record.recordings]
-        self.chat_log = [{"author": m.author, "body": m.body, "at": format_local(m.created_at, tz)} for m in record.chat]
+        self.recordings = [
+            {
+                "id": str(r.id),
+                "when": format_local(r.started_at, tz),
+                "minutes": str(r.minutes),
+                "url": r.url,
+                "download": r.download_url,
+            }
+            for r in record.recordings
+        ]
+        self.chat_log = [
+            {"author": m.author, "body": m.body, "at": format_local(m.created_at, tz)} for m in record.chat
+        ]
 
     def _load_mine(self, session_id: int, db) -> None:  # noqa: ANN001
         self.my_booking_id, self.my_booking_status, self.waitlist_place = 0, "", 0
         if not self.user_id:
             return
-        mine = db.exec(select(Booking).where(Booking.session_id == session_id, Booking.learner_id == self.user_id)
-                       .order_by(Booking.id.desc())).first()
+        mine = db.exec(
+            select(Booking)
+            .where(Booking.session_id == session_id, Booking.learner_id == self.user_id)
+            .order_by(Booking.id.desc())
+        ).first()
         if mine is not None and mine.status in SEAT_HOLDING:
             self.my_booking_id, self.my_booking_status = mine.id, mine.status.value
         self.waitlist_place = waitlist_position(session_id, self.user_id, db=db) or 0
@@ -108,7 +134,9 @@ class SessionDetailState(AuthState):
         try:
             with session_scope() as db:
                 user = self._current_user(db)
-                booking, payment = booking_service.book_session(user, int(self.session["id"]), coupon_code=self.coupon or None, db=db)
+                booking, payment = booking_service.book_session(
+                    user, int(self.session["id"]), coupon_code=self.coupon or None, db=db
+                )
                 checkout_url = payment.checkout_url if payment else ""
         except AuthenticationError:
             return rx.redirect(f"/login?next=/sessions/{self.session.get('id', '')}")

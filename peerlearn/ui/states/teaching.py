@@ -7,19 +7,19 @@ from datetime import timedelta
 import reflex as rx
 from pydantic import ValidationError as PydanticValidationError
 
+from peerlearn.billing.earnings import mentor_balances
+from peerlearn.booking import actions as booking_service
+from peerlearn.booking.reviews import reply_to_review, session_reviews
+from peerlearn.catalog import actions as session_service
 from peerlearn.db import session_scope
+from peerlearn.insights import advice as session_advice
+from peerlearn.live import room as live_room
 from peerlearn.models import LearningSession, Profile
 from peerlearn.models.catalog import LearningSessionCreate, Recurrence
 from peerlearn.models.enums import BookingStatus
 from peerlearn.models.types import utcnow
 from peerlearn.money import format_money
-from peerlearn.booking import actions as booking_service
-from peerlearn.live import room as live_room
-from peerlearn.insights import advice as session_advice
-from peerlearn.catalog import actions as session_service
-from peerlearn.billing.earnings import mentor_balances
 from peerlearn.platform.errors import AuthenticationError, ServiceError
-from peerlearn.booking.reviews import reply_to_review, session_reviews
 from peerlearn.platform.timefmt import format_local
 from peerlearn.ui.forms import FormError, local_to_utc, price_to_minor, skill_list, whole_number
 from peerlearn.ui.states.auth import AuthState, first_error
@@ -38,7 +38,9 @@ def _two_weeks(sessions: list[LearningSession], tz_name: str, now) -> list[dict[
         local = session.start_at.astimezone(zone)
         if local.date() in cells and session.status.value != "cancelled":
             cells[local.date()].append(f"{local:%H:%M} {session.title} ({session.seats_taken}/{session.capacity})")
-    return [{"day": f"{day:%a %d %b}", "items": "\n".join(cells[day]), "busy": "yes" if cells[day] else ""} for day in days]
+    return [
+        {"day": f"{day:%a %d %b}", "items": "\n".join(cells[day]), "busy": "yes" if cells[day] else ""} for day in days
+    ]
 
 
 class TeachingState(AuthState):
@@ -64,33 +66,59 @@ class TeachingState(AuthState):
             self.upcoming = [self._row(s, db) for s in rows if s.end_at >= now]
             self.calendar = _two_weeks(rows, self.timezone, now)
             self.past = [self._row(s, db) for s in reversed(rows) if s.end_at < now][:20]
-            self.earnings = [{"currency": b.currency, "pending": format_money(b.pending_minor, b.currency),
-                              "available": format_money(b.available_minor, b.currency), "paid": format_money(b.paid_out_minor, b.currency)}
-                             for b in mentor_balances(mentor.id, db=db)]
+            self.earnings = [
+                {
+                    "currency": b.currency,
+                    "pending": format_money(b.pending_minor, b.currency),
+                    "available": format_money(b.available_minor, b.currency),
+                    "paid": format_money(b.paid_out_minor, b.currency),
+                }
+                for b in mentor_balances(mentor.id, db=db)
+            ]
             reviews = session_reviews(mentor.id, db=db, limit=10)
-            self.reviews = [{"id": str(r.id), "who": r.learner_name, "rating": "★" * r.rating, "comment": r.comment, "reply": r.reply}
-                            for r in reviews]
+            self.reviews = [
+                {
+                    "id": str(r.id),
+                    "who": r.learner_name,
+                    "rating": "★" * r.rating,
+                    "comment": r.comment,
+                    "reply": r.reply,
+                }
+                for r in reviews
+            ]
             self.rating = f"{sum(r.rating for r in reviews) / len(reviews):.1f}" if reviews else "New"
-            self.approvals = [{"booking_id": str(p["booking_id"]), "learner": p["learner"], "title": s["title"]}
-                              for s in self.upcoming for p in booking_service.session_participants(mentor, int(s["id"]), db=db)
-                              if p["status"] == BookingStatus.PENDING_APPROVAL.value]
+            self.approvals = [
+                {"booking_id": str(p["booking_id"]), "learner": p["learner"], "title": s["title"]}
+                for s in self.upcoming
+                for p in booking_service.session_participants(mentor, int(s["id"]), db=db)
+                if p["status"] == BookingStatus.PENDING_APPROVAL.value
+            ]
 
     def _row(self, session: LearningSession, db) -> dict[str, str]:  # noqa: ANN001
-        return {"id": str(session.id), "title": session.title, "when": format_local(session.start_at, self.timezone),
-                "status": session.status.value, "booked": f"{session.seats_taken}/{session.capacity}",
-                "fill": f"{100 * session.seats_taken // session.capacity}%",
-                "price": "Free" if session.price_minor == 0 else format_money(session.price_minor, session.currency)}
+        return {
+            "id": str(session.id),
+            "title": session.title,
+            "when": format_local(session.start_at, self.timezone),
+            "status": session.status.value,
+            "booked": f"{session.seats_taken}/{session.capacity}",
+            "fill": f"{100 * session.seats_taken // session.capacity}%",
+            "price": "Free" if session.price_minor == 0 else format_money(session.price_minor, session.currency),
+        }
 
     def _act(self, action, success: str):  # noqa: ANN001
         return self._perform(action, success, self.load_teaching)
 
     def decide(self, booking_id: str, accept: bool):
-        return self._act(lambda user, db: booking_service.decide_booking(user, int(booking_id), accept, db=db),
-                         "Accepted." if accept else "Declined; the learner is refunded.")
+        return self._act(
+            lambda user, db: booking_service.decide_booking(user, int(booking_id), accept, db=db),
+            "Accepted." if accept else "Declined; the learner is refunded.",
+        )
 
     def reply(self, form: dict):
-        return self._act(lambda user, db: reply_to_review(user, int(form.get("review_id", 0)), form.get("reply", ""), db=db),
-                         "Reply posted.")
+        return self._act(
+            lambda user, db: reply_to_review(user, int(form.get("review_id", 0)), form.get("reply", ""), db=db),
+            "Reply posted.",
+        )
 
     def get_advice(self, form: dict):
         """Price range from comparable sessions and the chance of a good outcome, before publishing."""
@@ -134,15 +162,25 @@ class TeachingState(AuthState):
         minutes = whole_number(form.get("minutes", "60"), "Duration", low=15, high=720)
         repeat = whole_number(form.get("weeks", "1") or "1", "Weeks", low=1, high=52)
         return LearningSessionCreate(
-            title=form.get("title", ""), description=form.get("description", ""), skills=skill_list(form.get("skills", "")),
-            category=form.get("category") or None, level=form.get("level") or "beginner", language=form.get("language") or "English",
-            start_at=start, end_at=start + timedelta(minutes=minutes),
+            title=form.get("title", ""),
+            description=form.get("description", ""),
+            skills=skill_list(form.get("skills", "")),
+            category=form.get("category") or None,
+            level=form.get("level") or "beginner",
+            language=form.get("language") or "English",
+            start_at=start,
+            end_at=start + timedelta(minutes=minutes),
             capacity=whole_number(form.get("capacity", "1"), "Capacity", low=1, high=500),
-            price_minor=price_to_minor(form.get("price", "0"), currency), currency=currency,
+            price_minor=price_to_minor(form.get("price", "0"), currency),
+            currency=currency,
             min_notice_minutes=whole_number(form.get("notice", "60") or "0", "Booking notice", low=0, high=43200),
-            cancellation_cutoff_hours=whole_number(form.get("cutoff", "24") or "0", "Cancellation cut-off", low=0, high=720),
+            cancellation_cutoff_hours=whole_number(
+                form.get("cutoff", "24") or "0", "Cancellation cut-off", low=0, high=720
+            ),
             refund_policy=form.get("refund_policy") or "full",
-            partial_refund_percent=whole_number(form.get("partial_percent", "50") or "50", "Partial refund", low=0, high=100),
+            partial_refund_percent=whole_number(
+                form.get("partial_percent", "50") or "50", "Partial refund", low=0, high=100
+            ),
             requires_approval=form.get("requires_approval") == "on",
             buffer_minutes=whole_number(form.get("buffer", "0") or "0", "Buffer", low=0, high=240),
             recurrence=Recurrence(count=repeat) if repeat > 1 else None,
@@ -166,13 +204,21 @@ class ManageSessionState(TeachingState):
                 mentor = self._current_user(db)
                 session = session_service.owned_session(mentor, self.session_id, db=db)
                 tz = (db.get(Profile, mentor.id) or Profile(user_id=mentor.id)).timezone
-                self.info = {"title": session.title, "when": format_local(session.start_at, tz), "status": session.status.value,
-                             "booked": f"{session.seats_taken}/{session.capacity}",
-                             "price": "Free" if session.price_minor == 0 else format_money(session.price_minor, session.currency)}
+                self.info = {
+                    "title": session.title,
+                    "when": format_local(session.start_at, tz),
+                    "status": session.status.value,
+                    "booked": f"{session.seats_taken}/{session.capacity}",
+                    "price": "Free"
+                    if session.price_minor == 0
+                    else format_money(session.price_minor, session.currency),
+                }
                 now = utcnow()
                 self.started, self.ended = session.start_at <= now, session.end_at <= now
-                self.people = [{k: str(v) if v is not None else "" for k, v in p.items()}
-                               for p in booking_service.session_participants(mentor, self.session_id, db=db)]
+                self.people = [
+                    {k: str(v) if v is not None else "" for k, v in p.items()}
+                    for p in booking_service.session_participants(mentor, self.session_id, db=db)
+                ]
         except ServiceError:
             self.info = {"title": "Session not found", "status": "", "when": "", "booked": "", "price": ""}
             self.people = []
@@ -184,17 +230,24 @@ class ManageSessionState(TeachingState):
         return self._manage(lambda m, db: session_service.publish_session(m, self.session_id, db=db), "Published.")
 
     def unpublish(self):
-        return self._manage(lambda m, db: session_service.unpublish_session(m, self.session_id, db=db), "Back to draft.")
+        return self._manage(
+            lambda m, db: session_service.unpublish_session(m, self.session_id, db=db), "Back to draft."
+        )
 
     def cancel(self, form: dict):
-        return self._manage(lambda m, db: session_service.cancel_session(m, self.session_id, reason=form.get("reason", ""), db=db),
-                            "Cancelled. Every learner is refunded in full and has been told.")
+        return self._manage(
+            lambda m, db: session_service.cancel_session(m, self.session_id, reason=form.get("reason", ""), db=db),
+            "Cancelled. Every learner is refunded in full and has been told.",
+        )
 
     def complete(self):
-        return self._manage(lambda m, db: session_service.complete_session(m, self.session_id, db=db), "Marked completed.")
+        return self._manage(
+            lambda m, db: session_service.complete_session(m, self.session_id, db=db), "Marked completed."
+        )
 
     def apply_room_attendance(self):
         """Mark attendance from who actually connected to the live room (never connected -> no-show)."""
+
         def apply(mentor, db) -> None:  # noqa: ANN001
             proposal = live_room.attendance_proposal(mentor, self.session_id, db=db)
             for booking_id in proposal["attended_booking_ids"]:
@@ -205,6 +258,6 @@ class ManageSessionState(TeachingState):
         return self._manage(apply, "Attendance taken from the live room's connections.")
 
     def mark(self, booking_id: str, attended: bool):
-        return self._manage(lambda m, db: session_service.mark_attendance(m, int(booking_id), attended, db=db), "Attendance saved.")
-
-
+        return self._manage(
+            lambda m, db: session_service.mark_attendance(m, int(booking_id), attended, db=db), "Attendance saved."
+        )
