@@ -60,6 +60,11 @@ class Settings(BaseSettings):
     ice_servers: str = Field("", description="Comma-separated STUN/TURN URLs")
     media_forward_encoded: bool = Field(True, description="Forward VP8 video as received instead of re-encoding it")
 
+    db_pool_size: int = Field(10, ge=1, description="PostgreSQL connections each worker keeps open")
+    db_pool_overflow: int = Field(10, ge=0, description="extra PostgreSQL connections a worker may open under load")
+    search_cache_seconds: int = Field(30, ge=0, description="how long identical searches are answered from cache")
+    loop_stall_warn_ms: int = Field(250, ge=0, description="log what blocks the event loop for longer (0: off)")
+
     @field_validator("commission_rate")
     @classmethod
     def _rate_in_range(cls, value: float) -> float:

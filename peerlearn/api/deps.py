@@ -10,15 +10,19 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlmodel import Session
 
 from peerlearn.accounts.actions import require_role, user_for_token
-from peerlearn.db import session_scope
+from peerlearn.db import read_scope, session_scope
 from peerlearn.models import User
 from peerlearn.models.enums import UserRole
 
 _bearer = HTTPBearer(auto_error=False)
 
 
-def get_db() -> Iterator[Session]:
-    with session_scope() as db:
+READ_METHODS = {"GET", "HEAD", "OPTIONS"}
+
+
+def get_db(request: Request) -> Iterator[Session]:
+    """GET requests read in a transaction that never takes SQLite's write lock; the others may write."""
+    with read_scope() if request.method in READ_METHODS else session_scope() as db:
         yield db
 
 

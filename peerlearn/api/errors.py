@@ -9,6 +9,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from peerlearn.db import DatabaseBusyError
 from peerlearn.platform.errors import (
     AuthenticationError,
     ConflictError,
@@ -52,6 +53,11 @@ def install_error_handlers(app: FastAPI) -> None:
         if isinstance(error, AuthenticationError):
             headers["WWW-Authenticate"] = "Bearer"
         return JSONResponse(error_body(error.code, error.message), status_for(error), headers=headers)
+
+    @app.exception_handler(DatabaseBusyError)
+    async def _busy(_: Request, error: DatabaseBusyError) -> JSONResponse:
+        headers = {"Retry-After": str(error.retry_after_seconds)}
+        return JSONResponse(error_body(ErrorCode.BUSY, error.message), 503, headers=headers)
 
     @app.exception_handler(RequestValidationError)
     async def _bad_input(_: Request, error: RequestValidationError) -> JSONResponse:

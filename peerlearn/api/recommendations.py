@@ -6,6 +6,7 @@ from fastapi import APIRouter, Query
 from pydantic import BaseModel, Field
 
 from peerlearn.api.deps import DB, Admin, CurrentUser, route
+from peerlearn.db import session_scope
 from peerlearn.insights import experiments
 from peerlearn.insights import recommendations as recs
 from peerlearn.models.enums import ExperimentStatus
@@ -21,7 +22,8 @@ class Feedback(BaseModel):
 @route(router, "GET", "/api/recommendations/", response_model=list[recs.RecommendationPublic])
 def recommended(user: CurrentUser, db: DB, limit: int = Query(10, ge=1, le=50)) -> list[recs.RecommendationPublic]:
     items = recs.recommendations_for(user, db=db, limit=limit)
-    recs.log_impressions(user, [item.session.id for item in items], db=db)
+    with session_scope() as write:
+        recs.record_shown(user, [item.session.id for item in items], db=write)
     return items
 
 

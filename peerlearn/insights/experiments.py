@@ -47,6 +47,7 @@ class ExperimentCreate(BaseModel):
 class Variant:
     name: str
     weights: dict[str, float] | None
+    experiment_id: int = 0
 
 
 class VariantResult(BaseModel):
@@ -120,30 +121,43 @@ def running_experiment(*, db: Session) -> Experiment | None:
     return db.exec(select(Experiment).where(Experiment.status == ExperimentStatus.RUNNING)).first()
 
 
-def assign_and_expose(user_id: int, *, db: Session) -> Variant | None:
-    """The learner's variant of the running experiment (stable by hashing); the first exposure is logged."""
+def variant_for(user_id: int, *, db: Session) -> Variant | None:
+    """The learner's variant of the running experiment, stable by hashing. Reads only."""
     experiment = running_experiment(db=db)
     if experiment is None:
         return None
     split = {v["name"]: v["share"] for v in experiment.variants}
     name = stats.assign_variant(user_id, experiment.key, split)
+    weights = next((v.get("weights") for v in experiment.variants if v["name"] == name), None)
+    return Variant(name=name, weights=weights, experiment_id=experiment.id)
+
+
+def record_exposure(user_id: int, variant: Variant, *, db: Session) -> None:
+    """The learner's first exposure to the experiment is logged once, however many requests race."""
     row = db.exec(
         select(ExperimentAssignment).where(
-            ExperimentAssignment.experiment_id == experiment.id, ExperimentAssignment.user_id == user_id
+            ExperimentAssignment.experiment_id == variant.experiment_id, ExperimentAssignment.user_id == user_id
         )
     ).first()
-    if row is None:
-        try:
-            with db.begin_nested():
-                db.add(
-                    ExperimentAssignment(
-                        experiment_id=experiment.id, user_id=user_id, variant=name, exposed_at=utcnow()
-                    )
+    if row is not None:
+        return
+    try:
+        with db.begin_nested():
+            db.add(
+                ExperimentAssignment(
+                    experiment_id=variant.experiment_id, user_id=user_id, variant=variant.name, exposed_at=utcnow()
                 )
-        except IntegrityError:
-            pass  # another request of the same learner got there first; same variant by construction
-    weights = next((v.get("weights") for v in experiment.variants if v["name"] == name), None)
-    return Variant(name=name, weights=weights)
+            )
+    except IntegrityError:
+        pass  # another request of the same learner got there first; same variant by construction
+
+
+def assign_and_expose(user_id: int, *, db: Session) -> Variant | None:
+    """The learner's variant of the running experiment, with the first exposure logged."""
+    variant = variant_for(user_id, db=db)
+    if variant is not None:
+        record_exposure(user_id, variant, db=db)
+    return variant
 
 
 def experiment_results(experiment_id: int, *, db: Session) -> ExperimentResults:

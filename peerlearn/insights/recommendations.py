@@ -257,7 +257,7 @@ def recommendations_for(
 ) -> list[RecommendationPublic]:
     if not 1 <= limit <= 50:
         raise ValidationError("limit must be between 1 and 50.")
-    variant = experiments.assign_and_expose(user.id, db=db)
+    variant = experiments.variant_for(user.id, db=db)
     cache_key = f"{limit}:{variant.name if variant else '-'}"
     cached = _cache_get(user.id, cache_key)
     if cached is not None:
@@ -334,6 +334,11 @@ def record_feedback(
     return interactions.log_interaction(db, user.id, session_id, kind, source=source)
 
 
-def log_impressions(user: User, session_ids: list[int], *, db: Session) -> None:
+def record_shown(user: User, session_ids: list[int], *, db: Session) -> None:
+    """What a learner was shown: their first exposure to a running experiment, and one impression per session.
+    Its own short write, after the read that ranked them."""
+    variant = experiments.variant_for(user.id, db=db)
+    if variant is not None:
+        experiments.record_exposure(user.id, variant, db=db)
     for session_id in session_ids:
         interactions.log_interaction(db, user.id, session_id, InteractionKind.IMPRESSION, source="recommendations")

@@ -29,6 +29,7 @@ class ErrorCode(StrEnum):
     COUPON_INVALID = "coupon_invalid"
     PAYMENT_ERROR = "payment_error"
     ROOM_CLOSED = "room_closed"
+    BUSY = "temporarily_unavailable"
 
 
 class ServiceError(Exception):
