@@ -3,6 +3,7 @@ SQLite), facets, sorting and pagination over published sessions that have not st
 
 from __future__ import annotations
 
+import json
 from datetime import datetime
 from typing import Any
 
@@ -10,6 +11,7 @@ import sqlalchemy as sa
 from pydantic import BaseModel, Field, model_validator
 from sqlmodel import Session, func, select
 
+from peerlearn.catalog import search_cache
 from peerlearn.catalog.public import to_public
 from peerlearn.models import Category, LearningSession, MentorProfile, SessionSkill, Skill
 from peerlearn.models.catalog import SEARCH_DOCUMENT, LearningSessionPublic
@@ -132,7 +134,30 @@ def _sqlite_rank(words: list[str]):
 
 
 def search_sessions(filters: SessionFilters, *, db: Session, now: datetime | None = None) -> SearchResult:
-    now = now or utcnow()
+    """A page of results with its total and facets. Identical searches are answered from the cache until the
+    catalogue changes; a fresh one costs three round trips for the page and one for the facets."""
+    if now is not None:  # a search "as of" another time is never cached
+        return _search(filters, db=db, now=now)
+    question = f"{db.get_bind().dialect.name}:{filters.model_dump_json()}"
+    page = search_cache.cached(
+        "page",
+        question,
+        lambda: _search(filters, db=db, now=utcnow(), with_facets=False),
+        dump=SearchResult.model_dump_json,
+        load=SearchResult.model_validate_json,
+    )
+    facet_question = f"{db.get_bind().dialect.name}:{filters.model_dump_json(exclude={'sort', 'page', 'page_size'})}"
+    facets = search_cache.cached(
+        "facets",
+        facet_question,
+        lambda: _facets(_matching(filters, utcnow(), db=db)[0].subquery(), db=db),
+        dump=json.dumps,
+        load=json.loads,
+    )
+    return page.model_copy(update={"facets": facets})
+
+
+def _matching(filters: SessionFilters, now: datetime, *, db: Session):  # noqa: ANN202 - (select, rank expression)
     query = _base_query(filters, now)
     rank = sa.literal(0)
     words = _words(filters.q)
@@ -142,8 +167,11 @@ def search_sessions(filters: SessionFilters, *, db: Session, now: datetime | Non
         else:
             condition, rank = _sqlite_rank(words)
         query = query.where(condition)
-    ids_subquery = query.subquery()
-    total = db.exec(select(func.count()).select_from(ids_subquery)).one()
+    return query, rank
+
+
+def _search(filters: SessionFilters, *, db: Session, now: datetime, with_facets: bool = True) -> SearchResult:
+    query, rank = _matching(filters, now, db=db)
     order = {
         "relevance": [rank.desc(), LearningSession.start_at],
         "soonest": [LearningSession.start_at],
@@ -151,48 +179,59 @@ def search_sessions(filters: SessionFilters, *, db: Session, now: datetime | Non
         "price_desc": [LearningSession.price_minor.desc(), LearningSession.start_at],
         "rating": [func.coalesce(MentorProfile.rating_avg, 0).desc(), LearningSession.start_at],
     }[filters.sort]
-    page_ids = db.exec(
-        query.order_by(*order, LearningSession.id)
-        .offset((filters.page - 1) * filters.page_size)
-        .limit(filters.page_size)
-    ).all()
+    page = (
+        db.connection()  # plain rows of (id, total): no ORM entities to build
+        .execute(
+            query.add_columns(func.count().over().label("total"))
+            .order_by(*order, LearningSession.id)
+            .offset((filters.page - 1) * filters.page_size)
+            .limit(filters.page_size)
+        )
+        .all()
+    )
+    page_ids = [row[0] for row in page]
+    if page:
+        total = page[0][1]
+    else:  # past the last page: the total needs its own count
+        total = db.exec(select(func.count()).select_from(query.subquery())).one()
     rows = {s.id: s for s in db.exec(select(LearningSession).where(LearningSession.id.in_(page_ids)))}
     items = to_public([rows[i] for i in page_ids if i in rows], db=db)
-    return SearchResult(
-        items=items, total=total, page=filters.page, page_size=filters.page_size, facets=_facets(ids_subquery, db=db)
-    )
+    facets = _facets(query.subquery(), db=db) if with_facets else {}
+    return SearchResult(items=items, total=total, page=filters.page, page_size=filters.page_size, facets=facets)
 
 
-def _facets(ids_subquery, *, db: Session) -> dict[str, dict[str, int]]:  # noqa: ANN001
-    """Counts of the current result set by skill, category, level and language."""
-    in_results = LearningSession.id.in_(select(ids_subquery.c.id))
-    skills = db.exec(
-        select(Skill.name, func.count())
+FACET_SKILLS = 15
+
+
+def _facets(ids_subquery, *, db: Session) -> dict[str, dict[str, int]]:  # noqa: ANN001 - a SQLAlchemy subquery
+    """Counts of the current result set by skill, category, level and language, in one round trip."""
+    matching = select(ids_subquery.c.id)
+    in_results = LearningSession.id.in_(matching)
+    by_skill = (
+        select(sa.literal("skills").label("facet"), Skill.name.label("value"), func.count().label("n"))
         .join(SessionSkill, SessionSkill.skill_id == Skill.id)
-        .where(SessionSkill.session_id.in_(select(ids_subquery.c.id)))
+        .where(SessionSkill.session_id.in_(matching))
         .group_by(Skill.name)
-        .order_by(func.count().desc())
-        .limit(15)
-    ).all()
-    categories = db.exec(
-        select(Category.name, func.count())
+    )
+    by_category = (
+        select(sa.literal("categories"), Category.name, func.count())
         .join(LearningSession, LearningSession.category_id == Category.id)
         .where(in_results)
         .group_by(Category.name)
-        .order_by(func.count().desc())
-    ).all()
-    levels = db.exec(
-        select(LearningSession.level, func.count()).where(in_results).group_by(LearningSession.level)
-    ).all()
-    languages = db.exec(
-        select(LearningSession.language, func.count())
+    )
+    by_level = (
+        select(sa.literal("levels"), sa.cast(LearningSession.level, sa.String), func.count())
+        .where(in_results)
+        .group_by(LearningSession.level)
+    )
+    by_language = (
+        select(sa.literal("languages"), LearningSession.language, func.count())
         .where(in_results)
         .group_by(LearningSession.language)
-        .order_by(func.count().desc())
-    ).all()
-    return {
-        "skills": dict(skills),
-        "categories": dict(categories),
-        "levels": {str(k): v for k, v in levels},
-        "languages": dict(languages),
-    }
+    )
+    facets: dict[str, list[tuple[str, int]]] = {"skills": [], "categories": [], "levels": [], "languages": []}
+    for facet, value, count in db.connection().execute(sa.union_all(by_skill, by_category, by_level, by_language)):
+        facets[facet].append((str(value), count))
+    ordered = {name: dict(sorted(pairs, key=lambda p: (-p[1], p[0]))) for name, pairs in facets.items()}
+    ordered["skills"] = dict(list(ordered["skills"].items())[:FACET_SKILLS])
+    return ordered
