@@ -6,16 +6,14 @@ from typing import Any
 
 from fastapi import APIRouter, Response
 from pydantic import BaseModel, Field
-from sqlmodel import select
 
 from peerlearn.api.deps import DB, CurrentUser, Learner, Mentor, route
 from peerlearn.booking import actions as booking_service
+from peerlearn.booking.queries import active_booking
 from peerlearn.booking.reviews import ReviewCreate, submit_review
-from peerlearn.booking.rules import SEAT_HOLDING
 from peerlearn.booking.waitlist import join_waitlist, waitlist_position
 from peerlearn.catalog import actions as session_service
 from peerlearn.catalog.public import to_public
-from peerlearn.models import Booking
 from peerlearn.models.catalog import LearningSessionCreate, LearningSessionPublic, LearningSessionUpdate
 from peerlearn.platform.errors import NotFoundError
 
@@ -81,11 +79,7 @@ def cancel(session_id: int, user: CurrentUser, db: DB) -> dict[str, Any]:
     if session.mentor_id == user.id:
         cancelled = session_service.cancel_session(user, session_id, db=db)
         return {"session_id": cancelled.id, "status": cancelled.status}
-    booking = db.exec(
-        select(Booking).where(
-            Booking.session_id == session_id, Booking.learner_id == user.id, Booking.status.in_(list(SEAT_HOLDING))
-        )
-    ).first()
+    booking = active_booking(session_id, user.id, db=db)
     if booking is None:
         raise NotFoundError("You have no active booking for this session.")
     cancelled_booking, refunded = booking_service.cancel_booking(user, booking.id, db=db)

@@ -420,3 +420,11 @@ def simulated_pay(provider_ref: str, card_number: str, *, db: Session) -> tuple[
         return gateway.complete(provider_ref, card_number, payment.amount_minor, payment.currency)
     except PaymentError as error:
         raise PaymentServiceError(str(error)) from error
+
+
+def pay_simulated_checkout(provider_ref: str, card_number: str, *, db: Session) -> bool:
+    """The simulated provider's hosted page, in-process: the card is charged or declined, and the signed webhook the
+    provider sends is verified, recorded and applied through the same path a real provider's takes. True when paid."""
+    body, headers = simulated_pay(provider_ref, card_number, db=db)
+    handle_webhook("simulated", body, headers, db=db)
+    return simulated_checkout(provider_ref, db=db).status == PaymentStatus.SUCCEEDED

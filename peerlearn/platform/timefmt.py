@@ -6,11 +6,21 @@ from datetime import datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 
-def format_local(value: datetime, tz_name: str) -> str:
-    """'Tue 3 Dec, 18:00 (Europe/Berlin)'; an unknown zone falls back to UTC."""
+def _zone(tz_name: str) -> tuple[ZoneInfo, str]:
+    """The zone and its name; an unknown zone falls back to UTC."""
     try:
-        zone = ZoneInfo(tz_name or "UTC")
+        return ZoneInfo(tz_name or "UTC"), tz_name or "UTC"
     except (ZoneInfoNotFoundError, ValueError):
-        zone, tz_name = ZoneInfo("UTC"), "UTC"
+        return ZoneInfo("UTC"), "UTC"
+
+
+def format_local(value: datetime, tz_name: str) -> str:
+    """'Tue 3 Dec, 18:00 (Europe/Berlin)'."""
+    zone, name = _zone(tz_name)
     local = value.astimezone(zone)
-    return f"{local:%a} {local.day} {local:%b}, {local:%H:%M} ({tz_name or 'UTC'})"
+    return f"{local:%a} {local.day} {local:%b}, {local:%H:%M} ({name})"
+
+
+def format_time(value: datetime, tz_name: str) -> str:
+    """'18:00', the time of day in the viewer's zone (for things that happen today, like chat)."""
+    return f"{value.astimezone(_zone(tz_name)[0]):%H:%M}"

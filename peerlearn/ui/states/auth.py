@@ -7,18 +7,26 @@ the only guard.
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+from typing import TypeVar
+
 import reflex as rx
 from pydantic import ValidationError as PydanticValidationError
+from sqlmodel import Session
 
 from peerlearn.accounts import actions as accounts
-from peerlearn.db import session_scope
+from peerlearn.accounts.queries import Viewer, viewer_for_token
+from peerlearn.db import read_scope, session_scope
 from peerlearn.models import User
 from peerlearn.models.enums import UserRole
 from peerlearn.models.users import UserCreate
 from peerlearn.platform.errors import AuthenticationError, ServiceError
 from peerlearn.ui import routes
+from peerlearn.ui.offload import run_blocking
 
 TOKEN_MAX_AGE = 14 * 24 * 3600
+T = TypeVar("T")
+Reload = Callable[[], Awaitable[object]]
 
 
 def first_error(error: PydanticValidationError) -> str:
@@ -33,6 +41,7 @@ class AuthState(rx.State):
     user_name: str = ""
     user_email: str = ""
     roles: list[str] = []
+    viewer_timezone: str = "UTC"
     form_error: str = ""
     signup_role: str = UserRole.LEARNER.value
 
@@ -48,31 +57,49 @@ class AuthState(rx.State):
     def is_admin(self) -> bool:
         return UserRole.ADMIN.value in self.roles
 
-    def _current_user(self, db) -> User:  # noqa: ANN001
-        """The signed-in user, re-checked against the database (raises when the token is bad)."""
-        return accounts.user_for_token(self.auth_token, db=db)
+    async def _read(self, work: Callable[[Session], T]) -> T:
+        """`work(db)` in a read-only transaction, off the event loop."""
 
-    def _perform(self, action, success: str, reload):  # noqa: ANN001
-        """Run `action(user, db)` for the signed-in user in one transaction; a refusal becomes a toast."""
+        def run() -> T:
+            with read_scope() as db:
+                return work(db)
+
+        return await run_blocking(run)
+
+    async def _as_user(self, work: Callable[[User, Session], T], *, write: bool = False) -> T:
+        """`work(user, db)` for the signed-in user, in one transaction off the event loop."""
+        token = self.auth_token
+
+        def run() -> T:
+            with session_scope() if write else read_scope() as db:
+                return work(accounts.user_for_token(token, db=db), db)
+
+        return await run_blocking(run)
+
+    async def _perform(self, action: Callable[[User, Session], object], success: str, reload: Reload):
+        """Run `action(user, db)` for the signed-in user in one transaction; a refusal becomes a toast.
+        Whatever happened, the page then reloads what is true now."""
         try:
-            with session_scope() as db:
-                action(self._current_user(db), db)
+            await self._as_user(action, write=True)
         except AuthenticationError:
             return rx.redirect(f"{routes.LOGIN}?next={self.router.url.path}")
         except ServiceError as error:
+            await reload()
             return rx.toast.error(error.message)
-        reload()
+        await reload()
         return rx.toast.success(success)
 
-    def _remember(self, user: User, token: str | None = None) -> None:
+    def _remember(self, viewer: Viewer, token: str | None = None) -> None:
         if token is not None:
             self.auth_token = token
-        self.user_id, self.user_name, self.user_email = user.id, user.full_name, user.email
-        self.roles = [role.value for role in user.roles]
+        self.user_id, self.user_name, self.user_email = viewer.id, viewer.full_name, viewer.email
+        self.roles = [role.value for role in viewer.roles]
+        self.viewer_timezone = viewer.timezone
 
     def _forget(self) -> None:
         self.auth_token = ""
         self.user_id, self.user_name, self.user_email, self.roles = 0, "", "", []
+        self.viewer_timezone = "UTC"
 
     def _next_path(self) -> str:
         target = self.router.url.query_parameters.get("next", "")
@@ -81,34 +108,37 @@ class AuthState(rx.State):
     def _client(self) -> str:
         return self.router.session.client_ip or "unknown"
 
-    def load_session(self):
-        """on_load for public pages: know who is here without forcing a log-in."""
+    async def _recognise(self) -> bool:
+        """Know who is here from the login cookie; False (and forgotten) when nobody valid is."""
+        token = self.auth_token
         try:
-            with session_scope() as db:
-                self._remember(self._current_user(db))
+            viewer = await self._read(lambda db: viewer_for_token(token, db=db))
         except AuthenticationError:
             self._forget()
+            return False
+        self._remember(viewer)
+        return True
 
-    def require_login(self):
-        try:
-            with session_scope() as db:
-                self._remember(self._current_user(db))
-        except AuthenticationError:
-            self._forget()
+    async def load_session(self):
+        """on_load for public pages: know who is here without forcing a log-in."""
+        await self._recognise()
+
+    async def require_login(self):
+        if not await self._recognise():
             return rx.redirect(f"{routes.LOGIN}?next={self.router.url.path}")
 
-    def _require_role(self, role: UserRole):
-        redirect = self.require_login()
+    async def _require_role(self, role: UserRole):
+        redirect = await self.require_login()
         if redirect is not None:
             return redirect
         if role.value not in self.roles:
             return rx.redirect(routes.DENIED)
 
-    def require_mentor(self):
-        return self._require_role(UserRole.MENTOR)
+    async def require_mentor(self):
+        return await self._require_role(UserRole.MENTOR)
 
-    def require_admin(self):
-        return self._require_role(UserRole.ADMIN)
+    async def require_admin(self):
+        return await self._require_role(UserRole.ADMIN)
 
     def clear_form_error(self):
         self.form_error = ""
@@ -125,20 +155,24 @@ class AuthState(rx.State):
     def set_signup_role(self, value: str):
         self.signup_role = value
 
-    def submit_login(self, form: dict):
+    async def submit_login(self, form: dict):
         self.form_error = ""
-        try:
+        email, password, client = form.get("email", ""), form.get("password", ""), self._client()
+
+        def log_in() -> tuple[Viewer, str]:
             with session_scope() as db:
-                user, token = accounts.log_in(
-                    form.get("email", ""), form.get("password", ""), client=self._client(), db=db
-                )
+                _, token = accounts.log_in(email, password, client=client, db=db)
+                return viewer_for_token(token, db=db), token
+
+        try:
+            viewer, token = await run_blocking(log_in)
         except ServiceError as error:
             self.form_error = error.message
             return
-        self._remember(user, token)
+        self._remember(viewer, token)
         return rx.redirect(self._next_path())
 
-    def submit_signup(self, form: dict):
+    async def submit_signup(self, form: dict):
         self.form_error = ""
         try:
             data = UserCreate(
@@ -150,18 +184,27 @@ class AuthState(rx.State):
         except PydanticValidationError as error:
             self.form_error = first_error(error)
             return
-        try:
+
+        def sign_up() -> tuple[Viewer, str]:
             with session_scope() as db:
-                user = accounts.register_user(data, db=db)
-                token = accounts.issue_token(user, db=db)
+                token = accounts.issue_token(accounts.register_user(data, db=db), db=db)
+                return viewer_for_token(token, db=db), token
+
+        try:
+            viewer, token = await run_blocking(sign_up)
         except ServiceError as error:
             self.form_error = error.message
             return
-        self._remember(user, token)
+        self._remember(viewer, token)
         return rx.redirect(routes.PROFILE)
 
-    def log_out(self):
-        with session_scope() as db:
-            accounts.log_out(self.auth_token, db=db)
+    async def log_out(self):
+        token = self.auth_token
+
+        def revoke() -> None:
+            with session_scope() as db:
+                accounts.log_out(token, db=db)
+
+        await run_blocking(revoke)
         self._forget()
         return rx.redirect(routes.HOME)

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 from peerlearn.booking.actions import get_booking
-from peerlearn.db import session_scope
-from peerlearn.models import Profile
 from peerlearn.models.enums import BookingStatus
 from peerlearn.platform.errors import AuthenticationError, NotFoundError
 from peerlearn.platform.timefmt import format_local
@@ -28,14 +26,12 @@ class BookingStatusState(AuthState):
     checkout_url: str = ""
     session_link: str = "/sessions"
 
-    def load_booking(self):
+    async def load_booking(self):
         if not self.user_id:
             return
+        booking_id, tz = last_path_segment(self.router.url.path), self.viewer_timezone
         try:
-            with session_scope() as db:
-                user = self._current_user(db)
-                booking = get_booking(user, last_path_segment(self.router.url.path), db=db)
-                tz = (db.get(Profile, user.id) or Profile(user_id=user.id)).timezone
+            booking = await self._as_user(lambda user, db: get_booking(user, booking_id, db=db))
         except (AuthenticationError, NotFoundError):
             self.title, self.status, self.explanation = "Booking not found", "", ""
             return

@@ -5,8 +5,6 @@ from __future__ import annotations
 import reflex as rx
 
 from peerlearn.catalog.search import parse_filters, search_sessions
-from peerlearn.db import session_scope
-from peerlearn.models import Profile
 from peerlearn.money import format_money, to_minor
 from peerlearn.platform.errors import ValidationError
 from peerlearn.platform.timefmt import format_local
@@ -41,7 +39,7 @@ class DiscoverState(AuthState):
         return max(1, -(-self.total // PAGE_SIZE))
 
     @rx.event
-    def set_filter(self, name: str, value: str):
+    async def set_filter(self, name: str, value: str):
         if name in {
             "q",
             "skill",
@@ -57,26 +55,26 @@ class DiscoverState(AuthState):
         }:
             setattr(self, name, value)
         self.page = 1
-        self._search()
+        await self._search()
 
-    def load_discover(self):
+    async def load_discover(self):
         self.q = self.router.url.query_parameters.get("q", self.q)
-        self._search()
+        await self._search()
 
-    def clear_filters(self):
+    async def clear_filters(self):
         self.q, self.skill, self.category, self.level, self.language = "", ANY, ANY, ANY, ANY
         self.min_price = self.max_price = self.starts_after = self.starts_before = ""
         self.min_rating, self.sort, self.page = ANY, "relevance", 1
-        self._search()
+        await self._search()
 
-    def go_to_page(self, page: int):
+    async def go_to_page(self, page: int):
         self.page = max(1, min(page, self.pages))
-        self._search()
+        await self._search()
 
     def _price(self, text: str) -> int | None:
         return to_minor(text.strip(), "USD") if text.strip() else None
 
-    def _search(self) -> None:
+    async def _search(self) -> None:
         self.problem = ""
         pick = lambda value: None if value == ANY else value  # noqa: E731
         try:
@@ -98,10 +96,8 @@ class DiscoverState(AuthState):
         except (ValidationError, ValueError) as error:
             self.problem = getattr(error, "message", "Prices are amounts like 25 or 25.50.")
             return
-        with session_scope() as db:
-            profile = db.get(Profile, self.user_id) if self.user_id else None
-            tz = profile.timezone if profile else "UTC"
-            result = search_sessions(filters, db=db)
+        tz = self.viewer_timezone
+        result = await self._read(lambda db: search_sessions(filters, db=db))
         self.total = result.total
         self.results = [
             {

@@ -6,15 +6,18 @@ import asyncio
 from datetime import UTC, datetime, time, timedelta
 
 import reflex as rx
+from sqlmodel import Session
 
 from peerlearn.accounts.actions import require_role
 from peerlearn.billing.ledger import unbalanced_transactions
-from peerlearn.db import session_scope
+from peerlearn.db import read_scope
 from peerlearn.insights import churn, experiments, kpis
+from peerlearn.models import User
 from peerlearn.models.enums import UserRole
 from peerlearn.money import format_money
 from peerlearn.platform.errors import ServiceError
 from peerlearn.ui.forms import price_to_minor
+from peerlearn.ui.offload import run_blocking
 from peerlearn.ui.states.auth import AuthState
 
 POLL_SECONDS = 5
@@ -62,6 +65,36 @@ def _offline_rows(figures: dict | None) -> list[dict[str, str]]:
     ]
 
 
+def _data_version() -> tuple:
+    with read_scope() as db:
+        return kpis.data_version(db=db)
+
+
+def _experiment_rows(db: Session) -> list[dict[str, str]]:
+    return [
+        {
+            "experiment": e.key,
+            "status": e.status.value,
+            "variant": v.name,
+            "exposed": str(v.exposed),
+            "conversion": f"{v.conversion:.1%} ({v.conversion_ci[0]:.1%}-{v.conversion_ci[1]:.1%})",
+            "ctr": f"{v.ctr:.1%}",
+            "p": "" if v.p_vs_control is None else f"{v.p_vs_control:.3f}",
+            "verdict": res.verdict,
+        }
+        for e in experiments.list_experiments(db=db)[:3]
+        for res in [experiments.experiment_results(e.id, db=db)]
+        for v in res.variants
+    ]
+
+
+def _read_dashboard(user: User, start: datetime | None, end: datetime | None, db: Session):  # noqa: ANN202 - a tuple of the dashboard's parts
+    require_role(user, UserRole.ADMIN)
+    report = kpis.kpi_report(start, end, db=db)
+    model, risky = churn.at_risk(db=db, limit=10)
+    return report, model, risky, kpis.data_version(db=db), unbalanced_transactions(db=db), _experiment_rows(db)
+
+
 class InsightsState(AuthState):
     start_date: str = ""
     end_date: str = ""
@@ -84,20 +117,18 @@ class InsightsState(AuthState):
     _version: tuple = ()
 
     def _range(self) -> tuple[datetime | None, datetime | None]:
-        parse = lambda text, extra: (
-            datetime.combine(datetime.strptime(text, "%Y-%m-%d").date(), time(), UTC) + extra
-        )  # noqa: E731
+        parse = lambda text, extra: datetime.combine(datetime.strptime(text, "%Y-%m-%d").date(), time(), UTC) + extra  # noqa: E731
         return (
             parse(self.start_date, timedelta()) if self.start_date else None,
             parse(self.end_date, timedelta(days=1)) if self.end_date else None,
         )
 
-    def load_insights(self):
+    async def load_insights(self):
         if not self.user_id:
             return
-        self._reload()
+        await self._reload()
 
-    def _reload(self) -> None:
+    async def _reload(self) -> None:
         self.problem = ""
         try:
             start, end = self._range()
@@ -105,11 +136,9 @@ class InsightsState(AuthState):
             self.problem = "Dates look like 2026-01-31."
             return
         try:
-            with session_scope() as db:
-                require_role(self._current_user(db), UserRole.ADMIN)
-                report = kpis.kpi_report(start, end, db=db)
-                model, risky = churn.at_risk(db=db, limit=10)
-                self._version = kpis.data_version(db=db)
+            report, model, risky, self._version, unbalanced, experiment_rows = await self._as_user(
+                lambda user, db: _read_dashboard(user, start, end, db)
+            )
         except ServiceError as error:
             self.problem = error.message
             return
@@ -180,23 +209,7 @@ class InsightsState(AuthState):
             {"gateway": g["gateway"], "currency": g["currency"], "gbv": format_money(g["gbv_minor"], g["currency"])}
             for g in r["gbv_by_gateway"]
         ]
-        with session_scope() as db:
-            unbalanced = unbalanced_transactions(db=db)
-            self.experiments = [
-                {
-                    "experiment": e.key,
-                    "status": e.status.value,
-                    "variant": v.name,
-                    "exposed": str(v.exposed),
-                    "conversion": f"{v.conversion:.1%} ({v.conversion_ci[0]:.1%}-{v.conversion_ci[1]:.1%})",
-                    "ctr": f"{v.ctr:.1%}",
-                    "p": "" if v.p_vs_control is None else f"{v.p_vs_control:.3f}",
-                    "verdict": res.verdict,
-                }
-                for e in experiments.list_experiments(db=db)[:3]
-                for res in [experiments.experiment_results(e.id, db=db)]
-                for v in res.variants
-            ]
+        self.experiments = experiment_rows
         self.ledger_note = (
             "Ledger balanced: every transaction sums to zero."
             if not unbalanced
@@ -204,36 +217,42 @@ class InsightsState(AuthState):
         )
 
     @rx.event
-    def set_start_date(self, value: str):
+    async def set_start_date(self, value: str):
         self.start_date = value
-        self._reload()
+        await self._reload()
 
     @rx.event
-    def set_end_date(self, value: str):
+    async def set_end_date(self, value: str):
         self.end_date = value
-        self._reload()
+        await self._reload()
 
-    def submit_spend(self, form: dict):
+    async def submit_spend(self, form: dict):
         """Marketing spend for a month, for acquisition cost."""
         currency = (form.get("currency") or "USD").upper()
         try:
             month = datetime.strptime(form.get("month", ""), "%Y-%m").date()
             amount = price_to_minor(form.get("amount", ""), currency)
-            with session_scope() as db:
-                require_role(self._current_user(db), UserRole.ADMIN)
+
+            def record(user: User, db: Session) -> None:
+                require_role(user, UserRole.ADMIN)
                 kpis.record_marketing_spend(month, amount, currency, db=db)
+
+            await self._as_user(record, write=True)
         except ValueError:
             return rx.toast.error("Give the month as 2026-01 and the amount like 1500 or 1500.50.")
         except ServiceError as error:
             return rx.toast.error(error.message)
-        self._reload()
+        await self._reload()
         return rx.toast.success("Marketing spend saved.")
 
-    def export_csv(self):
+    async def export_csv(self):
         start, end = self._range()
-        with session_scope() as db:
-            require_role(self._current_user(db), UserRole.ADMIN)
-            text = kpis.report_csv(kpis.kpi_report(start, end, db=db))
+
+        def export(user: User, db: Session) -> str:
+            require_role(user, UserRole.ADMIN)
+            return kpis.report_csv(kpis.kpi_report(start, end, db=db))
+
+        text = await self._as_user(export)
         return rx.download(data=text, filename="peerlearn-kpis.csv")
 
     def stop_watching(self):
@@ -253,7 +272,7 @@ class InsightsState(AuthState):
                     return
                 if not self.user_id:  # mounted before on_load finished: nothing to compare yet
                     continue
-                with session_scope() as db:
-                    changed = kpis.data_version(db=db) != self._version
-                if changed:
-                    self._reload()
+                seen = self._version
+            if await run_blocking(_data_version) != seen:
+                async with self:
+                    await self._reload()

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import reflex as rx
 from pydantic import ValidationError as PydanticValidationError
+from sqlmodel import Session
 
 from peerlearn.booking import actions as booking_service
 from peerlearn.booking.reviews import ReviewCreate, submit_review
-from peerlearn.db import session_scope
-from peerlearn.models import Profile
+from peerlearn.models import User
 from peerlearn.models.enums import BookingStatus
 from peerlearn.models.types import utcnow
 from peerlearn.money import format_money
@@ -18,6 +20,22 @@ from peerlearn.ui.states.auth import AuthState
 UPCOMING = {BookingStatus.HELD, BookingStatus.PENDING_APPROVAL, BookingStatus.PENDING_PAYMENT, BookingStatus.CONFIRMED}
 
 
+def _row(b: booking_service.BookingPublic, tz: str) -> dict[str, str]:
+    return {
+        "id": str(b.id),
+        "session_id": str(b.session_id),
+        "title": b.session_title,
+        "when": format_local(b.start_at, tz),
+        "status": b.status.value.replace("_", " "),
+        "price": "Free" if b.price_minor == 0 else format_money(b.amount_due_minor, b.currency),
+        "can_cancel": "yes" if b.can_cancel else "",
+        "can_review": "yes" if b.can_review else "",
+        "can_reschedule": "yes" if b.status == BookingStatus.CONFIRMED and b.can_cancel else "",
+        "checkout_url": b.checkout_url or "",
+        "receipt": f"/receipts/{b.payment_id}" if b.payment_id else "",
+    }
+
+
 class LearnerState(AuthState):
     upcoming: list[dict[str, str]] = []
     past: list[dict[str, str]] = []
@@ -25,79 +43,59 @@ class LearnerState(AuthState):
     reschedule_for: int = 0
     reschedule_choices: list[dict[str, str]] = []
 
-    def load_dashboard(self):
+    async def load_dashboard(self):
         if not self.user_id:
             return
-        self._load()
+        await self._load()
 
-    def _load(self) -> None:
-        with session_scope() as db:
-            user = self._current_user(db)
-            profile = db.get(Profile, user.id)
-            tz = profile.timezone if profile else "UTC"
-            now = utcnow()
-            rows = booking_service.list_bookings(user, db=db, now=now)
-            self.upcoming = [self._row(b, tz) for b in reversed(rows) if b.status in UPCOMING and b.end_at > now]
-            self.past = [self._row(b, tz) for b in rows if b.status not in UPCOMING or b.end_at <= now][:20]
-            self.waitlists = [
-                {
-                    "session_id": str(s.id),
-                    "title": s.title,
-                    "when": format_local(s.start_at, tz),
-                    "status": w.status.value,
-                }
-                for w, s in booking_service.my_waitlists(user, db=db)
-            ]
+    async def _load(self) -> None:
+        now, tz = utcnow(), self.viewer_timezone
+        rows, waiting = await self._as_user(
+            lambda user, db: (
+                booking_service.list_bookings(user, db=db, now=now),
+                booking_service.my_waitlists(user, db=db),
+            )
+        )
+        self.upcoming = [_row(b, tz) for b in reversed(rows) if b.status in UPCOMING and b.end_at > now]
+        self.past = [_row(b, tz) for b in rows if b.status not in UPCOMING or b.end_at <= now][:20]
+        self.waitlists = [
+            {"session_id": str(s.id), "title": s.title, "when": format_local(s.start_at, tz), "status": w.status.value}
+            for w, s in waiting
+        ]
 
-    @staticmethod
-    def _row(b: booking_service.BookingPublic, tz: str) -> dict[str, str]:
-        return {
-            "id": str(b.id),
-            "session_id": str(b.session_id),
-            "title": b.session_title,
-            "when": format_local(b.start_at, tz),
-            "status": b.status.value.replace("_", " "),
-            "price": "Free" if b.price_minor == 0 else format_money(b.amount_due_minor, b.currency),
-            "can_cancel": "yes" if b.can_cancel else "",
-            "can_review": "yes" if b.can_review else "",
-            "can_reschedule": "yes" if b.status == BookingStatus.CONFIRMED and b.can_cancel else "",
-            "checkout_url": b.checkout_url or "",
-            "receipt": f"/receipts/{b.payment_id}" if b.payment_id else "",
-        }
+    async def _act(self, action: Callable[[User, Session], object], success: str):
+        return await self._perform(action, success, self._load)
 
-    def _act(self, action, success: str):  # noqa: ANN001
-        return self._perform(action, success, self._load)
-
-    def cancel(self, booking_id: str):
-        return self._act(
+    async def cancel(self, booking_id: str):
+        return await self._act(
             lambda user, db: booking_service.cancel_booking(user, int(booking_id), db=db), "Booking cancelled."
         )
 
-    def open_reschedule(self, booking_id: str):
-        with session_scope() as db:
-            user = self._current_user(db)
-            tz = (db.get(Profile, user.id) or Profile(user_id=user.id)).timezone
-            options = booking_service.reschedule_options(user, int(booking_id), db=db)
-            self.reschedule_choices = [
-                {"id": str(s.id), "label": f"{s.title} · {format_local(s.start_at, tz)}"} for s in options
-            ]
+    async def open_reschedule(self, booking_id: str):
+        tz = self.viewer_timezone
+        options = await self._as_user(lambda user, db: booking_service.reschedule_options(user, int(booking_id), db=db))
+        self.reschedule_choices = [
+            {"id": str(s.id), "label": f"{s.title} · {format_local(s.start_at, tz)}"} for s in options
+        ]
         self.reschedule_for = int(booking_id)
 
     def close_reschedule(self):
         self.reschedule_for, self.reschedule_choices = 0, []
 
-    def reschedule_to(self, session_id: str):
+    async def reschedule_to(self, session_id: str):
         booking_id = self.reschedule_for
         self.close_reschedule()
-        return self._act(
+        return await self._act(
             lambda user, db: booking_service.reschedule_booking(user, booking_id, int(session_id), db=db),
             "Moved. Your seat in the new session is confirmed.",
         )
 
-    def submit_review(self, form: dict):
+    async def submit_review(self, form: dict):
         try:
             data = ReviewCreate(rating=int(form.get("rating") or 0), comment=form.get("comment", ""))
         except (ValueError, PydanticValidationError):
             return rx.toast.error("Pick a rating from 1 to 5.")
         session_id = int(form.get("session_id", "0"))
-        return self._act(lambda user, db: submit_review(user, session_id, data, db=db), "Thank you for your review!")
+        return await self._act(
+            lambda user, db: submit_review(user, session_id, data, db=db), "Thank you for your review!"
+        )

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import reflex as rx
+from sqlmodel import Session
 
-from peerlearn.db import session_scope
+from peerlearn.models import Notification
 from peerlearn.platform import notifications
 from peerlearn.platform.errors import AuthenticationError
+from peerlearn.platform.timefmt import format_local
 from peerlearn.ui.client_registry import client_registry
+from peerlearn.ui.offload import run_blocking
 from peerlearn.ui.states.auth import AuthState
 
 
@@ -15,35 +18,39 @@ class NotificationState(AuthState):
     unread: int = 0
     items: list[dict[str, str]] = []
 
-    def _refresh(self) -> None:
-        """Reload from the database (called on page load and by live pushes)."""
-        if not self.user_id:
+    async def reload_notifications(self) -> None:
+        """Reload from the database (on page load and when a live push says something changed)."""
+        user_id, tz = self.user_id, self.viewer_timezone
+        if not user_id:
             self.unread, self.items = 0, []
             return
-        with session_scope() as db:
-            self.unread = notifications.unread_count(self.user_id, db=db)
-            self.items = [
-                {
-                    "title": n.title,
-                    "body": n.body,
-                    "link": n.link or "#",
-                    "read": "yes" if n.read else "",
-                    "when": n.created_at.strftime("%d %b %H:%M UTC"),
-                }
-                for n in notifications.list_notifications(self.user_id, db=db, limit=12)
-            ]
 
-    def load_notifications(self):
+        def read(db: Session) -> tuple[int, list[Notification]]:
+            return notifications.unread_count(user_id, db=db), notifications.list_notifications(
+                user_id, db=db, limit=12
+            )
+
+        self.unread, rows = await self._read(read)
+        self.items = [
+            {
+                "title": n.title,
+                "body": n.body,
+                "link": n.link or "#",
+                "read": "yes" if n.read else "",
+                "when": format_local(n.created_at, tz),
+            }
+            for n in rows
+        ]
+
+    async def load_notifications(self):
         """on_load for signed-in pages: know the tab, so pushes can reach it."""
         if self.user_id:
-            client_registry().remember(self.user_id, self.router.session.client_token)
-        self._refresh()
+            await run_blocking(client_registry().remember, self.user_id, self.router.session.client_token)
+        await self.reload_notifications()
 
-    def mark_all_read(self):
+    async def mark_all_read(self):
         try:
-            with session_scope() as db:
-                user = self._current_user(db)
-                notifications.mark_all_read(user.id, db=db)
+            await self._as_user(lambda user, db: notifications.mark_all_read(user.id, db=db), write=True)
         except AuthenticationError:
             return rx.redirect("/login")
-        self._refresh()
+        await self.reload_notifications()

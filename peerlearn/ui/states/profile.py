@@ -6,7 +6,6 @@ import reflex as rx
 from pydantic import ValidationError as PydanticValidationError
 
 from peerlearn.accounts import actions as accounts
-from peerlearn.db import session_scope
 from peerlearn.models.enums import SkillLevel
 from peerlearn.models.users import PasswordChange, ProfileUpdate, SkillLevelPublic
 from peerlearn.platform.errors import ServiceError
@@ -38,14 +37,14 @@ class ProfileState(AuthState):
     def set_new_skill_level(self, value: str):
         self.new_skill_level = value
 
-    def load_profile(self):
-        redirect = self.require_login()
+    async def load_profile(self):
+        redirect = await self.require_login()
         if redirect is not None:
             return redirect
         self.saved_message = self.form_error = ""
         self.loaded = False
-        with session_scope() as db:
-            profile = accounts.get_profile(self.user_id, db=db)
+        user_id = self.user_id
+        profile = await self._read(lambda db: accounts.get_profile(user_id, db=db))
         self.full_name = profile.user.full_name
         self.bio, self.timezone = profile.bio, profile.timezone
         self.interests = ", ".join(profile.interests)
@@ -66,7 +65,7 @@ class ProfileState(AuthState):
     def remove_skill(self, name: str):
         self.skills = [s for s in self.skills if s["name"] != name]
 
-    def submit_profile(self, form: dict):
+    async def submit_profile(self, form: dict):
         self.saved_message = self.form_error = ""
         try:
             update = ProfileUpdate(
@@ -84,22 +83,20 @@ class ProfileState(AuthState):
             self.form_error = first_error(error)
             return
         try:
-            with session_scope() as db:
-                profile = accounts.update_profile(self._current_user(db), update, db=db)
+            profile = await self._as_user(lambda user, db: accounts.update_profile(user, update, db=db), write=True)
         except ServiceError as error:
             self.form_error = error.message
             return
-        self.user_name = profile.user.full_name
+        self.user_name, self.viewer_timezone = profile.user.full_name, profile.timezone
         self.saved_message = "Profile saved."
         return rx.toast.success("Profile saved.")
 
-    def submit_password(self, form: dict):
+    async def submit_password(self, form: dict):
         try:
             change = PasswordChange(
                 current_password=form.get("current_password", ""), new_password=form.get("new_password", "")
             )
-            with session_scope() as db:
-                accounts.change_password(self._current_user(db), change, db=db)
+            await self._as_user(lambda user, db: accounts.change_password(user, change, db=db), write=True)
         except PydanticValidationError as error:
             return rx.toast.error(first_error(error))
         except ServiceError as error:

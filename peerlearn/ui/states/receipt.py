@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import reflex as rx
 
-from peerlearn.billing.receipts import receipt_for, receipt_pdf
-from peerlearn.db import session_scope
+from peerlearn.billing.receipts import Receipt, receipt_for, receipt_pdf
 from peerlearn.platform.errors import AuthenticationError, ServiceError
+from peerlearn.ui.offload import run_blocking
 from peerlearn.ui.states.auth import AuthState
 from peerlearn.ui.states.session_detail import last_path_segment
 
@@ -18,12 +18,15 @@ class ReceiptState(AuthState):
     total: str = ""
     missing: bool = False
 
-    def load_receipt(self):
+    async def _receipt(self) -> Receipt:
+        payment_id = last_path_segment(self.router.url.path)
+        return await self._as_user(lambda user, db: receipt_for(payment_id, user, db=db))
+
+    async def load_receipt(self):
         if not self.user_id:
             return
         try:
-            with session_scope() as db:
-                receipt = receipt_for(last_path_segment(self.router.url.path), self._current_user(db), db=db)
+            receipt = await self._receipt()
         except (AuthenticationError, ServiceError):
             self.missing = True
             return
@@ -35,7 +38,7 @@ class ReceiptState(AuthState):
         ]
         self.lines = [{"label": line.label, "amount": line.amount} for line in receipt.lines]
 
-    def download_pdf(self):
-        with session_scope() as db:
-            receipt = receipt_for(last_path_segment(self.router.url.path), self._current_user(db), db=db)
-        return rx.download(data=receipt_pdf(receipt), filename=f"peerlearn-receipt-{receipt.number}.pdf")
+    async def download_pdf(self):
+        receipt = await self._receipt()
+        pdf = await run_blocking(receipt_pdf, receipt)
+        return rx.download(data=pdf, filename=f"peerlearn-receipt-{receipt.number}.pdf")

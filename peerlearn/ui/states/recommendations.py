@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import reflex as rx
+from sqlmodel import Session
 
-from peerlearn.db import session_scope
 from peerlearn.insights import recommendations as recs
-from peerlearn.models import Profile
+from peerlearn.models import User
 from peerlearn.money import format_money
 from peerlearn.platform.errors import AuthenticationError, ServiceError
 from peerlearn.platform.timefmt import format_local
@@ -16,19 +16,24 @@ from peerlearn.ui.states.auth import AuthState
 class RecommendationsState(AuthState):
     recommended: list[dict[str, str]] = []
 
-    def load_recommendations(self):
+    async def load_recommendations(self):
         if not self.user_id:
             self.recommended = []
             return
+
+        def rank(user: User, db: Session) -> list[recs.RecommendationPublic]:
+            return recs.recommendations_for(user, db=db, limit=6)
+
+        def record(user: User, db: Session) -> None:
+            recs.record_shown(user, [item.session.id for item in items], db=db)
+
         try:
-            with session_scope() as db:
-                user = self._current_user(db)
-                tz = (db.get(Profile, user.id) or Profile(user_id=user.id)).timezone
-                items = recs.recommendations_for(user, db=db, limit=6)
-                recs.log_impressions(user, [item.session.id for item in items], db=db)
+            items = await self._as_user(rank)
+            await self._as_user(record, write=True)
         except (AuthenticationError, ServiceError):
             self.recommended = []
             return
+        tz = self.viewer_timezone
         self.recommended = [
             {
                 "id": str(item.session.id),
@@ -43,20 +48,19 @@ class RecommendationsState(AuthState):
             for item in items
         ]
 
-    def _feedback(self, session_id: str, action: str) -> None:
-        with session_scope() as db:
-            recs.record_feedback(self._current_user(db), int(session_id), action, db=db)
+    async def _feedback(self, session_id: str, action: str) -> None:
+        await self._as_user(lambda user, db: recs.record_feedback(user, int(session_id), action, db=db), write=True)
 
-    def open_recommendation(self, session_id: str):
+    async def open_recommendation(self, session_id: str):
         try:
-            self._feedback(session_id, "click")
+            await self._feedback(session_id, "click")
         except (AuthenticationError, ServiceError):
             pass  # the click is a signal, never a reason to block the visit
         return rx.redirect(f"/sessions/{session_id}")
 
-    def dismiss(self, session_id: str):
+    async def dismiss(self, session_id: str):
         try:
-            self._feedback(session_id, "dismiss")
+            await self._feedback(session_id, "dismiss")
         except (AuthenticationError, ServiceError) as error:
             return rx.toast.error(getattr(error, "message", "Please log in."))
         self.recommended = [item for item in self.recommended if item["id"] != session_id]

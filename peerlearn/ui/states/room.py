@@ -6,15 +6,37 @@ import asyncio
 
 import httpx
 import reflex as rx
+from sqlmodel import Session
 
-from peerlearn.db import session_scope
+from peerlearn.accounts.actions import user_for_token
+from peerlearn.db import read_scope
 from peerlearn.live import room as live_room
+from peerlearn.live.room import ChatMessagePublic
+from peerlearn.models import User
 from peerlearn.platform.errors import AuthenticationError, ServiceError
+from peerlearn.platform.timefmt import format_local, format_time
 from peerlearn.ui.components import live_media
+from peerlearn.ui.offload import run_blocking
 from peerlearn.ui.states.auth import AuthState
 from peerlearn.ui.states.session_detail import last_path_segment
 
 POLL_SECONDS = 1.0
+
+
+def _read_room(user: User, room_id: int, db: Session):  # noqa: ANN202 - the room's parts, as a tuple
+    record = live_room.room_record(user, room_id, db=db)
+    grant = live_room.issue_room_token(user, room_id, db=db)
+    people = live_room.room_participants(room_id, db=db)
+    session = db.get(live_room.LearningSession, room_id)
+    return record, grant, people, session.title
+
+
+def _chat_since(token: str, room_id: int, after_id: int) -> list[ChatMessagePublic]:
+    try:
+        with read_scope() as db:
+            return live_room.chat_history(user_for_token(token, db=db), room_id, after_id=after_id, db=db)
+    except ServiceError:  # logged out or no longer a participant: nothing new to show
+        return []
 
 
 class RoomState(AuthState):
@@ -44,7 +66,7 @@ class RoomState(AuthState):
     _media_base: str = ""
     _last_chat_id: int = 0
 
-    def load_room(self):
+    async def load_room(self):
         self.room_id, self.problem, self.joined, self.chat, self._last_chat_id = (
             last_path_segment(self.router.url.path),
             "",
@@ -54,21 +76,19 @@ class RoomState(AuthState):
         )
         if not self.user_id:
             return
+        room_id, tz = self.room_id, self.viewer_timezone
         try:
-            with session_scope() as db:
-                user = self._current_user(db)
-                record = live_room.room_record(user, self.room_id, db=db)
-                self.recordings = [
-                    {"id": str(r.id), "when": r.started_at.strftime("%d %b %H:%M UTC"), "url": r.download_url}
-                    for r in (record.recordings if record else [])
-                ]
-                grant = live_room.issue_room_token(user, self.room_id, db=db)
-                people = live_room.room_participants(self.room_id, db=db)
-                session = db.get(live_room.LearningSession, self.room_id)
+            record, grant, people, title = await self._as_user(
+                lambda user, db: _read_room(user, room_id, db), write=True
+            )
         except ServiceError as error:
             self.problem = error.message
             return
-        self.title, self.role = session.title, grant.role
+        self.recordings = [
+            {"id": str(r.id), "when": format_local(r.started_at, tz), "url": r.download_url}
+            for r in (record.recordings if record else [])
+        ]
+        self.title, self.role = title, grant.role
         self._token, self._whip_url, self._media_base = grant.token, grant.whip_url, grant.media_base_url
         self.others = [
             {
@@ -81,7 +101,7 @@ class RoomState(AuthState):
             for uid, name, role in people
             if uid != self.user_id
         ]
-        self._pull_chat()
+        await self._pull_chat()
 
     def open_lobby(self):
         """Preview the chosen camera and microphone before joining (the browser asks for permission here)."""
@@ -128,28 +148,31 @@ class RoomState(AuthState):
         self.joined = self.watching = False
         return [live_media.leave(), rx.redirect("/dashboard")]
 
-    def _pull_chat(self) -> None:
-        try:
-            with session_scope() as db:
-                fresh = live_room.chat_history(self._current_user(db), self.room_id, after_id=self._last_chat_id, db=db)
-        except ServiceError:  # logged out or no longer a participant: nothing new to show
-            return
+    async def _fetch_chat(self) -> list[ChatMessagePublic]:
+        return await run_blocking(_chat_since, self.auth_token, self.room_id, self._last_chat_id)
+
+    def _add_chat(self, fresh: list[ChatMessagePublic]) -> None:
+        fresh = [m for m in fresh if m.id > self._last_chat_id]  # another pull may have added them meanwhile
         if fresh:
+            tz = self.viewer_timezone
             self._last_chat_id = fresh[-1].id
             self.chat = (
-                self.chat + [{"who": m.author, "body": m.body, "when": m.created_at.strftime("%H:%M")} for m in fresh]
+                self.chat + [{"who": m.author, "body": m.body, "when": format_time(m.created_at, tz)} for m in fresh]
             )[-200:]
 
-    def send_chat(self, form: dict):
+    async def _pull_chat(self) -> None:
+        self._add_chat(await self._fetch_chat())
+
+    async def send_chat(self, form: dict):
+        room_id, body = self.room_id, form.get("body", "")
         try:
-            with session_scope() as db:
-                live_room.post_chat(self._current_user(db), self.room_id, form.get("body", ""), db=db)
+            await self._as_user(lambda user, db: live_room.post_chat(user, room_id, body, db=db), write=True)
         except (AuthenticationError, ServiceError) as error:
             return rx.toast.error(getattr(error, "message", "Please log in."))
-        self._pull_chat()
+        await self._pull_chat()
 
-    def raise_hand(self):
-        return self.send_chat({"body": "✋ raised a hand"})
+    async def raise_hand(self):
+        return await self.send_chat({"body": "✋ raised a hand"})
 
     async def toggle_recording(self):
         action = "stop" if self.recording else "start"
@@ -189,7 +212,10 @@ class RoomState(AuthState):
                 except (httpx.HTTPError, ValueError):
                     state = None
                 async with self:
-                    self._pull_chat()
+                    asked = (self.auth_token, self.room_id, self._last_chat_id)
+                fresh = await run_blocking(_chat_since, *asked)
+                async with self:
+                    self._add_chat(fresh)
                     if state and "publishers" in state:
                         self.recording = state["recording"]
                         self.publishing = [str(p["user_id"]) for p in state["publishers"] if p["kind"] == "camera"]

@@ -1,0 +1,33 @@
+"""Reads about the person behind a login token, for pages that need to know who is looking."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel
+from sqlmodel import Session
+
+from peerlearn.accounts.actions import user_for_token
+from peerlearn.models import Profile
+from peerlearn.models.enums import UserRole
+
+
+class Viewer(BaseModel):
+    """Who is using a page: enough to greet them, guard by role and show times in their zone."""
+
+    id: int
+    full_name: str
+    email: str
+    roles: list[UserRole]
+    timezone: str = "UTC"
+
+
+def viewer_for_token(token: str | None, *, db: Session) -> Viewer:
+    """Raises AuthenticationError when the token is missing, expired or revoked."""
+    user = user_for_token(token, db=db)
+    profile = db.get(Profile, user.id)
+    return Viewer(
+        id=user.id,
+        full_name=user.full_name,
+        email=user.email,
+        roles=user.roles,
+        timezone=profile.timezone if profile and profile.timezone else "UTC",
+    )

@@ -1,0 +1,21 @@
+"""Reads about bookings that pages and the API share, so each question has one answer."""
+
+from __future__ import annotations
+
+from sqlmodel import Session, select
+
+from peerlearn.booking.rules import SEAT_HOLDING
+from peerlearn.models import Booking
+
+
+def active_booking(session_id: int, learner_id: int, *, db: Session) -> Booking | None:
+    """The learner's booking that holds a seat in this session (held, awaiting payment or approval, or confirmed)."""
+    return db.exec(
+        select(Booking)
+        .where(
+            Booking.session_id == session_id,
+            Booking.learner_id == learner_id,
+            Booking.status.in_(list(SEAT_HOLDING)),
+        )
+        .order_by(Booking.id.desc())
+    ).first()
