@@ -3,7 +3,10 @@
 import reflex as rx
 
 from peerlearn.api.app import create_api
+from peerlearn.config import get_settings
+from peerlearn.platform.loop_watchdog import watch_event_loop
 from peerlearn.platform.scheduler import run_forever
+from peerlearn.ui.errors import handle_backend_exception
 from peerlearn.ui.layout import PAGES
 from peerlearn.ui.live_push import start_live_push
 from peerlearn.ui.pages import (
@@ -44,6 +47,7 @@ PAGE_MODULES = (
 app = rx.App(
     theme=rx.theme(accent_color="indigo", gray_color="slate", radius="large", scaling="100%"),
     api_transformer=create_api(),
+    backend_exception_handler=handle_backend_exception,
     head_components=[rx.el.meta(name="viewport", content="width=device-width, initial-scale=1")],
 )
 
@@ -52,3 +56,4 @@ for component, route, title, on_load in PAGES:
 
 app.register_lifespan_task(start_live_push)
 app.register_lifespan_task(run_forever)
+app.register_lifespan_task(watch_event_loop, threshold_ms=get_settings().loop_stall_warn_ms)
