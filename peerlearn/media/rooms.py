@@ -44,10 +44,18 @@ class Publication:
 
 
 @dataclass
+class Subscription:
+    """One player's connection to a publication; only that player may end it."""
+
+    user_id: int
+    pc: RTCPeerConnection
+
+
+@dataclass
 class Room:
     session_id: int
     publications: dict[str, Publication] = field(default_factory=dict)
-    subscriptions: dict[str, RTCPeerConnection] = field(default_factory=dict)
+    subscriptions: dict[str, Subscription] = field(default_factory=dict)
     take: Take | None = None  # the recording in progress
 
     @property

@@ -5,6 +5,10 @@ open the chosen devices for the lobby preview (falling back to audio only, and s
 blocked permission), list the devices to choose from, and publish with the signed media token. Playback is a small WHEP loop beside it: the
 mediamtx-webrtc-react 0.1.0 player re-created its reader on every state change and never attached a
 stream here, so it was dropped (see the closing note).
+
+The media token travels only in the `Authorization: Bearer` header, never in a URL (the media server
+reads no other place): WHIPClient turns `opts.authkey` into that header on its POST, OPTIONS, PATCH
+and DELETE (@eyevinn/whip-web-client 1.1.7, `WHIPProtocol`), and the WHEP loop sets it on its fetch.
 """
 
 from __future__ import annotations
