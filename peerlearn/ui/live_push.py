@@ -14,7 +14,7 @@ import reflex as rx
 
 from peerlearn.platform import after_commit as live
 from peerlearn.ui.client_registry import client_registry
-from peerlearn.ui.states.notifications import NotificationState
+from peerlearn.ui.states.notifications import NotificationState, refresh_notifications
 
 log = logging.getLogger(__name__)
 
@@ -35,6 +35,6 @@ async def _push(app: rx.App, user_ids: set[int]) -> None:
                 async with app.modify_state(rx.BaseStateToken(ident=token, cls=NotificationState)) as root:
                     state = await root.get_state(NotificationState)
                     if state.user_id == user_id:  # the tab may have logged out or in as someone else
-                        state._refresh()
+                        refresh_notifications(state)
             except Exception:
                 log.exception("live push to a tab of user %s failed", user_id)

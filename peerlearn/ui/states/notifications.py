@@ -15,29 +15,11 @@ class NotificationState(AuthState):
     unread: int = 0
     items: list[dict[str, str]] = []
 
-    def _refresh(self) -> None:
-        """Reload from the database (called on page load and by live pushes)."""
-        if not self.user_id:
-            self.unread, self.items = 0, []
-            return
-        with session_scope() as db:
-            self.unread = notifications.unread_count(self.user_id, db=db)
-            self.items = [
-                {
-                    "title": n.title,
-                    "body": n.body,
-                    "link": n.link or "#",
-                    "read": "yes" if n.read else "",
-                    "when": n.created_at.strftime("%d %b %H:%M UTC"),
-                }
-                for n in notifications.list_notifications(self.user_id, db=db, limit=12)
-            ]
-
     def load_notifications(self):
         """on_load for signed-in pages: know the tab, so pushes can reach it."""
         if self.user_id:
             client_registry().remember(self.user_id, self.router.session.client_token)
-        self._refresh()
+        refresh_notifications(self)
 
     def mark_all_read(self):
         try:
@@ -46,4 +28,25 @@ class NotificationState(AuthState):
                 notifications.mark_all_read(user.id, db=db)
         except AuthenticationError:
             return rx.redirect("/login")
-        self._refresh()
+        refresh_notifications(self)
+
+
+def refresh_notifications(state: NotificationState) -> None:
+    """Reload a tab's bell from the database: on page load, after marking read, and on a live push
+    (peerlearn/ui/live_push.py). A plain function, not a method: Reflex makes every public method of a
+    state an event handler, and this is called directly inside `app.modify_state`."""
+    if not state.user_id:
+        state.unread, state.items = 0, []
+        return
+    with session_scope() as db:
+        state.unread = notifications.unread_count(state.user_id, db=db)
+        state.items = [
+            {
+                "title": n.title,
+                "body": n.body,
+                "link": n.link or "#",
+                "read": "yes" if n.read else "",
+                "when": n.created_at.strftime("%d %b %H:%M UTC"),
+            }
+            for n in notifications.list_notifications(state.user_id, db=db, limit=12)
+        ]
