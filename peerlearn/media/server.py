@@ -17,12 +17,12 @@ from __future__ import annotations
 
 import contextlib
 import logging
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-from aiortc import RTCConfiguration, RTCIceServer, RTCPeerConnection, RTCSessionDescription
+from aiortc import MediaStreamTrack, RTCConfiguration, RTCIceServer, RTCPeerConnection, RTCSessionDescription
 from aiortc.sdp import candidate_from_sdp
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
@@ -130,26 +130,27 @@ async def read_offer(request: Request) -> RTCSessionDescription:
     return RTCSessionDescription(sdp=await read_text(request, "application/sdp"), type="offer")
 
 
-async def _negotiate(
-    pc: RTCPeerConnection,
-    offer: RTCSessionDescription,
-    before_answer: Callable[[], Awaitable[None]] | None = None,
-) -> None:
-    """Apply the offer and make the answer; a malformed offer closes `pc` and is a 400."""
+@contextlib.asynccontextmanager
+async def _offer_checked(pc: RTCPeerConnection) -> AsyncIterator[None]:
+    """Around aiortc's handling of a client's offer: what it cannot use closes `pc` and is a 400."""
     try:
-        await pc.setRemoteDescription(offer)
-        if not pc.getTransceivers():
-            raise ValueError("no media sections")
-        if before_answer is not None:
-            await before_answer()
-        await pc.setLocalDescription(await pc.createAnswer())
+        yield
     except Exception as error:  # aiortc raises ValueError, AssertionError, ... for offers it cannot use
         log.info("refused an SDP offer: %r", error)
         await pc.close()
         raise MediaRequestError(400, "That SDP offer cannot be used.") from None
 
 
-def _answer(pc: RTCPeerConnection, location: str) -> Response:
+async def _apply_offer(pc: RTCPeerConnection, offer: RTCSessionDescription) -> None:
+    async with _offer_checked(pc):
+        await pc.setRemoteDescription(offer)
+        if not pc.getTransceivers():
+            raise ValueError("the offer has no audio or video")
+
+
+async def _answer(pc: RTCPeerConnection, location: str) -> Response:
+    async with _offer_checked(pc):
+        await pc.setLocalDescription(await pc.createAnswer())
     return Response(pc.localDescription.sdp, 201, media_type="application/sdp", headers={"Location": location})
 
 
@@ -178,24 +179,25 @@ async def whip(request: Request) -> Response:
     registry = media.registry
     pc = media.new_peer()
     publication = Publication(registry.new_resource_id(), claims.user_id, kind, pc)
-    pc.on("track", lambda track: publication.tracks.__setitem__(track.kind, track))
+
+    @pc.on("track")
+    def _on_track(track: MediaStreamTrack) -> None:
+        publication.tracks[track.kind] = track
 
     @pc.on("connectionstatechange")
     async def _connected() -> None:
         if pc.connectionState == "connected" and kind == "camera":
             registry.hooks.join(session_id, claims.user_id, datetime.now(UTC))
 
-    async def _publish() -> None:  # once the offer is applied: the tracks are known, the answer not yet made
-        room = registry.room(session_id)
+    await _apply_offer(pc, offer)  # the tracks are known from here; nothing in the room has changed yet
+    room = registry.room(session_id)
 
-        async def _gone() -> None:
-            await registry.end_publication(room, publication.resource_id)
+    async def _gone() -> None:
+        await registry.end_publication(room, publication.resource_id)
 
-        registry.track(pc, _gone)
-        await registry.add_publication(room, publication)
-
-    await _negotiate(pc, offer, before_answer=_publish)
-    return _answer(pc, f"/media/whip/{session_id}/{publication.resource_id}")
+    registry.track(pc, _gone)
+    await registry.add_publication(room, publication)
+    return await _answer(pc, f"/media/whip/{session_id}/{publication.resource_id}")
 
 
 async def whip_resource(request: Request) -> Response:
@@ -232,7 +234,7 @@ async def whep(request: Request) -> Response:
         await pc.close()
         raise MediaRequestError(400, "That SDP offer cannot be used.") from None
     try:
-        await _negotiate(pc, offer)
+        await _apply_offer(pc, offer)
     except MediaRequestError:
         release()
         raise
@@ -244,7 +246,7 @@ async def whep(request: Request) -> Response:
         release()
 
     media.registry.track(pc, _gone)
-    return _answer(pc, f"/media/whep/{session_id}/{publisher_id}/{resource_id}")
+    return await _answer(pc, f"/media/whep/{session_id}/{publisher_id}/{resource_id}")
 
 
 async def whep_options(request: Request) -> Response:
