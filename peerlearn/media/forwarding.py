@@ -12,22 +12,24 @@ the one `MediaPlayer(decode=False)` uses). What that needs to stay correct:
   a subscriber whose player cannot take VP8), and stops when nobody does.
 
 aiortc has no public hook for the encoded frames, so the tap takes the place of the receiver's
-decoder queue (a private attribute of aiortc 1.16, pinned in requirements.txt). If that
-attribute is missing the tap is not attached and the room falls back to the re-encoding relay.
+decoder queue. That and the other aiortc privates it needs are reached only through
+media/aiortc_compat.py (which lists them, for the aiortc version pinned in requirements.txt). If
+the queue is missing the tap is not attached and the room falls back to the re-encoding relay.
 """
 
 from __future__ import annotations
 
 import asyncio
 import fractions
-import logging
 import time
+from typing import Any
 
 import av
 from aiortc import RTCRtpReceiver, RTCRtpSender
 from aiortc.mediastreams import MediaStreamError, MediaStreamTrack
 
-log = logging.getLogger(__name__)
+from peerlearn.media import aiortc_compat
+from peerlearn.media.aiortc_compat import FrameQueue
 
 FORWARDABLE = "video/vp8"
 RTP_VIDEO_TIME_BASE = fractions.Fraction(1, 90000)
@@ -87,7 +89,7 @@ class EncodedVideoTap:
     """Stands in for a video receiver's decoder queue: every reassembled frame goes to the
     forwarded tracks, and to the decoder only while some reader wants decoded pictures."""
 
-    def __init__(self, receiver: RTCRtpReceiver, decoder_queue) -> None:  # noqa: ANN001
+    def __init__(self, receiver: RTCRtpReceiver, decoder_queue: FrameQueue) -> None:
         self.receiver = receiver
         self.forwards: set[ForwardedVideo] = set()
         self.decoded_readers = 0
@@ -97,15 +99,14 @@ class EncodedVideoTap:
 
     @classmethod
     def attach(cls, receiver: RTCRtpReceiver) -> EncodedVideoTap | None:
-        queue = getattr(receiver, "_RTCRtpReceiver__decoder_queue", None)
-        if queue is None or not hasattr(receiver, "_send_rtcp_pli"):
-            log.warning("this aiortc has no decoder queue to tap: video is relayed by re-encoding")
+        queue = aiortc_compat.decoder_queue(receiver)
+        if queue is None:
             return None
         tap = cls(receiver, queue)
-        receiver._RTCRtpReceiver__decoder_queue = tap
+        aiortc_compat.replace_decoder_queue(receiver, tap)
         return tap
 
-    def put(self, item) -> None:  # noqa: ANN001
+    def put(self, item: Any) -> None:
         """Called by the receiver for each complete frame, and with None when it stops."""
         if item is None:
             self._decoder_queue.put(None)
@@ -126,7 +127,7 @@ class EncodedVideoTap:
         self._decoder_needs_keyframe = False
         self._decoder_queue.put(item)
 
-    def get(self, *args, **kwargs):  # noqa: ANN002, ANN003, ANN201
+    def get(self, *args: Any, **kwargs: Any) -> Any:
         """The decoder thread reads here when it starts after the tap was attached."""
         return self._decoder_queue.get(*args, **kwargs)
 
@@ -146,12 +147,12 @@ class EncodedVideoTap:
         now = time.monotonic()
         if now - self._last_request < KEYFRAME_REQUEST_INTERVAL:
             return
-        retransmissions = getattr(self.receiver, "_RTCRtpReceiver__rtx_ssrc", {})
+        retransmissions = aiortc_compat.retransmission_ssrcs(self.receiver)
         sources = [s.source for s in self.receiver.getSynchronizationSources() if s.source not in retransmissions]
         if sources:
             self._last_request = now
-            asyncio.ensure_future(self.receiver._send_rtcp_pli(sources[0]))
+            asyncio.ensure_future(aiortc_compat.send_picture_loss(self.receiver, sources[0]))
 
     def pass_keyframe_requests(self, sender: RTCRtpSender) -> None:
         """A subscriber's PLI or FIR asks the publisher, as no encoder here can make a keyframe."""
-        sender._send_keyframe = self.request_keyframe
+        aiortc_compat.on_keyframe_request(sender, self.request_keyframe)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import uuid
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -44,10 +45,18 @@ class Publication:
 
 
 @dataclass
+class Subscription:
+    """One player's connection to a publication; only that player may end it."""
+
+    user_id: int
+    pc: RTCPeerConnection
+
+
+@dataclass
 class Room:
     session_id: int
     publications: dict[str, Publication] = field(default_factory=dict)
-    subscriptions: dict[str, RTCPeerConnection] = field(default_factory=dict)
+    subscriptions: dict[str, Subscription] = field(default_factory=dict)
     take: Take | None = None  # the recording in progress
 
     @property
@@ -84,7 +93,7 @@ class RoomRegistry:
     def new_resource_id(self) -> str:
         return uuid.uuid4().hex
 
-    def track(self, pc: RTCPeerConnection, on_closed) -> None:  # noqa: ANN001
+    def track(self, pc: RTCPeerConnection, on_closed: Callable[[], Awaitable[None]]) -> None:
         """Keep `pc` and close it (running `on_closed`) once its connection fails or closes."""
         self.connections.add(pc)
 
@@ -93,7 +102,7 @@ class RoomRegistry:
             if pc.connectionState in ("failed", "closed"):
                 await self._close(pc, on_closed)
 
-    async def _close(self, pc: RTCPeerConnection, on_closed) -> None:  # noqa: ANN001
+    async def _close(self, pc: RTCPeerConnection, on_closed: Callable[[], Awaitable[None]]) -> None:
         if pc not in self.connections:
             return
         self.connections.discard(pc)
@@ -117,7 +126,7 @@ class RoomRegistry:
         if room.recording:
             await self._start_recorder(room, publication)
 
-    def subscribe(self, pc: RTCPeerConnection, publication: Publication, offer_sdp: str):  # noqa: ANN201
+    def subscribe(self, pc: RTCPeerConnection, publication: Publication, offer_sdp: str) -> Callable[[], None]:
         """Send the publication's tracks on a subscriber's connection (before it answers the offer).
         VP8 video is forwarded as it arrives when both sides speak VP8, anything else is re-encoded
         by the relay. Returns the call that undoes the subscription's hold on the publication."""

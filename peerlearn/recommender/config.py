@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 COMPONENTS = ("content", "collab", "popularity", "trending")
+# Learners with booking history (warm) and without (cold) get their own blend.
+WARM, COLD = "warm", "cold"
 DEFAULT_WEIGHTS = {"content": 0.4, "collab": 0.3, "popularity": 0.2, "trending": 0.1}
 
 

@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import hashlib
 import time
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
+from dataclasses import replace
 from datetime import UTC, datetime
 
 import numpy as np
@@ -20,7 +21,7 @@ import scipy.sparse as sp
 
 from peerlearn.recommender import explain
 from peerlearn.recommender.candidates import candidate_mask
-from peerlearn.recommender.config import COMPONENTS, RecommenderConfig
+from peerlearn.recommender.config import COLD, COMPONENTS, WARM, RecommenderConfig
 from peerlearn.recommender.data import (
     Id,
     Interaction,
@@ -46,7 +47,8 @@ from peerlearn.recommender.scorers import (
 from peerlearn.recommender.timeutil import DAY, to_seconds
 from peerlearn.recommender.tuning import fit_blend
 
-WARM, COLD = "warm", "cold"
+__all__ = ["COLD", "WARM", "Recommender"]  # the segments are re-exported for the integration layer
+
 _CHUNK = 256
 
 
@@ -84,9 +86,22 @@ class Recommender:
         now_s = _now(now)
         self._build(items, interactions, profiles, now_s)
         if self.config.fit_weights:
-            self.fit_report.update(fit_blend(self, items, interactions, profiles, now_s))
+            self.fit_report.update(fit_blend(self, now_s, self._model_before(items, interactions, profiles)))
         self.fit_report["fit_seconds"] = time.perf_counter() - started
         return self
+
+    def _model_before(
+        self, items: list[Item], interactions: list[Interaction], profiles: list[UserProfile]
+    ) -> Callable[[float], Recommender]:
+        """What the blend is fitted with: a model built on the interactions before a cut, unblended."""
+        config = replace(self.config, fit_weights=False)
+
+        def build(cut: float) -> Recommender:
+            sub = Recommender(config)
+            sub._build(items, [x for x in interactions if to_seconds(x.ts) < cut], profiles, cut)
+            return sub
+
+        return build
 
     def _build(
         self, items: list[Item], interactions: list[Interaction], profiles: list[UserProfile], now: float
@@ -94,7 +109,6 @@ class Recommender:
         cfg = self.config
         self.now_fit = now
         self.features = ItemFeatures(items, extra_tags=[t for p in profiles for t in p.tags])
-        self._kind_masks: dict[tuple[str, ...], np.ndarray] = {}
         self.history = History()
         for x in interactions:
             ts = to_seconds(x.ts)
@@ -114,6 +128,9 @@ class Recommender:
         self.popularity = PopularityScorer(self.features, self.timescales.popularity).fit(self.history, now)
         self.trend = TrendingScorer(self.features, self.timescales.trend_short, self.timescales.trend_long).fit(
             self.history, now
+        )
+        self.explainer = explain.Explainer(
+            self.features, self.collab, self.popularity, self.trend, cfg.profile_tag_weight
         )
 
     # ------------------------------------------------------------ profiles
@@ -141,7 +158,8 @@ class Recommender:
         rows = [self._profile_row.get(u, -1) for u in user_ids]
         return _take_rows(self._profile_facets, rows, self.features.n_facets)
 
-    def _batch(self, user_ids: Sequence[Id], now: float) -> UserBatch:
+    def user_batch(self, user_ids: Sequence[Id], now: float) -> UserBatch:
+        """What the scorers need about these learners, their history decayed to ``now``."""
         rows = [self._profile_row.get(u, -1) for u in user_ids]
         return UserBatch(
             user_ids=list(user_ids),
@@ -230,7 +248,7 @@ class Recommender:
         if len(cand) == 0 or limit <= 0:
             return [[] for _ in user_ids]
         cfg, f = self.config, self.features
-        batch = self._batch(user_ids, now)
+        batch = self.user_batch(user_ids, now)
         comps, parts = self.components(batch, cand)
         blended = self._blend(comps, user_ids) + 1e-9 * self._tie_breaker()[cand][None, :]
         pos_of = np.full(len(f), -1, dtype=np.int64)
@@ -254,14 +272,9 @@ class Recommender:
             order = mmr_rerank(scores[pool], sim, cand_mentors[pool], limit, cfg.mmr_lambda, cfg.mentor_cap)
             picked = [int(pool[o]) for o in order]
             explore = self._exploration_pick(user, now, scores, picked, cand, limit)
-            cache: dict = {}
+            reasons = self._reasons(batch, r) if with_reasons else None
             results.append(
-                [
-                    self._recommendation(
-                        batch, r, cand, p, comps, parts, scores[p], user, p == explore, with_reasons, cache
-                    )
-                    for p in picked
-                ]
+                [self._recommendation(comps, parts, r, cand, p, scores[p], reasons, p == explore) for p in picked]
             )
         return results
 
@@ -300,141 +313,37 @@ class Recommender:
         picked[-1] = choice
         return choice
 
+    def _reasons(self, batch: UserBatch, r: int) -> explain.LearnerExplainer:
+        share = self.collab_item_share[self.segment(batch.user_ids[r])]
+        return self.explainer.for_learner(batch, r, share)
+
     def _recommendation(
         self,
-        batch,
-        r,
-        cand,
-        p,
-        comps,
-        parts,
-        score,
-        user,
+        comps: dict[str, np.ndarray],
+        parts: dict[str, np.ndarray],
+        r: int,
+        cand: np.ndarray,
+        p: int,
+        score: float,
+        reasons: explain.LearnerExplainer | None,
         exploration: bool = False,
-        with_reason: bool = True,
-        cache: dict | None = None,
     ) -> Recommendation:
-        weights = self.weights[self.segment(user)]
+        """Candidate ``p`` for learner ``r`` of the batch; no reason text when ``reasons`` is None."""
         values = {c: float(comps[c][r, p]) for c in COMPONENTS}
-        contrib = {c: weights.get(c, 0.0) * values[c] for c in COMPONENTS}
+        item = int(cand[p])
         if exploration:
             text = explain.EXPLORATION_REASON
-        elif not with_reason:
+        elif reasons is None:
             text = ""
         else:
-            text = self._reason(
-                explain.strongest(contrib), batch, r, int(cand[p]), parts, p, {} if cache is None else cache
-            )
+            weights = self.weights[self.segment(reasons.batch.user_ids[r])]
+            text = reasons.reason(values, weights, item, parts["collab_item"][r, p], parts["collab_facet"][r, p])
         return Recommendation(
-            item_id=self.features.items[int(cand[p])].item_id,
+            item_id=self.features.items[item].item_id,
             score=float(score),
             components={c: round(v, 4) for c, v in values.items()},
             explanation=text,
         )
-
-    # ------------------------------------------------------- explanations
-    def _reason(self, name: str | None, batch: UserBatch, r: int, item: int, parts, p: int, cache: dict) -> str:
-        f = self.features
-        if name == "content":
-            matched = self._matched_tags(batch, r, item, cache)
-            return explain.content_reason(matched, None if matched else self._similar_booked(batch, r, item))
-        if name == "collab":
-            share = self.collab_item_share[self.segment(batch.user_ids[r])]
-            if share * parts["collab_item"][r, p] >= (1 - share) * parts["collab_facet"][r, p]:
-                j = self._top_cobooked(batch, r, item)
-                if j is not None:
-                    return explain.collab_item_reason(f.items[j].title or str(f.items[j].item_id))
-            pair = self._top_facet_pair(batch, r, item, cache)
-            if pair is not None:
-                a, b = pair
-                return explain.collab_facet_reason(f.vocab.display[a], f.vocab.display[b], f.vocab.kind[b] == MENTOR)
-        if name == "popularity":
-            return explain.popularity_reason(
-                self.popularity.prior_source(item), int(self.popularity.count[item]), self._best_tag(item)
-            )
-        if name == "trending":
-            z_item, best, arg = self.trend.parts()
-            col = int(arg[item])
-            if col >= 0 and best[item] >= z_item[item]:
-                return explain.trending_reason(f.vocab.display[col], f.vocab.kind[col] == MENTOR)
-            return explain.trending_reason(None)
-        return explain.NEW_REASON if self.popularity.count[item] == 0 else explain.FALLBACK_REASON
-
-    def _user_facets(self, batch: UserBatch, r: int, cache: dict) -> np.ndarray:
-        """The learner's facet weights (history + declared tags), once per list."""
-        if "facets" not in cache:
-            row = self.collab.user_facets(batch, self.config.profile_tag_weight)[r]
-            cache["facets"] = np.asarray(row.todense()).ravel()
-        return cache["facets"]
-
-    def _item_facet_cols(self, item: int, kinds: Collection[str] = (TAG, CATEGORY, MENTOR)) -> np.ndarray:
-        f = self.features
-        cols = f.facets.indices[f.facets.indptr[item] : f.facets.indptr[item + 1]]
-        return cols[self._kind_mask(tuple(kinds))[cols]]
-
-    def _kind_mask(self, kinds: tuple[str, ...]) -> np.ndarray:
-        """Per facet column: is it one of these kinds (cached until the vocabulary grows)."""
-        vocab = self.features.vocab
-        masks = self._kind_masks
-        mask = masks.get(kinds)
-        if mask is None or len(mask) != len(vocab):
-            mask = masks[kinds] = np.isin(np.array(vocab.kind, dtype=object), kinds)
-        return mask
-
-    def _matched_tags(self, batch: UserBatch, r: int, item: int, cache: dict) -> list[str]:
-        h = self._user_facets(batch, r, cache)
-        cols = [c for c in self._item_facet_cols(item, (TAG, CATEGORY)) if c < len(h) and h[c] > 0]
-        cols.sort(key=lambda c: -h[c])
-        names: list[str] = []
-        for c in cols:
-            name = self.features.vocab.display[c]
-            if name.casefold() not in {n.casefold() for n in names}:
-                names.append(name)
-        return names[:2]
-
-    def _similar_booked(self, batch: UserBatch, r: int, item: int) -> str | None:
-        hist = _booked_items(batch, r)
-        if len(hist) == 0:
-            return None
-        content = self.features.content
-        sims = np.asarray((content[hist] @ content[item].T).todense()).ravel()
-        j = int(hist[int(np.argmax(sims))])
-        return self.features.items[j].title or str(self.features.items[j].item_id)
-
-    def _top_cobooked(self, batch: UserBatch, r: int, item: int) -> int | None:
-        """The booked item that contributes most to this item's co-booking score."""
-        hist = _booked_items(batch, r)
-        if len(hist) == 0:
-            return None
-        contrib = self.collab.cooc_with(item, hist) / np.sqrt(self.collab.counts[hist] + self.collab.shrink)
-        j = int(np.argmax(contrib))
-        return int(hist[j]) if contrib[j] > 0 else None
-
-    def _top_facet_pair(self, batch: UserBatch, r: int, item: int, cache: dict) -> tuple[int, int] | None:
-        """(the learner's facet, the item's facet) that tie them most strongly."""
-        if "facet_rows" not in cache:  # the learner's facets x all facets, weighted: once per list
-            h = self._user_facets(batch, r, cache)
-            users = np.flatnonzero(h)
-            dense = self.collab._facet_sim_dense
-            rows = dense[users] if dense is not None else np.asarray(self.collab.facet_sim[users].todense())
-            cache["facet_rows"] = (users, rows * h[users][:, None])
-        users, weighted = cache["facet_rows"]
-        cols = self._item_facet_cols(item)
-        cols = cols[cols < self.collab.n_facets_fit]
-        if not len(users) or not len(cols):
-            return None
-        sub = weighted[:, cols]
-        best = int(np.argmax(sub))
-        if sub.flat[best] <= 0:
-            return None
-        a, b = divmod(best, len(cols))
-        return int(users[a]), int(cols[b])
-
-    def _best_tag(self, item: int) -> str | None:
-        cols = [c for c in self._item_facet_cols(item, (TAG, CATEGORY)) if c < len(self.popularity.facet_rate)]
-        if not cols:
-            return None
-        return self.features.vocab.display[max(cols, key=lambda c: self.popularity.facet_rate[c])]
 
     # ------------------------------------------------------ incremental
     def partial_update(self, interaction: Interaction) -> bool:
@@ -478,7 +387,7 @@ class Recommender:
         if exclude_booked:
             booked_mentors = {int(f.mentor_col[i]) for i in self.history.booked(user_id)}
             cand = cand[~np.isin(f.mentor_col[cand], list(booked_mentors))]
-        batch = self._batch([user_id], now_s)
+        batch = self.user_batch([user_id], now_s)
         comps, parts = self.components(batch, cand)
         scores = self._blend(comps, [user_id])[0]
         best: dict[int, int] = {}
@@ -488,9 +397,10 @@ class Recommender:
             sessions.setdefault(m, []).append(int(cand[p]))
             best.setdefault(m, int(p))
         ranked = sorted(best.items(), key=lambda kv: -scores[kv[1]])[:limit]
+        reasons = self._reasons(batch, 0)
         out = []
         for m, p in ranked:
-            rec = self._recommendation(batch, 0, cand, p, comps, parts, scores[p], user_id)
+            rec = self._recommendation(comps, parts, 0, cand, p, scores[p], reasons)
             out.append(
                 MentorRecommendation(
                     mentor_id=f.vocab.values[m],
@@ -513,19 +423,14 @@ class Recommender:
             if col is None:
                 return []
             mask &= np.asarray((f.facets[:, col] > 0).todense()).ravel()
-        z_item, best, arg = self.trend.parts()
+        z_item, best, _ = self.trend.parts()
         cand = np.flatnonzero(mask & (z_item + best > 0))  # only what is actually growing
         score = (z_item + best)[cand] + 1e-9 * self.popularity.score()[cand]
         order = cand[np.argsort(-score, kind="stable")[:limit]]
-        out = []
-        for i in order:
-            col = int(arg[i])
-            facet = f.vocab.display[col] if col >= 0 and best[i] >= z_item[i] else None
-            is_mentor = col >= 0 and f.vocab.kind[col] == MENTOR
-            out.append(
-                TrendingItem(f.items[i].item_id, float(z_item[i] + best[i]), explain.trending_reason(facet, is_mentor))
-            )
-        return out
+        return [
+            TrendingItem(f.items[i].item_id, float(z_item[i] + best[i]), self.explainer.trending_text(int(i)))
+            for i in order
+        ]
 
     def trending_tags(self, limit: int = 10) -> list[TrendingTag]:
         """Tags and categories whose share of recent bookings is growing."""
@@ -554,9 +459,3 @@ def _take_rows(m: sp.csr_matrix, rows: list[int], n_cols: int) -> sp.csr_matrix:
         (np.ones(len(valid)), ([k for k, _ in valid], np.arange(len(valid)))), shape=(len(rows), len(valid))
     )
     return _pad(place @ sub, n_cols)
-
-
-def _booked_items(batch: UserBatch, r: int) -> np.ndarray:
-    """Item indices in learner r's history row (read straight from the CSR arrays)."""
-    h = batch.history
-    return h.indices[h.indptr[r] : h.indptr[r + 1]]

@@ -249,6 +249,12 @@ class CollaborativeScorer:
             self._facets_cut = sp.csr_matrix(self.features.facets[:, : self.n_facets_fit])
         return self._facets_cut
 
+    def facet_sim_rows(self, facets: np.ndarray) -> np.ndarray:
+        """Dense rows of the facet similarity for these facet columns (explanations read them)."""
+        if self._facet_sim_dense is not None:
+            return self._facet_sim_dense[facets]
+        return np.asarray(self.facet_sim[facets].todense())
+
     def facet_part(self, batch: UserBatch, profile_weight: float) -> np.ndarray:
         users = self.user_facets(batch, profile_weight)
         if self._facet_sim_dense is not None:

@@ -6,23 +6,46 @@ rank, for each held-out learner, the items a live model would have offered at
 the cut. The collaborative item/facet share and then the blend weights are
 chosen by NDCG@10, separately for learners with history (warm) and without
 (cold). Nothing after the training ``now`` is ever looked at.
+
+The engine is reached only through :class:`BlendModel` and a :data:`ModelBefore` factory it passes
+in, so this module never imports the engine.
 """
 
 from __future__ import annotations
 
-from dataclasses import replace
-from typing import TYPE_CHECKING
+from collections.abc import Callable, Sequence
+from typing import Protocol
 
 import numpy as np
 
-from peerlearn.recommender.config import COMPONENTS
-from peerlearn.recommender.data import Interaction, Item, UserProfile
+from peerlearn.recommender.config import COLD, COMPONENTS, WARM, RecommenderConfig
+from peerlearn.recommender.data import Id
+from peerlearn.recommender.features import ItemFeatures
+from peerlearn.recommender.history import History
 from peerlearn.recommender.hybrid import fit_weights, mix_collab
 from peerlearn.recommender.metrics import ndcg_matrix
-from peerlearn.recommender.timeutil import to_seconds
+from peerlearn.recommender.scorers import UserBatch
 
-if TYPE_CHECKING:
-    from peerlearn.recommender.engine import Recommender
+
+class BlendModel(Protocol):
+    """What fitting the blend needs of a built model: its data, its components before blending,
+    and (on the model being fitted) the per-segment blend it sets."""
+
+    config: RecommenderConfig
+    history: History
+    features: ItemFeatures
+    weights: dict[str, dict[str, float]]
+    collab_item_share: dict[str, float]
+
+    def segment(self, user_id: Id) -> str: ...
+
+    def user_batch(self, user_ids: Sequence[Id], now: float) -> UserBatch: ...
+
+    def components(self, batch: UserBatch, cand: np.ndarray) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]: ...
+
+
+# A model built (unblended) on the training interactions before a cut, with ``now`` = the cut.
+ModelBefore = Callable[[float], BlendModel]
 
 K = 10
 SHARES = (0.0, 0.25, 0.5, 0.75, 1.0)
@@ -48,14 +71,11 @@ def validation_cuts(ts: np.ndarray, fraction: float, folds: int) -> list[float]:
     return cuts
 
 
-def fit_blend(
-    engine: Recommender, items: list[Item], interactions: list[Interaction], profiles: list[UserProfile], now: float
-) -> dict:
+def fit_blend(engine: BlendModel, now: float, model_before: ModelBefore) -> dict:
     """Rolling-origin validation: fold j trains before cut j and validates on
     [cut j, cut j-1) (the first on [cut 1, now)). Weights are chosen to do well
-    in every fold (see :func:`fit_weights`)."""
-    from peerlearn.recommender.engine import COLD, WARM
-
+    in every fold (see :func:`fit_weights`). Sets ``engine.weights`` and
+    ``engine.collab_item_share`` per segment and returns a report."""
     cfg = engine.config
     report: dict = {"fitted": False}
     cuts = validation_cuts(engine.history.all_ts(), cfg.validation_fraction, cfg.validation_folds)
@@ -66,8 +86,8 @@ def fit_blend(
     pooled: dict[str, list] = {WARM: [], COLD: []}
     ends = [now] + cuts[:-1]
     per_fold_users = max(cfg.max_validation_users // len(cuts), MIN_USERS)
-    for j, (cut, end) in enumerate(zip(cuts, ends)):
-        fold = _fold(engine, items, interactions, profiles, cut, end, per_fold_users, rng)
+    for j, (cut, end) in enumerate(zip(cuts, ends, strict=True)):
+        fold = _fold(engine, model_before(cut), cut, end, per_fold_users, rng)
         report.setdefault("folds", []).append({"cut": cut, "end": end, **{seg: len(v[1]) for seg, v in fold.items()}})
         for seg, (comps, rel) in fold.items():
             if len(rel) >= MIN_USERS:  # a period with too few learners would only add noise
@@ -102,13 +122,11 @@ def fit_blend(
     return report
 
 
-def _fold(engine, items, interactions, profiles, cut, end, max_users, rng) -> dict:
-    """Sampled validation matrices per segment for one fold."""
-    from peerlearn.recommender.engine import COLD, WARM, Recommender
-
+def _fold(
+    engine: BlendModel, sub: BlendModel, cut: float, end: float, max_users: int, rng: np.random.Generator
+) -> dict:
+    """Sampled validation matrices per segment for one fold; ``sub`` was built before ``cut``."""
     cfg = engine.config
-    sub = Recommender(replace(cfg, fit_weights=False))
-    sub._build(items, [x for x in interactions if to_seconds(x.ts) < cut], profiles, cut)
     relevant: dict = {}
     for row, item, t, _ in engine.history.events():
         if cut <= t < end:
@@ -161,7 +179,7 @@ def _sampled_components(sub, users, relevant, cand, pos_of, cut, n_sample, rng):
     rel = np.zeros((len(users), n_sample), dtype=bool)
     for start in range(0, len(users), 256):
         chunk = users[start : start + 256]
-        batch = sub._batch(chunk, cut)
+        batch = sub.user_batch(chunk, cut)
         comps, parts = sub.components(batch, cand)
         full = {**comps, **parts}
         for r, user in enumerate(chunk):

@@ -22,6 +22,7 @@ from peerlearn.media.server import MediaConfig, create_media_app
 from peerlearn.media.tokens import issue_media_token
 
 SECRET = "media-test-secret"
+APP_ORIGIN = "http://localhost:3000"  # the app whose pages may call the test server from a browser
 
 
 class PatternVideo(VideoStreamTrack):
@@ -86,7 +87,8 @@ def media_server(tmp_path):
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
     events = Recorder()
-    app = create_media_app(MediaConfig(secret=SECRET, recordings_dir=tmp_path / "recordings"), events.hooks())
+    config = MediaConfig(secret=SECRET, recordings_dir=tmp_path / "recordings", cors_origins=[APP_ORIGIN])
+    app = create_media_app(config, events.hooks())
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
@@ -96,7 +98,7 @@ def media_server(tmp_path):
         "url": f"http://127.0.0.1:{port}",
         "events": events,
         "recordings": tmp_path / "recordings",
-        "registry": app.state.registry,
+        "registry": app.state.media.registry,
     }
     server.should_exit = True
     thread.join(timeout=10)

@@ -133,6 +133,7 @@ def media_process(data_dir: Path):
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
     env = dict(os.environ, SECRET_KEY=SECRET, PEERLEARN_DATA_DIR=str(data_dir), MEDIA_PORT=str(port))
+    env.update(PORT="3000", PUBLIC_BASE_URL="", PEERLEARN_ENV="development")  # the app it serves: localhost:3000
     process = subprocess.Popen(
         [sys.executable, "-m", "peerlearn.media", "--host", "127.0.0.1", "--no-database"], env=env
     )
@@ -186,3 +187,12 @@ def test_a_recording_interrupted_by_a_restart_is_composed_on_the_next_start(tmp_
     with av.open(str(composed[0])) as container:
         frames = [frame.to_ndarray(format="gray") for frame in container.decode(video=0)]
     assert len(frames) > 10 and abs(float(np.median(frames[len(frames) // 2])) - 90) < 25
+
+
+def test_the_media_process_allows_only_the_apps_origin(tmp_path):
+    """`python -m peerlearn.media` reads its CORS list from the app's settings (here http://localhost:3000)."""
+    with media_process(tmp_path) as (_, base):
+        own = httpx.get(f"{base}/media/health", headers={"Origin": "http://localhost:3000"})
+        evil = httpx.get(f"{base}/media/health", headers={"Origin": "https://evil.example"})
+    assert own.headers.get("access-control-allow-origin") == "http://localhost:3000"
+    assert "access-control-allow-origin" not in evil.headers

@@ -9,7 +9,7 @@ from tests.recommender.helpers import NOW, book, item, plain_config
 
 def scores(rec, user, component):
     """Raw (un-normalised) component scores for one learner, by item id."""
-    batch = rec._batch([user], NOW.timestamp())
+    batch = rec.user_batch([user], NOW.timestamp())
     ids = [it.item_id for it in rec.features.items]
     if component == "content":
         raw = rec.content.score(batch)[0]
@@ -21,7 +21,7 @@ def scores(rec, user, component):
         raw = rec.popularity.score()
     else:
         raw = rec.trend.score()
-    return dict(zip(ids, raw))
+    return dict(zip(ids, raw, strict=True))
 
 
 def test_content_cosine_is_one_for_same_tags_and_zero_for_disjoint():
@@ -139,10 +139,10 @@ def test_one_learner_scores_like_a_batch():
     from peerlearn.recommender.data import Interaction
 
     rec.partial_update(Interaction("u1", "i6", NOW))  # since-fit co-booking too
-    batch = rec._batch(["u1", "u2"], rec.now_fit)
+    batch = rec.user_batch(["u1", "u2"], rec.now_fit)
     together = rec.collab.item_part(batch)
     for r, user in enumerate(["u1", "u2"]):
-        alone = rec.collab.item_part(rec._batch([user], rec.now_fit))[0]
+        alone = rec.collab.item_part(rec.user_batch([user], rec.now_fit))[0]
         assert np.allclose(alone, together[r])
 
 
@@ -188,9 +188,9 @@ def test_one_learner_content_and_tag_scores_match_the_batch():
     profiles = [UserProfile("u1", ["t2", "unknown tag"]), UserProfile("fresh", ["t1"])]
     rec = Recommender(plain_config()).fit(items, inter, profiles, now=NOW)
     users = ["u1", "u2", "fresh", "nobody"]
-    together = rec._batch(users, rec.now_fit)
+    together = rec.user_batch(users, rec.now_fit)
     content, facets = rec.content.score(together), rec.collab.facet_part(together, 0.5)
     for r, user in enumerate(users):
-        alone = rec._batch([user], rec.now_fit)
+        alone = rec.user_batch([user], rec.now_fit)
         assert np.allclose(rec.content.score(alone)[0], content[r])
         assert np.allclose(rec.collab.facet_part(alone, 0.5)[0], facets[r])
