@@ -83,6 +83,7 @@ async def watch_event_loop(threshold_ms: float) -> None:
         return
     watchdog = LoopWatchdog(asyncio.get_running_loop(), threshold_ms)
     watchdog.start()
+    log.warning("watching the event loop (%s ms)", threshold_ms)
     try:
         await asyncio.Event().wait()
     finally:

@@ -31,6 +31,9 @@ CHROMIUM_ARGS = [
 ]  # the media server sees real host candidates
 
 
+LOOP_STALL_MS = 50  # tests/browser/test_zz_event_loop.py fails on any longer stall in PeerLearn's code
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -94,6 +97,7 @@ def live_app(live_data_dir: Path, live_database_url: str) -> Iterator[str]:
         SECRET_KEY="browser-test-secret",
         REFLEX_USE_SYSTEM_BUN="1",
         DATABASE_URL=live_database_url,
+        LOOP_STALL_WARN_MS=str(LOOP_STALL_MS),
         PATH=f"{REPO / '.tools/node_modules/.bin'}:{os.environ['PATH']}",
     )
     env.pop("REDIS_URL", None)
