@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from datetime import UTC, datetime, time, timedelta
 
 import reflex as rx
@@ -18,6 +17,7 @@ from peerlearn.money import format_money
 from peerlearn.platform.errors import ServiceError
 from peerlearn.ui.forms import price_to_minor
 from peerlearn.ui.offload import run_blocking
+from peerlearn.ui.polling import poll_while_watching
 from peerlearn.ui.states.auth import AuthState
 
 POLL_SECONDS = 5
@@ -261,18 +261,13 @@ class InsightsState(AuthState):
     @rx.event(background=True)
     async def watch(self):
         """While the dashboard is open, reload when a booking, payment or refund lands."""
+        await poll_while_watching(self, POLL_SECONDS, self._reload_if_money_moved)
+
+    async def _reload_if_money_moved(self) -> None:
         async with self:
-            if self.watching:
+            if not self.user_id:  # mounted before on_load finished: nothing to compare yet
                 return
-            self.watching = True
-        while True:
-            await asyncio.sleep(POLL_SECONDS)
+            seen = self._version
+        if await run_blocking(_data_version) != seen:
             async with self:
-                if not self.watching:
-                    return
-                if not self.user_id:  # mounted before on_load finished: nothing to compare yet
-                    continue
-                seen = self._version
-            if await run_blocking(_data_version) != seen:
-                async with self:
-                    await self._reload()
+                await self._reload()

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
-
 import httpx
 import reflex as rx
 from sqlmodel import Session
@@ -16,7 +14,9 @@ from peerlearn.models import User
 from peerlearn.platform.errors import AuthenticationError, ServiceError
 from peerlearn.platform.timefmt import format_local, format_time
 from peerlearn.ui.components import live_media
+from peerlearn.ui.media_http import media_http
 from peerlearn.ui.offload import run_blocking
+from peerlearn.ui.polling import poll_while_watching
 from peerlearn.ui.states.auth import AuthState
 from peerlearn.ui.states.session_detail import last_path_segment
 
@@ -176,11 +176,14 @@ class RoomState(AuthState):
 
     async def toggle_recording(self):
         action = "stop" if self.recording else "start"
-        async with httpx.AsyncClient(timeout=10) as client:
+        client = await media_http()
+        try:
             response = await client.post(
                 f"{self._media_base}/media/rooms/{self.room_id}/recording/{action}",
                 headers={"Authorization": f"Bearer {self._token}"},
             )
+        except httpx.HTTPError:
+            return rx.toast.error("The media server did not answer. Try again in a moment.")
         if response.status_code != 200:
             return rx.toast.error("Recording could not be changed.")
         self.recording = response.json()["recording"]
@@ -191,32 +194,23 @@ class RoomState(AuthState):
     @rx.event(background=True)
     async def watch(self):
         """While the room is open: new chat messages, who is publishing, whether it is being recorded."""
+        await poll_while_watching(self, POLL_SECONDS, self._poll_room)
+
+    async def _poll_room(self) -> None:
         async with self:
-            if self.watching:
+            if not self._token:  # the page may mount before its on_load has fetched the token
                 return
-            self.watching = True  # the page may mount before its on_load has fetched the token: wait for it below
-        async with httpx.AsyncClient(timeout=5) as client:
-            while True:
-                await asyncio.sleep(POLL_SECONDS)
-                async with self:
-                    if not self.watching:
-                        return
-                    if not self._token:
-                        continue
-                    url, headers = (
-                        f"{self._media_base}/media/rooms/{self.room_id}",
-                        {"Authorization": f"Bearer {self._token}"},
-                    )
-                try:
-                    state = (await client.get(url, headers=headers)).json()
-                except (httpx.HTTPError, ValueError):
-                    state = None
-                async with self:
-                    asked = (self.auth_token, self.room_id, self._last_chat_id)
-                fresh = await run_blocking(_chat_since, *asked)
-                async with self:
-                    self._add_chat(fresh)
-                    if state and "publishers" in state:
-                        self.recording = state["recording"]
-                        self.publishing = [str(p["user_id"]) for p in state["publishers"] if p["kind"] == "camera"]
-                        self.sharing = [str(p["user_id"]) for p in state["publishers"] if p["kind"] == "screen"]
+            url, headers = f"{self._media_base}/media/rooms/{self.room_id}", {"Authorization": f"Bearer {self._token}"}
+            asked = (self.auth_token, self.room_id, self._last_chat_id)
+        client = await media_http()
+        try:
+            state = (await client.get(url, headers=headers)).json()
+        except (httpx.HTTPError, ValueError):
+            state = None
+        fresh = await run_blocking(_chat_since, *asked)
+        async with self:
+            self._add_chat(fresh)
+            if state and "publishers" in state:
+                self.recording = state["recording"]
+                self.publishing = [str(p["user_id"]) for p in state["publishers"] if p["kind"] == "camera"]
+                self.sharing = [str(p["user_id"]) for p in state["publishers"] if p["kind"] == "screen"]
