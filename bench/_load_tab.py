@@ -66,6 +66,7 @@ class Tab:
         self.closing = False
         self.redirects: list[str] = []
         self.skills: list[str] = []
+        self.user_id = 0  # AuthState.user_id as the hydrate reports it: not 0 when the login cookie worked
         self.on_answer = None  # callback(pending, latency_s), for events and pings alike
         self.on_lost = None  # callback(tab) after a disconnect we did not ask for
 
@@ -121,6 +122,9 @@ class Tab:
         ):
             self.hydrated_at = now
             self.hydrated.set()
+        auth = delta.get(AUTH)
+        if auth and "user_id_rx_state_" in auth:
+            self.user_id = auth["user_id_rx_state_"]
         discover = delta.get(DISCOVER)
         if discover and "skills_rx_state_" in discover:
             self.skills = [s for s in discover["skills_rx_state_"] if s != "any"]

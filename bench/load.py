@@ -97,7 +97,7 @@ class StepStats:
     page_loads: int = 0
     page_load_s: list[float] = field(default_factory=list)
     page_load_failures: int = 0
-    login_redirects: int = 0
+    not_logged_in: int = 0
     disconnects: int = 0
     rest_sent: int = 0
     rest_s: list[float] = field(default_factory=list)
@@ -121,7 +121,7 @@ class StepStats:
             self.timeouts["event"]
             + self.disconnects
             + self.page_load_failures
-            + self.login_redirects
+            + self.not_logged_in
             + self.http_5xx
             + self.http_failures
         )
@@ -141,7 +141,7 @@ class StepStats:
             "event_timeouts": self.timeouts["event"],
             "disconnects": self.disconnects,
             "page_load_failures": self.page_load_failures,
-            "login_redirects": self.login_redirects,
+            "not_logged_in": self.not_logged_in,
             "http_5xx": self.http_5xx,
             "http_failures": self.http_failures,
             "page_loads": self.page_loads,
@@ -301,8 +301,8 @@ class LoadRun:
             tab.closing = False
             return False
         stats.page_load_s.append(tab.hydrated_at - began)
-        if any(path.startswith("/login") for path in tab.redirects):
-            stats.login_redirects += 1
+        if not tab.user_id or any(path.startswith("/login") for path in tab.redirects):
+            stats.not_logged_in += 1
         return True
 
     def _filter_change(self, tab: Tab) -> dict:
@@ -539,7 +539,7 @@ def format_step(result: dict) -> str:
     lines = [format_table([result])]
     lines.append(
         f"  errors: {result['event_timeouts']} event timeouts, {result['disconnects']} disconnects, "
-        f"{result['page_load_failures']} failed page loads, {result['login_redirects']} login redirects, "
+        f"{result['page_load_failures']} failed page loads, {result['not_logged_in']} tabs not logged in, "
         f"{result['http_5xx']} HTTP 5xx, {result['http_failures']} failed requests; "
         f"answered {result['events_answered']}/{result['events_sent']}; probe timeouts {result['probe_timeouts']}; "
         f"ping p95 {_cell(result['ping_p95_ms'])} ms; REST {result['rest_sent']} requests; "
