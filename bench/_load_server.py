@@ -118,11 +118,24 @@ def started_app(database: str, workers: int = 1, timeout: float = 600) -> Iterat
             _wait_until_up(url, process, log, timeout)
             yield StartedApp(url, process.pid, database_url, redis_url, log)
         finally:
-            os.killpg(process.pid, signal.SIGTERM)
-            try:
-                process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                os.killpg(process.pid, signal.SIGKILL)
+            _stop_group(process)
+
+
+def _stop_group(process: subprocess.Popen) -> None:
+    """SIGTERM the server's process group; SIGKILL what is left after 20 s (a worker blocked in a DB call
+    does not handle the signal)."""
+    try:
+        tree = [psutil.Process(process.pid), *psutil.Process(process.pid).children(recursive=True)]
+    except psutil.Error:
+        tree = []
+    os.killpg(process.pid, signal.SIGTERM)
+    _, alive = psutil.wait_procs(tree, timeout=20)
+    if alive:
+        try:
+            os.killpg(process.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+    process.wait(timeout=10)
 
 
 @contextmanager

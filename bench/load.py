@@ -104,6 +104,8 @@ class StepStats:
     http_5xx: int = 0
     http_failures: int = 0
     openapi_s: list[float] = field(default_factory=list)
+    openapi_waiting_s: float = 0.0  # a request still unanswered when the window closed, so far
+    page_loads_unfinished: int = 0  # still connecting or hydrating when the window closed
 
     def sent(self, kind: str) -> None:
         if kind == "event":
@@ -155,7 +157,8 @@ class StepStats:
             "rest_sent": self.rest_sent,
             "rest_p95_ms": ms(percentile(self.rest_s, 95)),
             "openapi_requests": len(self.openapi_s),
-            "openapi_max_ms": ms(max(self.openapi_s, default=None)),
+            "openapi_max_ms": ms(max([*self.openapi_s, self.openapi_waiting_s], default=None) or None),
+            "page_loads_unfinished": self.page_loads_unfinished,
         }
 
 
@@ -253,6 +256,7 @@ class LoadRun:
         self.stopping = False
         self.results: list[dict] = []
         self.generator = psutil.Process()
+        self.openapi_began: float | None = None
 
     # -- recording -------------------------------------------------------------------------------------------
     def _counted(self) -> StepStats | None:
@@ -389,7 +393,11 @@ class LoadRun:
             if not ready:
                 await self._sleep(0.5)
                 continue
-            await self._sleep(self.rng.expovariate(len(ready) / REST_EVERY_S))
+            gap = self.rng.expovariate(len(ready) / REST_EVERY_S)
+            if gap > 1.0:  # the rate grows as tabs load: draw again in a second (memoryless, so still Poisson)
+                await self._sleep(1.0)
+                continue
+            await self._sleep(gap)
             tab = self.rng.choice(ready)
             headers = {"Authorization": f"Bearer {tokens[tab]}"}
             if self.rng.random() < 0.5:
@@ -405,7 +413,7 @@ class LoadRun:
 
     async def _openapi(self, http: httpx.AsyncClient) -> None:
         while not self.stopping:
-            began = time.perf_counter()
+            began = self.openapi_began = time.perf_counter()
             stats = self._counted()
             try:
                 response = await http.get("/api/openapi.json", timeout=60)
@@ -413,6 +421,7 @@ class LoadRun:
             except httpx.HTTPError:
                 failed = True
             took = time.perf_counter() - began
+            self.openapi_began = None
             if stats is not None:
                 stats.openapi_s.append(took)
                 stats.http_5xx += failed
@@ -457,9 +466,12 @@ class LoadRun:
                     await self._step(users, session, tokens, tasks, watch)
             finally:
                 self.stopping = True
-                _, unfinished = await asyncio.wait(tasks, timeout=30)
+                finished, unfinished = await asyncio.wait(tasks, timeout=30)
                 for task in unfinished:
                     task.cancel()
+                for task in finished:
+                    if not task.cancelled() and task.exception() is not None:
+                        print(f"a load loop failed: {task.exception()!r}", file=sys.stderr)
                 await asyncio.wait([asyncio.create_task(tab.close()) for tab in self.tabs + self.probes], timeout=30)
         return self.results
 
@@ -491,6 +503,9 @@ class LoadRun:
                 await asyncio.to_thread(watch.sample_connections)
         self.window = None
         stats.window_s = time.monotonic() - clock
+        if self.openapi_began is not None:
+            stats.openapi_waiting_s = time.perf_counter() - self.openapi_began
+        stats.page_loads_unfinished = stats.page_loads - len(stats.page_load_s) - stats.page_load_failures
         cpu_after = self.generator.cpu_times()
         sample = await asyncio.to_thread(watch.finish)
         result = stats.summary()
@@ -543,7 +558,7 @@ def format_step(result: dict) -> str:
         f"{result['http_5xx']} HTTP 5xx, {result['http_failures']} failed requests; "
         f"answered {result['events_answered']}/{result['events_sent']}; probe timeouts {result['probe_timeouts']}; "
         f"ping p95 {_cell(result['ping_p95_ms'])} ms; REST {result['rest_sent']} requests; "
-        f"openapi {result['openapi_requests']} requests"
+        f"openapi {result['openapi_requests']} requests; {result['page_loads_unfinished']} page loads unfinished"
     )
     procs = ", ".join(
         f"{p['what']} {p['pid']}: {p['cpu_percent']:g}% {p['rss_mb']:g} MB" for p in result["server_processes"]
