@@ -128,7 +128,10 @@ def _stop_group(process: subprocess.Popen) -> None:
         tree = [psutil.Process(process.pid), *psutil.Process(process.pid).children(recursive=True)]
     except psutil.Error:
         tree = []
-    os.killpg(process.pid, signal.SIGTERM)
+    try:
+        os.killpg(process.pid, signal.SIGTERM)
+    except ProcessLookupError:
+        return
     _, alive = psutil.wait_procs(tree, timeout=20)
     if alive:
         try:
