@@ -56,6 +56,7 @@ from bench._load_tab import AUTH, PROBE_EVENT, SET_FILTER, Tab  # noqa: E402
 TIMEOUT_S = 10.0  # an event unanswered this long counts as an error
 CONNECT_TIMEOUT_S = 30.0
 LOGIN_TIMEOUT_S = 60.0
+RELOAD_AFTER_S = 5.0
 THINK_S = 10.0  # mean time between a tab's filter changes
 REST_EVERY_S = 50.0  # mean time between one user's REST requests
 PROBE_EVERY_S = 1.1
@@ -100,6 +101,7 @@ class StepStats:
     page_loads: int = 0
     page_load_s: list[float] = field(default_factory=list)
     page_load_failures: int = 0
+    page_load_failure_reasons: dict[str, int] = field(default_factory=dict)
     not_logged_in: int = 0
     disconnects: int = 0
     rest_sent: int = 0
@@ -171,6 +173,7 @@ class StepStats:
             "openapi_requests": len(self.openapi_s),
             "openapi_max_ms": ms(max([*self.openapi_s, self.openapi_waiting_s], default=None) or None),
             "page_loads_unfinished": self.page_loads_unfinished,
+            "page_load_failure_reasons": self.page_load_failure_reasons,
         }
 
 
@@ -190,7 +193,7 @@ class LoadConfig:
 
     def default_deadline(self) -> float:
         ramp = max(self.users) / self.ramp_per_s
-        logins = max(self.users) * 0.3  # Argon2 checks on the server, a few at a time
+        logins = max(self.users) * 0.7  # Argon2 checks on the server, 3 at a time (0.6 s each on a busy machine)
         return ramp + logins + len(self.users) * (self.window_s + CONNECT_TIMEOUT_S + 15) + 120
 
 
@@ -316,11 +319,15 @@ class LoadRun:
         self._sweep(tab, time.perf_counter(), everything=True)  # answers to a lost socket never come
         stats.page_loads += 1
         began = time.perf_counter()
+        stage = "connect"
         try:
             await tab.connect(CONNECT_TIMEOUT_S)
+            stage = "hydrate"
             await asyncio.wait_for(tab.hydrated.wait(), CONNECT_TIMEOUT_S)
-        except Exception:  # noqa: BLE001 -- any failure to connect or hydrate is one failed page load
+        except Exception as error:  # noqa: BLE001 -- any failure to connect or hydrate is one failed page load
+            reason = f"{stage}: {type(error).__name__}"
             stats.page_load_failures += 1
+            stats.page_load_failure_reasons[reason] = stats.page_load_failure_reasons.get(reason, 0) + 1
             await tab.close()
             tab.closing = False
             return False
@@ -347,8 +354,10 @@ class LoadRun:
             await asyncio.sleep(min(left, 1.0))
 
     async def _user(self, tab: Tab, stats: StepStats) -> None:
-        if not await self._load_page(tab, stats):
-            return
+        while not await self._load_page(tab, self._counted() or stats):
+            await self._sleep(RELOAD_AFTER_S)  # a page that never loads gets reloaded, as a person would
+            if self.stopping:
+                return
         while not self.stopping:
             await self._sleep(self.rng.expovariate(1 / THINK_S))
             if self.stopping:
@@ -577,7 +586,8 @@ def format_step(result: dict) -> str:
     lines = [format_table([result])]
     lines.append(
         f"  errors: {result['event_timeouts']} event timeouts, {result['disconnects']} disconnects, "
-        f"{result['page_load_failures']} failed page loads, {result['not_logged_in']} tabs not logged in, "
+        f"{result['page_load_failures']} failed page loads {result['page_load_failure_reasons'] or ''}, "
+        f"{result['not_logged_in']} tabs not logged in, "
         f"{result['http_5xx']} HTTP 5xx, {result['http_failures']} failed requests; "
         f"answered {result['events_answered']}/{result['events_sent']}; probe timeouts {result['probe_timeouts']}; "
         f"ping p95 {_cell(result['ping_p95_ms'])} ms; REST {result['rest_sent']} requests; "
