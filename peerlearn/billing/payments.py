@@ -246,9 +246,9 @@ def _flag_for_review(payment: Payment, mismatch: str, *, db: Session, now: datet
     notifications.notify_admins(
         NotificationKind.PAYMENT_NEEDS_REVIEW,
         f"Payment {payment.id} needs review",
-        body=f"The payment for booking {payment.booking_id} was not confirmed: {payment.review_reason}. "
-        "Check it in the provider's dashboard, then refund it there or contact the learner.",
-        link=f"/bookings/{payment.booking_id}",
+        body=f"The payment for booking {payment.booking_id} (provider reference {payment.provider_ref}) was not "
+        f"confirmed: {payment.review_reason}. Check it in the provider's dashboard, then refund it there or contact "
+        "the learner. All payments waiting for review: GET /api/admin/payments/review/.",
         db=db,
     )
     notifications.notify(

@@ -412,6 +412,9 @@ def test_a_payment_reported_for_another_amount_or_currency_is_held_for_review(
         )
     ).all()
     assert len(flags) == 1 and f"booking {booked['id']}" in flags[0].body
+    listed = api.get("/api/admin/payments/review/", headers=token_for(db, admin)).json()
+    assert [(p["id"], p["amount_minor"]) for p in listed] == [(payment.id, 2500)]
+    assert api.get("/api/admin/payments/review/", headers=auth).status_code == 403
     # The learner cannot pay a second time while the first payment is being checked.
     from peerlearn.billing.payments import start_checkout
 
