@@ -34,8 +34,10 @@ class ResetTokenError(ValidationError):
     code = ErrorCode.RESET_TOKEN_INVALID
 
 
-def request_password_reset(email: str, *, db: Session, now: datetime | None = None) -> None:
-    """Mail a reset link if `email` has an active account; tells the caller nothing either way."""
+def request_password_reset(email: str, *, client: str, db: Session, now: datetime | None = None) -> None:
+    """Mail a reset link if `email` has an active account; tells the caller nothing either way (a client asking
+    too often, for any emails, is refused before the email is even looked up)."""
+    throttle.get_login_throttle().count_reset_request(client)
     now = now or utcnow()
     user = db.exec(select(User).where(User.email == email.strip().lower())).first()
     if user is None or not user.is_active:

@@ -57,10 +57,10 @@ class ResetRequested(BaseModel):
 
 
 @route(router, "POST", "/api/auth/password-reset/", status_code=202, response_model=ResetRequested)
-def request_password_reset(data: PasswordResetRequest, db: DB) -> ResetRequested:
+def request_password_reset(data: PasswordResetRequest, request: Request, db: DB) -> ResetRequested:
     """Mails a single-use reset link. The answer is the same whether or not the email has an account. 422: bad
-    input."""
-    password_reset.request_password_reset(data.email, db=db)
+    input; 429: this client asked too often."""
+    password_reset.request_password_reset(data.email, client=client_address(request), db=db)
     return ResetRequested()
 
 

@@ -10,7 +10,7 @@ worker and node shares them) and in process memory otherwise:
 - per account, all clients: after `LOGIN_ACCOUNT_SLOWDOWN_AFTER` failures there is never a lock, only a short,
   growing wait between attempts (1 s, 2 s, 4 s ... up to `LOGIN_ACCOUNT_MAX_DELAY_SECONDS`), which slows guessing
   from many places. A client that logged in to the account before (the caller says so) skips this wait, and a
-  password-reset link always works.
+  password-reset link always works. Asking for reset links is limited per client the same way.
 """
 
 from __future__ import annotations
@@ -157,6 +157,13 @@ class LoginThrottle:
     def record_success(self, email: str, client: str) -> None:
         """The owner got in from here. The account-wide counter is kept: an attack elsewhere may still be going on."""
         self.store.clear(self._pair_key(email, client))
+
+    def count_reset_request(self, client: str) -> None:
+        """Asking for reset links: at most `client_max_failures` per client per window, whatever the emails."""
+        key = f"{self.prefix}:reset:{client}"
+        if self.store.incr(key, self.window_seconds) > self.client_max_failures:
+            _, left = self.store.get(key)
+            raise ThrottledError(f"Too many reset requests from here. Try again in about {_minutes(left)}.", left)
 
     def record_password_reset(self, email: str, client: str) -> None:
         """A reset proves ownership: forget the account's failures and the lock of the client that reset it."""

@@ -29,7 +29,7 @@ def test_forgot_password_link_sets_a_new_password(page, live_db, monkeypatch):
     # The app mailed its link to its own console; ask for another one here, where the mail can be read.
     sent, arrived = [], threading.Event()
     monkeypatch.setattr(mailer, "send_email", lambda to, subject, body, ics=None: (sent.append(body), arrived.set()))
-    request_password_reset(email, db=live_db)
+    request_password_reset(email, client="127.0.0.1", db=live_db)
     live_db.commit()
     assert arrived.wait(10)
     link = re.search(r"https?://\S+(/reset-password\?token=[\w-]+)", sent[0]).group(1)

@@ -64,7 +64,7 @@ def test_reset_gets_the_owner_past_a_lock_on_their_own_client(client_at, login_t
 
 def test_forged_and_expired_links_are_refused(db, outbox, login_throttle):
     user = make_user(db)
-    request_password_reset(user.email, db=db)
+    request_password_reset(user.email, client="198.51.100.8", db=db)
     db.commit()
     token = token_in(outbox()[0][2])
     with pytest.raises(ResetTokenError):
@@ -80,3 +80,10 @@ def test_a_mailbox_cannot_be_flooded_with_links(client_at, login_throttle, outbo
     answers = {phone.post(RESET, json={"email": OWNER["email"]}).status_code for _ in range(6)}
     assert answers == {202}
     assert len(outbox(expect=6, timeout=1.0)) == 3
+
+
+def test_one_client_cannot_ask_for_links_without_end(client_at, login_throttle, outbox):
+    sprayer = client_at("203.0.113.9")
+    answers = [sprayer.post(RESET, json={"email": f"person{i}@example.org"}).status_code for i in range(25)]
+    assert answers[:20] == [202] * 20 and set(answers[20:]) == {429}
+    assert client_at("198.51.100.8").post(RESET, json={"email": "person1@example.org"}).status_code == 202

@@ -30,9 +30,12 @@ class PasswordResetState(AuthState):
         try:
             data = PasswordResetRequest(email=form.get("email", "").strip())
             with session_scope() as db:
-                password_reset.request_password_reset(data.email, db=db)
+                password_reset.request_password_reset(data.email, client=self._client(), db=db)
         except PydanticValidationError as error:
             self.form_error = first_error(error)
+            return
+        except ServiceError as error:
+            self.form_error = error.message
             return
         self.reset_notice = SENT_MESSAGE
 
