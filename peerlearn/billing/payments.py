@@ -2,7 +2,9 @@
 
 Every provider event goes the same way: the gateway verifies the signature on
 the raw body, the (provider, event id) pair is recorded under a unique
-constraint (a duplicate stops there), and only then is the event applied.
+constraint (a duplicate stops there), and only then is the event applied. A
+payment confirms only what was charged: a success reporting another amount or
+currency waits for an admin (`needs_review`) instead.
 """
 
 from __future__ import annotations
