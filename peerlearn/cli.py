@@ -28,7 +28,7 @@ def prepare() -> demo_data.DemoSummary | None:
             ensure_admin(settings.peerlearn_admin_email, settings.peerlearn_admin_password, db=db)
         if settings.peerlearn_seed_demo:
             summary = demo_data.seed_demo(db=db)
-            ensure_admin(demo_data.DEMO_ADMIN, demo_data.DEMO_PASSWORD, db=db)
+            ensure_admin(demo_data.DEMO_ADMIN, demo_data.DEMO_PASSWORD, db=db, check_strength=False)
     return summary
 
 

@@ -2,19 +2,45 @@
 
 Embedded defaults let a fresh checkout run with no services and no keys:
 SQLite under the data directory, Reflex's in-process state, the simulated
-payment gateway and local media.
+payment gateway and local media. Without `SECRET_KEY`, development and tests
+sign with a random key kept in the data directory (`peerlearn/secret_store.py`);
+production refuses to start.
 """
 
 from __future__ import annotations
 
+import logging
 from functools import lru_cache
 from pathlib import Path
 
 from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-PLACEHOLDER_SECRETS = {"", "changethis", "change-me", "secret", "dev-insecure-secret-key"}
-DEV_SECRET = "dev-insecure-secret-key"
+from peerlearn.secret_store import MIN_SECRET_LENGTH, load_or_create_secret
+
+# Values seen in templates and old versions of this project: never accepted as a signing key.
+PLACEHOLDER_SECRETS = frozenset(
+    {
+        "",
+        "changethis",
+        "changeme",
+        "change-me",
+        "change_me",
+        "secret",
+        "secret-key",
+        "secretkey",
+        "your-secret-key",
+        "dev-insecure-secret-key",
+        "insecure",
+        "development",
+        "test",
+        "password",
+    }
+)
+
+
+def is_placeholder_secret(value: str) -> bool:
+    return value.strip().lower() in PLACEHOLDER_SECRETS
 
 
 class Settings(BaseSettings):
@@ -23,7 +49,7 @@ class Settings(BaseSettings):
     peerlearn_env: str = Field("development", description="development, test or production")
     database_url: str = Field("", description="SQLAlchemy URL; SQLite under the data dir when empty")
     redis_url: str = Field("", description="Enables the Redis state manager, shared throttling and caches")
-    secret_key: str = DEV_SECRET
+    secret_key: str = Field("", description="Signs media tokens, recording links, simulated webhooks", repr=False)
     port: int = 3000
     public_base_url: str = Field("", description="Absolute URL people reach the app at")
     peerlearn_data_dir: Path = Path("data")
@@ -35,8 +61,14 @@ class Settings(BaseSettings):
     session_token_ttl_hours: int = 24 * 14
     booking_hold_minutes: int = 10
     payout_delay_hours: int = 48
-    login_max_failures: int = 5
-    login_window_seconds: int = 900
+    login_max_failures: int = Field(5, ge=1, description="Failures per (account, client) before that pair is locked")
+    login_window_seconds: int = Field(900, ge=1)
+    login_client_max_failures: int = Field(20, ge=1, description="Failures per client, all accounts, before a lock")
+    login_account_slowdown_after: int = Field(
+        10, ge=1, description="Failures per account, all clients, after which unknown clients must wait"
+    )
+    login_account_max_delay_seconds: int = Field(30, ge=1, description="Longest wait between attempts on an account")
+    password_reset_ttl_minutes: int = Field(30, ge=1, le=24 * 60)
 
     stripe_secret_key: str = ""
     stripe_webhook_secret: str = ""
@@ -74,9 +106,17 @@ class Settings(BaseSettings):
 
     @model_validator(mode="after")
     def _refuse_placeholder_secret_in_production(self) -> Settings:
-        if self.is_production and self.secret_key.strip().lower() in PLACEHOLDER_SECRETS:
-            raise ValueError("SECRET_KEY must be set to a real secret when PEERLEARN_ENV=production")
+        if self.is_production and (is_placeholder_secret(self.secret_key) or len(self.secret_key) < MIN_SECRET_LENGTH):
+            raise ValueError(
+                f"SECRET_KEY must be set to a real secret of at least {MIN_SECRET_LENGTH} characters when "
+                "PEERLEARN_ENV=production (e.g. `openssl rand -hex 32`)"
+            )
         return self
+
+    @property
+    def has_own_secret(self) -> bool:
+        """True when SECRET_KEY was given and is not a known placeholder."""
+        return not is_placeholder_secret(self.secret_key)
 
     @property
     def is_production(self) -> bool:
@@ -114,7 +154,13 @@ class Settings(BaseSettings):
 
 @lru_cache
 def get_settings() -> Settings:
-    return Settings()
+    settings = Settings()
+    if not settings.has_own_secret:
+        if settings.secret_key.strip():
+            logging.getLogger(__name__).warning("SECRET_KEY is a known placeholder; ignoring it")
+        # Development and tests only (production refused above): never sign with a value from the source.
+        settings.secret_key = load_or_create_secret(settings.peerlearn_data_dir)
+    return settings
 
 
 def reset_settings_cache() -> None:

@@ -7,6 +7,8 @@ from zoneinfo import available_timezones
 
 from sqlmodel import Session, delete, select
 
+from peerlearn.accounts.known_clients import is_known_client, remember_client
+from peerlearn.accounts.password_policy import require_strong_password
 from peerlearn.accounts.security import hash_password, hash_token, new_token, verify_password
 from peerlearn.catalog.search_index import refresh_mentor_sessions
 from peerlearn.catalog.skills import get_or_create_skill
@@ -22,6 +24,7 @@ from peerlearn.models.users import (
     UserCreate,
     UserPublic,
 )
+from peerlearn.platform import throttle as login_throttle
 from peerlearn.platform.errors import (
     AuthenticationError,
     ConflictError,
@@ -30,7 +33,6 @@ from peerlearn.platform.errors import (
     PermissionDeniedError,
     ValidationError,
 )
-from peerlearn.platform.throttle import get_login_throttle
 
 _TIMEZONES = frozenset(available_timezones())
 
@@ -45,6 +47,7 @@ def register_user(data: UserCreate, *, db: Session) -> User:
     email = normalise_email(str(data.email))
     if db.exec(select(User.id).where(User.email == email)).first() is not None:
         raise ConflictError("An account with this email already exists.", ErrorCode.EMAIL_TAKEN)
+    require_strong_password(data.password, email=email, full_name=data.full_name)
     user = User(
         email=email,
         password_hash=hash_password(data.password),
@@ -70,15 +73,17 @@ def issue_token(user: User, *, db: Session) -> str:
 
 
 def authenticate(email: str, password: str, *, client: str, db: Session) -> User:
-    """Check a password, throttled per account and per client."""
-    throttle = get_login_throttle()
+    """Check a password. Throttled per (account, client) and per client; many failures on one account only slow
+    down clients the owner never logged in from (see platform/throttle.py)."""
+    throttle = login_throttle.get_login_throttle()
     email = normalise_email(email)
-    throttle.check(email, client)
     user = db.exec(select(User).where(User.email == email)).first()
+    throttle.check(email, client, known_client=is_known_client(user.id if user else None, client, db=db))
     if not verify_password(password, user.password_hash if user else None) or not user or not user.is_active:
         throttle.record_failure(email, client)
         raise AuthenticationError("Email or password is incorrect.", ErrorCode.INVALID_CREDENTIALS)
     throttle.record_success(email, client)
+    remember_client(user.id, client, db=db)
     user.last_login_at = utcnow()
     db.add(user)
     return user
@@ -115,6 +120,7 @@ def change_password(user: User, data: PasswordChange, *, db: Session) -> None:
         raise AuthenticationError("The current password is incorrect.", ErrorCode.INVALID_CREDENTIALS)
     if data.current_password == data.new_password:
         raise ValidationError("The new password must differ from the current one.")
+    require_strong_password(data.new_password, email=user.email, full_name=user.full_name)
     user.password_hash = hash_password(data.new_password)
     db.add(user)
     # Every other login of this account ends with a password change.
@@ -220,13 +226,20 @@ def _replace_skills(user_id: int, skills: list[SkillLevelPublic], *, db: Session
         db.add(UserSkill(user_id=user_id, skill_id=skill_id, level=level))
 
 
-def ensure_admin(email: str, password: str, *, db: Session) -> User:
-    """Create the configured admin if absent; promote an existing account. Idempotent."""
+def ensure_admin(email: str, password: str, *, db: Session, check_strength: bool = True) -> User:
+    """Create the configured admin if absent; promote an existing account. Idempotent.
+
+    The password follows the sign-up policy; only the demo admin (`check_strength=False`), whose password is
+    published in the README for local use, skips it.
+    """
     email = normalise_email(email)
     user = db.exec(select(User).where(User.email == email)).first()
     if user is None:
-        if len(password) < 8:
-            raise ValidationError("PEERLEARN_ADMIN_PASSWORD must be at least 8 characters.")
+        if check_strength:
+            try:
+                require_strong_password(password, email=email, full_name="PeerLearn Admin")
+            except ValidationError as weak:
+                raise ValidationError(f"PEERLEARN_ADMIN_PASSWORD is refused: {weak.message}") from None
         user = User(email=email, password_hash=hash_password(password), full_name="PeerLearn Admin", is_admin=True)
         db.add(user)
         db.flush()

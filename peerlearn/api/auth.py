@@ -6,8 +6,18 @@ from fastapi import APIRouter, Request, Response
 from pydantic import BaseModel
 
 from peerlearn.accounts import actions as accounts
+from peerlearn.accounts import password_reset
 from peerlearn.api.deps import DB, CurrentUser, Token, client_address, route
-from peerlearn.models.users import PasswordChange, ProfilePublic, ProfileUpdate, UserCreate, UserLogin, UserPublic
+from peerlearn.models.users import (
+    PasswordChange,
+    PasswordResetConfirm,
+    PasswordResetRequest,
+    ProfilePublic,
+    ProfileUpdate,
+    UserCreate,
+    UserLogin,
+    UserPublic,
+)
 
 router = APIRouter(tags=["accounts"])
 
@@ -39,6 +49,26 @@ def logout(user: CurrentUser, token: Token, db: DB) -> Response:
 @route(router, "POST", "/api/auth/password/", status_code=204, response_class=Response)
 def change_password(data: PasswordChange, user: CurrentUser, db: DB) -> Response:
     accounts.change_password(user, data, db=db)
+    return Response(status_code=204)
+
+
+class ResetRequested(BaseModel):
+    detail: str = "If an account uses this email, a link to choose a new password is on its way."
+
+
+@route(router, "POST", "/api/auth/password-reset/", status_code=202, response_model=ResetRequested)
+def request_password_reset(data: PasswordResetRequest, request: Request, db: DB) -> ResetRequested:
+    """Mails a single-use reset link. The answer is the same whether or not the email has an account. 422: bad
+    input; 429: this client asked too often."""
+    password_reset.request_password_reset(data.email, client=client_address(request), db=db)
+    return ResetRequested()
+
+
+@route(router, "POST", "/api/auth/password-reset/confirm/", status_code=204, response_class=Response)
+def confirm_password_reset(data: PasswordResetConfirm, request: Request, db: DB) -> Response:
+    """Sets a new password with the link's token and ends every login. 400 `reset_token_invalid`: unknown, used or
+    expired link; 400 `validation_error`: the password is too easy to guess (the message says how to pick one)."""
+    password_reset.reset_password(data.token, data.new_password, client=client_address(request), db=db)
     return Response(status_code=204)
 
 

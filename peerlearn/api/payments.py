@@ -151,3 +151,34 @@ def ledger_health(admin: Admin, db: DB) -> dict:
         "balanced": not unbalanced,
         "unbalanced": [{"transaction_id": t, "currency": c, "sum_minor": s} for t, c, s in unbalanced],
     }
+
+
+class PaymentForReview(BaseModel):
+    id: int
+    booking_id: int
+    learner_id: int
+    provider: str
+    provider_ref: str
+    amount_minor: int
+    currency: str
+    review_reason: str
+    flagged_at: str
+
+
+@route(router, "GET", "/api/admin/payments/review/", response_model=list[PaymentForReview])
+def payments_for_review(admin: Admin, db: DB) -> list[PaymentForReview]:
+    """Payments not confirmed because the provider reported another amount or currency. 401/403: not an admin."""
+    return [
+        PaymentForReview(
+            id=p.id,
+            booking_id=p.booking_id,
+            learner_id=p.learner_id,
+            provider=p.provider,
+            provider_ref=p.provider_ref,
+            amount_minor=p.amount_minor,
+            currency=p.currency,
+            review_reason=p.review_reason,
+            flagged_at=p.flagged_at.isoformat() if p.flagged_at else "",
+        )
+        for p in payment_service.payments_needing_review(db=db)
+    ]

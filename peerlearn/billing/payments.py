@@ -2,7 +2,9 @@
 
 Every provider event goes the same way: the gateway verifies the signature on
 the raw body, the (provider, event id) pair is recorded under a unique
-constraint (a duplicate stops there), and only then is the event applied.
+constraint (a duplicate stops there), and only then is the event applied. A
+payment confirms only what was charged: a success reporting another amount or
+currency waits for an admin (`needs_review`) instead.
 """
 
 from __future__ import annotations
@@ -63,6 +65,14 @@ def start_checkout(booking: Booking, *, db: Session) -> Payment:
     ).first()
     if existing is not None and existing.checkout_url:
         return existing
+    held = db.exec(
+        select(Payment.id).where(Payment.booking_id == booking.id, Payment.status == PaymentStatus.NEEDS_REVIEW)
+    ).first()
+    if held is not None:
+        raise ConflictError(
+            "An earlier payment for this booking is being checked by our team; we will contact you.",
+            ErrorCode.INVALID_STATE,
+        )
     learner = db.get(User, booking.learner_id)
     session = db.get(LearningSession, booking.session_id)
     gateway = select_gateway(booking.currency, payment_settings())
@@ -117,7 +127,11 @@ def start_checkout(booking: Booking, *, db: Session) -> Payment:
 def handle_webhook(
     provider: str, raw_body: bytes, headers: Mapping[str, str], *, db: Session, now: datetime | None = None
 ) -> str:
-    """Verify, record, apply. Returns 'applied', 'duplicate' or 'ignored'. A bad signature raises."""
+    """Verify, record, apply. Returns 'applied', 'flagged', 'duplicate' or 'ignored'. A bad signature raises.
+
+    'flagged' (the provider reported another amount or currency than was charged) is answered 200 like the
+    others: the event is recorded and an admin has been told, so a redelivery would change nothing.
+    """
     gateway = gateway_by_name(provider, payment_settings())
     event = gateway.parse_webhook(raw_body, headers)  # SignatureError propagates: nothing recorded
     return apply_payment_event(event, db=db, now=now)
@@ -135,8 +149,7 @@ def apply_payment_event(event: PaymentEvent, *, db: Session, now: datetime | Non
         PaymentEventKind.CHECKOUT_EXPIRED: _checkout_expired,
         PaymentEventKind.REFUND_SUCCEEDED: _refund_succeeded,
     }
-    handlers[event.kind](event, db=db, now=now)
-    return "applied"
+    return handlers[event.kind](event, db=db, now=now) or "applied"
 
 
 def _record_event(event: PaymentEvent, *, db: Session) -> bool:
@@ -162,17 +175,20 @@ def _payment_for(event: PaymentEvent, *, db: Session) -> Payment | None:
     return lock_row(Payment, payment.id, db=db) if payment else None
 
 
-def _payment_succeeded(event: PaymentEvent, *, db: Session, now: datetime) -> None:
+def _payment_succeeded(event: PaymentEvent, *, db: Session, now: datetime) -> str | None:
     payment = _payment_for(event, db=db)
     if payment is None:
         log.warning("payment event %s for an unknown checkout %s", event.event_id, event.provider_ref)
         return
     if payment.status in (PaymentStatus.SUCCEEDED, PaymentStatus.REFUNDED, PaymentStatus.PARTIALLY_REFUNDED):
         return
-    if event.amount_minor is not None and event.amount_minor != payment.amount_minor:
-        log.error(
-            "payment %s: provider amount %s differs from %s", payment.id, event.amount_minor, payment.amount_minor
-        )
+    if payment.status == PaymentStatus.NEEDS_REVIEW:
+        log.warning("payment %s is under review; event %s not applied", payment.id, event.event_id)
+        return "flagged"
+    mismatch = charge_mismatch(event, payment)
+    if mismatch:
+        _flag_for_review(payment, mismatch, db=db, now=now)
+        return "flagged"
     booking = db.get(Booking, payment.booking_id)
     session = lock_session(booking.session_id, db=db)
     payment.status, payment.paid_at = PaymentStatus.SUCCEEDED, now
@@ -208,6 +224,51 @@ def _payment_succeeded(event: PaymentEvent, *, db: Session, now: datetime) -> No
             link=f"/sessions/{session.id}",
             db=db,
         )
+
+
+def charge_mismatch(event: PaymentEvent, payment: Payment) -> str:
+    """Why the provider's report does not match what was charged ('' when it matches exactly).
+
+    A success that does not say what was paid is not trusted either: every supported provider sends both.
+    """
+    problems = []
+    if event.amount_minor != payment.amount_minor:
+        problems.append(f"amount {event.amount_minor} instead of {payment.amount_minor}")
+    if (event.currency or "").upper() != payment.currency.upper():
+        problems.append(f"currency {event.currency or 'missing'} instead of {payment.currency}")
+    return ", ".join(problems)
+
+
+def _flag_for_review(payment: Payment, mismatch: str, *, db: Session, now: datetime) -> None:
+    """Keep the booking unconfirmed and the ledger untouched; tell the admins and the learner."""
+    log.error("payment %s: provider reported %s; held for review", payment.id, mismatch)
+    payment.status, payment.flagged_at = PaymentStatus.NEEDS_REVIEW, now
+    payment.review_reason = f"{payment.provider} reported {mismatch}"[:255]
+    db.add(payment)
+    notifications.notify_admins(
+        NotificationKind.PAYMENT_NEEDS_REVIEW,
+        f"Payment {payment.id} needs review",
+        body=f"The payment for booking {payment.booking_id} (provider reference {payment.provider_ref}) was not "
+        f"confirmed: {payment.review_reason}. Check it in the provider's dashboard, then refund it there or contact "
+        "the learner. All payments waiting for review: GET /api/admin/payments/review/.",
+        db=db,
+    )
+    notifications.notify(
+        payment.learner_id,
+        NotificationKind.SYSTEM,
+        "We are checking your payment",
+        body="The payment provider's confirmation did not match your booking's price, so your seat is not "
+        "confirmed yet. Our team has been told and will get back to you.",
+        link=f"/bookings/{payment.booking_id}",
+        db=db,
+        email=False,
+    )
+
+
+def payments_needing_review(*, db: Session) -> list[Payment]:
+    return list(
+        db.exec(select(Payment).where(Payment.status == PaymentStatus.NEEDS_REVIEW).order_by(Payment.flagged_at))
+    )
 
 
 def _seat_still_available(session: LearningSession, now: datetime) -> bool:
@@ -282,6 +343,10 @@ def _refund_succeeded(event: PaymentEvent, *, db: Session, now: datetime) -> Non
             db.add(refund)
             return
     payment = _payment_for(event, db=db)
+    if payment is not None and payment.status == PaymentStatus.NEEDS_REVIEW:
+        # Nothing was booked for it, so there is nothing to reverse; the admins already look at it.
+        log.warning("refund event %s for payment %s under review: recorded only", event.event_id, payment.id)
+        return
     if payment is None or payment.status not in (
         PaymentStatus.SUCCEEDED,
         PaymentStatus.PARTIALLY_REFUNDED,

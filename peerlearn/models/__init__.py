@@ -21,11 +21,21 @@ from peerlearn.models.payment import (
     Refund,
     WebhookEvent,
 )
-from peerlearn.models.users import AuthToken, MentorProfile, Profile, User, UserSkill
+from peerlearn.models.users import (
+    AuthToken,
+    KnownLoginClient,
+    MentorProfile,
+    PasswordResetToken,
+    Profile,
+    User,
+    UserSkill,
+)
 
 __all__ = [
     "AttendanceLog",
     "AuthToken",
+    "KnownLoginClient",
+    "PasswordResetToken",
     "Booking",
     "Category",
     "ChatMessage",

@@ -63,6 +63,8 @@ class PaymentStatus(StrEnum):
     EXPIRED = "expired"
     REFUNDED = "refunded"
     PARTIALLY_REFUNDED = "partially_refunded"
+    # The provider reported a different amount or currency than was charged: not confirmed, an admin decides.
+    NEEDS_REVIEW = "needs_review"
 
 
 class RefundStatus(StrEnum):
@@ -107,6 +109,8 @@ class NotificationKind(StrEnum):
     REMINDER = "reminder"
     REVIEW_RECEIVED = "review_received"
     PAYMENT_REFUNDED = "payment_refunded"
+    PAYMENT_NEEDS_REVIEW = "payment_needs_review"
+    PASSWORD_CHANGED = "password_changed"
     SYSTEM = "system"
 
 

@@ -27,6 +27,8 @@ class Payment(SQLModel, table=True):
     status: PaymentStatus = enum_field(PaymentStatus.CREATED, index=True)
     created_at: datetime = utc_field(default_now=True, index=True)
     paid_at: datetime | None = utc_field(nullable=True, index=True)
+    review_reason: str = Field(default="", sa_type=sa.String(255), description="Why it waits for an admin")
+    flagged_at: datetime | None = utc_field(nullable=True)
 
 
 class Refund(SQLModel, table=True):

@@ -78,12 +78,39 @@ class AuthToken(SQLModel, table=True):
     revoked_at: datetime | None = utc_field(nullable=True)
 
 
+class PasswordResetToken(SQLModel, table=True):
+    """A single-use password-reset link; only its SHA-256 is stored, and it expires soon."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="user.id", index=True)
+    token_hash: str = Field(sa_type=sa.String(64), unique=True, index=True)
+    created_at: datetime = utc_field(default_now=True)
+    expires_at: datetime = utc_field()
+    used_at: datetime | None = utc_field(nullable=True)
+
+
+class KnownLoginClient(SQLModel, table=True):
+    """A client (keyed HMAC of its address) that logged in to this account before: it skips the account-wide
+    slow-down, so an attacker guessing from elsewhere cannot keep the owner out."""
+
+    __table_args__ = (sa.UniqueConstraint("user_id", "client_digest", name="uq_known_login_client"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="user.id", index=True)
+    client_digest: str = Field(sa_type=sa.String(64))
+    last_login_at: datetime = utc_field(default_now=True)
+
+
 # ---- API/UI variants (no table): a password hash can never reach a response ----
+
+
+PASSWORD_MIN_LENGTH = 10
+PASSWORD_MAX_LENGTH = 128
 
 
 class UserCreate(BaseModel):
     email: EmailStr
-    password: str = PField(min_length=8, max_length=128)
+    password: str = PField(min_length=PASSWORD_MIN_LENGTH, max_length=PASSWORD_MAX_LENGTH)
     full_name: str = PField(min_length=1, max_length=120)
     role: UserRole = UserRole.LEARNER
 
@@ -94,8 +121,17 @@ class UserLogin(BaseModel):
 
 
 class PasswordChange(BaseModel):
-    current_password: str = PField(min_length=1, max_length=128)
-    new_password: str = PField(min_length=8, max_length=128)
+    current_password: str = PField(min_length=1, max_length=PASSWORD_MAX_LENGTH)
+    new_password: str = PField(min_length=PASSWORD_MIN_LENGTH, max_length=PASSWORD_MAX_LENGTH)
+
+
+class PasswordResetRequest(BaseModel):
+    email: str = PField(min_length=3, max_length=320)
+
+
+class PasswordResetConfirm(BaseModel):
+    token: str = PField(min_length=20, max_length=200)
+    new_password: str = PField(min_length=PASSWORD_MIN_LENGTH, max_length=PASSWORD_MAX_LENGTH)
 
 
 class SkillLevelPublic(BaseModel):

@@ -13,6 +13,7 @@ class ErrorCode(StrEnum):
     EMAIL_TAKEN = "email_taken"
     INVALID_CREDENTIALS = "invalid_credentials"
     TOO_MANY_ATTEMPTS = "too_many_attempts"
+    RESET_TOKEN_INVALID = "reset_token_invalid"
     SESSION_FULL = "session_full"
     ALREADY_BOOKED = "already_booked"
     OWN_SESSION = "own_session"

@@ -48,6 +48,14 @@ def notify(
     return note
 
 
+def notify_admins(
+    kind: NotificationKind, title: str, *, db: Session, body: str = "", link: str = "", email: bool = True
+) -> list[Notification]:
+    """Flag something for every active admin (in the app, with an email copy unless `email=False`)."""
+    admin_ids = db.exec(select(User.id).where(User.is_admin, User.is_active).order_by(User.id)).all()
+    return [notify(admin_id, kind, title, db=db, body=body, link=link, email=email) for admin_id in admin_ids]
+
+
 def list_notifications(user_id: int, *, db: Session, limit: int = 50) -> list[NotificationPublic]:
     rows = db.exec(
         select(Notification)

@@ -18,3 +18,5 @@ INSIGHTS = "/insights"
 INSIGHTS_DEFINITIONS = "/insights/definitions"
 ROOM = "/room/[session_id]"
 RECEIPT = "/receipts/[payment_id]"
+FORGOT_PASSWORD = "/forgot-password"
+PASSWORD_RESET = "/reset-password"  # the emailed link; peerlearn/accounts/password_reset.py builds it

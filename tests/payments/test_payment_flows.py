@@ -333,3 +333,91 @@ def test_coupon_is_counted_exactly_once_under_a_race(database_url, db):
     db.expire_all()
     assert db.exec(select(Coupon)).one().used_count == 0
     assert db.get(LearningSession, sid).seats_taken == 0
+
+
+def simulated_event(payment: Payment, data: dict, event_id: str) -> tuple[bytes, dict[str, str]]:
+    from peerlearn.config import get_settings
+    from peerlearn.payments import simulated
+
+    body = json.dumps({"id": event_id, "type": "payment.succeeded", "data": data}).encode()
+    secret = f"simulated:{get_settings().secret_key}"
+    return body, {simulated.SIGNATURE_HEADER: simulated.sign(body, secret, int(time.time()))}
+
+
+def mismatched_success(provider: str, payment: Payment, wrong: str) -> tuple[bytes, dict[str, str]]:
+    """A correctly signed 'paid' event from `provider` that reports the wrong amount or currency."""
+    amount = 1 if wrong == "amount" else payment.amount_minor
+    if provider == "stripe":
+        currency = "eur" if wrong == "currency" else payment.currency.lower()
+        obj = {
+            "id": payment.provider_ref,
+            "object": "checkout.session",
+            "payment_intent": f"pi_{payment.id}",
+            "amount_total": amount,
+            "currency": currency,
+            "payment_status": "paid",
+        }
+        return stripe_event("checkout.session.completed", obj, f"evt_wrong_{wrong}")
+    currency = "USD" if wrong == "currency" else payment.currency
+    if provider == "razorpay":
+        link = {"id": payment.provider_ref, "amount": payment.amount_minor, "amount_paid": amount, "currency": currency}
+        paid = {"id": "pay_W1", "amount": amount, "currency": currency, "status": "captured"}
+        payload = {
+            "entity": "event",
+            "event": "payment_link.paid",
+            "payload": {"payment_link": {"entity": link}, "payment": {"entity": paid}},
+        }
+        return razorpay_event(payload, f"EvtWrong{wrong}")
+    data = {"provider_ref": payment.provider_ref, "amount_minor": amount}  # the forged body from issue #13
+    if wrong == "currency":
+        data["currency"] = "INR"
+    return simulated_event(payment, data, f"evt_sim_wrong_{wrong}")
+
+
+@pytest.mark.parametrize("wrong", ["amount", "currency"])
+@pytest.mark.parametrize(("provider", "currency"), [("stripe", "USD"), ("razorpay", "INR"), ("simulated", "EUR")])
+def test_a_payment_reported_for_another_amount_or_currency_is_held_for_review(
+    api, db, gateways, monkeypatch, provider, currency, wrong
+):
+    from peerlearn.models import LedgerTransaction, Notification
+    from peerlearn.models.enums import NotificationKind
+
+    if provider == "simulated":  # no Stripe keys: EUR goes to the simulated gateway
+        for name in ("STRIPE_SECRET_KEY", "STRIPE_WEBHOOK_SECRET"):
+            monkeypatch.delenv(name)
+        reset_settings_cache()
+        clear_gateway_cache()
+    admin, mentor, learner = make_user(db, admin=True), make_user(db, mentor=True), make_user(db)
+    sid = make_session(db, mentor, price_minor=2500, currency=currency)
+    auth = token_for(db, learner)
+    booked = api.post(f"/api/sessions/{sid}/book/", headers=auth).json()
+    payment = payment_of(db, booked["id"])
+    assert payment.provider == provider and payment.amount_minor == 2500
+
+    body, headers = mismatched_success(provider, payment, wrong)
+    answer = api.post(f"/api/payments/{provider}/webhook/", content=body, headers=headers)
+    # 200, so the provider stops retrying: the event is recorded and an admin decides.
+    assert answer.status_code == 200 and answer.json()["outcome"] == "flagged"
+    again = api.post(f"/api/payments/{provider}/webhook/", content=body, headers=headers)
+    assert again.status_code == 200 and again.json()["outcome"] == "duplicate"
+
+    assert status_of(db, booked["id"]) == BookingStatus.PENDING_PAYMENT
+    payment = payment_of(db, booked["id"])
+    assert payment.status == PaymentStatus.NEEDS_REVIEW and payment.paid_at is None
+    assert wrong in payment.review_reason
+    assert db.exec(select(LedgerTransaction).where(LedgerTransaction.payment_id == payment.id)).all() == []
+    flags = db.exec(
+        select(Notification).where(
+            Notification.user_id == admin.id, Notification.kind == NotificationKind.PAYMENT_NEEDS_REVIEW
+        )
+    ).all()
+    assert len(flags) == 1 and f"booking {booked['id']}" in flags[0].body
+    listed = api.get("/api/admin/payments/review/", headers=token_for(db, admin)).json()
+    assert [(p["id"], p["amount_minor"]) for p in listed] == [(payment.id, 2500)]
+    assert api.get("/api/admin/payments/review/", headers=auth).status_code == 403
+    # The learner cannot pay a second time while the first payment is being checked.
+    from peerlearn.billing.payments import start_checkout
+
+    with pytest.raises(ServiceError, match="being checked"):
+        start_checkout(fresh(db).get(Booking, booked["id"]), db=db)
+    db.rollback()

@@ -50,4 +50,5 @@ def login_page() -> rx.Component:
             reset_on_submit=False,
         ),
         rx.text("New here? ", rx.link("Create an account", href=routes.SIGNUP), size="2"),
+        rx.text(rx.link("Forgot your password?", href=routes.FORGOT_PASSWORD, id="forgot-password"), size="2"),
     )

@@ -107,7 +107,7 @@ def _password_form() -> rx.Component:
         rx.vstack(
             rx.heading("Change password", size="4"),
             labelled("Current password", rx.input(name="current_password", type="password", width="100%")),
-            labelled("New password", rx.input(name="new_password", type="password", min_length=8, width="100%")),
+            labelled("New password", rx.input(name="new_password", type="password", min_length=10, width="100%")),
             rx.button("Change password", type="submit", variant="outline"),
             spacing="3",
             width="100%",

@@ -23,12 +23,12 @@ def signup_page() -> rx.Component:
                     rx.input(name="email", type="email", required=True, width="100%", size="3", id="signup-email"),
                 ),
                 labelled(
-                    "Password (8 characters or more)",
+                    "Password (10 characters or more, not easy to guess)",
                     rx.input(
                         name="password",
                         type="password",
                         required=True,
-                        min_length=8,
+                        min_length=10,
                         width="100%",
                         size="3",
                         id="signup-password",
