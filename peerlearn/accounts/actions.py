@@ -41,16 +41,23 @@ def normalise_email(email: str) -> str:
     return email.strip().lower()
 
 
-def register_user(data: UserCreate, *, db: Session) -> User:
+def hash_new_password(data: UserCreate) -> str:
+    """The slow part of signing up (the strength estimate and Argon2), with no database: callers run it before they
+    open the transaction that creates the account."""
+    require_strong_password(data.password, email=normalise_email(str(data.email)), full_name=data.full_name)
+    return hash_password(data.password)
+
+
+def register_user(data: UserCreate, *, db: Session, password_hash: str | None = None) -> User:
+    """`password_hash` from `hash_new_password(data)`, or computed here."""
     if data.role == UserRole.ADMIN:
         raise PermissionDeniedError("Admin accounts cannot be created by sign-up.")
     email = normalise_email(str(data.email))
     if db.exec(select(User.id).where(User.email == email)).first() is not None:
         raise ConflictError("An account with this email already exists.", ErrorCode.EMAIL_TAKEN)
-    require_strong_password(data.password, email=email, full_name=data.full_name)
     user = User(
         email=email,
-        password_hash=hash_password(data.password),
+        password_hash=password_hash or hash_new_password(data),
         full_name=data.full_name.strip(),
         is_learner=True,
         is_mentor=data.role == UserRole.MENTOR,
@@ -72,9 +79,10 @@ def issue_token(user: User, *, db: Session) -> str:
     return token
 
 
-def authenticate(email: str, password: str, *, client: str, db: Session) -> User:
-    """Check a password. Throttled per (account, client) and per client; many failures on one account only slow
-    down clients the owner never logged in from (see platform/throttle.py)."""
+def check_password(email: str, password: str, *, client: str, db: Session) -> User:
+    """Check a password; reads only, so the slow hash comparison never holds a write lock. Throttled per (account,
+    client) and per client; many failures on one account only slow down clients the owner never logged in from
+    (see platform/throttle.py)."""
     throttle = login_throttle.get_login_throttle()
     email = normalise_email(email)
     user = db.exec(select(User).where(User.email == email)).first()
@@ -82,16 +90,24 @@ def authenticate(email: str, password: str, *, client: str, db: Session) -> User
     if not verify_password(password, user.password_hash if user else None) or not user or not user.is_active:
         throttle.record_failure(email, client)
         raise AuthenticationError("Email or password is incorrect.", ErrorCode.INVALID_CREDENTIALS)
-    throttle.record_success(email, client)
-    remember_client(user.id, client, db=db)
-    user.last_login_at = utcnow()
-    db.add(user)
     return user
 
 
-def log_in(email: str, password: str, *, client: str, db: Session) -> tuple[User, str]:
-    user = authenticate(email, password, client=client, db=db)
+def finish_log_in(user_id: int, *, client: str, db: Session) -> tuple[User, str]:
+    """After `check_password` succeeded: remember the client, note the log-in and issue a token (a short write)."""
+    user = db.get(User, user_id)
+    if user is None or not user.is_active:
+        raise AuthenticationError("Email or password is incorrect.", ErrorCode.INVALID_CREDENTIALS)
+    login_throttle.get_login_throttle().record_success(user.email, client)
+    remember_client(user.id, client, db=db)
+    user.last_login_at = utcnow()
+    db.add(user)
     return user, issue_token(user, db=db)
+
+
+def log_in(email: str, password: str, *, client: str, db: Session) -> tuple[User, str]:
+    """Both steps in one transaction (scripts and tests); the API and the pages run them as a read then a write."""
+    return finish_log_in(check_password(email, password, client=client, db=db).id, client=client, db=db)
 
 
 def user_for_token(token: str | None, *, db: Session) -> User:

@@ -7,7 +7,8 @@ from pydantic import BaseModel
 
 from peerlearn.accounts import actions as accounts
 from peerlearn.accounts import password_reset
-from peerlearn.api.deps import DB, CurrentUser, Token, client_address, route
+from peerlearn.api.deps import DB, CurrentUser, ReadDB, Token, client_address, route
+from peerlearn.db import session_scope
 from peerlearn.models.users import (
     PasswordChange,
     PasswordResetConfirm,
@@ -29,14 +30,19 @@ class TokenResponse(BaseModel):
 
 
 @route(router, "POST", "/api/auth/register/", status_code=201, response_model=TokenResponse)
-def register(data: UserCreate, db: DB) -> TokenResponse:
-    user = accounts.register_user(data, db=db)
-    return TokenResponse(user=accounts.user_public(user), token=accounts.issue_token(user, db=db))
+def register(data: UserCreate) -> TokenResponse:
+    password_hash = accounts.hash_new_password(data)  # slow: before the write transaction, not inside it
+    with session_scope() as db:
+        user = accounts.register_user(data, db=db, password_hash=password_hash)
+        return TokenResponse(user=accounts.user_public(user), token=accounts.issue_token(user, db=db))
 
 
 @route(router, "POST", "/api/auth/login/", response_model=TokenResponse)
-def login(data: UserLogin, request: Request, db: DB) -> TokenResponse:
-    user, token = accounts.log_in(data.email, data.password, client=client_address(request), db=db)
+def login(data: UserLogin, request: Request, db: ReadDB) -> TokenResponse:
+    client = client_address(request)
+    checked = accounts.check_password(data.email, data.password, client=client, db=db)
+    with session_scope() as write:
+        user, token = accounts.finish_log_in(checked.id, client=client, db=write)
     return TokenResponse(user=accounts.user_public(user), token=token)
 
 

@@ -29,6 +29,15 @@ def get_db(request: Request) -> Iterator[Session]:
 DB = Annotated[Session, Depends(get_db)]
 
 
+def get_read_db() -> Iterator[Session]:
+    """A read-only transaction whatever the method, for a route that reads first and writes in its own short step."""
+    with read_scope() as db:
+        yield db
+
+
+ReadDB = Annotated[Session, Depends(get_read_db)]
+
+
 def bearer_token(credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]) -> str | None:
     return credentials.credentials if credentials else None
 

@@ -160,8 +160,10 @@ class AuthState(rx.State):
         email, password, client = form.get("email", ""), form.get("password", ""), self._client()
 
         def log_in() -> tuple[Viewer, str]:
+            with read_scope() as db:  # the slow password check holds no write lock
+                user_id = accounts.check_password(email, password, client=client, db=db).id
             with session_scope() as db:
-                _, token = accounts.log_in(email, password, client=client, db=db)
+                _, token = accounts.finish_log_in(user_id, client=client, db=db)
                 return viewer_for_token(token, db=db), token
 
         try:
@@ -186,8 +188,9 @@ class AuthState(rx.State):
             return
 
         def sign_up() -> tuple[Viewer, str]:
+            password_hash = accounts.hash_new_password(data)  # slow: before the write transaction
             with session_scope() as db:
-                token = accounts.issue_token(accounts.register_user(data, db=db), db=db)
+                token = accounts.issue_token(accounts.register_user(data, db=db, password_hash=password_hash), db=db)
                 return viewer_for_token(token, db=db), token
 
         try:

@@ -6,6 +6,8 @@ a link shows the same message whether or not the email has an account.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import reflex as rx
 from pydantic import ValidationError as PydanticValidationError
 
@@ -14,9 +16,15 @@ from peerlearn.db import session_scope
 from peerlearn.models.users import PasswordResetConfirm, PasswordResetRequest
 from peerlearn.platform.errors import ServiceError
 from peerlearn.ui import routes
+from peerlearn.ui.offload import run_blocking
 from peerlearn.ui.states.auth import AuthState, first_error
 
 SENT_MESSAGE = "If an account uses this email, a link to choose a new password is on its way. It works once."
+
+
+def _in_transaction(action: Callable[..., object], *args: object, **kwargs: object) -> None:
+    with session_scope() as db:
+        action(*args, db=db, **kwargs)
 
 
 class PasswordResetState(AuthState):
@@ -25,12 +33,12 @@ class PasswordResetState(AuthState):
     def clear_reset(self):
         self.form_error, self.reset_notice = "", ""
 
-    def submit_reset_request(self, form: dict):
+    async def submit_reset_request(self, form: dict):
         self.clear_reset()
+        client = self._client()
         try:
             data = PasswordResetRequest(email=form.get("email", "").strip())
-            with session_scope() as db:
-                password_reset.request_password_reset(data.email, client=self._client(), db=db)
+            await run_blocking(_in_transaction, password_reset.request_password_reset, data.email, client=client)
         except PydanticValidationError as error:
             self.form_error = first_error(error)
             return
@@ -39,13 +47,14 @@ class PasswordResetState(AuthState):
             return
         self.reset_notice = SENT_MESSAGE
 
-    def submit_new_password(self, form: dict):
+    async def submit_new_password(self, form: dict):
         self.clear_reset()
-        token = self.router.url.query_parameters.get("token", "")
+        token, client = self.router.url.query_parameters.get("token", ""), self._client()
         try:
             data = PasswordResetConfirm(token=token, new_password=form.get("new_password", ""))
-            with session_scope() as db:
-                password_reset.reset_password(data.token, data.new_password, client=self._client(), db=db)
+            await run_blocking(
+                _in_transaction, password_reset.reset_password, data.token, data.new_password, client=client
+            )
         except PydanticValidationError as error:
             self.form_error = first_error(error)
             return
