@@ -18,12 +18,15 @@ from peerlearn.config import get_settings
 
 
 def create_db_engine(url: str, *, sqlite_immediate: bool = True) -> sa.Engine:
-    """`sqlite_immediate=False` gives plain deferred transactions (tests' own sessions, so their reads never block the app)."""
+    """`sqlite_immediate=False` gives plain deferred transactions.
+
+    Tests' own sessions use it, so their reads never block the app.
+    """
     if url.startswith("sqlite"):
         engine = sa.create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
 
         @sa.event.listens_for(engine, "connect")
-        def _sqlite_pragmas(dbapi_connection, _record) -> None:  # noqa: ANN001
+        def _sqlite_pragmas(dbapi_connection, _record) -> None:
             dbapi_connection.isolation_level = None  # let SQLAlchemy's begin event issue BEGIN
             cursor = dbapi_connection.cursor()
             cursor.execute("PRAGMA foreign_keys=ON")

@@ -1,6 +1,7 @@
 """The marketplace loop through the services, on SQLite and PostgreSQL."""
 
 from datetime import timedelta
+from itertools import pairwise
 
 import pytest
 from sqlmodel import select
@@ -300,7 +301,7 @@ def test_mentor_cannot_publish_overlapping_sessions_and_series_creates_occurrenc
     assert len(created) == 4 and len({s.series_id for s in created}) == 1
     assert all(
         b.start_at - a.start_at in (timedelta(days=7), timedelta(days=7, hours=1), timedelta(days=7, hours=-1))
-        for a, b in zip(created, created[1:])
+        for a, b in pairwise(created)
     )
 
 

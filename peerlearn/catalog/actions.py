@@ -187,7 +187,8 @@ def update_session(
     money_or_time = {"start_at", "end_at", "price_minor", "currency"} & changes.keys()
     if booked and money_or_time:
         raise RuleViolationError(
-            "Learners have booked this session, so its time and price cannot change. Cancel it and create a new one instead."
+            "Learners have booked this session, so its time and price cannot change. Cancel it and create a new one "
+            "instead."
         )
     if "capacity" in changes and changes["capacity"] < session.seats_taken:
         raise RuleViolationError(f"{session.seats_taken} seats are already taken; capacity cannot go below that.")

@@ -163,7 +163,7 @@ def search_sessions(filters: SessionFilters, *, db: Session, now: datetime | Non
     )
 
 
-def _facets(ids_subquery, *, db: Session) -> dict[str, dict[str, int]]:  # noqa: ANN001
+def _facets(ids_subquery, *, db: Session) -> dict[str, dict[str, int]]:
     """Counts of the current result set by skill, category, level and language."""
     in_results = LearningSession.id.in_(select(ids_subquery.c.id))
     skills = db.exec(

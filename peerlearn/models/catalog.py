@@ -93,7 +93,7 @@ class SessionSkill(SQLModel, table=True):
 
 # ---- API/UI variants ----
 
-from pydantic import BaseModel  # noqa: E402
+from pydantic import BaseModel
 from pydantic import Field as PField
 
 

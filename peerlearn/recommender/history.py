@@ -82,5 +82,5 @@ class History:
     def events(self) -> Iterable[tuple[int, int, float, float]]:
         """(user_row, item, ts, weight) for every stored interaction."""
         for row, items in enumerate(self.items):
-            for item, ts, w in zip(items, self.ts[row], self.weight[row]):
+            for item, ts, w in zip(items, self.ts[row], self.weight[row], strict=True):
                 yield row, item, ts, w

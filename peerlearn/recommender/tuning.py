@@ -66,7 +66,7 @@ def fit_blend(
     pooled: dict[str, list] = {WARM: [], COLD: []}
     ends = [now] + cuts[:-1]
     per_fold_users = max(cfg.max_validation_users // len(cuts), MIN_USERS)
-    for j, (cut, end) in enumerate(zip(cuts, ends)):
+    for j, (cut, end) in enumerate(zip(cuts, ends, strict=True)):
         fold = _fold(engine, items, interactions, profiles, cut, end, per_fold_users, rng)
         report.setdefault("folds", []).append({"cut": cut, "end": end, **{seg: len(v[1]) for seg, v in fold.items()}})
         for seg, (comps, rel) in fold.items():

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 
 import numpy as np
+import pytest
 
 from peerlearn.media.forwarding import BACKLOG_LIMIT, ForwardedVideo, is_vp8_keyframe
 from tests.media.conftest import publish, run_async, subscribe
@@ -54,6 +55,7 @@ def test_a_vp8_player_gets_the_publishers_frames_without_the_server_decoding_the
     assert after == 0, "a player that leaves is no longer fed"
 
 
+@pytest.mark.slow  # waits for the publisher's next keyframe: ~4 s
 def test_a_player_that_joins_late_starts_on_a_fresh_keyframe(media_server):
     async def scenario():
         publisher, _ = await publish(media_server["url"], 22, 41, value=200)

@@ -73,6 +73,7 @@ def test_bad_tokens_are_refused(media_server, case, status):
     )
 
 
+@pytest.mark.slow  # records and composes real media: 7-10 s
 def test_recording_holds_video_and_audio_from_both_participants(media_server):
     async def scenario():
         mentor, _ = await publish(media_server["url"], 9, 1, value=60, role="mentor")
@@ -166,11 +167,13 @@ async def stop_while_connected(process: subprocess.Popen, base: str, record: boo
     return time.monotonic() - began
 
 
+@pytest.mark.slow  # starts and stops a media server with live peers: ~3 s
 def test_shutdown_with_open_connections_is_prompt(tmp_path):
     with media_process(tmp_path) as (process, base):
         assert run_async(stop_while_connected(process, base)) < 6
 
 
+@pytest.mark.slow  # records and composes real media: 7-10 s
 def test_a_recording_interrupted_by_a_restart_is_composed_on_the_next_start(tmp_path):
     room = tmp_path / "recordings" / "3"
     with media_process(tmp_path) as (process, base):

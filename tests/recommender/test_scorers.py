@@ -21,7 +21,7 @@ def scores(rec, user, component):
         raw = rec.popularity.score()
     else:
         raw = rec.trend.score()
-    return dict(zip(ids, raw))
+    return dict(zip(ids, raw, strict=True))
 
 
 def test_content_cosine_is_one_for_same_tags_and_zero_for_disjoint():

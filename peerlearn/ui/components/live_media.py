@@ -2,9 +2,9 @@
 
 No React component publishes over WHIP, so a few lines glue @eyevinn/whip-web-client to the camera:
 open the chosen devices for the lobby preview (falling back to audio only, and saying how to fix a
-blocked permission), list the devices to choose from, and publish with the signed media token. Playback is a small WHEP loop beside it: the
-mediamtx-webrtc-react 0.1.0 player re-created its reader on every state change and never attached a
-stream here, so it was dropped (see the closing note).
+blocked permission), list the devices to choose from, and publish with the signed media token.
+Playback is a small WHEP loop beside it: the mediamtx-webrtc-react 0.1.0 player re-created its
+reader on every state change and never attached a stream here, so it was dropped (see the closing note).
 """
 
 from __future__ import annotations
@@ -24,22 +24,36 @@ window.peerlearnPreview = async (cameraId, micId, previewId) => {
   let stream, note = "";
   try { stream = await navigator.mediaDevices.getUserMedia({video: pick(cameraId), audio: pick(micId)}); }
   catch (err) {
-    if (err.name === "NotAllowedError") { return {error: "Camera and microphone are blocked. Allow them for this site (the camera icon in the address bar), then reload the page."}; }
-    try { stream = await navigator.mediaDevices.getUserMedia({audio: pick(micId)}); note = "No camera could be opened (absent, or busy in another app): you will join with audio only."; }
+    if (err.name === "NotAllowedError") {
+      return {error: "Camera and microphone are blocked. Allow them for this site (the camera icon in the address "
+        + "bar), then reload the page."};
+    }
+    try {
+      stream = await navigator.mediaDevices.getUserMedia({audio: pick(micId)});
+      note = "No camera could be opened (absent, or busy in another app): you will join with audio only.";
+    }
     catch (again) { return {error: "No camera or microphone could be opened (" + again.name + ")."}; }
   }
   window.peerlearnStream = stream;
   const preview = document.querySelector("#" + previewId + " video");
   if (preview) { preview.srcObject = stream; }
   const devices = await navigator.mediaDevices.enumerateDevices();
-  const list = (kind) => devices.filter((d) => d.kind === kind && d.deviceId).map((d, i) => ({id: d.deviceId, label: d.label || kind + " " + (i + 1)}));
+  const list = (kind) => devices.filter((d) => d.kind === kind && d.deviceId)
+    .map((d, i) => ({id: d.deviceId, label: d.label || kind + " " + (i + 1)}));
   const using = (kind) => (stream.getTracks().find((t) => t.kind === kind)?.getSettings().deviceId || "");
-  return {cameras: list("videoinput"), microphones: list("audioinput"), camera: using("video"), microphone: using("audio"), error: "", note};
+  return {
+    cameras: list("videoinput"), microphones: list("audioinput"),
+    camera: using("video"), microphone: using("audio"), error: "", note,
+  };
 };
 window.peerlearnPublish = async (url, token, kind) => {
-  const stream = kind === "screen" ? await navigator.mediaDevices.getDisplayMedia({video: true}).catch(() => null) : window.peerlearnStream;
+  const stream = kind === "screen"
+    ? await navigator.mediaDevices.getDisplayMedia({video: true}).catch(() => null)
+    : window.peerlearnStream;
   if (!stream) { return; }
-  const client = new WHIPClient({endpoint: url + "?kind=" + kind, opts: {authkey: token, noTrickleIce: true, iceServers: []}});
+  const client = new WHIPClient(
+    {endpoint: url + "?kind=" + kind, opts: {authkey: token, noTrickleIce: true, iceServers: []}},
+  );
   (window.peerlearnClients = window.peerlearnClients || []).push(client);
   if (kind === "screen") { stream.getVideoTracks()[0].onended = () => client.destroy(); }
   await client.ingest(stream);
@@ -50,13 +64,26 @@ window.peerlearnPlay = async (url, token, boxId) => {
     const pc = new RTCPeerConnection({iceServers: []});
     pc.addTransceiver("video", {direction: "recvonly"});
     pc.addTransceiver("audio", {direction: "recvonly"});
-    pc.ontrack = (event) => { video.srcObject = event.streams[0] || new MediaStream([event.track]); video.play().catch(() => {}); };
+    pc.ontrack = (event) => {
+      video.srcObject = event.streams[0] || new MediaStream([event.track]);
+      video.play().catch(() => {});
+    };
     await pc.setLocalDescription(await pc.createOffer());
-    await new Promise((done) => { if (pc.iceGatheringState === "complete") done(); pc.onicegatheringstatechange = () => pc.iceGatheringState === "complete" && done(); setTimeout(done, 2000); });
-    const response = await fetch(url, {method: "POST", headers: {"Content-Type": "application/sdp", "Authorization": "Bearer " + token}, body: pc.localDescription.sdp});
+    await new Promise((done) => {
+      if (pc.iceGatheringState === "complete") done();
+      pc.onicegatheringstatechange = () => pc.iceGatheringState === "complete" && done();
+      setTimeout(done, 2000);
+    });
+    const response = await fetch(url, {
+      method: "POST",
+      headers: {"Content-Type": "application/sdp", "Authorization": "Bearer " + token},
+      body: pc.localDescription.sdp,
+    });
     if (response.status === 201) {
       await pc.setRemoteDescription({type: "answer", sdp: await response.text()});
-      await new Promise((done) => { pc.onconnectionstatechange = () => ["failed", "closed"].includes(pc.connectionState) && done(); });
+      await new Promise((done) => {
+        pc.onconnectionstatechange = () => ["failed", "closed"].includes(pc.connectionState) && done();
+      });
     }
     pc.close();
     await new Promise((wait) => setTimeout(wait, 2000));  // not publishing yet, or dropped: ask again
@@ -85,7 +112,7 @@ class WhipSupport(Fragment):
         return [_GLUE]
 
 
-def preview(camera: str, microphone: str, callback) -> rx.event.EventSpec:  # noqa: ANN001
+def preview(camera: str, microphone: str, callback) -> rx.event.EventSpec:
     """Open the chosen devices (empty: the default) into the lobby preview; `callback` gets the device lists."""
     return rx.call_script(
         f"window.peerlearnPreview({json.dumps(camera)}, {json.dumps(microphone)}, 'local-preview')", callback=callback
