@@ -3,7 +3,7 @@
 import reflex as rx
 
 from peerlearn.api.app import create_api
-from peerlearn.platform.scheduler import run_forever
+from peerlearn.jobs import run_forever
 from peerlearn.ui.layout import PAGES
 from peerlearn.ui.live_push import start_live_push
 from peerlearn.ui.pages import (
