@@ -6,6 +6,7 @@ from datetime import datetime, timedelta
 
 from sqlmodel import Session, delete, select
 
+from peerlearn import links
 from peerlearn.accounts.actions import require_role
 from peerlearn.billing.payments import refund_booking
 from peerlearn.booking.rules import ACTIVE, SEAT_HOLDING, overlaps, weekly_occurrences
@@ -266,7 +267,7 @@ def cancel_session(
                 + (f"Reason: {reason}. " if reason else "")
                 + ("You will be refunded in full." if refunded else "")
             ).strip(),
-            link=f"/sessions/{session.id}",
+            link=links.session_link(session.id),
             session_id=session.id,
             db=db,
         )

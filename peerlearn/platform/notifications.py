@@ -7,6 +7,7 @@ from datetime import datetime
 from pydantic import BaseModel
 from sqlmodel import Session, func, select, update
 
+from peerlearn import links
 from peerlearn.config import get_settings
 from peerlearn.models import LearningSession, Notification, User
 from peerlearn.models.enums import NotificationKind
@@ -115,7 +116,7 @@ def _invite_for(note: Notification, user: User, now: datetime, organizer: str) -
         description=session.description[:500],
         start_at=session.start_at,
         end_at=session.end_at,
-        url=f"{get_settings().base_url}/sessions/{session.id}",
+        url=f"{get_settings().base_url}{links.session_link(session.id)}",
         organizer_email=organizer.split("<")[-1].rstrip(">"),
         sequence=int(now.timestamp()),
         cancelled=note.kind in CANCEL_KINDS,
