@@ -17,7 +17,6 @@ from sqlmodel import select
 
 import peerlearn.ui.pages
 from peerlearn import links
-from peerlearn.billing.payments import handle_webhook, simulated_pay
 from peerlearn.booking.actions import book_session, cancel_booking, decide_booking, expire_holds, reschedule_booking
 from peerlearn.booking.reminders import send_due_reminders
 from peerlearn.booking.reviews import ReviewCreate, submit_review
@@ -27,7 +26,7 @@ from peerlearn.models import Booking, LearningSession, Notification, Payment
 from peerlearn.models.enums import NotificationKind
 from peerlearn.models.types import utcnow
 from peerlearn.ui.layout import PAGES
-from tests.factories import make_session, make_user
+from tests.factories import make_session, make_user, pay
 
 GOOD_CARD, DECLINED_CARD = "4242 4242 4242 4242", "4000 0000 0000 0002"
 # Which table the dynamic segment of a route names, so a link to a deleted or made-up id is caught too.
@@ -53,12 +52,6 @@ def page_for(link: str, routes: list[str]) -> tuple[str, dict[str, str]] | None:
         if match:
             return route, match.groupdict()
     return None
-
-
-def pay(db, booking_id: int, card: str = GOOD_CARD) -> None:
-    payment = db.exec(select(Payment).where(Payment.booking_id == booking_id).order_by(Payment.id.desc())).first()
-    handle_webhook("simulated", *simulated_pay(payment.provider_ref, card, db=db), db=db)
-    db.commit()
 
 
 def produce_every_kind_of_notification(db) -> None:
