@@ -60,9 +60,8 @@ def test_a_vp8_player_gets_the_publishers_frames_without_the_server_decoding_the
 def test_a_player_that_joins_late_starts_on_a_fresh_keyframe(media_server):
     async def scenario():
         publisher, _ = await publish(media_server["url"], 22, 41, value=200)
-        await asyncio.sleep(
-            4
-        )  # on purpose, not a wait for something: the publisher's only unrequested keyframe is long gone
+        # On purpose, not a wait for something: the publisher's only unrequested keyframe is long gone.
+        await asyncio.sleep(4)
         viewer, tracks = await subscribe(media_server["url"], 22, 41, viewer_id=42)
         track = await video_track(tracks)
         started = asyncio.get_running_loop().time()
