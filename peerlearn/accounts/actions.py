@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 from zoneinfo import available_timezones
 
-from sqlmodel import Session, delete, select
+from sqlmodel import Session, col, delete, select
 
 from peerlearn.accounts.security import hash_password, hash_token, new_token, verify_password
 from peerlearn.catalog.search_index import refresh_mentor_sessions
@@ -13,7 +13,7 @@ from peerlearn.catalog.skills import get_or_create_skill
 from peerlearn.config import get_settings
 from peerlearn.models import AuthToken, MentorProfile, Profile, Skill, User, UserSkill
 from peerlearn.models.enums import UserRole
-from peerlearn.models.types import utcnow
+from peerlearn.models.types import saved_id, utcnow
 from peerlearn.models.users import (
     PasswordChange,
     ProfilePublic,
@@ -54,9 +54,9 @@ def register_user(data: UserCreate, *, db: Session) -> User:
     )
     db.add(user)
     db.flush()
-    db.add(Profile(user_id=user.id))
+    db.add(Profile(user_id=saved_id(user)))
     if user.is_mentor:
-        db.add(MentorProfile(user_id=user.id))
+        db.add(MentorProfile(user_id=saved_id(user)))
     db.flush()
     return user
 
@@ -64,7 +64,7 @@ def register_user(data: UserCreate, *, db: Session) -> User:
 def issue_token(user: User, *, db: Session) -> str:
     token = new_token()
     ttl = timedelta(hours=get_settings().session_token_ttl_hours)
-    db.add(AuthToken(user_id=user.id, token_hash=hash_token(token), expires_at=utcnow() + ttl))
+    db.add(AuthToken(user_id=saved_id(user), token_hash=hash_token(token), expires_at=utcnow() + ttl))
     db.flush()
     return token
 
@@ -118,7 +118,7 @@ def change_password(user: User, data: PasswordChange, *, db: Session) -> None:
     user.password_hash = hash_password(data.new_password)
     db.add(user)
     # Every other login of this account ends with a password change.
-    db.exec(delete(AuthToken).where(AuthToken.user_id == user.id))
+    db.exec(delete(AuthToken).where(col(AuthToken.user_id) == user.id))
 
 
 def require_role(user: User, role: UserRole) -> None:
@@ -140,7 +140,7 @@ def get_profile(user_id: int, *, db: Session) -> ProfilePublic:
     mentor = db.get(MentorProfile, user_id)
     skills = db.exec(
         select(Skill.name, UserSkill.level)
-        .join(UserSkill, UserSkill.skill_id == Skill.id)
+        .join(UserSkill, col(UserSkill.skill_id) == Skill.id)
         .where(UserSkill.user_id == user_id)
         .order_by(Skill.name)
     ).all()
@@ -164,13 +164,14 @@ def update_profile(user: User, data: ProfileUpdate, *, db: Session) -> ProfilePu
         raise ValidationError(f"'{data.timezone}' is not a known time zone (use a name like Europe/Berlin).")
     if data.avatar_url and not data.avatar_url.startswith(("https://", "http://", "/")):
         raise ValidationError("The avatar must be a web address.")
-    profile = db.get(Profile, user.id) or Profile(user_id=user.id)
+    user_id = saved_id(user)
+    profile = db.get(Profile, user_id) or Profile(user_id=user_id)
     if data.full_name is not None:
         user.full_name = data.full_name.strip()
         db.add(user)
         if user.is_mentor:
             db.flush()
-            refresh_mentor_sessions(user.id, db=db)
+            refresh_mentor_sessions(user_id, db=db)
     for field in (
         "bio",
         "avatar_url",
@@ -187,15 +188,15 @@ def update_profile(user: User, data: ProfileUpdate, *, db: Session) -> ProfilePu
         profile.interests = _clean_list(data.interests)
     db.add(profile)
     if data.skills is not None:
-        _replace_skills(user.id, data.skills, db=db)
+        _replace_skills(user_id, data.skills, db=db)
     if data.headline is not None:
         if not user.is_mentor:
             raise PermissionDeniedError("Only mentors have a headline.")
-        mentor = db.get(MentorProfile, user.id) or MentorProfile(user_id=user.id)
+        mentor = db.get(MentorProfile, user_id) or MentorProfile(user_id=user_id)
         mentor.headline = data.headline.strip()
         db.add(mentor)
     db.flush()
-    return get_profile(user.id, db=db)
+    return get_profile(user_id, db=db)
 
 
 def _clean_list(items: list[str]) -> list[str]:
@@ -212,10 +213,10 @@ def _clean_list(items: list[str]) -> list[str]:
 def _replace_skills(user_id: int, skills: list[SkillLevelPublic], *, db: Session) -> None:
     if len(skills) > 50:
         raise ValidationError("At most 50 skills, please.")
-    db.exec(delete(UserSkill).where(UserSkill.user_id == user_id))
+    db.exec(delete(UserSkill).where(col(UserSkill.user_id) == user_id))
     levels = {}
     for item in skills:
-        levels[get_or_create_skill(item.name, db=db).id] = item.level
+        levels[saved_id(get_or_create_skill(item.name, db=db))] = item.level
     for skill_id, level in levels.items():
         db.add(UserSkill(user_id=user_id, skill_id=skill_id, level=level))
 
@@ -230,7 +231,7 @@ def ensure_admin(email: str, password: str, *, db: Session) -> User:
         user = User(email=email, password_hash=hash_password(password), full_name="PeerLearn Admin", is_admin=True)
         db.add(user)
         db.flush()
-        db.add(Profile(user_id=user.id))
+        db.add(Profile(user_id=saved_id(user)))
     elif not user.is_admin:
         user.is_admin = True
         db.add(user)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from pydantic import BaseModel
-from sqlmodel import Session, func, select, update
+from sqlmodel import Session, col, func, select, update
 
 from peerlearn import links
 from peerlearn.config import get_settings
@@ -53,7 +53,7 @@ def list_notifications(user_id: int, *, db: Session, limit: int = 50) -> list[No
     rows = db.exec(
         select(Notification)
         .where(Notification.user_id == user_id)
-        .order_by(Notification.created_at.desc(), Notification.id.desc())
+        .order_by(col(Notification.created_at).desc(), col(Notification.id).desc())
         .limit(limit)
     ).all()
     return [
@@ -74,14 +74,14 @@ def unread_count(user_id: int, *, db: Session) -> int:
     return db.exec(
         select(func.count())
         .select_from(Notification)
-        .where(Notification.user_id == user_id, Notification.read_at.is_(None))
+        .where(col(Notification.user_id) == user_id, col(Notification.read_at).is_(None))
     ).one()
 
 
 def mark_all_read(user_id: int, *, db: Session) -> None:
     db.exec(
         update(Notification)
-        .where(Notification.user_id == user_id, Notification.read_at.is_(None))
+        .where(col(Notification.user_id) == user_id, col(Notification.read_at).is_(None))
         .values(read_at=utcnow())
     )
 
@@ -92,13 +92,15 @@ def deliver_pending_emails(*, db: Session, now: datetime | None = None, limit: i
     settings = get_settings()
     pending = db.exec(
         select(Notification)
-        .where(Notification.email_wanted, Notification.emailed_at.is_(None))
-        .order_by(Notification.id)
+        .where(col(Notification.email_wanted), col(Notification.emailed_at).is_(None))
+        .order_by(col(Notification.id))
         .limit(limit)
     ).all()
     for note in pending:
         user = db.get(User, note.user_id)
-        ics = _invite_for(note, user, now, settings.smtp_from) if note.session_id else None
+        if user is None:  # the foreign key keeps this from happening
+            raise LookupError(f"notification {note.id} belongs to no user")
+        ics = _invite_for(note, user, now, settings.smtp_from, db=db) if note.session_id else None
         link = f"{settings.base_url}{note.link}" if note.link else settings.base_url
         send_email(user.email, f"PeerLearn: {note.title}", f"{note.body}\n\n{link}", ics)
         note.emailed_at = now
@@ -106,10 +108,12 @@ def deliver_pending_emails(*, db: Session, now: datetime | None = None, limit: i
     return len(pending)
 
 
-def _invite_for(note: Notification, user: User, now: datetime, organizer: str) -> str | None:
+def _invite_for(note: Notification, user: User, now: datetime, organizer: str, *, db: Session) -> str | None:
     if note.kind not in INVITE_KINDS | CANCEL_KINDS:
         return None
-    session = Session.object_session(note).get(LearningSession, note.session_id)
+    session = db.get(LearningSession, note.session_id)
+    if session is None:
+        return None
     return build_invite(
         uid=f"session-{session.id}-user-{user.id}@peerlearn",
         title=session.title,
