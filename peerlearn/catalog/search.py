@@ -8,13 +8,14 @@ from typing import Any
 
 import sqlalchemy as sa
 from pydantic import BaseModel, Field, model_validator
-from sqlmodel import Session, func, select
+from sqlmodel import Session, col, func, select
+from sqlmodel.sql.expression import SelectOfScalar
 
 from peerlearn.catalog.public import to_public
 from peerlearn.models import Category, LearningSession, MentorProfile, SessionSkill, Skill
 from peerlearn.models.catalog import SEARCH_DOCUMENT, LearningSessionPublic
 from peerlearn.models.enums import SessionStatus, SkillLevel
-from peerlearn.models.types import as_utc, utcnow
+from peerlearn.models.types import as_utc, saved_id, utcnow
 from peerlearn.platform.errors import ValidationError
 
 SORTS = ("relevance", "soonest", "price", "price_desc", "rating")
@@ -70,10 +71,10 @@ def _words(q: str) -> list[str]:
     return [w for w in "".join(c if c.isalnum() else " " for c in q.lower()).split() if len(w) > 1][:10]
 
 
-def _base_query(filters: SessionFilters, now: datetime):
+def _base_query(filters: SessionFilters, now: datetime) -> SelectOfScalar[int | None]:
     query = (
-        select(LearningSession.id)
-        .outerjoin(MentorProfile, MentorProfile.user_id == LearningSession.mentor_id)
+        select(col(LearningSession.id))
+        .outerjoin(MentorProfile, col(MentorProfile.user_id) == LearningSession.mentor_id)
         .where(
             LearningSession.status == SessionStatus.PUBLISHED,
             LearningSession.start_at >= as_utc(filters.starts_after)
@@ -85,15 +86,15 @@ def _base_query(filters: SessionFilters, now: datetime):
         query = query.where(LearningSession.start_at <= as_utc(filters.starts_before))
     if filters.skill:
         query = query.where(
-            LearningSession.id.in_(
+            col(LearningSession.id).in_(
                 select(SessionSkill.session_id)
-                .join(Skill, Skill.id == SessionSkill.skill_id)
+                .join(Skill, col(Skill.id) == SessionSkill.skill_id)
                 .where(func.lower(Skill.name) == filters.skill.strip().lower())
             )
         )
     if filters.category:
         query = query.where(
-            LearningSession.category_id.in_(
+            col(LearningSession.category_id).in_(
                 select(Category.id).where(func.lower(Category.name) == filters.category.strip().lower())
             )
         )
@@ -110,31 +111,30 @@ def _base_query(filters: SessionFilters, now: datetime):
     return query
 
 
-def _postgres_rank(q: str):
+def _postgres_rank(q: str) -> tuple[sa.ColumnElement[Any], sa.ColumnElement[Any]]:
     """websearch_to_tsquery against the indexed weighted document (title A, skills and mentor B, description C)."""
     query = func.websearch_to_tsquery("english", q)
     return SEARCH_DOCUMENT.op("@@")(query), func.ts_rank(SEARCH_DOCUMENT, query)
 
 
-def _sqlite_rank(words: list[str]):
+def _sqlite_rank(words: list[str]) -> tuple[sa.ColumnElement[Any], sa.ColumnElement[Any]]:
     """Every word must appear in the title, description, skills or mentor's name; title and skill hits count more."""
     haystack = func.lower(LearningSession.title + " " + LearningSession.search_tags + " " + LearningSession.description)
     condition = sa.and_(*[haystack.contains(w) for w in words])
-    rank = sum(
-        (
-            sa.case((func.lower(LearningSession.title).contains(w), 3), else_=0)
-            + sa.case((func.lower(LearningSession.search_tags).contains(w), 2), else_=0)
-            + 1
-        )
+    hits = (
+        sa.case((func.lower(LearningSession.title).contains(w), 3), else_=0)
+        + sa.case((func.lower(LearningSession.search_tags).contains(w), 2), else_=0)
+        + 1
         for w in words
     )
+    rank = sum(hits, sa.literal(0))
     return condition, rank
 
 
 def search_sessions(filters: SessionFilters, *, db: Session, now: datetime | None = None) -> SearchResult:
     now = now or utcnow()
     query = _base_query(filters, now)
-    rank = sa.literal(0)
+    rank: sa.ColumnElement[Any] = sa.literal(0)
     words = _words(filters.q)
     if words:
         if db.get_bind().dialect.name == "postgresql":
@@ -144,39 +144,40 @@ def search_sessions(filters: SessionFilters, *, db: Session, now: datetime | Non
         query = query.where(condition)
     ids_subquery = query.subquery()
     total = db.exec(select(func.count()).select_from(ids_subquery)).one()
-    order = {
+    orders: dict[str, list[Any]] = {
         "relevance": [rank.desc(), LearningSession.start_at],
         "soonest": [LearningSession.start_at],
         "price": [LearningSession.price_minor, LearningSession.start_at],
-        "price_desc": [LearningSession.price_minor.desc(), LearningSession.start_at],
+        "price_desc": [col(LearningSession.price_minor).desc(), LearningSession.start_at],
         "rating": [func.coalesce(MentorProfile.rating_avg, 0).desc(), LearningSession.start_at],
-    }[filters.sort]
+    }
+    order = orders[filters.sort]
     page_ids = db.exec(
-        query.order_by(*order, LearningSession.id)
+        query.order_by(*order, col(LearningSession.id))
         .offset((filters.page - 1) * filters.page_size)
         .limit(filters.page_size)
     ).all()
-    rows = {s.id: s for s in db.exec(select(LearningSession).where(LearningSession.id.in_(page_ids)))}
+    rows = {saved_id(s): s for s in db.exec(select(LearningSession).where(col(LearningSession.id).in_(page_ids)))}
     items = to_public([rows[i] for i in page_ids if i in rows], db=db)
     return SearchResult(
         items=items, total=total, page=filters.page, page_size=filters.page_size, facets=_facets(ids_subquery, db=db)
     )
 
 
-def _facets(ids_subquery, *, db: Session) -> dict[str, dict[str, int]]:
+def _facets(ids_subquery: sa.Subquery, *, db: Session) -> dict[str, dict[str, int]]:
     """Counts of the current result set by skill, category, level and language."""
-    in_results = LearningSession.id.in_(select(ids_subquery.c.id))
+    in_results = col(LearningSession.id).in_(select(ids_subquery.c.id))
     skills = db.exec(
         select(Skill.name, func.count())
-        .join(SessionSkill, SessionSkill.skill_id == Skill.id)
-        .where(SessionSkill.session_id.in_(select(ids_subquery.c.id)))
+        .join(SessionSkill, col(SessionSkill.skill_id) == Skill.id)
+        .where(col(SessionSkill.session_id).in_(select(ids_subquery.c.id)))
         .group_by(Skill.name)
         .order_by(func.count().desc())
         .limit(15)
     ).all()
     categories = db.exec(
         select(Category.name, func.count())
-        .join(LearningSession, LearningSession.category_id == Category.id)
+        .join(LearningSession, col(LearningSession.category_id) == Category.id)
         .where(in_results)
         .group_by(Category.name)
         .order_by(func.count().desc())
