@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from peerlearn import links
 from peerlearn.models import Booking, LearningSession
@@ -25,7 +25,7 @@ def send_due_reminders(*, db: Session, now: datetime | None = None) -> int:
         column = getattr(Booking, flag)
         rows = db.exec(
             select(Booking, LearningSession)
-            .join(LearningSession, LearningSession.id == Booking.session_id)
+            .join(LearningSession, col(LearningSession.id) == Booking.session_id)
             .where(
                 Booking.status == BookingStatus.CONFIRMED,
                 column.is_(None),
