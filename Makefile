@@ -1,4 +1,4 @@
-# PeerLearn: `make run` serves the app, `make test` runs the whole suite.
+# PeerLearn: `make run` serves the app, `make test` runs lint (`make lint`) and then the whole suite.
 # Both set up everything they need on a fresh machine (Python 3.11 and Node).
 
 SHELL := /bin/bash
@@ -12,7 +12,7 @@ export PATH := $(CURDIR)/$(TOOLS)/node_modules/.bin:$(CURDIR)/$(VENV)/bin:$(PATH
 export REFLEX_USE_SYSTEM_BUN := 1
 export PEERLEARN_DATA_DIR ?= $(CURDIR)/data
 
-.PHONY: run test setup migrate clean
+.PHONY: run test test-fast lint setup migrate clean
 
 $(VENV)/.installed: requirements.txt
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
@@ -33,8 +33,17 @@ run: setup
 	PEERLEARN_SEED_DEMO=$${PEERLEARN_SEED_DEMO:-1} PORT=$(PORT) $(PY) -m peerlearn.cli prepare
 	PORT=$(PORT) $(PY) -m peerlearn.cli serve
 
-test: setup
+lint: setup
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/mypy
+
+test: setup lint
 	$(PY) -m pytest
+
+# Everything except the browser tests and the slow media/recommender tests: the quick loop while editing.
+test-fast: setup
+	$(PY) -m pytest -m "not browser and not slow"
 
 clean:
 	rm -rf .web $(VENV) $(TOOLS) data reflex.lock

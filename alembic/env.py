@@ -2,10 +2,10 @@
 `sqlalchemy.url` set by a caller such as the tests), the target is SQLModel's
 metadata, and column types are compared so type drift is caught."""
 
+from alembic import context
 from sqlmodel import SQLModel
 
 import peerlearn.models  # noqa: F401  (registers every table)
-from alembic import context
 from peerlearn.config import get_settings
 from peerlearn.db import create_db_engine
 from peerlearn.migrations import include_object
@@ -42,7 +42,7 @@ def run_migrations_online() -> None:
     engine.dispose()
 
 
-def _run(connection) -> None:  # noqa: ANN001
+def _run(connection) -> None:
     context.configure(
         connection=connection,
         target_metadata=target_metadata,

@@ -45,14 +45,14 @@ class Pending:
 
     __slots__ = ("sent", "stats", "kind", "timed_out")
 
-    def __init__(self, sent: float, stats, kind: str) -> None:  # noqa: ANN001 -- a load.StepStats; no import cycle
+    def __init__(self, sent: float, stats, kind: str) -> None:
         self.sent, self.stats, self.kind, self.timed_out = sent, stats, kind, False
 
 
 class Tab:
     """A logged-in tab on one page. Bookkeeping is a deque per tab; callbacks are plain functions (cheap)."""
 
-    def __init__(self, base_url: str, login_token: str, path: str, hashes: list[str] | None, http_session) -> None:  # noqa: ANN001
+    def __init__(self, base_url: str, login_token: str, path: str, hashes: list[str] | None, http_session) -> None:
         self.base_url, self.login_token, self.path, self.hashes = base_url, login_token, path, hashes
         self.client_token = str(uuid.uuid4())
         self.http_session = http_session
@@ -137,7 +137,7 @@ class Tab:
             self._answer(self.pings, time.perf_counter(), self.on_answer)
 
     @staticmethod
-    def _answer(queue: deque[Pending], now: float, callback) -> None:  # noqa: ANN001
+    def _answer(queue: deque[Pending], now: float, callback) -> None:
         item = queue.popleft()
         if callback is not None:
             callback(item, now - item.sent)
@@ -147,11 +147,11 @@ class Tab:
         if not self.closing and self.on_lost is not None:
             self.on_lost(self)
 
-    async def emit(self, name: str, payload: dict, stats, kind: str) -> None:  # noqa: ANN001
+    async def emit(self, name: str, payload: dict, stats, kind: str) -> None:
         self.pending.append(Pending(time.perf_counter(), stats, kind))
         await self.sio.emit("event", self._event(name, payload), namespace=NAMESPACE)
 
-    async def ping(self, stats) -> None:  # noqa: ANN001
+    async def ping(self, stats) -> None:
         self.pings.append(Pending(time.perf_counter(), stats, "ping"))
         await self.sio.emit("ping", namespace=NAMESPACE)
 
@@ -160,6 +160,6 @@ class Tab:
         if self.sio is not None and self.connected:
             try:
                 await self.sio.disconnect()
-            except Exception:  # noqa: BLE001 -- closing at the end of a run; a failed close changes no figure
+            except Exception:
                 pass
         self.connected = False

@@ -17,15 +17,15 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from sqlmodel import Session, func, select  # noqa: E402
+from sqlmodel import Session, func, select
 
-from bench._pg import fresh_database, percentile  # noqa: E402
-from peerlearn.booking.actions import book_session  # noqa: E402
-from peerlearn.catalog.actions import create_sessions  # noqa: E402
-from peerlearn.db import get_engine  # noqa: E402
-from peerlearn.models import Booking, LearningSession, User  # noqa: E402
-from peerlearn.models.catalog import LearningSessionCreate  # noqa: E402
-from peerlearn.models.types import utcnow  # noqa: E402
+from bench._pg import fresh_database, percentile
+from peerlearn.booking.actions import book_session
+from peerlearn.catalog.actions import create_sessions
+from peerlearn.db import get_engine
+from peerlearn.models import Booking, LearningSession, User
+from peerlearn.models.catalog import LearningSessionCreate
+from peerlearn.models.types import utcnow
 
 
 def setup(clients: int, per_client: int) -> tuple[list[int], int, list[int]]:
@@ -93,7 +93,7 @@ def main() -> None:
         learners, hot, cold = setup(args.clients, args.per_client)
         half = len(learners) // 2
         # Each learner books once; the two runs use disjoint learners.
-        chunks = lambda ids: [ids[i :: args.clients] for i in range(args.clients)]  # noqa: E731
+        chunks = lambda ids: [ids[i :: args.clients] for i in range(args.clients)]
         baseline = run(
             "uncontended", [[(l, cold[c]) for l in chunk] for c, chunk in enumerate(chunks(learners[:half]))]
         )

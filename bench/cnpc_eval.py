@@ -21,9 +21,9 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(HERE.parent))
 
-from cnpc_to_csv import ATTRIBUTION, DEFAULT_DATA, DEFAULT_OUT, convert  # noqa: E402
+from cnpc_to_csv import ATTRIBUTION, DEFAULT_DATA, DEFAULT_OUT, convert
 
-from peerlearn.recommender import evaluate  # noqa: E402
+from peerlearn.recommender import evaluate
 
 CUT = "2015-04-01"  # first day of 2015 Q2
 

@@ -16,8 +16,9 @@ The zip is read in place (never unzipped into the repository). Output:
   carry early bookings before the cut, as an upcoming session does).
 - ``users.csv``: ``user_id,tags,as_of`` from the learner's self-reported
   attributes (education, age band, primary reason, expected hours), when any
-  is given; ``as_of`` is the earliest registration that carried them. The entry survey ran in some courses only, so attributes first
-  seen in a test-period course would leak that course: the evaluation drops
+  is given; ``as_of`` is the earliest registration that carried them. The
+  entry survey ran in some courses only, so attributes first seen in a
+  test-period course would leak that course: the evaluation drops
   profiles with ``as_of`` at or after its cut.
 
 Usage: ``python bench/cnpc_to_csv.py [--data DIR_OR_ZIP] [--out DIR]``

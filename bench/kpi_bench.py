@@ -17,21 +17,21 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-import sqlalchemy as sa  # noqa: E402
-from fastapi.testclient import TestClient  # noqa: E402
-from sqlmodel import Session, select  # noqa: E402
+import sqlalchemy as sa
+from fastapi.testclient import TestClient
+from sqlmodel import Session, select
 
-from bench._pg import fresh_database, percentile  # noqa: E402
-from peerlearn.accounts.actions import ensure_admin, issue_token  # noqa: E402
-from peerlearn.api.app import create_api  # noqa: E402
-from peerlearn.config import get_settings  # noqa: E402
-from peerlearn.db import get_engine  # noqa: E402
-from peerlearn.demo_data import seed_demo  # noqa: E402
-from peerlearn.insights import kpis  # noqa: E402
-from peerlearn.models import Booking, LearningSession, LedgerEntry, LedgerTransaction, Payment, User  # noqa: E402
-from peerlearn.models.enums import AttendanceStatus, BookingStatus, LedgerAccount, PaymentStatus  # noqa: E402
-from peerlearn.models.types import utcnow  # noqa: E402
-from peerlearn.money import split_commission  # noqa: E402
+from bench._pg import fresh_database, percentile
+from peerlearn.accounts.actions import ensure_admin, issue_token
+from peerlearn.api.app import create_api
+from peerlearn.config import get_settings
+from peerlearn.db import get_engine
+from peerlearn.demo_data import seed_demo
+from peerlearn.insights import kpis
+from peerlearn.models import Booking, LearningSession, LedgerEntry, LedgerTransaction, Payment, User
+from peerlearn.models.enums import AttendanceStatus, BookingStatus, LedgerAccount, PaymentStatus
+from peerlearn.models.types import utcnow
+from peerlearn.money import split_commission
 
 STATUSES = (
     [BookingStatus.COMPLETED] * 6 + [BookingStatus.CONFIRMED] * 2 + [BookingStatus.CANCELLED, BookingStatus.NO_SHOW]
@@ -151,7 +151,7 @@ def scale(target: int, rng: random.Random) -> None:
         conn.exec_driver_sql("ANALYZE")
 
 
-def timed(fn, n: int) -> list[float]:  # noqa: ANN001
+def timed(fn, n: int) -> list[float]:
     out = []
     for i in range(n):
         began = time.perf_counter()
@@ -162,7 +162,8 @@ def timed(fn, n: int) -> list[float]:  # noqa: ANN001
 
 def report(label: str, values: list[float]) -> None:
     print(
-        f"{label:<40} n={len(values):3d}  p50 {1000 * percentile(values, 0.5):8.1f} ms  p95 {1000 * percentile(values, 0.95):8.1f} ms"
+        f"{label:<40} n={len(values):3d}  p50 {1000 * percentile(values, 0.5):8.1f} ms  p95 "
+        f"{1000 * percentile(values, 0.95):8.1f} ms"
     )
 
 
@@ -205,7 +206,7 @@ def main() -> None:
         )
         statements: list[tuple[str, object]] = []
 
-        def record(conn, cursor, statement, parameters, context, executemany):  # noqa: ANN001
+        def record(conn, cursor, statement, parameters, context, executemany):
             statements.append((statement, parameters))
 
         engine = get_engine()

@@ -46,12 +46,12 @@ from urllib.parse import urlsplit
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-import aiohttp  # noqa: E402 -- after the sys.path line, like the other bench scripts
-import httpx  # noqa: E402
-import psutil  # noqa: E402
+import aiohttp
+import httpx
+import psutil
 
-from bench._load_server import ServerWatch, StartedApp, listener_pid, started_app  # noqa: E402
-from bench._load_tab import AUTH, PROBE_EVENT, SET_FILTER, Tab  # noqa: E402
+from bench._load_server import ServerWatch, StartedApp, listener_pid, started_app
+from bench._load_tab import AUTH, PROBE_EVENT, SET_FILTER, Tab
 
 TIMEOUT_S = 10.0  # an event unanswered this long counts as an error
 CONNECT_TIMEOUT_S = 30.0
@@ -277,7 +277,7 @@ class LoadRun:
     def _counted(self) -> StepStats | None:
         return self.window
 
-    def _on_answer(self, pending, seconds: float) -> None:  # noqa: ANN001
+    def _on_answer(self, pending, seconds: float) -> None:
         if pending.stats is not None and not pending.timed_out:  # a late answer is already a timeout
             pending.stats.answered(pending.kind, seconds)
 
@@ -324,7 +324,7 @@ class LoadRun:
             await tab.connect(CONNECT_TIMEOUT_S)
             stage = "hydrate"
             await asyncio.wait_for(tab.hydrated.wait(), CONNECT_TIMEOUT_S)
-        except Exception as error:  # noqa: BLE001 -- any failure to connect or hydrate is one failed page load
+        except Exception as error:
             reason = f"{stage}: {type(error).__name__}"
             stats.page_load_failures += 1
             stats.page_load_failure_reasons[reason] = stats.page_load_failure_reasons.get(reason, 0) + 1
@@ -372,7 +372,7 @@ class LoadRun:
                 counted.sent("event")
             try:
                 await tab.emit(SET_FILTER, self._filter_change(tab), counted, "event")
-            except Exception:  # noqa: BLE001 -- a send on a dropped socket; the disconnect is counted
+            except Exception:
                 tab.connected = False
 
     async def _probe(self, tab: Tab, stats: StepStats) -> None:
@@ -391,7 +391,7 @@ class LoadRun:
                 if counted is not None:
                     counted.sent("ping")
                 await tab.ping(counted)
-            except Exception:  # noqa: BLE001 -- as above
+            except Exception:
                 tab.connected = False
 
     def _new_tab(self, token: str, session: aiohttp.ClientSession) -> Tab:
@@ -504,7 +504,7 @@ class LoadRun:
                 await asyncio.wait([asyncio.create_task(tab.close()) for tab in self.tabs + self.probes], timeout=30)
         return self.results
 
-    async def _step(self, users, session, tokens, tasks, watch) -> None:  # noqa: ANN001
+    async def _step(self, users, session, tokens, tasks, watch) -> None:
         config = self.config
         stats = StepStats(users=users)
         new = users - len(self.tabs)
@@ -571,7 +571,7 @@ COLUMNS = [
 ]
 
 
-def _cell(value) -> str:  # noqa: ANN001
+def _cell(value) -> str:
     return "-" if value is None else f"{value:g}" if isinstance(value, float) else str(value)
 
 

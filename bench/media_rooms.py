@@ -29,13 +29,13 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-import httpx  # noqa: E402
-import numpy as np  # noqa: E402
-import psutil  # noqa: E402
-from aiortc import RTCPeerConnection, RTCSessionDescription, VideoStreamTrack  # noqa: E402
-from av import VideoFrame  # noqa: E402
+import httpx
+import numpy as np
+import psutil
+from aiortc import RTCPeerConnection, RTCSessionDescription, VideoStreamTrack
+from av import VideoFrame
 
-from peerlearn.media.tokens import issue_media_token  # noqa: E402
+from peerlearn.media.tokens import issue_media_token
 
 SECRET = "bench-media-secret"
 WIDTH, HEIGHT, FPS, BLOCK = 640, 480, 15, 20
@@ -102,7 +102,7 @@ async def subscribe(
     pc.addTransceiver("video", direction="recvonly")
 
     @pc.on("track")
-    def _track(track) -> None:  # noqa: ANN001
+    def _track(track) -> None:
         async def consume() -> None:
             while not stop.is_set():
                 try:
@@ -140,7 +140,7 @@ async def measure(server: psutil.Process, seconds: float) -> float:
     return ((after.user - before.user) + (after.system - before.system)) / seconds
 
 
-async def participants(base: str, rooms: list[int], record: bool, seconds: float, ready) -> list[float]:  # noqa: ANN001
+async def participants(base: str, rooms: list[int], record: bool, seconds: float, ready) -> list[float]:
     """Publish and watch both sides of each room, then collect frame delays for the measuring window."""
     delays: list[float] = []
     stop = asyncio.Event()
@@ -160,7 +160,7 @@ async def participants(base: str, rooms: list[int], record: bool, seconds: float
     return steady
 
 
-def participants_process(base: str, rooms: list[int], record: bool, seconds: float, ready, results) -> None:  # noqa: ANN001
+def participants_process(base: str, rooms: list[int], record: bool, seconds: float, ready, results) -> None:
     results.put(asyncio.run(participants(base, rooms, record, seconds, ready)))
 
 
@@ -220,7 +220,8 @@ async def main_async(args: argparse.Namespace, base: str, server: psutil.Process
             cpu, p95, frames = await scenario(base, server, rooms, record, args.seconds)
             ok = p95 < 0.3 and frames > rooms * 2 * FPS * args.seconds * 0.4
             print(
-                f"{'recorded' if record else 'plain':>8} rooms={rooms:2d}  server CPU {cpu:.2f} cores  delay p95 {1000 * p95:7.1f} ms  "
+                f"{'recorded' if record else 'plain':>8} rooms={rooms:2d}  server CPU {cpu:.2f} cores  delay p95 "
+                f"{1000 * p95:7.1f} ms  "
                 f"frames {frames:5d}  {'ok' if ok else 'over'}"
             )
             if not ok:

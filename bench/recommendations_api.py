@@ -21,14 +21,14 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-import httpx  # noqa: E402
-import uvicorn  # noqa: E402
-from sqlmodel import select  # noqa: E402
+import httpx
+import uvicorn
+from sqlmodel import select
 
-from bench._pg import fresh_database, percentile  # noqa: E402
+from bench._pg import fresh_database, percentile
 
 
-def serve(app) -> tuple[str, uvicorn.Server, threading.Thread]:  # noqa: ANN001
+def serve(app) -> tuple[str, uvicorn.Server, threading.Thread]:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
@@ -88,10 +88,12 @@ def main() -> None:
         thread.join(timeout=10)
         for label, values in (("GET /api/users/profile/ (baseline)", baseline), ("GET /api/recommendations/", recs)):
             print(
-                f"{label:<36} n={len(values):4d}  p50 {1000 * percentile(values, 0.5):6.1f} ms  p95 {1000 * percentile(values, 0.95):6.1f} ms"
+                f"{label:<36} n={len(values):4d}  p50 {1000 * percentile(values, 0.5):6.1f} ms  p95 "
+                f"{1000 * percentile(values, 0.95):6.1f} ms"
             )
         print(
-            f"ratio p95 recommendations/baseline: {percentile(recs, 0.95) / percentile(baseline, 0.95):.2f}x  (target p95 <= 100 ms)"
+            f"ratio p95 recommendations/baseline: {percentile(recs, 0.95) / percentile(baseline, 0.95):.2f}x  "
+            "(target p95 <= 100 ms)"
         )
 
 

@@ -16,23 +16,23 @@ import os
 for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
     os.environ[_var] = "1"
 
-import argparse  # noqa: E402
-import sys  # noqa: E402
-import time  # noqa: E402
-from datetime import timedelta  # noqa: E402
-from pathlib import Path  # noqa: E402
+import argparse
+import sys
+import time
+from datetime import timedelta
+from pathlib import Path
 
-import numpy as np  # noqa: E402
+import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from recommender_synth import generate  # noqa: E402
+from recommender_synth import generate
 
-from peerlearn.recommender.candidates import candidate_mask  # noqa: E402
-from peerlearn.recommender.data import Interaction  # noqa: E402
-from peerlearn.recommender.engine import Recommender  # noqa: E402
-from peerlearn.recommender.timeutil import to_seconds  # noqa: E402
+from peerlearn.recommender.candidates import candidate_mask
+from peerlearn.recommender.data import Interaction
+from peerlearn.recommender.engine import Recommender
+from peerlearn.recommender.timeutil import to_seconds
 
 
 def percentiles(samples: list[float]) -> tuple[float, float]:
@@ -55,7 +55,8 @@ def main(argv: list[str] | None = None) -> int:
         args.users, args.items, args.interactions, n_tags=300, n_mentors=800, history_days=60, upcoming=True, seed=11
     )
     print(
-        f"generated {len(items)} sessions, {len(interactions)} bookings, {len(profiles)} profiles in {time.perf_counter() - t0:.1f}s"
+        f"generated {len(items)} sessions, {len(interactions)} bookings, {len(profiles)} profiles in "
+        f"{time.perf_counter() - t0:.1f}s"
     )
 
     t0 = time.perf_counter()
@@ -110,7 +111,8 @@ def main(argv: list[str] | None = None) -> int:
     print(f"baseline most-popular with the same filters: p50 {b50:.2f} ms, p95 {b95:.2f} ms")
     print(f"engine / baseline ratio: p50 {e50 / b50:.1f}x, p95 {e95 / b95:.1f}x")
     print(
-        f"partial_update: p50 {u50:.3f} ms, p95 {u95:.3f} ms; recommend after 500 updates: p50 {a50:.2f} ms, p95 {a95:.2f} ms"
+        f"partial_update: p50 {u50:.3f} ms, p95 {u95:.3f} ms; recommend after 500 updates: p50 {a50:.2f} ms, p95 "
+        f"{a95:.2f} ms"
     )
     return 0
 

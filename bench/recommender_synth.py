@@ -25,7 +25,7 @@ REPO_ROOT = Path(__file__).resolve().parents[1]
 if str(REPO_ROOT) not in sys.path:
     sys.path.insert(0, str(REPO_ROOT))
 
-from peerlearn.recommender.data import Interaction, Item, UserProfile  # noqa: E402
+from peerlearn.recommender.data import Interaction, Item, UserProfile
 
 NOW = datetime(2025, 6, 1, tzinfo=UTC)
 
@@ -88,7 +88,7 @@ def generate(
         chosen = rng.choice(n_items, size=counts[u], replace=False, p=p)
         arrival = rng.uniform(0, history_days * arrival_spread)  # late arrivals become cold-start learners
         days = np.sort(rng.uniform(arrival, history_days, size=counts[u]))
-        for item, day in zip(chosen, days):
+        for item, day in zip(chosen, days, strict=True):
             interactions.append(
                 Interaction(user_id=f"u{u}", item_id=int(item), ts=start_s + timedelta(days=float(day)))
             )

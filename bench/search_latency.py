@@ -17,15 +17,15 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from sqlmodel import Session, select  # noqa: E402
+from sqlmodel import Session, select
 
-from bench._pg import fresh_database, percentile  # noqa: E402
-from peerlearn.catalog.search import parse_filters, search_sessions  # noqa: E402
-from peerlearn.db import get_engine  # noqa: E402
-from peerlearn.demo_data import CATALOG, FORMATS, seed_demo  # noqa: E402
-from peerlearn.models import LearningSession, SessionSkill  # noqa: E402
-from peerlearn.models.enums import SessionStatus  # noqa: E402
-from peerlearn.models.types import utcnow  # noqa: E402
+from bench._pg import fresh_database, percentile
+from peerlearn.catalog.search import parse_filters, search_sessions
+from peerlearn.db import get_engine
+from peerlearn.demo_data import CATALOG, FORMATS, seed_demo
+from peerlearn.models import LearningSession, SessionSkill
+from peerlearn.models.enums import SessionStatus
+from peerlearn.models.types import utcnow
 
 QUERIES = [
     {"q": "python"},

@@ -21,21 +21,21 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-import httpx  # noqa: E402
-import uvicorn  # noqa: E402
-from sqlmodel import Session, func, select  # noqa: E402
+import httpx
+import uvicorn
+from sqlmodel import Session, func, select
 
-from bench._pg import fresh_database, percentile  # noqa: E402
-from peerlearn.api.app import create_api  # noqa: E402
-from peerlearn.billing.ledger import unbalanced_transactions  # noqa: E402
-from peerlearn.billing.payments import simulated_pay  # noqa: E402
-from peerlearn.booking.actions import book_session  # noqa: E402
-from peerlearn.catalog.actions import create_sessions  # noqa: E402
-from peerlearn.db import get_engine  # noqa: E402
-from peerlearn.models import Payment, User, WebhookEvent  # noqa: E402
-from peerlearn.models.catalog import LearningSessionCreate  # noqa: E402
-from peerlearn.models.enums import PaymentStatus  # noqa: E402
-from peerlearn.models.types import utcnow  # noqa: E402
+from bench._pg import fresh_database, percentile
+from peerlearn.api.app import create_api
+from peerlearn.billing.ledger import unbalanced_transactions
+from peerlearn.billing.payments import simulated_pay
+from peerlearn.booking.actions import book_session
+from peerlearn.catalog.actions import create_sessions
+from peerlearn.db import get_engine
+from peerlearn.models import Payment, User, WebhookEvent
+from peerlearn.models.catalog import LearningSessionCreate
+from peerlearn.models.enums import PaymentStatus
+from peerlearn.models.types import utcnow
 
 
 def pending_payments(count: int) -> list[str]:
@@ -113,7 +113,8 @@ def deliver(url: str, deliveries: list[tuple[bytes, dict[str, str]]], concurrenc
     elapsed = time.perf_counter() - began
     print(
         f"{label:<26} {len(deliveries):>5} deliveries in {elapsed:6.2f} s = {len(deliveries) / elapsed:7.1f}/s   "
-        f"p50 {1000 * percentile(latencies, 0.5):6.1f} ms   p95 {1000 * percentile(latencies, 0.95):6.1f} ms   {outcomes}"
+        f"p50 {1000 * percentile(latencies, 0.5):6.1f} ms   p95 {1000 * percentile(latencies, 0.95):6.1f} ms   "
+        f"{outcomes}"
     )
     return {"per_second": len(deliveries) / elapsed, "p95_ms": 1000 * percentile(latencies, 0.95)}
 
@@ -153,7 +154,8 @@ def main() -> None:
             f"unbalanced ledger transactions: {len(unbalanced)}"
         )
         print(
-            f"ratio concurrent/sequential: throughput {conc['per_second'] / base['per_second']:.2f}x, p95 {conc['p95_ms'] / base['p95_ms']:.2f}x"
+            f"ratio concurrent/sequential: throughput {conc['per_second'] / base['per_second']:.2f}x, p95 "
+            f"{conc['p95_ms'] / base['p95_ms']:.2f}x"
         )
 
 

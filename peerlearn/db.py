@@ -38,7 +38,10 @@ class DatabaseBusyError(Exception):
 
 
 def create_db_engine(url: str, *, sqlite_immediate: bool = True) -> sa.Engine:
-    """`sqlite_immediate=False` gives plain deferred transactions for every session (tests' own sessions)."""
+    """`sqlite_immediate=False` gives plain deferred transactions.
+
+    Tests' own sessions use it, so their reads never block the app.
+    """
     if url.startswith("sqlite"):
         engine = sa.create_engine(
             url,
@@ -48,7 +51,7 @@ def create_db_engine(url: str, *, sqlite_immediate: bool = True) -> sa.Engine:
         )
 
         @sa.event.listens_for(engine, "connect")
-        def _sqlite_pragmas(dbapi_connection, _record) -> None:  # noqa: ANN001 - DB-API connection, untyped
+        def _sqlite_pragmas(dbapi_connection, _record) -> None:
             dbapi_connection.isolation_level = None  # let SQLAlchemy's begin event issue BEGIN
             cursor = dbapi_connection.cursor()
             cursor.execute("PRAGMA foreign_keys=ON")
@@ -147,7 +150,7 @@ def read_scope() -> Iterator[Session]:
 
 
 @sa.event.listens_for(OrmSession, "before_flush")
-def _refuse_writes_in_read_scope(session: OrmSession, _context, _instances) -> None:  # noqa: ANN001 - SQLAlchemy hook
+def _refuse_writes_in_read_scope(session: OrmSession, _context, _instances) -> None:
     if session.info.get(READ_ONLY) and (session.new or session.dirty or session.deleted):
         raise RuntimeError("a read_scope() transaction tried to write; use session_scope() for changes")
 

@@ -260,7 +260,10 @@ class _DemoBuilder:
             session = LearningSession(
                 mentor_id=mentor.id,
                 title=f"{main.name}: {self.rng.choice(FORMATS)}",
-                description=f"A {duration.seconds // 60}-minute session on {main.name} with hands-on exercises and time for questions.",
+                description=(
+                    f"A {duration.seconds // 60}-minute session on {main.name} with hands-on exercises and "
+                    "time for questions."
+                ),
                 category_id=main.category_id,
                 level=self.rng.choice(list(SkillLevel)[:3]),
                 language=self.rng.choice(LANGUAGES),
@@ -295,7 +298,7 @@ class _DemoBuilder:
                 taken.append((start, start + duration))
                 return start, duration
 
-    def _bookings(self, sessions, learners, learner_skills, popularity, quality) -> tuple[int, int]:  # noqa: ANN001
+    def _bookings(self, sessions, learners, learner_skills, popularity, quality) -> tuple[int, int]:
         booked: dict[int, list[tuple[datetime, datetime]]] = {}
         n_bookings = n_reviews = 0
         for session, tags in sessions:

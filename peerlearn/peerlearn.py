@@ -4,8 +4,8 @@ import reflex as rx
 
 from peerlearn.api.app import create_api
 from peerlearn.config import get_settings
+from peerlearn.jobs import run_forever
 from peerlearn.platform.loop_watchdog import watch_event_loop
-from peerlearn.platform.scheduler import run_forever
 from peerlearn.ui.errors import handle_backend_exception
 from peerlearn.ui.layout import PAGES
 from peerlearn.ui.live_push import start_live_push

@@ -18,10 +18,10 @@ os.environ["PEERLEARN_ENV"] = "test"
 os.environ.pop("REDIS_URL", None)
 os.environ.pop("DATABASE_URL", None)
 
-from peerlearn.config import reset_settings_cache  # noqa: E402
-from peerlearn.db import create_db_engine, reset_engine_cache  # noqa: E402
-from peerlearn.migrations import upgrade_to_head  # noqa: E402
-from tests.support import POSTGRES_URL, postgres_available, require  # noqa: E402
+from peerlearn.config import reset_settings_cache
+from peerlearn.db import create_db_engine, reset_engine_cache
+from peerlearn.migrations import upgrade_to_head
+from tests.support import POSTGRES_URL, postgres_available, require
 
 BACKENDS = ["sqlite", "postgres"]
 

@@ -5,11 +5,12 @@ from __future__ import annotations
 import itertools
 from datetime import datetime, timedelta
 
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from peerlearn.accounts.actions import issue_token
+from peerlearn.billing.payments import handle_webhook, simulated_pay
 from peerlearn.catalog.actions import create_sessions
-from peerlearn.models import MentorProfile, Profile, User
+from peerlearn.models import LearningSession, MentorProfile, Payment, Profile, User
 from peerlearn.models.catalog import LearningSessionCreate
 from peerlearn.models.types import utcnow
 
@@ -63,3 +64,18 @@ def make_session(
     created = create_sessions(mentor, data, db=db, now=now)
     db.commit()
     return created[0].id
+
+
+def pay(db: Session, booking_id: int, card: str = "4242 4242 4242 4242") -> tuple[str, bytes, dict[str, str]]:
+    """Pay the booking's latest payment by simulated card and deliver the provider's signed webhook."""
+    payment = db.exec(select(Payment).where(Payment.booking_id == booking_id).order_by(Payment.id.desc())).first()
+    body, headers = simulated_pay(payment.provider_ref, card, db=db)
+    outcome = handle_webhook("simulated", body, headers, db=db)
+    db.commit()
+    return outcome, body, headers
+
+
+def seats(db: Session, session_id: int) -> int:
+    """Seats taken on the session, read fresh from the database."""
+    db.expire_all()
+    return db.get(LearningSession, session_id).seats_taken

@@ -3,6 +3,7 @@
 from collections import Counter
 from datetime import timedelta
 
+import pytest
 import sqlalchemy as sa
 from sqlmodel import func, select
 
@@ -11,6 +12,9 @@ from peerlearn.config import reset_settings_cache
 from peerlearn.models import Booking, LearningSession, Review, SessionSkill, Skill, User
 from peerlearn.models.enums import BookingStatus
 from peerlearn.models.types import utcnow
+
+# Seeding the whole demo marketplace takes 10-20 s per backend.
+pytestmark = pytest.mark.slow
 
 
 def _counts(db):

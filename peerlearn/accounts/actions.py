@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 from zoneinfo import available_timezones
 
-from sqlmodel import Session, delete, select
+from sqlmodel import Session, col, delete, select
 
 from peerlearn.accounts.known_clients import is_known_client, remember_client
 from peerlearn.accounts.password_policy import require_strong_password
@@ -15,7 +15,7 @@ from peerlearn.catalog.skills import get_or_create_skill
 from peerlearn.config import get_settings
 from peerlearn.models import AuthToken, MentorProfile, Profile, Skill, User, UserSkill
 from peerlearn.models.enums import UserRole
-from peerlearn.models.types import utcnow
+from peerlearn.models.types import saved_id, utcnow
 from peerlearn.models.users import (
     PasswordChange,
     ProfilePublic,
@@ -64,9 +64,9 @@ def register_user(data: UserCreate, *, db: Session, password_hash: str | None = 
     )
     db.add(user)
     db.flush()
-    db.add(Profile(user_id=user.id))
+    db.add(Profile(user_id=saved_id(user)))
     if user.is_mentor:
-        db.add(MentorProfile(user_id=user.id))
+        db.add(MentorProfile(user_id=saved_id(user)))
     db.flush()
     return user
 
@@ -74,7 +74,7 @@ def register_user(data: UserCreate, *, db: Session, password_hash: str | None = 
 def issue_token(user: User, *, db: Session) -> str:
     token = new_token()
     ttl = timedelta(hours=get_settings().session_token_ttl_hours)
-    db.add(AuthToken(user_id=user.id, token_hash=hash_token(token), expires_at=utcnow() + ttl))
+    db.add(AuthToken(user_id=saved_id(user), token_hash=hash_token(token), expires_at=utcnow() + ttl))
     db.flush()
     return token
 
@@ -99,7 +99,7 @@ def finish_log_in(user_id: int, *, client: str, db: Session) -> tuple[User, str]
     if user is None or not user.is_active:
         raise AuthenticationError("Email or password is incorrect.", ErrorCode.INVALID_CREDENTIALS)
     login_throttle.get_login_throttle().record_success(user.email, client)
-    remember_client(user.id, client, db=db)
+    remember_client(saved_id(user), client, db=db)
     user.last_login_at = utcnow()
     db.add(user)
     return user, issue_token(user, db=db)
@@ -107,7 +107,7 @@ def finish_log_in(user_id: int, *, client: str, db: Session) -> tuple[User, str]
 
 def log_in(email: str, password: str, *, client: str, db: Session) -> tuple[User, str]:
     """Both steps in one transaction (scripts and tests); the API and the pages run them as a read then a write."""
-    return finish_log_in(check_password(email, password, client=client, db=db).id, client=client, db=db)
+    return finish_log_in(saved_id(check_password(email, password, client=client, db=db)), client=client, db=db)
 
 
 def user_for_token(token: str | None, *, db: Session) -> User:
@@ -140,7 +140,7 @@ def change_password(user: User, data: PasswordChange, *, db: Session) -> None:
     user.password_hash = hash_password(data.new_password)
     db.add(user)
     # Every other login of this account ends with a password change.
-    db.exec(delete(AuthToken).where(AuthToken.user_id == user.id))
+    db.exec(delete(AuthToken).where(col(AuthToken.user_id) == user.id))
 
 
 def require_role(user: User, role: UserRole) -> None:
@@ -162,7 +162,7 @@ def get_profile(user_id: int, *, db: Session) -> ProfilePublic:
     mentor = db.get(MentorProfile, user_id)
     skills = db.exec(
         select(Skill.name, UserSkill.level)
-        .join(UserSkill, UserSkill.skill_id == Skill.id)
+        .join(UserSkill, col(UserSkill.skill_id) == Skill.id)
         .where(UserSkill.user_id == user_id)
         .order_by(Skill.name)
     ).all()
@@ -186,13 +186,14 @@ def update_profile(user: User, data: ProfileUpdate, *, db: Session) -> ProfilePu
         raise ValidationError(f"'{data.timezone}' is not a known time zone (use a name like Europe/Berlin).")
     if data.avatar_url and not data.avatar_url.startswith(("https://", "http://", "/")):
         raise ValidationError("The avatar must be a web address.")
-    profile = db.get(Profile, user.id) or Profile(user_id=user.id)
+    user_id = saved_id(user)
+    profile = db.get(Profile, user_id) or Profile(user_id=user_id)
     if data.full_name is not None:
         user.full_name = data.full_name.strip()
         db.add(user)
         if user.is_mentor:
             db.flush()
-            refresh_mentor_sessions(user.id, db=db)
+            refresh_mentor_sessions(user_id, db=db)
     for field in (
         "bio",
         "avatar_url",
@@ -209,15 +210,15 @@ def update_profile(user: User, data: ProfileUpdate, *, db: Session) -> ProfilePu
         profile.interests = _clean_list(data.interests)
     db.add(profile)
     if data.skills is not None:
-        _replace_skills(user.id, data.skills, db=db)
+        _replace_skills(user_id, data.skills, db=db)
     if data.headline is not None:
         if not user.is_mentor:
             raise PermissionDeniedError("Only mentors have a headline.")
-        mentor = db.get(MentorProfile, user.id) or MentorProfile(user_id=user.id)
+        mentor = db.get(MentorProfile, user_id) or MentorProfile(user_id=user_id)
         mentor.headline = data.headline.strip()
         db.add(mentor)
     db.flush()
-    return get_profile(user.id, db=db)
+    return get_profile(user_id, db=db)
 
 
 def _clean_list(items: list[str]) -> list[str]:
@@ -234,10 +235,10 @@ def _clean_list(items: list[str]) -> list[str]:
 def _replace_skills(user_id: int, skills: list[SkillLevelPublic], *, db: Session) -> None:
     if len(skills) > 50:
         raise ValidationError("At most 50 skills, please.")
-    db.exec(delete(UserSkill).where(UserSkill.user_id == user_id))
+    db.exec(delete(UserSkill).where(col(UserSkill.user_id) == user_id))
     levels = {}
     for item in skills:
-        levels[get_or_create_skill(item.name, db=db).id] = item.level
+        levels[saved_id(get_or_create_skill(item.name, db=db))] = item.level
     for skill_id, level in levels.items():
         db.add(UserSkill(user_id=user_id, skill_id=skill_id, level=level))
 
@@ -259,7 +260,7 @@ def ensure_admin(email: str, password: str, *, db: Session, check_strength: bool
         user = User(email=email, password_hash=hash_password(password), full_name="PeerLearn Admin", is_admin=True)
         db.add(user)
         db.flush()
-        db.add(Profile(user_id=user.id))
+        db.add(Profile(user_id=saved_id(user)))
     elif not user.is_admin:
         user.is_admin = True
         db.add(user)

@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, delete, select
+from sqlmodel import Session, col, delete, select
 
 from peerlearn.accounts.security import sign
 from peerlearn.config import get_settings
@@ -60,9 +60,11 @@ def remember_client(user_id: int, client: str, *, db: Session, now: datetime | N
 
 def _keep_most_recent(user_id: int, *, db: Session) -> None:
     keep = select(KnownLoginClient.id).where(KnownLoginClient.user_id == user_id)
-    keep = keep.order_by(KnownLoginClient.last_login_at.desc(), KnownLoginClient.id.desc()).limit(MAX_PER_ACCOUNT)
+    keep = keep.order_by(col(KnownLoginClient.last_login_at).desc(), col(KnownLoginClient.id).desc()).limit(
+        MAX_PER_ACCOUNT
+    )
     db.exec(
         delete(KnownLoginClient).where(
-            KnownLoginClient.user_id == user_id, KnownLoginClient.id.not_in(keep.scalar_subquery())
+            col(KnownLoginClient.user_id) == user_id, col(KnownLoginClient.id).not_in(keep.scalar_subquery())
         )
     )

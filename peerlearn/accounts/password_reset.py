@@ -12,14 +12,14 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlmodel import Session, delete, func, select, update
+from sqlmodel import Session, col, delete, func, select, update
 
 from peerlearn.accounts.password_policy import require_strong_password
 from peerlearn.accounts.security import hash_password, hash_token, new_token
 from peerlearn.config import get_settings
 from peerlearn.models import AuthToken, PasswordResetToken, User
 from peerlearn.models.enums import NotificationKind
-from peerlearn.models.types import utcnow
+from peerlearn.models.types import saved_id, utcnow
 from peerlearn.platform import notifications, throttle
 from peerlearn.platform.errors import ErrorCode, ValidationError
 from peerlearn.platform.locks import lock_row
@@ -52,7 +52,9 @@ def request_password_reset(email: str, *, client: str, db: Session, now: datetim
     settings = get_settings()
     token = new_token()
     ttl = timedelta(minutes=settings.password_reset_ttl_minutes)
-    db.add(PasswordResetToken(user_id=user.id, token_hash=hash_token(token), created_at=now, expires_at=now + ttl))
+    db.add(
+        PasswordResetToken(user_id=saved_id(user), token_hash=hash_token(token), created_at=now, expires_at=now + ttl)
+    )
     db.flush()
     send_after_commit(
         db,
@@ -79,14 +81,14 @@ def reset_password(token: str, new_password: str, *, client: str, db: Session, n
     require_strong_password(new_password, email=user.email, full_name=user.full_name)
     db.exec(
         update(PasswordResetToken)
-        .where(PasswordResetToken.user_id == user.id, PasswordResetToken.used_at.is_(None))
+        .where(col(PasswordResetToken.user_id) == saved_id(user), col(PasswordResetToken.used_at).is_(None))
         .values(used_at=now)
     )
     user.password_hash = hash_password(new_password)
     db.add(user)
-    db.exec(delete(AuthToken).where(AuthToken.user_id == user.id))
+    db.exec(delete(AuthToken).where(col(AuthToken.user_id) == saved_id(user)))
     notifications.notify(
-        user.id,
+        saved_id(user),
         NotificationKind.PASSWORD_CHANGED,
         "Your password was changed",
         body="Your password was reset with a link sent to your email. If this was not you, reset it again and tell us.",

@@ -16,6 +16,7 @@ from datetime import datetime, timedelta
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, func, select
 
+from peerlearn import links
 from peerlearn.billing.ledger import record_charge, record_refund
 from peerlearn.config import get_settings
 from peerlearn.models import Booking, LearningSession, Payment, Refund, User, WebhookEvent
@@ -221,7 +222,7 @@ def _payment_succeeded(event: PaymentEvent, *, db: Session, now: datetime) -> st
             f"Refunded: {session.title}",
             body="Your payment arrived after your seat hold ended and the session had filled up, "
             "so we refunded it in full.",
-            link=f"/sessions/{session.id}",
+            link=links.session_link(session.id),
             db=db,
         )
 
@@ -286,7 +287,7 @@ def _confirm_paid(booking: Booking, session: LearningSession, *, db: Session, no
             NotificationKind.BOOKING_MADE,
             f"Approval needed: {session.title}",
             body="A learner paid and waits for your approval.",
-            link="/mentor",
+            link=links.TEACH,
             db=db,
             email=False,
         )
@@ -298,7 +299,7 @@ def _confirm_paid(booking: Booking, session: LearningSession, *, db: Session, no
         NotificationKind.BOOKING_CONFIRMED,
         f"Booked: {session.title}",
         body="Your payment went through and your seat is confirmed.",
-        link=f"/sessions/{session.id}",
+        link=links.session_link(session.id),
         session_id=session.id,
         db=db,
     )
@@ -306,7 +307,7 @@ def _confirm_paid(booking: Booking, session: LearningSession, *, db: Session, no
         session.mentor_id,
         NotificationKind.BOOKING_MADE,
         f"New booking: {session.title}",
-        link="/mentor",
+        link=links.teach_session_link(session.id),
         db=db,
         email=False,
     )
@@ -322,7 +323,7 @@ def _payment_failed(event: PaymentEvent, *, db: Session, now: datetime) -> None:
             NotificationKind.SYSTEM,
             "Payment declined",
             body="Your card was declined. Your seat stays held until the hold ends; you can try again.",
-            link=f"/bookings/{payment.booking_id}",
+            link=links.booking_link(payment.booking_id),
             db=db,
             email=False,
         )

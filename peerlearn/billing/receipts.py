@@ -40,7 +40,7 @@ def receipt_for(payment_id: int, viewer: User, *, db: Session) -> Receipt:
     booking = db.get(Booking, payment.booking_id)
     session = db.get(LearningSession, booking.session_id)
     learner, mentor = db.get(User, payment.learner_id), db.get(User, session.mentor_id)
-    money = lambda amount: format_money(amount, payment.currency)  # noqa: E731
+    money = lambda amount: format_money(amount, payment.currency)
     lines = [ReceiptLine(label="Session price", amount=money(payment.amount_minor + booking.discount_minor))]
     if booking.discount_minor:
         lines.append(ReceiptLine(label="Coupon discount", amount=money(-booking.discount_minor)))

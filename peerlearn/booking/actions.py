@@ -12,6 +12,7 @@ from datetime import datetime, timedelta
 from pydantic import BaseModel
 from sqlmodel import Session, select
 
+from peerlearn import links
 from peerlearn.accounts.actions import require_role
 from peerlearn.billing.coupons import redeem_coupon, release_coupon
 from peerlearn.billing.payments import refund_booking, start_checkout
@@ -169,7 +170,7 @@ def book_session(
             NotificationKind.BOOKING_MADE,
             f"Approval needed: {session.title}",
             body=f"{learner.full_name} asked to join.",
-            link="/mentor",
+            link=links.TEACH,
             db=db,
             email=False,
         )
@@ -180,7 +181,7 @@ def book_session(
             NotificationKind.BOOKING_CONFIRMED,
             f"Booked: {session.title}",
             body="Your seat is confirmed.",
-            link=f"/sessions/{session.id}",
+            link=links.session_link(session.id),
             session_id=session.id,
             db=db,
         )
@@ -189,7 +190,7 @@ def book_session(
             NotificationKind.BOOKING_MADE,
             f"New booking: {session.title}",
             body=f"{learner.full_name} booked a seat.",
-            link="/mentor",
+            link=links.teach_session_link(session.id),
             db=db,
             email=False,
         )
@@ -228,7 +229,7 @@ def expire_holds(*, db: Session, now: datetime | None = None) -> int:
             NotificationKind.SYSTEM,
             f"Seat hold ended: {session.title}",
             body="We did not receive your payment in time, so the seat was released.",
-            link=f"/sessions/{session.id}",
+            link=links.session_link(session.id),
             db=db,
             email=False,
         )
@@ -277,7 +278,7 @@ def cancel_booking(learner: User, booking_id: int, *, db: Session, now: datetime
         NotificationKind.BOOKING_CANCELLED,
         f"Cancelled: {session.title}",
         body="Your booking is cancelled." + (" A refund is on its way." if refunded else ""),
-        link=f"/sessions/{session.id}",
+        link=links.session_link(session.id),
         session_id=session.id,
         db=db,
     )
@@ -285,7 +286,7 @@ def cancel_booking(learner: User, booking_id: int, *, db: Session, now: datetime
         session.mentor_id,
         NotificationKind.BOOKING_CANCELLED,
         f"A learner cancelled: {session.title}",
-        link="/mentor",
+        link=links.teach_session_link(session.id),
         db=db,
         email=False,
     )
@@ -359,7 +360,7 @@ def reschedule_booking(
         NotificationKind.BOOKING_CANCELLED,
         f"Moved from: {source.title}",
         body=f"Your booking moved to {target.start_at:%a %d %b %H:%M} UTC.",
-        link=f"/sessions/{target.id}",
+        link=links.session_link(target.id),
         session_id=source.id,
         db=db,
     )
@@ -368,7 +369,7 @@ def reschedule_booking(
         NotificationKind.BOOKING_RESCHEDULED,
         f"Rescheduled: {target.title}",
         body="Your seat in the new session is confirmed.",
-        link=f"/sessions/{target.id}",
+        link=links.session_link(target.id),
         session_id=target.id,
         db=db,
     )
@@ -392,7 +393,7 @@ def decide_booking(mentor: User, booking_id: int, accept: bool, *, db: Session, 
             NotificationKind.BOOKING_CONFIRMED,
             f"Accepted: {session.title}",
             body="The mentor accepted your booking.",
-            link=f"/sessions/{session.id}",
+            link=links.session_link(session.id),
             session_id=session.id,
             db=db,
         )
@@ -406,7 +407,7 @@ def decide_booking(mentor: User, booking_id: int, accept: bool, *, db: Session, 
             NotificationKind.BOOKING_CANCELLED,
             f"Declined: {session.title}",
             body="The mentor could not accept your booking." + (" You are refunded in full." if refunded else ""),
-            link=f"/sessions/{session.id}",
+            link=links.session_link(session.id),
             db=db,
         )
     db.add(booking)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from peerlearn.booking.rules import SEAT_HOLDING
 from peerlearn.models import Booking
@@ -13,9 +13,9 @@ def active_booking(session_id: int, learner_id: int, *, db: Session) -> Booking 
     return db.exec(
         select(Booking)
         .where(
-            Booking.session_id == session_id,
-            Booking.learner_id == learner_id,
-            Booking.status.in_(list(SEAT_HOLDING)),
+            col(Booking.session_id) == session_id,
+            col(Booking.learner_id) == learner_id,
+            col(Booking.status).in_(list(SEAT_HOLDING)),
         )
-        .order_by(Booking.id.desc())
+        .order_by(col(Booking.id).desc())
     ).first()

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
+from peerlearn import links
 from peerlearn.models import Booking, LearningSession
 from peerlearn.models.enums import BookingStatus, NotificationKind
 from peerlearn.models.types import utcnow
@@ -24,7 +25,7 @@ def send_due_reminders(*, db: Session, now: datetime | None = None) -> int:
         column = getattr(Booking, flag)
         rows = db.exec(
             select(Booking, LearningSession)
-            .join(LearningSession, LearningSession.id == Booking.session_id)
+            .join(LearningSession, col(LearningSession.id) == Booking.session_id)
             .where(
                 Booking.status == BookingStatus.CONFIRMED,
                 column.is_(None),
@@ -41,7 +42,7 @@ def send_due_reminders(*, db: Session, now: datetime | None = None) -> int:
                     NotificationKind.REMINDER,
                     f"Starts {when}: {session.title}",
                     body=f"Your session starts at {session.start_at:%H:%M} UTC.",
-                    link=f"/sessions/{session.id}",
+                    link=links.session_link(session.id),
                     db=db,
                 )
                 setattr(booking, flag, now)

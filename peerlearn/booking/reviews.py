@@ -7,6 +7,7 @@ from datetime import datetime
 from pydantic import BaseModel, Field
 from sqlmodel import Session, func, select
 
+from peerlearn import links
 from peerlearn.insights.interactions import log_interaction
 from peerlearn.models import Booking, LearningSession, MentorProfile, Review, User
 from peerlearn.models.enums import AttendanceStatus, BookingStatus, InteractionKind, NotificationKind
@@ -70,7 +71,7 @@ def submit_review(learner: User, session_id: int, data: ReviewCreate, *, db: Ses
         NotificationKind.REVIEW_RECEIVED,
         f"New review: {data.rating}/5",
         body=data.comment[:200],
-        link="/mentor",
+        link=links.TEACH,
         db=db,
         email=False,
     )

@@ -10,6 +10,7 @@ from datetime import datetime, timedelta
 
 from sqlmodel import Session, select
 
+from peerlearn import links
 from peerlearn.accounts.actions import require_role
 from peerlearn.booking.rules import SEAT_HOLDING
 from peerlearn.models import Booking, LearningSession, User, WaitlistEntry
@@ -83,7 +84,7 @@ def offer_next_seat(session: LearningSession, *, db: Session, now: datetime) -> 
         NotificationKind.WAITLIST_OFFER,
         f"A seat is free: {session.title}",
         body=f"Book it within {OFFER_MINUTES} minutes; after that it goes to the next learner.",
-        link=f"/sessions/{session.id}",
+        link=links.session_link(session.id),
         db=db,
     )
     return entry

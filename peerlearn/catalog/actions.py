@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlmodel import Session, delete, select
+from sqlmodel import Session, col, delete, select
 
+from peerlearn import links
 from peerlearn.accounts.actions import require_role
 from peerlearn.billing.payments import refund_booking
 from peerlearn.booking.rules import ACTIVE, SEAT_HOLDING, overlaps, weekly_occurrences
@@ -32,7 +33,7 @@ from peerlearn.models.enums import (
     UserRole,
     WaitlistStatus,
 )
-from peerlearn.models.types import as_utc, utcnow
+from peerlearn.models.types import as_utc, saved_id, utcnow
 from peerlearn.platform import notifications
 from peerlearn.platform.errors import (
     ConflictError,
@@ -105,13 +106,13 @@ def check_mentor_free(
 
 
 def _set_skills(session: LearningSession, names: list[str], *, db: Session) -> None:
-    db.exec(delete(SessionSkill).where(SessionSkill.session_id == session.id))
+    db.exec(delete(SessionSkill).where(col(SessionSkill.session_id) == session.id))
     seen = set()
     for name in names:
         skill = get_or_create_skill(name, db=db, category_id=session.category_id)
         if skill.id not in seen:
             seen.add(skill.id)
-            db.add(SessionSkill(session_id=session.id, skill_id=skill.id))
+            db.add(SessionSkill(session_id=saved_id(session), skill_id=saved_id(skill)))
     db.flush()
     refresh_session_tags(session, db=db)
 
@@ -134,16 +135,16 @@ def create_sessions(
         occurrences = weekly_occurrences(
             start_at, end_at, data.recurrence.count, profile.timezone if profile else "UTC"
         )
-        series = SessionSeries(mentor_id=mentor.id, rule=f"FREQ=WEEKLY;COUNT={data.recurrence.count}")
+        series = SessionSeries(mentor_id=saved_id(mentor), rule=f"FREQ=WEEKLY;COUNT={data.recurrence.count}")
         db.add(series)
         db.flush()
         series_id = series.id
     created = []
     for occ_start, occ_end in occurrences:
         if data.status == SessionStatus.PUBLISHED:
-            check_mentor_free(mentor.id, occ_start, occ_end, data.buffer_minutes, db=db)
+            check_mentor_free(saved_id(mentor), occ_start, occ_end, data.buffer_minutes, db=db)
         session = LearningSession(
-            mentor_id=mentor.id,
+            mentor_id=saved_id(mentor),
             series_id=series_id,
             title=data.title.strip(),
             description=data.description.strip(),
@@ -172,7 +173,7 @@ def create_sessions(
 
 
 def _active_bookings(session_id: int, *, db: Session) -> list[Booking]:
-    return list(db.exec(select(Booking).where(Booking.session_id == session_id, Booking.status.in_(list(ACTIVE)))))
+    return list(db.exec(select(Booking).where(Booking.session_id == session_id, col(Booking.status).in_(list(ACTIVE)))))
 
 
 def update_session(
@@ -183,11 +184,12 @@ def update_session(
     if session.status in (SessionStatus.CANCELLED, SessionStatus.COMPLETED):
         raise RuleViolationError(f"A {session.status.value} session cannot be edited.")
     changes = data.model_dump(exclude_unset=True)
-    booked = bool(_active_bookings(session.id, db=db))
+    booked = bool(_active_bookings(saved_id(session), db=db))
     money_or_time = {"start_at", "end_at", "price_minor", "currency"} & changes.keys()
     if booked and money_or_time:
         raise RuleViolationError(
-            "Learners have booked this session, so its time and price cannot change. Cancel it and create a new one instead."
+            "Learners have booked this session, so its time and price cannot change. Cancel it and create a new one "
+            "instead."
         )
     if "capacity" in changes and changes["capacity"] < session.seats_taken:
         raise RuleViolationError(f"{session.seats_taken} seats are already taken; capacity cannot go below that.")
@@ -206,7 +208,12 @@ def update_session(
         setattr(session, field, value.strip() if isinstance(value, str) else value)
     if session.status == SessionStatus.PUBLISHED:
         check_mentor_free(
-            mentor.id, session.start_at, session.end_at, session.buffer_minutes, db=db, ignore_id=session.id
+            saved_id(mentor),
+            session.start_at,
+            session.end_at,
+            session.buffer_minutes,
+            db=db,
+            ignore_id=saved_id(session),
         )
     session.updated_at = now
     db.add(session)
@@ -225,7 +232,9 @@ def publish_session(mentor: User, session_id: int, *, db: Session, now: datetime
         raise RuleViolationError(f"A {session.status.value} session cannot be published.")
     if session.start_at <= now:
         raise RuleViolationError("This session's start time has passed; change it before publishing.")
-    check_mentor_free(mentor.id, session.start_at, session.end_at, session.buffer_minutes, db=db, ignore_id=session.id)
+    check_mentor_free(
+        saved_id(mentor), session.start_at, session.end_at, session.buffer_minutes, db=db, ignore_id=saved_id(session)
+    )
     session.status, session.updated_at = SessionStatus.PUBLISHED, now
     db.add(session)
     return session
@@ -235,7 +244,7 @@ def unpublish_session(mentor: User, session_id: int, *, db: Session) -> Learning
     session = owned_session(mentor, session_id, db=db, lock=True)
     if session.status != SessionStatus.PUBLISHED:
         raise RuleViolationError("Only a published session can be unpublished.")
-    if _active_bookings(session.id, db=db):
+    if _active_bookings(saved_id(session), db=db):
         raise RuleViolationError("Learners have booked this session; cancel it instead of unpublishing.")
     session.status = SessionStatus.DRAFT
     db.add(session)
@@ -250,7 +259,7 @@ def cancel_session(
     session = owned_session(mentor, session_id, db=db, lock=True)
     if session.status in (SessionStatus.CANCELLED, SessionStatus.COMPLETED):
         raise RuleViolationError(f"This session is already {session.status.value}.")
-    for booking in _active_bookings(session.id, db=db):
+    for booking in _active_bookings(saved_id(session), db=db):
         refunded = refund_booking(booking, None, reason="Session cancelled by the mentor", db=db)
         booking.status = BookingStatus.REFUNDED if refunded else BookingStatus.CANCELLED
         booking.cancelled_at, booking.cancel_reason = now, reason or "Cancelled by the mentor"
@@ -265,14 +274,14 @@ def cancel_session(
                 + (f"Reason: {reason}. " if reason else "")
                 + ("You will be refunded in full." if refunded else "")
             ).strip(),
-            link=f"/sessions/{session.id}",
+            link=links.session_link(session.id),
             session_id=session.id,
             db=db,
         )
     for entry in db.exec(
         select(WaitlistEntry).where(
             WaitlistEntry.session_id == session.id,
-            WaitlistEntry.status.in_([WaitlistStatus.WAITING, WaitlistStatus.OFFERED]),
+            col(WaitlistEntry.status).in_([WaitlistStatus.WAITING, WaitlistStatus.OFFERED]),
         )
     ):
         entry.status = WaitlistStatus.LEFT
@@ -323,7 +332,7 @@ def complete_session(mentor: User, session_id: int, *, db: Session, now: datetim
         db.add(booking)
     for booking in db.exec(
         select(Booking).where(
-            Booking.session_id == session.id, Booking.status.in_(list(SEAT_HOLDING - {BookingStatus.CONFIRMED}))
+            Booking.session_id == session.id, col(Booking.status).in_(list(SEAT_HOLDING - {BookingStatus.CONFIRMED}))
         )
     ):
         booking.status = BookingStatus.EXPIRED
@@ -345,7 +354,7 @@ def mentor_sessions(
     query = select(LearningSession).where(LearningSession.mentor_id == mentor.id)
     if not include_past:
         query = query.where(LearningSession.end_at >= now)
-    return list(db.exec(query.order_by(LearningSession.start_at)))
+    return list(db.exec(query.order_by(col(LearningSession.start_at))))
 
 
 def visible_session(session_id: int, *, viewer_id: int | None, db: Session) -> LearningSession:

@@ -4,33 +4,34 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from peerlearn.models import Category, LearningSession, MentorProfile, SessionSkill, Skill, User
 from peerlearn.models.catalog import LearningSessionPublic, MentorCard
+from peerlearn.models.types import saved_id
 
 
 def to_public(sessions: list[LearningSession], *, db: Session) -> list[LearningSessionPublic]:
     if not sessions:
         return []
-    ids = [s.id for s in sessions]
+    ids = [saved_id(s) for s in sessions]
     skills: dict[int, list[str]] = defaultdict(list)
     for session_id, name in db.exec(
         select(SessionSkill.session_id, Skill.name)
-        .join(Skill, Skill.id == SessionSkill.skill_id)
-        .where(SessionSkill.session_id.in_(ids))
+        .join(Skill, col(Skill.id) == SessionSkill.skill_id)
+        .where(col(SessionSkill.session_id).in_(ids))
         .order_by(Skill.name)
     ):
         skills[session_id].append(name)
     category_ids = {s.category_id for s in sessions if s.category_id}
     categories = (
-        dict(db.exec(select(Category.id, Category.name).where(Category.id.in_(category_ids))).all())
+        dict(db.exec(select(Category.id, Category.name).where(col(Category.id).in_(category_ids))).all())
         if category_ids
         else {}
     )
     mentor_ids = {s.mentor_id for s in sessions}
-    names = dict(db.exec(select(User.id, User.full_name).where(User.id.in_(mentor_ids))).all())
-    profiles = {p.user_id: p for p in db.exec(select(MentorProfile).where(MentorProfile.user_id.in_(mentor_ids)))}
+    names = dict(db.exec(select(User.id, User.full_name).where(col(User.id).in_(mentor_ids))).all())
+    profiles = {p.user_id: p for p in db.exec(select(MentorProfile).where(col(MentorProfile.user_id).in_(mentor_ids)))}
 
     def mentor_card(mentor_id: int) -> MentorCard:
         profile = profiles.get(mentor_id)
@@ -48,7 +49,7 @@ def to_public(sessions: list[LearningSession], *, db: Session) -> list[LearningS
             id=s.id,
             title=s.title,
             description=s.description,
-            skills=skills.get(s.id, []),
+            skills=skills.get(saved_id(s), []),
             category=categories.get(s.category_id),
             level=s.level,
             language=s.language,

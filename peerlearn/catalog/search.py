@@ -9,14 +9,15 @@ from typing import Any
 
 import sqlalchemy as sa
 from pydantic import BaseModel, Field, model_validator
-from sqlmodel import Session, func, select
+from sqlmodel import Session, col, func, select
+from sqlmodel.sql.expression import SelectOfScalar
 
 from peerlearn.catalog import search_cache
 from peerlearn.catalog.public import to_public
 from peerlearn.models import Category, LearningSession, MentorProfile, SessionSkill, Skill
 from peerlearn.models.catalog import SEARCH_DOCUMENT, LearningSessionPublic
 from peerlearn.models.enums import SessionStatus, SkillLevel
-from peerlearn.models.types import as_utc, utcnow
+from peerlearn.models.types import as_utc, saved_id, utcnow
 from peerlearn.platform.errors import ValidationError
 
 SORTS = ("relevance", "soonest", "price", "price_desc", "rating")
@@ -72,10 +73,10 @@ def _words(q: str) -> list[str]:
     return [w for w in "".join(c if c.isalnum() else " " for c in q.lower()).split() if len(w) > 1][:10]
 
 
-def _base_query(filters: SessionFilters, now: datetime):
+def _base_query(filters: SessionFilters, now: datetime) -> SelectOfScalar[int | None]:
     query = (
-        select(LearningSession.id)
-        .outerjoin(MentorProfile, MentorProfile.user_id == LearningSession.mentor_id)
+        select(col(LearningSession.id))
+        .outerjoin(MentorProfile, col(MentorProfile.user_id) == LearningSession.mentor_id)
         .where(
             LearningSession.status == SessionStatus.PUBLISHED,
             LearningSession.start_at >= as_utc(filters.starts_after)
@@ -87,15 +88,15 @@ def _base_query(filters: SessionFilters, now: datetime):
         query = query.where(LearningSession.start_at <= as_utc(filters.starts_before))
     if filters.skill:
         query = query.where(
-            LearningSession.id.in_(
+            col(LearningSession.id).in_(
                 select(SessionSkill.session_id)
-                .join(Skill, Skill.id == SessionSkill.skill_id)
+                .join(Skill, col(Skill.id) == SessionSkill.skill_id)
                 .where(func.lower(Skill.name) == filters.skill.strip().lower())
             )
         )
     if filters.category:
         query = query.where(
-            LearningSession.category_id.in_(
+            col(LearningSession.category_id).in_(
                 select(Category.id).where(func.lower(Category.name) == filters.category.strip().lower())
             )
         )
@@ -112,24 +113,23 @@ def _base_query(filters: SessionFilters, now: datetime):
     return query
 
 
-def _postgres_rank(q: str):
+def _postgres_rank(q: str) -> tuple[sa.ColumnElement[Any], sa.ColumnElement[Any]]:
     """websearch_to_tsquery against the indexed weighted document (title A, skills and mentor B, description C)."""
     query = func.websearch_to_tsquery("english", q)
     return SEARCH_DOCUMENT.op("@@")(query), func.ts_rank(SEARCH_DOCUMENT, query)
 
 
-def _sqlite_rank(words: list[str]):
+def _sqlite_rank(words: list[str]) -> tuple[sa.ColumnElement[Any], sa.ColumnElement[Any]]:
     """Every word must appear in the title, description, skills or mentor's name; title and skill hits count more."""
     haystack = func.lower(LearningSession.title + " " + LearningSession.search_tags + " " + LearningSession.description)
     condition = sa.and_(*[haystack.contains(w) for w in words])
-    rank = sum(
-        (
-            sa.case((func.lower(LearningSession.title).contains(w), 3), else_=0)
-            + sa.case((func.lower(LearningSession.search_tags).contains(w), 2), else_=0)
-            + 1
-        )
+    hits = (
+        sa.case((func.lower(LearningSession.title).contains(w), 3), else_=0)
+        + sa.case((func.lower(LearningSession.search_tags).contains(w), 2), else_=0)
+        + 1
         for w in words
     )
+    rank = sum(hits, sa.literal(0))
     return condition, rank
 
 
@@ -157,9 +157,11 @@ def search_sessions(filters: SessionFilters, *, db: Session, now: datetime | Non
     return page.model_copy(update={"facets": facets})
 
 
-def _matching(filters: SessionFilters, now: datetime, *, db: Session):  # noqa: ANN202 - (select, rank expression)
+def _matching(
+    filters: SessionFilters, now: datetime, *, db: Session
+) -> tuple[SelectOfScalar[int | None], sa.ColumnElement[Any]]:
     query = _base_query(filters, now)
-    rank = sa.literal(0)
+    rank: sa.ColumnElement[Any] = sa.literal(0)
     words = _words(filters.q)
     if words:
         if db.get_bind().dialect.name == "postgresql":
@@ -172,18 +174,19 @@ def _matching(filters: SessionFilters, now: datetime, *, db: Session):  # noqa: 
 
 def _search(filters: SessionFilters, *, db: Session, now: datetime, with_facets: bool = True) -> SearchResult:
     query, rank = _matching(filters, now, db=db)
-    order = {
+    orders: dict[str, list[Any]] = {
         "relevance": [rank.desc(), LearningSession.start_at],
         "soonest": [LearningSession.start_at],
         "price": [LearningSession.price_minor, LearningSession.start_at],
-        "price_desc": [LearningSession.price_minor.desc(), LearningSession.start_at],
+        "price_desc": [col(LearningSession.price_minor).desc(), LearningSession.start_at],
         "rating": [func.coalesce(MentorProfile.rating_avg, 0).desc(), LearningSession.start_at],
-    }[filters.sort]
+    }
+    order = orders[filters.sort]
     page = (
         db.connection()  # plain rows of (id, total): no ORM entities to build
         .execute(
             query.add_columns(func.count().over().label("total"))
-            .order_by(*order, LearningSession.id)
+            .order_by(*order, col(LearningSession.id))
             .offset((filters.page - 1) * filters.page_size)
             .limit(filters.page_size)
         )
@@ -194,7 +197,7 @@ def _search(filters: SessionFilters, *, db: Session, now: datetime, with_facets:
         total = page[0][1]
     else:  # past the last page: the total needs its own count
         total = db.exec(select(func.count()).select_from(query.subquery())).one()
-    rows = {s.id: s for s in db.exec(select(LearningSession).where(LearningSession.id.in_(page_ids)))}
+    rows = {saved_id(s): s for s in db.exec(select(LearningSession).where(col(LearningSession.id).in_(page_ids)))}
     items = to_public([rows[i] for i in page_ids if i in rows], db=db)
     facets = _facets(query.subquery(), db=db) if with_facets else {}
     return SearchResult(items=items, total=total, page=filters.page, page_size=filters.page_size, facets=facets)
@@ -203,35 +206,38 @@ def _search(filters: SessionFilters, *, db: Session, now: datetime, with_facets:
 FACET_SKILLS = 15
 
 
-def _facets(ids_subquery, *, db: Session) -> dict[str, dict[str, int]]:  # noqa: ANN001 - a SQLAlchemy subquery
+def _facets(ids_subquery: sa.Subquery, *, db: Session) -> dict[str, dict[str, int]]:
     """Counts of the current result set by skill, category, level and language, in one round trip."""
-    matching = select(ids_subquery.c.id)
-    in_results = LearningSession.id.in_(matching)
-    by_skill = (
-        select(sa.literal("skills").label("facet"), Skill.name.label("value"), func.count().label("n"))
-        .join(SessionSkill, SessionSkill.skill_id == Skill.id)
-        .where(SessionSkill.session_id.in_(matching))
+    matching = sa.select(ids_subquery.c.id)
+    in_results = col(LearningSession.id).in_(matching)
+    by_skill: sa.Select[str, Any, int] = (
+        sa.select(sa.literal("skills").label("facet"), col(Skill.name).label("value"), func.count().label("n"))
+        .join(SessionSkill, col(SessionSkill.skill_id) == col(Skill.id))
+        .where(col(SessionSkill.session_id).in_(matching))
         .group_by(Skill.name)
     )
     by_category = (
-        select(sa.literal("categories"), Category.name, func.count())
-        .join(LearningSession, LearningSession.category_id == Category.id)
+        sa.select(sa.literal("categories"), col(Category.name), func.count())
+        .join(LearningSession, col(LearningSession.category_id) == col(Category.id))
         .where(in_results)
         .group_by(Category.name)
     )
     by_level = (
-        select(sa.literal("levels"), sa.cast(LearningSession.level, sa.String), func.count())
+        sa.select(sa.literal("levels"), sa.cast(LearningSession.level, sa.String), func.count())
         .where(in_results)
         .group_by(LearningSession.level)
     )
     by_language = (
-        select(sa.literal("languages"), LearningSession.language, func.count())
+        sa.select(sa.literal("languages"), col(LearningSession.language), func.count())
         .where(in_results)
         .group_by(LearningSession.language)
     )
     facets: dict[str, list[tuple[str, int]]] = {"skills": [], "categories": [], "levels": [], "languages": []}
-    for facet, value, count in db.connection().execute(sa.union_all(by_skill, by_category, by_level, by_language)):
-        facets[facet].append((str(value), count))
+    rows: sa.CursorResult[str, Any, int] = db.connection().execute(
+        sa.union_all(by_skill, by_category, by_level, by_language)
+    )
+    for facet, value, count in rows.tuples():
+        facets[str(facet)].append((str(value), int(count)))
     ordered = {name: dict(sorted(pairs, key=lambda p: (-p[1], p[0]))) for name, pairs in facets.items()}
     ordered["skills"] = dict(list(ordered["skills"].items())[:FACET_SKILLS])
     return ordered

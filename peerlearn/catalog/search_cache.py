@@ -14,7 +14,7 @@ import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from sqlalchemy import event
 from sqlalchemy.orm import Session as OrmSession
@@ -64,7 +64,7 @@ def _version() -> str:
     redis = shared_redis()
     if redis is None:
         return str(_memory.version)
-    return redis.get(VERSION_KEY) or "0"
+    return str(redis.get(VERSION_KEY) or "0")
 
 
 def cached(
@@ -79,13 +79,13 @@ def cached(
     if redis is None:
         hit = _memory.get(key)
         if hit is not None:
-            return hit
+            return cast(T, hit)
         value = answer()
         _memory.put(key, value, ttl)
         return value
     text = redis.get(key)
     if text is not None:
-        return load(text)
+        return load(str(text))
     value = answer()
     redis.set(key, dump(value), ex=ttl)
     return value
@@ -101,7 +101,7 @@ def forget_everything() -> None:
 
 
 @event.listens_for(OrmSession, "before_flush")
-def _note_catalogue_changes(session: OrmSession, _context, _instances) -> None:  # noqa: ANN001 - SQLAlchemy hook
+def _note_catalogue_changes(session: OrmSession, _context: object, _instances: object) -> None:
     changed = (*session.new, *session.dirty, *session.deleted)
     if any(isinstance(row, SHOWN_IN_RESULTS) for row in changed):
         after_commit.defer(session, after_commit.CATALOG, True)

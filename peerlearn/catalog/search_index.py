@@ -3,7 +3,7 @@ search reads one row per session and PostgreSQL can index the whole weighted doc
 
 from __future__ import annotations
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from peerlearn.models import LearningSession, SessionSkill, Skill, User
 
@@ -11,7 +11,7 @@ from peerlearn.models import LearningSession, SessionSkill, Skill, User
 def refresh_session_tags(session: LearningSession, *, db: Session) -> None:
     names = db.exec(
         select(Skill.name)
-        .join(SessionSkill, SessionSkill.skill_id == Skill.id)
+        .join(SessionSkill, col(SessionSkill.skill_id) == Skill.id)
         .where(SessionSkill.session_id == session.id)
         .order_by(Skill.name)
     ).all()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlmodel import Session, func, select
+from sqlmodel import Session, col, func, select
 
 from peerlearn.catalog.public import to_public
 from peerlearn.models import LearningSession, SessionSkill
@@ -23,8 +23,8 @@ def similar_sessions(
     skill_ids = select(SessionSkill.skill_id).where(SessionSkill.session_id == session_id)
     shared = (
         select(SessionSkill.session_id, func.count().label("shared"))
-        .where(SessionSkill.skill_id.in_(skill_ids))
-        .group_by(SessionSkill.session_id)
+        .where(col(SessionSkill.skill_id).in_(skill_ids))
+        .group_by(col(SessionSkill.session_id))
         .subquery()
     )
     rows = db.exec(
@@ -36,7 +36,7 @@ def similar_sessions(
             LearningSession.start_at > now,
             (shared.c.shared > 0) | (LearningSession.category_id == source.category_id),
         )
-        .order_by(func.coalesce(shared.c.shared, 0).desc(), LearningSession.start_at)
+        .order_by(func.coalesce(shared.c.shared, 0).desc(), col(LearningSession.start_at))
         .limit(limit)
     ).all()
     return to_public(list(rows), db=db)

@@ -36,7 +36,10 @@ class SuccessHint(BaseModel):
 
 
 def suggest_price(skills: list[str], currency: str, *, db: Session) -> PriceSuggestion:
-    """The middle half of prices of comparable sessions (same skill and currency) that filled at least half their seats."""
+    """The middle half of prices of comparable sessions that filled at least half their seats.
+
+    Comparable means the same skill and the same currency.
+    """
     names = [s.strip().lower() for s in skills if s.strip()]
     query = (
         select(LearningSession.price_minor, LearningSession.capacity, func.count(Booking.id))
@@ -61,7 +64,9 @@ def suggest_price(skills: list[str], currency: str, *, db: Session) -> PriceSugg
             low_minor=None,
             high_minor=None,
             currency=currency.upper(),
-            reason=f"Too few comparable {currency.upper()} sessions that filled up ({len(filled)}) to suggest a price yet.",
+            reason=(
+                f"Too few comparable {currency.upper()} sessions that filled up ({len(filled)}) to suggest a price yet."
+            ),
         )
     low, high = (int(v) for v in np.percentile(filled, [25, 75]))
     return PriceSuggestion(

@@ -11,6 +11,7 @@ import threading
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from itertools import pairwise
 
 import numpy as np
 from sklearn.linear_model import LogisticRegression
@@ -108,7 +109,7 @@ def _snapshot(h: _History, at: datetime) -> tuple[list[int], np.ndarray, np.ndar
 def _reliability(y: np.ndarray, p: np.ndarray, bins: int = 5) -> list[dict]:
     edges = np.linspace(0, 1, bins + 1)
     table = []
-    for lo, hi in zip(edges[:-1], edges[1:]):
+    for lo, hi in pairwise(edges):
         inside = (p >= lo) & (p < hi) if hi < 1 else (p >= lo)
         if inside.any():
             table.append(
@@ -149,7 +150,7 @@ def train_churn(*, db: Session, now: datetime | None = None) -> ChurnModel:
         "brier": round(float(brier_score_loss(y_test, p_model)), 4),
         "recency_only_brier": round(float(brier_score_loss(y_test, p_recency)), 4),
         "reliability": _reliability(y_test, p_model),
-        "coefficients": dict(zip(FEATURES, (round(float(c), 3) for c in model[-1].coef_[0]))),
+        "coefficients": dict(zip(FEATURES, (round(float(c), 3) for c in model[-1].coef_[0]), strict=True)),
     }
     # What ships is refitted on the latest labelled snapshot, so it knows the most recent behaviour.
     final = make_pipeline(StandardScaler(), LogisticRegression(max_iter=1000)).fit(x_test, y_test)

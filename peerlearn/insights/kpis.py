@@ -43,36 +43,62 @@ PAID = [PaymentStatus.SUCCEEDED, PaymentStatus.PARTIALLY_REFUNDED, PaymentStatus
 TAKEN = [BookingStatus.CONFIRMED, BookingStatus.COMPLETED, BookingStatus.NO_SHOW]
 
 DEFINITIONS: dict[str, str] = {
-    "gross_booking_value": "Sum of what learners paid through a gateway for payments made in the range, before refunds (per currency).",
-    "platform_revenue": "PeerLearn's commission: the credit to the platform-revenue ledger account in the range, net of the commission "
-    "reversed by refunds (per currency).",
+    "gross_booking_value": (
+        "Sum of what learners paid through a gateway for payments made in the range, before refunds (per currency)."
+    ),
+    "platform_revenue": (
+        "PeerLearn's commission: the credit to the platform-revenue ledger account in the range, net of the commission "
+        "reversed by refunds (per currency)."
+    ),
     "coupon_expense": "Coupon discounts PeerLearn paid for in the range, net of reversals (per currency).",
     "net_revenue": "Platform revenue minus coupon expense (per currency).",
     "refunds": "Sum of refunds issued in the range (per currency).",
     "mrr": "Monthly recurring revenue: platform revenue in the 30 days before the end of the range (per currency).",
     "arr": "Annual run rate: 12 x MRR.",
-    "revenue_per_active_learner": "Platform revenue in the range divided by active learners in the range (per currency).",
+    "revenue_per_active_learner": (
+        "Platform revenue in the range divided by active learners in the range (per currency)."
+    ),
     "revenue_by_month": "Platform revenue per calendar month (per currency).",
     "gbv_by_gateway": "Gross booking value per payment gateway and currency.",
     "signups_per_week": "New accounts per ISO week (Monday start).",
     "active_learners": "Learners who made at least one booking in the range.",
-    "cohort_retention": "For each sign-up month, the share of that month's learners who booked again in each later month.",
-    "ltv": "Lifetime value so far: platform revenue from a learner's payments, averaged over every learner who signed up (per currency).",
-    "projected_ltv": "LTV so far plus the average monthly revenue per learner x the expected remaining months, where the expected "
-    "remaining months = r / (1 - r) for the average month-on-month retention r (at most 24).",
-    "cac": "Customer acquisition cost: marketing spend entered for the range divided by sign-ups in the range (per currency).",
+    "cohort_retention": (
+        "For each sign-up month, the share of that month's learners who booked again in each later month."
+    ),
+    "ltv": (
+        "Lifetime value so far: platform revenue from a learner's payments, averaged over every learner who signed up "
+        "(per currency)."
+    ),
+    "projected_ltv": (
+        "LTV so far plus the average monthly revenue per learner x the expected remaining months, where the expected "
+        "remaining months = r / (1 - r) for the average month-on-month retention r (at most 24)."
+    ),
+    "cac": (
+        "Customer acquisition cost: marketing spend entered for the range divided by sign-ups in the range (per "
+        "currency)."
+    ),
     "ltv_to_cac": "Projected LTV divided by CAC, in the same currency.",
-    "funnel": "Session views, bookings started, bookings paid (or confirmed when free), attended, and reviewed, in the range.",
+    "funnel": (
+        "Session views, bookings started, bookings paid (or confirmed when free), attended, and reviewed, in the range."
+    ),
     "booking_conversion": "Bookings started divided by session views, in the range.",
     "completion_rate": "Bookings completed divided by bookings confirmed, for sessions that started in the range.",
     "cancellation_rate": "Bookings cancelled or refunded divided by all bookings made in the range.",
     "no_show_rate": "No-shows divided by completed plus no-shows, for sessions that started in the range.",
-    "seat_utilisation": "Seats booked (confirmed, completed or no-show) divided by seats offered, for sessions that started in the range.",
+    "seat_utilisation": (
+        "Seats booked (confirmed, completed or no-show) divided by seats offered, for sessions that started in the "
+        "range."
+    ),
     "active_mentor_share": "Mentors with a session starting in the range divided by all mentors.",
     "average_rating": "Mean of review ratings given in the range, with the distribution of 1 to 5 stars.",
-    "skills_gap": "Per skill: bookings (demand) and seats offered (supply) for sessions in the range; gap = demand - supply share.",
+    "skills_gap": (
+        "Per skill: bookings (demand) and seats offered (supply) for sessions in the range; gap = demand - supply "
+        "share."
+    ),
     "recommendation_ctr": "Clicks on recommendations divided by recommendation impressions, in the range.",
-    "recommendation_conversion": "Bookings made from recommendations divided by recommendation impressions, in the range.",
+    "recommendation_conversion": (
+        "Bookings made from recommendations divided by recommendation impressions, in the range."
+    ),
     "offline_evaluation": "Figures from the latest offline evaluation run of the recommender.",
 }
 
@@ -98,7 +124,7 @@ def _month(value: datetime) -> str:
     return value.strftime("%Y-%m")
 
 
-def _money(rows) -> dict[str, int]:  # noqa: ANN001
+def _money(rows) -> dict[str, int]:
     return {currency: int(total or 0) for currency, total in rows}
 
 
@@ -260,7 +286,7 @@ def _platform_revenue_by_learner(*, db: Session) -> dict[int, dict[str, int]]:
     return out
 
 
-def _count_if(condition) -> sa.ColumnElement:  # noqa: ANN001
+def _count_if(condition) -> sa.ColumnElement:
     return func.sum(sa.case((condition, 1), else_=0))
 
 

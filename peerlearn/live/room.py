@@ -7,13 +7,13 @@ import hmac
 from datetime import datetime, timedelta
 
 from pydantic import BaseModel
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from peerlearn.accounts.security import sign
 from peerlearn.config import get_settings
 from peerlearn.models import AttendanceLog, Booking, ChatMessage, LearningSession, Recording, User
 from peerlearn.models.enums import BookingStatus, SessionStatus
-from peerlearn.models.types import utcnow
+from peerlearn.models.types import saved_id, utcnow
 from peerlearn.platform.errors import (
     AuthenticationError,
     ErrorCode,
@@ -60,7 +60,9 @@ def participant_role(session: LearningSession, user: User, *, db: Session) -> st
         return "mentor"
     booked = db.exec(
         select(Booking.id).where(
-            Booking.session_id == session.id, Booking.learner_id == user.id, Booking.status.in_(list(ROOM_BOOKINGS))
+            Booking.session_id == session.id,
+            Booking.learner_id == user.id,
+            col(Booking.status).in_(list(ROOM_BOOKINGS)),
         )
     ).first()
     if booked is None:
@@ -94,8 +96,8 @@ def issue_room_token(user: User, session_id: int, *, db: Session, now: datetime 
         )
     expires = min(now + TOKEN_TTL, closes)
     settings = get_settings()
-    token = issue_media_token(settings.secret_key, session.id, user.id, role, opens, expires)
-    base = node_for_room(session.id, closes, settings.media_node_urls, now, shared_redis())
+    token = issue_media_token(settings.secret_key, saved_id(session), saved_id(user), role, opens, expires)
+    base = node_for_room(saved_id(session), closes, settings.media_node_urls, now, shared_redis())
     return MediaTokenResponse(
         token=token,
         expires_at=expires,
@@ -126,7 +128,7 @@ def post_chat(user: User, session_id: int, body: str, *, db: Session) -> ChatMes
     if not text or len(text) > 2000:
         raise ValidationError("A message must be 1 to 2000 characters.")
     participant_role(_room_session(session_id, db=db), user, db=db)
-    message = ChatMessage(session_id=session_id, user_id=user.id, body=text)
+    message = ChatMessage(session_id=session_id, user_id=saved_id(user), body=text)
     db.add(message)
     db.flush()
     return message
@@ -138,9 +140,9 @@ def chat_history(
     participant_role(_room_session(session_id, db=db), user, db=db)
     rows = db.exec(
         select(ChatMessage, User.full_name)
-        .join(User, User.id == ChatMessage.user_id)
-        .where(ChatMessage.session_id == session_id, ChatMessage.id > after_id)
-        .order_by(ChatMessage.id)
+        .join(User, col(User.id) == ChatMessage.user_id)
+        .where(ChatMessage.session_id == session_id, col(ChatMessage.id) > after_id)
+        .order_by(col(ChatMessage.id))
         .limit(limit)
     ).all()
     return [
@@ -153,7 +155,9 @@ def record_join(session_id: int, user_id: int, at: datetime, *, db: Session) -> 
     db.add(AttendanceLog(session_id=session_id, user_id=user_id, joined_at=at))
     booking = db.exec(
         select(Booking).where(
-            Booking.session_id == session_id, Booking.learner_id == user_id, Booking.status.in_(list(ROOM_BOOKINGS))
+            Booking.session_id == session_id,
+            Booking.learner_id == user_id,
+            col(Booking.status).in_(list(ROOM_BOOKINGS)),
         )
     ).first()
     if booking is not None and (booking.joined_at is None or at < booking.joined_at):
@@ -165,9 +169,11 @@ def record_leave(session_id: int, user_id: int, at: datetime, *, db: Session) ->
     log = db.exec(
         select(AttendanceLog)
         .where(
-            AttendanceLog.session_id == session_id, AttendanceLog.user_id == user_id, AttendanceLog.left_at.is_(None)
+            AttendanceLog.session_id == session_id,
+            AttendanceLog.user_id == user_id,
+            col(AttendanceLog.left_at).is_(None),
         )
-        .order_by(AttendanceLog.id.desc())
+        .order_by(col(AttendanceLog.id).desc())
     ).first()
     if log is None:
         return
@@ -175,7 +181,9 @@ def record_leave(session_id: int, user_id: int, at: datetime, *, db: Session) ->
     db.add(log)
     booking = db.exec(
         select(Booking).where(
-            Booking.session_id == session_id, Booking.learner_id == user_id, Booking.status.in_(list(ROOM_BOOKINGS))
+            Booking.session_id == session_id,
+            Booking.learner_id == user_id,
+            col(Booking.status).in_(list(ROOM_BOOKINGS)),
         )
     ).first()
     if booking is not None:
@@ -191,14 +199,12 @@ def attendance_proposal(mentor: User, session_id: int, *, db: Session) -> dict[s
     if session.mentor_id != mentor.id:
         raise PermissionDeniedError("Only the session's mentor can see attendance.")
     connected = set(db.exec(select(AttendanceLog.user_id).where(AttendanceLog.session_id == session_id)).all())
-    learners = db.exec(
-        select(Booking.id, Booking.learner_id).where(
-            Booking.session_id == session_id, Booking.status == BookingStatus.CONFIRMED
-        )
+    confirmed = db.exec(
+        select(Booking).where(Booking.session_id == session_id, Booking.status == BookingStatus.CONFIRMED)
     ).all()
     return {
-        "attended_booking_ids": [b for b, learner in learners if learner in connected],
-        "no_show_booking_ids": [b for b, learner in learners if learner not in connected],
+        "attended_booking_ids": [saved_id(b) for b in confirmed if b.learner_id in connected],
+        "no_show_booking_ids": [saved_id(b) for b in confirmed if b.learner_id not in connected],
         "mentor_connected": [1] if session.mentor_id in connected else [],
     }
 
@@ -215,20 +221,24 @@ def record_recording(
 
 def recordings_for(user: User, session_id: int, *, db: Session) -> list[Recording]:
     participant_role(_room_session(session_id, db=db), user, db=db)
-    return list(db.exec(select(Recording).where(Recording.session_id == session_id).order_by(Recording.started_at)))
+    return list(
+        db.exec(select(Recording).where(Recording.session_id == session_id).order_by(col(Recording.started_at)))
+    )
 
 
 def room_participants(session_id: int, *, db: Session) -> list[tuple[int, str, str]]:
     """(user id, name, role) of everyone who may be in the room: the mentor first, then confirmed learners."""
     session = _room_session(session_id, db=db)
     mentor = db.get(User, session.mentor_id)
+    if mentor is None:  # the foreign key keeps this from happening
+        raise NotFoundError("No such session.")
     learners = db.exec(
-        select(User.id, User.full_name)
-        .join(Booking, Booking.learner_id == User.id)
-        .where(Booking.session_id == session_id, Booking.status.in_(list(ROOM_BOOKINGS)))
+        select(User)
+        .join(Booking, col(Booking.learner_id) == User.id)
+        .where(Booking.session_id == session_id, col(Booking.status).in_(list(ROOM_BOOKINGS)))
         .order_by(User.full_name)
     ).all()
-    return [(mentor.id, mentor.full_name, "mentor")] + [(uid, name, "learner") for uid, name in learners]
+    return [(saved_id(mentor), mentor.full_name, "mentor")] + [(saved_id(u), u.full_name, "learner") for u in learners]
 
 
 def recording_file(user: User, session_id: int, recording_id: int, *, db: Session) -> Recording:
@@ -322,10 +332,11 @@ def refund_mentor_no_shows(*, db: Session, now: datetime | None = None) -> int:
     refunded = 0
     for session in ended:
         present = set(db.exec(select(AttendanceLog.user_id).where(AttendanceLog.session_id == session.id)).all())
-        if present and session.mentor_id not in present:
+        mentor = db.get(User, session.mentor_id)
+        if present and session.mentor_id not in present and mentor is not None:
             cancel_session(
-                db.get(User, session.mentor_id),
-                session.id,
+                mentor,
+                saved_id(session),
                 reason="The mentor did not join the live room",
                 db=db,
                 now=now,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
@@ -77,12 +78,12 @@ _DOCUMENT_SQL = (
     "setweight(to_tsvector('english'::regconfig, coalesce({t}search_tags, '')), 'B') || "
     "setweight(to_tsvector('english'::regconfig, coalesce({t}description, '')), 'C'))"
 )
-SEARCH_DOCUMENT = sa.literal_column(_DOCUMENT_SQL.format(t="learningsession."))
+SEARCH_DOCUMENT: sa.ColumnClause[Any] = sa.literal_column(_DOCUMENT_SQL.format(t="learningsession."))
 sa.Index(
     "ix_learningsession_search_document",
     sa.text(_DOCUMENT_SQL.format(t="")),
     postgresql_using="gin",
-    _table=LearningSession.__table__,
+    _table=LearningSession.__table__,  # type: ignore[attr-defined]  # set by SQLModel's metaclass, not in its stubs
 ).ddl_if(dialect="postgresql")
 
 
@@ -93,7 +94,7 @@ class SessionSkill(SQLModel, table=True):
 
 # ---- API/UI variants ----
 
-from pydantic import BaseModel  # noqa: E402
+from pydantic import BaseModel
 from pydantic import Field as PField
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from enum import StrEnum
-from typing import Any
+from typing import Any, Protocol
 
 import sqlalchemy as sa
 from sqlmodel import Field
@@ -80,3 +80,19 @@ def enum_field(default: StrEnum, *, index: bool = False) -> Any:
 
 def json_list_field() -> Any:
     return Field(default_factory=list, sa_type=sa.JSON, nullable=False)
+
+
+class _HasId(Protocol):
+    @property
+    def id(self) -> int | None: ...
+
+
+def saved_id(row: _HasId) -> int:
+    """The primary key of a row that is in the database (loaded, or added and flushed).
+
+    SQLModel types every `id` as `int | None` because a new row has none until it is flushed; past that point this
+    states it, so a function that needs an int gets one, and a row that was never flushed fails here loudly.
+    """
+    if row.id is None:
+        raise ValueError(f"{type(row).__name__} has no id yet: flush it first")
+    return row.id

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import TypeVar
 
+import sqlalchemy as sa
 from sqlmodel import Session, SQLModel, select
 
 from peerlearn.models import LearningSession
@@ -16,8 +17,10 @@ from peerlearn.models import LearningSession
 T = TypeVar("T", bound=SQLModel)
 
 
-def lock_row(model: type[T], row_id: int, *, db: Session) -> T | None:
-    query = select(model).where(model.id == row_id).execution_options(populate_existing=True)
+def lock_row(model: type[T], row_id: int | None, *, db: Session) -> T | None:
+    """The row with that primary key, locked for the rest of the transaction (None when there is none)."""
+    primary_key = sa.inspect(model).primary_key[0]
+    query = select(model).where(primary_key == row_id).execution_options(populate_existing=True)
     if db.get_bind().dialect.name == "postgresql":
         query = query.with_for_update()
     return db.exec(query).first()

@@ -19,13 +19,14 @@ import sys
 import threading
 import time
 import traceback
+from types import FrameType
 
 log = logging.getLogger("peerlearn.loop_watchdog")
 STALL_MARKER = "event loop blocked for"
 TICK_SECONDS = 0.01
 
 
-def _where(frame) -> str:  # noqa: ANN001 - a frame object
+def _where(frame: FrameType) -> str:
     """The loop thread's innermost frames, innermost first, PeerLearn's own marked by their path."""
     stack = traceback.extract_stack(frame)[-12:]
     return " < ".join(f"{f.filename.split('site-packages/')[-1]}:{f.lineno} {f.name}" for f in reversed(stack))
@@ -66,7 +67,7 @@ class LoopWatchdog:
             except RuntimeError:  # the loop closed
                 return
             if not answered.wait(self.threshold):
-                frame = sys._current_frames().get(self.loop_thread)  # noqa: SLF001 - the documented way to sample a thread
+                frame = sys._current_frames().get(self.loop_thread)
                 where = _where(frame) if frame is not None else "?"
                 answered.wait()
                 starved = _runqueue_wait(self.loop_native_id) - queued

@@ -5,12 +5,13 @@ from __future__ import annotations
 from datetime import datetime
 
 from pydantic import BaseModel
-from sqlmodel import Session, func, select, update
+from sqlmodel import Session, col, func, select, update
 
+from peerlearn import links
 from peerlearn.config import get_settings
 from peerlearn.models import LearningSession, Notification, User
 from peerlearn.models.enums import NotificationKind
-from peerlearn.models.types import utcnow
+from peerlearn.models.types import saved_id, utcnow
 from peerlearn.platform.after_commit import announce
 from peerlearn.platform.calendar_invite import build_invite
 from peerlearn.platform.mailer import send_email
@@ -52,15 +53,15 @@ def notify_admins(
     kind: NotificationKind, title: str, *, db: Session, body: str = "", link: str = "", email: bool = True
 ) -> list[Notification]:
     """Flag something for every active admin (in the app, with an email copy unless `email=False`)."""
-    admin_ids = db.exec(select(User.id).where(User.is_admin, User.is_active).order_by(User.id)).all()
-    return [notify(admin_id, kind, title, db=db, body=body, link=link, email=email) for admin_id in admin_ids]
+    admins = db.exec(select(User).where(col(User.is_admin), col(User.is_active)).order_by(col(User.id))).all()
+    return [notify(saved_id(admin), kind, title, db=db, body=body, link=link, email=email) for admin in admins]
 
 
 def list_notifications(user_id: int, *, db: Session, limit: int = 50) -> list[NotificationPublic]:
     rows = db.exec(
         select(Notification)
         .where(Notification.user_id == user_id)
-        .order_by(Notification.created_at.desc(), Notification.id.desc())
+        .order_by(col(Notification.created_at).desc(), col(Notification.id).desc())
         .limit(limit)
     ).all()
     return [
@@ -81,14 +82,14 @@ def unread_count(user_id: int, *, db: Session) -> int:
     return db.exec(
         select(func.count())
         .select_from(Notification)
-        .where(Notification.user_id == user_id, Notification.read_at.is_(None))
+        .where(col(Notification.user_id) == user_id, col(Notification.read_at).is_(None))
     ).one()
 
 
 def mark_all_read(user_id: int, *, db: Session) -> None:
     db.exec(
         update(Notification)
-        .where(Notification.user_id == user_id, Notification.read_at.is_(None))
+        .where(col(Notification.user_id) == user_id, col(Notification.read_at).is_(None))
         .values(read_at=utcnow())
     )
 
@@ -99,13 +100,15 @@ def deliver_pending_emails(*, db: Session, now: datetime | None = None, limit: i
     settings = get_settings()
     pending = db.exec(
         select(Notification)
-        .where(Notification.email_wanted, Notification.emailed_at.is_(None))
-        .order_by(Notification.id)
+        .where(col(Notification.email_wanted), col(Notification.emailed_at).is_(None))
+        .order_by(col(Notification.id))
         .limit(limit)
     ).all()
     for note in pending:
         user = db.get(User, note.user_id)
-        ics = _invite_for(note, user, now, settings.smtp_from) if note.session_id else None
+        if user is None:  # the foreign key keeps this from happening
+            raise LookupError(f"notification {note.id} belongs to no user")
+        ics = _invite_for(note, user, now, settings.smtp_from, db=db) if note.session_id else None
         link = f"{settings.base_url}{note.link}" if note.link else settings.base_url
         send_email(user.email, f"PeerLearn: {note.title}", f"{note.body}\n\n{link}", ics)
         note.emailed_at = now
@@ -113,17 +116,19 @@ def deliver_pending_emails(*, db: Session, now: datetime | None = None, limit: i
     return len(pending)
 
 
-def _invite_for(note: Notification, user: User, now: datetime, organizer: str) -> str | None:
+def _invite_for(note: Notification, user: User, now: datetime, organizer: str, *, db: Session) -> str | None:
     if note.kind not in INVITE_KINDS | CANCEL_KINDS:
         return None
-    session = Session.object_session(note).get(LearningSession, note.session_id)
+    session = db.get(LearningSession, note.session_id)
+    if session is None:
+        return None
     return build_invite(
         uid=f"session-{session.id}-user-{user.id}@peerlearn",
         title=session.title,
         description=session.description[:500],
         start_at=session.start_at,
         end_at=session.end_at,
-        url=f"{get_settings().base_url}/sessions/{session.id}",
+        url=f"{get_settings().base_url}{links.session_link(session.id)}",
         organizer_email=organizer.split("<")[-1].rstrip(">"),
         sequence=int(now.timestamp()),
         cancelled=note.kind in CANCEL_KINDS,

@@ -32,7 +32,8 @@ class Baseline:
         warm = rows >= 0
         if warm.any():
             out[warm] = self._warm(rows[warm], candidates)
-        return out + 1e-9 * tie_breaker(self.x.shape[1], self.tie_seed)[candidates][None, :]
+        scores: np.ndarray = out + 1e-9 * tie_breaker(self.x.shape[1], self.tie_seed)[candidates][None, :]
+        return scores
 
     def _warm(self, rows: np.ndarray, candidates: np.ndarray) -> np.ndarray:
         return np.tile(self.pop[candidates].astype(np.float64), (len(rows), 1))
@@ -120,7 +121,8 @@ class ALSBaseline(Baseline):
     def _warm(self, rows: np.ndarray, candidates: np.ndarray) -> np.ndarray:
         users = np.asarray(self.model.user_factors)[rows]
         items = np.asarray(self.model.item_factors)[candidates]
-        return (users @ items.T).astype(np.float64)
+        scores: np.ndarray = (users @ items.T).astype(np.float64)
+        return scores
 
 
 def all_baselines(seed: int = 0, ease_lambda: float = 200.0) -> list[Baseline]:

@@ -34,7 +34,7 @@ def _tags(text: str | None) -> list[str]:
     return [t.strip() for t in (text or "").split("|") if t.strip()]
 
 
-def _opt(row: dict, key: str) -> str | None:
+def _opt(row: dict[str, str], key: str) -> str | None:
     value = (row.get(key) or "").strip()
     return value or None
 

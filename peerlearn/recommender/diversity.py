@@ -43,7 +43,7 @@ def mmr_rerank(
     if rel.size:  # relevance is taken relative to the pool, so lam means the same for flat and peaked lists
         span = rel.max() - rel.min()
         rel = (rel - rel.min()) / span if span > 1e-12 else np.zeros_like(rel)
-    mentors = np.asarray(mentors)
+    mentor_of = np.asarray(mentors)
     n = len(rel)
     k = min(k, n)
     chosen: list[int] = []
@@ -61,11 +61,11 @@ def mmr_rerank(
             break
         taken[best] = True
         chosen.append(best)
-        m = int(mentors[best])
+        m = int(mentor_of[best])
         if m >= 0 and mentor_cap is not None:
             per_mentor[m] = per_mentor.get(m, 0) + 1
             if per_mentor[m] >= mentor_cap:
-                capped |= mentors == m
+                capped |= mentor_of == m
         if lam < 1.0:
             max_sim = np.maximum(max_sim, similarity[best])
     return chosen

@@ -143,7 +143,8 @@ def evaluate(
     split = make_split(items, interactions, cut, mode)
     train = [x for x in interactions if x.ts < cut]
     log(
-        f"train interactions {len(train)}, candidates {len(split.candidates)}, test learners {len(split.warm)} with history, {len(split.cold)} without"
+        f"train interactions {len(train)}, candidates {len(split.candidates)}, test learners {len(split.warm)} with "
+        f"history, {len(split.cold)} without"
     )
     cfg = replace(config or RecommenderConfig(), candidate_mode=mode, seed=seed)
     started = time.perf_counter()
@@ -229,7 +230,8 @@ def format_table(result: dict) -> str:
     keys = [m.format(k=k) for m in METRIC_KEYS]
     head = f"{'':26}" + "".join(f"{key:>13}" for key in keys)
     lines = [
-        f"k={k}  learners with history: {result['users']}  without: {result['cold_users']}  candidates: {result.get('candidates')}",
+        f"k={k}  learners with history: {result['users']}  without: {result['cold_users']}  candidates: "
+        f"{result.get('candidates')}",
         head,
     ]
 
@@ -291,7 +293,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.users:
         profiles, dropped = load_profiles(args.users, known_before=cut)
         print(f"profiles: {len(profiles)} used, {dropped} left out (known only from the cut on)")
-    log = lambda msg: print(msg, file=sys.stderr)  # noqa: E731
+    log = lambda msg: print(msg, file=sys.stderr)
     result = evaluate(
         items, interactions, profiles, cut, args.candidates, args.k, args.seed, baselines=not args.no_baselines, log=log
     )

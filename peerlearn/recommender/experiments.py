@@ -79,7 +79,10 @@ def sample_ratio_mismatch(observed: Sequence[int], expected_shares: Sequence[flo
     if len(observed) != len(expected_shares) or len(observed) < 2:
         raise ValueError("need one expected share per observed count, at least two")
     total, share_sum = sum(observed), sum(expected_shares)
-    stat = sum((o - total * s / share_sum) ** 2 / (total * s / share_sum) for o, s in zip(observed, expected_shares))
+    stat = sum(
+        (o - total * s / share_sum) ** 2 / (total * s / share_sum)
+        for o, s in zip(observed, expected_shares, strict=True)
+    )
     dof = len(observed) - 1
     return stat, float(gammaincc(dof / 2, stat / 2))
 

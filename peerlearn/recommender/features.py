@@ -20,7 +20,7 @@ from peerlearn.recommender.timeutil import to_seconds
 TAG, CATEGORY, MENTOR = "tag", "category", "mentor"
 
 
-def normalise_tag(tag: str) -> str:
+def normalise_tag(tag: object) -> str:
     return " ".join(str(tag).split()).casefold()
 
 
@@ -162,7 +162,7 @@ class ItemFeatures:
     def add(self, items: Sequence[Item]) -> None:
         """Append new items, or refresh existing ones in place (same id)."""
         self.version += 1
-        fresh = []
+        fresh: list[Item] = []
         for item in items:
             if item.item_id in self.index:
                 self._refresh(self.index[item.item_id], item)

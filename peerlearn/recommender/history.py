@@ -55,8 +55,9 @@ class History:
             row = self.user_index.get(user_ids[0])
             items = self.items[row] if row is not None else []
             w = (
-                np.asarray(self.weight[row]) * decay(now - np.asarray(self.ts[row]), half_life_days)
-                if items
+                np.asarray(self.weight[row], dtype=np.float64)
+                * decay(now - np.asarray(self.ts[row], dtype=np.float64), half_life_days)
+                if row is not None and items
                 else np.zeros(0)
             )
             out = sp.csr_matrix((w, np.asarray(items, dtype=np.int64), [0, len(items)]), shape=(1, n_items))
@@ -82,5 +83,5 @@ class History:
     def events(self) -> Iterable[tuple[int, int, float, float]]:
         """(user_row, item, ts, weight) for every stored interaction."""
         for row, items in enumerate(self.items):
-            for item, ts, w in zip(items, self.ts[row], self.weight[row]):
+            for item, ts, w in zip(items, self.ts[row], self.weight[row], strict=True):
                 yield row, item, ts, w

@@ -43,7 +43,7 @@ def simplex_grid(names: list[str], step: float) -> list[dict[str, float]]:
         rest = units - sum(combo)
         if rest < 0:
             continue
-        grid.append({n: c / units for n, c in zip(names, (*combo, rest))})
+        grid.append({n: c / units for n, c in zip(names, (*combo, rest), strict=True)})
     return grid
 
 

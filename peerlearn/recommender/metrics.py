@@ -60,7 +60,7 @@ def summarise(
     tag_sets: Sequence[frozenset[int]] | None = None,
 ) -> tuple[dict[str, float], np.ndarray]:
     """Averaged metrics, plus the per-user NDCG array (for bootstrap intervals)."""
-    per_user = np.array([user_metrics(r, rel, k) for r, rel in zip(lists, relevant)]).reshape(-1, 4)
+    per_user = np.array([user_metrics(r, rel, k) for r, rel in zip(lists, relevant, strict=True)]).reshape(-1, 4)
     n = len(per_user)
     shown = {item for r in lists for item in r[:k]}
     out = {

@@ -12,7 +12,7 @@ from peerlearn.db import DatabaseBusyError
 log = logging.getLogger(__name__)
 
 
-def handle_backend_exception(exception: Exception):  # noqa: ANN201 - a Reflex event spec
+def handle_backend_exception(exception: Exception):
     """A busy or restarting database is a moment's wait, not a crash: say so and let the person try again."""
     if isinstance(exception, DatabaseBusyError):
         log.warning("page event refused while the database is busy: %s", exception.__cause__)

@@ -107,7 +107,7 @@ def shell(content: rx.Component) -> rx.Component:
 PAGES: list[tuple[PageFn, str, str, list]] = []
 
 
-def page(route: str, title: str, on_load=AuthState.load_session) -> Callable[[PageFn], PageFn]:  # noqa: ANN001
+def page(route: str, title: str, on_load=AuthState.load_session) -> Callable[[PageFn], PageFn]:
     """Register a page with the shell around it and its on_load guard."""
 
     def decorator(fn: PageFn) -> PageFn:
@@ -126,7 +126,7 @@ def card(*children: rx.Component, **props) -> rx.Component:
     return rx.card(*children, size="3", width="100%", **props)
 
 
-def error_callout(message) -> rx.Component:  # noqa: ANN001
+def error_callout(message) -> rx.Component:
     return rx.cond(
         message != "",
         rx.callout(message, icon="triangle-alert", color_scheme="red", role="alert", id="form-error"),

@@ -1,22 +1,48 @@
-"""Every page route in one place."""
+"""Every page route in one place: the paths are defined in `peerlearn/links.py` (so the domain can link to pages
+without importing ui/); the pages import them from here."""
 
-HOME = "/"
-LOGIN = "/login"
-SIGNUP = "/signup"
-PROFILE = "/profile"
-DASHBOARD = "/dashboard"
-DENIED = "/denied"
-NOT_FOUND = "404"
-SESSION = "/sessions/[session_id]"
-BOOKING = "/bookings/[booking_id]"
-SIMULATED_CHECKOUT = "/pay/simulated/[ref]"
-DISCOVER = "/sessions"
-TEACH = "/teach"
-TEACH_NEW = "/teach/new"
-TEACH_SESSION = "/teach/sessions/[session_id]"
-INSIGHTS = "/insights"
-INSIGHTS_DEFINITIONS = "/insights/definitions"
-ROOM = "/room/[session_id]"
-RECEIPT = "/receipts/[payment_id]"
-FORGOT_PASSWORD = "/forgot-password"
-PASSWORD_RESET = "/reset-password"  # the emailed link; peerlearn/accounts/password_reset.py builds it
+from peerlearn.links import (
+    BOOKING,
+    DASHBOARD,
+    DENIED,
+    DISCOVER,
+    FORGOT_PASSWORD,
+    HOME,
+    INSIGHTS,
+    INSIGHTS_DEFINITIONS,
+    LOGIN,
+    NOT_FOUND,
+    PASSWORD_RESET,
+    PROFILE,
+    RECEIPT,
+    ROOM,
+    SESSION,
+    SIGNUP,
+    SIMULATED_CHECKOUT,
+    TEACH,
+    TEACH_NEW,
+    TEACH_SESSION,
+)
+
+__all__ = [
+    "BOOKING",
+    "FORGOT_PASSWORD",
+    "PASSWORD_RESET",
+    "DASHBOARD",
+    "DENIED",
+    "DISCOVER",
+    "HOME",
+    "INSIGHTS",
+    "INSIGHTS_DEFINITIONS",
+    "LOGIN",
+    "NOT_FOUND",
+    "PROFILE",
+    "RECEIPT",
+    "ROOM",
+    "SESSION",
+    "SIGNUP",
+    "SIMULATED_CHECKOUT",
+    "TEACH",
+    "TEACH_NEW",
+    "TEACH_SESSION",
+]

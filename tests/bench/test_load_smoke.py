@@ -33,7 +33,7 @@ def app():
         yield app
 
 
-def test_tabs_log_in_hydrate_and_get_deltas_for_their_events(app) -> None:  # noqa: ANN001
+def test_tabs_log_in_hydrate_and_get_deltas_for_their_events(app) -> None:
     config = LoadConfig(url=app.url, users=[10], window_s=10, mode="socket", server_pid=app.pid, quiet=True)
     [step] = asyncio.run(run_load(config))
 

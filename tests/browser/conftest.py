@@ -32,6 +32,14 @@ CHROMIUM_ARGS = [
 
 
 LOOP_STALL_MS = 50  # tests/browser/test_zz_event_loop.py fails on any longer stall in PeerLearn's code
+BROWSER_TESTS = Path(__file__).resolve().parent
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Every test in this folder drives Chromium: mark it `browser` so `make test-fast` can leave it out."""
+    for item in items:
+        if item.path.is_relative_to(BROWSER_TESTS):
+            item.add_marker(pytest.mark.browser)
 
 
 def free_port() -> int:

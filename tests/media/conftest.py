@@ -20,6 +20,7 @@ from av import AudioFrame, VideoFrame
 from peerlearn.media.hooks import MediaHooks
 from peerlearn.media.server import MediaConfig, create_media_app
 from peerlearn.media.tokens import issue_media_token
+from tests.support import wait_until
 
 SECRET = "media-test-secret"
 APP_ORIGIN = "http://localhost:3000"  # the app whose pages may call the test server from a browser
@@ -92,8 +93,7 @@ def media_server(tmp_path):
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
-    while not server.started:
-        time.sleep(0.05)
+    wait_until(lambda: server.started, what="the media server starting")
     yield {
         "url": f"http://127.0.0.1:{port}",
         "events": events,

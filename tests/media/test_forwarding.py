@@ -5,9 +5,11 @@ from __future__ import annotations
 import asyncio
 
 import numpy as np
+import pytest
 
 from peerlearn.media.forwarding import BACKLOG_LIMIT, ForwardedVideo, is_vp8_keyframe
 from tests.media.conftest import publish, run_async, subscribe
+from tests.support import await_until
 
 
 async def video_track(tracks: asyncio.Queue):
@@ -42,7 +44,7 @@ def test_a_vp8_player_gets_the_publishers_frames_without_the_server_decoding_the
         answer = viewer.remoteDescription.sdp
         state = (len(tap.forwards), tap.decoded_readers)
         await viewer.close()
-        await asyncio.sleep(0.5)
+        await await_until(lambda: not tap.forwards, timeout=5, what="the leaving player's forward dropped")
         after = len(tap.forwards)
         await publisher.close()
         return frame.to_ndarray(format="bgr24"), answer, state, after
@@ -54,10 +56,12 @@ def test_a_vp8_player_gets_the_publishers_frames_without_the_server_decoding_the
     assert after == 0, "a player that leaves is no longer fed"
 
 
+@pytest.mark.slow  # waits for the publisher's next keyframe: ~4 s
 def test_a_player_that_joins_late_starts_on_a_fresh_keyframe(media_server):
     async def scenario():
         publisher, _ = await publish(media_server["url"], 22, 41, value=200)
-        await asyncio.sleep(4)  # the publisher's only unrequested keyframe is long gone
+        # On purpose, not a wait for something: the publisher's only unrequested keyframe is long gone.
+        await asyncio.sleep(4)
         viewer, tracks = await subscribe(media_server["url"], 22, 41, viewer_id=42)
         track = await video_track(tracks)
         started = asyncio.get_running_loop().time()
@@ -80,7 +84,7 @@ def test_a_player_without_vp8_gets_the_video_re_encoded(media_server):
         tap = the_tap(media_server, 23)
         state = (len(tap.forwards), tap.decoded_readers)
         await viewer.close()
-        await asyncio.sleep(0.5)
+        await await_until(lambda: tap.decoded_readers == 0, timeout=5, what="decoding stopped for the leaving player")
         after = tap.decoded_readers
         answer = viewer.remoteDescription.sdp
         await publisher.close()

@@ -19,6 +19,7 @@ import numpy as np
 import pytest
 
 from tests.media.conftest import SECRET, publish, run_async, subscribe, token
+from tests.support import await_until, wait_until
 
 
 async def first_video_frame(tracks: asyncio.Queue, timeout: float = 20):
@@ -48,8 +49,7 @@ def test_a_subscriber_receives_the_publishers_video(media_server):
     assert pixels.shape[:2] == (240, 320)
     assert abs(float(np.median(pixels)) - 200) < 25  # the publisher's colour survives the relay and re-encoding
     assert state["publishers"] == [{"user_id": 11, "kind": "camera"}] and state["recording"] is False
-    time.sleep(0.5)
-    assert (5, 11) in media_server["events"].joins
+    wait_until(lambda: (5, 11) in media_server["events"].joins, what="the publisher's join hook")
 
 
 @pytest.mark.parametrize("case, status", [("missing", 401), ("forged", 401), ("other_session", 403), ("expired", 403)])
@@ -73,12 +73,20 @@ def test_bad_tokens_are_refused(media_server, case, status):
     )
 
 
+@pytest.mark.slow  # records and composes real media: 7-10 s
 def test_recording_holds_video_and_audio_from_both_participants(media_server):
     async def scenario():
         mentor, _ = await publish(media_server["url"], 9, 1, value=60, role="mentor")
         learner, _ = await publish(media_server["url"], 9, 2, value=180)
-        await asyncio.sleep(1.5)
         async with httpx.AsyncClient() as client:
+
+            async def both_publishing() -> bool:
+                room = await client.get(
+                    f"{media_server['url']}/media/rooms/9", headers={"Authorization": f"Bearer {token(9, 1, 'mentor')}"}
+                )
+                return len(room.json()["publishers"]) == 2
+
+            await await_until(both_publishing, what="both participants publishing")
             refused = await client.post(
                 f"{media_server['url']}/media/rooms/9/recording/start",
                 headers={"Authorization": f"Bearer {token(9, 2)}"},
@@ -87,7 +95,7 @@ def test_recording_holds_video_and_audio_from_both_participants(media_server):
                 f"{media_server['url']}/media/rooms/9/recording/start",
                 headers={"Authorization": f"Bearer {token(9, 1, 'mentor')}"},
             )
-            await asyncio.sleep(4)
+            await asyncio.sleep(4)  # the take's length, not a wait for something: it must last over 3 s
             stopped = await client.post(
                 f"{media_server['url']}/media/rooms/9/recording/stop",
                 headers={"Authorization": f"Bearer {token(9, 1, 'mentor')}"},
@@ -99,10 +107,7 @@ def test_recording_holds_video_and_audio_from_both_participants(media_server):
     refused, started, stopped = run_async(scenario())
     assert refused == 403 and started["recording"] is True and stopped["recording"] is False
     events = media_server["events"]
-    for _ in range(600):  # the take is composed in the background
-        if events.saved:
-            break
-        time.sleep(0.1)
+    wait_until(lambda: events.saved, timeout=60, what="the take composed in the background")
     assert len(events.saved) == 1, "one file for the whole take"
     path = Path(events.saved[0][1])
     assert path.suffix == ".mp4" and not path.with_suffix("").exists(), "the separate parts are gone once composed"
@@ -126,6 +131,13 @@ def picture_halves(path: Path) -> tuple[float, float, float]:
     return float(halves[0][halves[0] > 10].mean()), float(halves[1][halves[1] > 10].mean()), seconds
 
 
+def healthy(base: str) -> bool:
+    try:
+        return httpx.get(f"{base}/media/health").status_code == 200
+    except httpx.HTTPError:
+        return False
+
+
 @contextlib.contextmanager
 def media_process(data_dir: Path):
     """`python -m peerlearn.media` as its own process, as `make run` starts it."""
@@ -139,12 +151,7 @@ def media_process(data_dir: Path):
     )
     base = f"http://127.0.0.1:{port}"
     try:
-        for _ in range(100):
-            try:
-                if httpx.get(f"{base}/media/health").status_code == 200:
-                    break
-            except httpx.HTTPError:
-                time.sleep(0.1)
+        wait_until(lambda: healthy(base), what="the media process answering /media/health")
         yield process, base
     finally:
         if process.poll() is None:
@@ -153,13 +160,14 @@ def media_process(data_dir: Path):
 
 async def stop_while_connected(process: subprocess.Popen, base: str, record: bool = False) -> float:
     pc, _ = await publish(base, 3, 4, value=90, role="mentor")
-    await asyncio.sleep(1)
-    assert httpx.get(f"{base}/media/health").json()["connections"] == 1
+    await await_until(
+        lambda: httpx.get(f"{base}/media/health").json()["connections"] == 1, what="the publisher's connection"
+    )
     if record:
         httpx.post(
             f"{base}/media/rooms/3/recording/start", headers={"Authorization": f"Bearer {token(3, 4, 'mentor')}"}
         )
-        await asyncio.sleep(2)
+        await asyncio.sleep(2)  # two seconds of take to interrupt, not a wait for something
     began = time.monotonic()
     process.send_signal(signal.SIGTERM)
     await asyncio.to_thread(process.wait, 10)
@@ -167,22 +175,24 @@ async def stop_while_connected(process: subprocess.Popen, base: str, record: boo
     return time.monotonic() - began
 
 
+@pytest.mark.slow  # starts and stops a media server with live peers: ~3 s
 def test_shutdown_with_open_connections_is_prompt(tmp_path):
     with media_process(tmp_path) as (process, base):
         assert run_async(stop_while_connected(process, base)) < 6
 
 
+@pytest.mark.slow  # records and composes real media: 7-10 s
 def test_a_recording_interrupted_by_a_restart_is_composed_on_the_next_start(tmp_path):
     room = tmp_path / "recordings" / "3"
     with media_process(tmp_path) as (process, base):
         assert run_async(stop_while_connected(process, base, record=True)) < 6
     assert len(list(room.glob("take-*/take.json"))) == 1, "the interrupted take is kept, not lost"
     with media_process(tmp_path):
-        for _ in range(300):
-            composed = list(room.glob("take-*.mp4"))
-            if composed and not list(room.glob("take-*/")):
-                break
-            time.sleep(0.1)
+        composed = wait_until(
+            lambda: not list(room.glob("take-*/")) and list(room.glob("take-*.mp4")),
+            timeout=30,
+            what="the interrupted take composed after the restart",
+        )
     assert len(composed) == 1
     with av.open(str(composed[0])) as container:
         frames = [frame.to_ndarray(format="gray") for frame in container.decode(video=0)]

@@ -117,7 +117,7 @@ class WhipSupport(Fragment):
         return [_GLUE]
 
 
-def preview(camera: str, microphone: str, callback) -> rx.event.EventSpec:  # noqa: ANN001
+def preview(camera: str, microphone: str, callback) -> rx.event.EventSpec:
     """Open the chosen devices (empty: the default) into the lobby preview; `callback` gets the device lists."""
     return rx.call_script(
         f"window.peerlearnPreview({json.dumps(camera)}, {json.dumps(microphone)}, 'local-preview')", callback=callback

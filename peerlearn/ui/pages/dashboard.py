@@ -70,7 +70,7 @@ def _past_row(row: dict) -> rx.Component:
     )
 
 
-def _table(headers: list[str], rows, render, empty: str, table_id: str) -> rx.Component:  # noqa: ANN001
+def _table(headers: list[str], rows, render, empty: str, table_id: str) -> rx.Component:
     return rx.cond(
         rows.length() > 0,
         rx.box(

@@ -12,7 +12,7 @@ from peerlearn.ui.states.discover import DiscoverState as D
 from peerlearn.ui.states.recommendations import RecommendationsState
 
 
-def _select(label: str, name: str, options, value) -> rx.Component:  # noqa: ANN001
+def _select(label: str, name: str, options, value) -> rx.Component:
     return rx.vstack(
         rx.text(label, size="1", color_scheme="gray"),
         rx.select(options, value=value, on_change=lambda v: D.set_filter(name, v), size="2", width="100%"),
@@ -21,7 +21,7 @@ def _select(label: str, name: str, options, value) -> rx.Component:  # noqa: ANN
     )
 
 
-def _text(label: str, name: str, value, placeholder: str = "", type_: str = "text") -> rx.Component:  # noqa: ANN001
+def _text(label: str, name: str, value, placeholder: str = "", type_: str = "text") -> rx.Component:
     return rx.vstack(
         rx.text(label, size="1", color_scheme="gray"),
         rx.input(

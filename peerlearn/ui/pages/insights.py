@@ -83,7 +83,7 @@ def _heat_map() -> rx.Component:
     )
 
 
-def _table(headers: list[str], keys: list[str], rows, table_id: str) -> rx.Component:  # noqa: ANN001
+def _table(headers: list[str], keys: list[str], rows, table_id: str) -> rx.Component:
     return rx.box(
         rx.table.root(
             rx.table.header(rx.table.row(*[rx.table.column_header_cell(h) for h in headers])),

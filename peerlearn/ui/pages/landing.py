@@ -9,7 +9,8 @@ STEPS = [
     (
         "search",
         "Find the right peer",
-        "Search sessions by skill, level, language, price and time, or let recommendations that learn from you suggest them.",
+        "Search sessions by skill, level, language, price and time, or let recommendations that learn from you suggest "
+        "them.",
     ),
     (
         "calendar-check",

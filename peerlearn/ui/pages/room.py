@@ -68,7 +68,7 @@ def _chat() -> rx.Component:
     )
 
 
-def _device_picker(label: str, devices, value, on_change, element_id: str) -> rx.Component:  # noqa: ANN001
+def _device_picker(label: str, devices, value, on_change, element_id: str) -> rx.Component:
     return rx.vstack(
         rx.text(label, size="1", color_scheme="gray"),
         rx.select.root(

@@ -8,7 +8,7 @@ from peerlearn.ui.states.auth import AuthState
 from peerlearn.ui.states.session_detail import SessionDetailState as S
 
 
-def _fact(icon: str, text) -> rx.Component:  # noqa: ANN001
+def _fact(icon: str, text) -> rx.Component:
     return rx.hstack(rx.icon(icon, size=16, color=rx.color("gray", 10)), rx.text(text, size="2"), align="center")
 
 

@@ -11,7 +11,7 @@ from peerlearn.ui.states.teaching import ManageSessionState as M
 from peerlearn.ui.states.teaching import TeachingState as T
 
 
-def _table(headers: list[str], rows, render, empty: str, table_id: str) -> rx.Component:  # noqa: ANN001
+def _table(headers: list[str], rows, render, empty: str, table_id: str) -> rx.Component:
     return rx.cond(
         rows.length() > 0,
         rx.box(
@@ -39,7 +39,7 @@ def _session_row(row: dict) -> rx.Component:
     )
 
 
-def _stat(label: str, value) -> rx.Component:  # noqa: ANN001
+def _stat(label: str, value) -> rx.Component:
     return card(rx.vstack(rx.text(label, size="1", color_scheme="gray"), rx.heading(value, size="6"), spacing="1"))
 
 
@@ -173,7 +173,7 @@ def teaching_page() -> rx.Component:
 
 
 def _editor_form() -> rx.Component:
-    two = lambda *children: rx.grid(*children, columns=rx.breakpoints(initial="1", sm="2"), spacing="3", width="100%")  # noqa: E731
+    two = lambda *children: rx.grid(*children, columns=rx.breakpoints(initial="1", sm="2"), spacing="3", width="100%")
     return rx.form(
         rx.vstack(
             labelled("Title", rx.input(name="title", required=True, width="100%", id="session-title-input")),

@@ -11,8 +11,12 @@ from peerlearn.ui.states.session_detail import last_path_segment
 
 EXPLANATIONS = {
     BookingStatus.CONFIRMED: "Your seat is confirmed. It is on your dashboard and in your calendar invite.",
-    BookingStatus.PENDING_PAYMENT: "Your seat is held while you pay. If the payment does not arrive in time, the seat is released.",
-    BookingStatus.PENDING_APPROVAL: "Paid and waiting for the mentor to accept. If they decline, you are refunded in full.",
+    BookingStatus.PENDING_PAYMENT: (
+        "Your seat is held while you pay. If the payment does not arrive in time, the seat is released."
+    ),
+    BookingStatus.PENDING_APPROVAL: (
+        "Paid and waiting for the mentor to accept. If they decline, you are refunded in full."
+    ),
     BookingStatus.REFUNDED: "This booking was refunded.",
     BookingStatus.EXPIRED: "The seat hold ended before payment arrived.",
 }

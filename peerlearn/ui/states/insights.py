@@ -117,7 +117,7 @@ class InsightsState(AuthState):
     _version: tuple = ()
 
     def _range(self) -> tuple[datetime | None, datetime | None]:
-        parse = lambda text, extra: datetime.combine(datetime.strptime(text, "%Y-%m-%d").date(), time(), UTC) + extra  # noqa: E731
+        parse = lambda text, extra: datetime.combine(datetime.strptime(text, "%Y-%m-%d").date(), time(), UTC) + extra
         return (
             parse(self.start_date, timedelta()) if self.start_date else None,
             parse(self.end_date, timedelta(days=1)) if self.end_date else None,
@@ -198,7 +198,8 @@ class InsightsState(AuthState):
         self.skills_rows = m["skills_gap"]
         self.churn_note = (
             f"ROC AUC {model.figures['roc_auc']} vs {model.figures['recency_only_roc_auc']} for recency alone; "
-            f"Brier {model.figures['brier']} (time split {model.figures['train_snapshot']} → {model.figures['test_snapshot']})"
+            f"Brier {model.figures['brier']} (time split {model.figures['train_snapshot']} → "
+            f"{model.figures['test_snapshot']})"
             if model.enough_data
             else model.message
         )

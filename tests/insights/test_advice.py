@@ -2,6 +2,8 @@
 
 from datetime import timedelta
 
+import pytest
+
 from peerlearn.demo_data import seed_demo
 from peerlearn.insights.advice import session_success_hint, suggest_price
 from peerlearn.models.types import utcnow
@@ -15,6 +17,7 @@ def test_with_too_little_data_the_advice_says_so(db):
     assert hint.probability is None and "Not enough" in hint.reason
 
 
+@pytest.mark.slow  # seeds the whole demo marketplace: 25-35 s
 def test_price_range_comes_from_comparable_sessions_that_filled(db):
     seed_demo(db=db)
     db.commit()

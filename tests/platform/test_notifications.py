@@ -3,9 +3,9 @@
 from datetime import timedelta
 
 from peerlearn.booking.actions import book_session, cancel_booking
+from peerlearn.jobs import run_due_jobs
 from peerlearn.models.types import utcnow
 from peerlearn.platform import mailer, notifications
-from peerlearn.platform.scheduler import run_due_jobs
 from tests.factories import make_session, make_user
 
 

@@ -139,6 +139,7 @@ def test_marketing_spend_gives_cac(api, db, market):
     assert report.learners["cac"] == {"USD": round(30000 / signups, 2)}
 
 
+@pytest.mark.slow  # seeds the whole demo marketplace and trains on it: 15-30 s
 def test_churn_model_beats_recency_only_on_the_demo_time_split(db):
     from peerlearn.demo_data import seed_demo
     from peerlearn.insights.churn import train_churn

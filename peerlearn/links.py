@@ -1,0 +1,69 @@
+"""Every page route of the app, and the few builders that turn one into a link.
+
+The pages live in ui/, but links are also built below it (notifications, e-mails, checkout return URLs), and the domain
+packages may not import ui/. So the paths live here, beside config.py and money.py at the bottom of the layers:
+`peerlearn/ui/routes.py` re-exports them for the pages, and the domain builds its links with the functions below.
+A dynamic segment is written `[name]`, as Reflex expects it.
+"""
+
+from __future__ import annotations
+
+HOME = "/"
+LOGIN = "/login"
+SIGNUP = "/signup"
+PROFILE = "/profile"
+DASHBOARD = "/dashboard"
+DENIED = "/denied"
+NOT_FOUND = "404"
+SESSION = "/sessions/[session_id]"
+BOOKING = "/bookings/[booking_id]"
+SIMULATED_CHECKOUT = "/pay/simulated/[ref]"
+DISCOVER = "/sessions"
+TEACH = "/teach"
+TEACH_NEW = "/teach/new"
+TEACH_SESSION = "/teach/sessions/[session_id]"
+INSIGHTS = "/insights"
+INSIGHTS_DEFINITIONS = "/insights/definitions"
+ROOM = "/room/[session_id]"
+RECEIPT = "/receipts/[payment_id]"
+FORGOT_PASSWORD = "/forgot-password"
+PASSWORD_RESET = "/reset-password"  # the emailed link; peerlearn/accounts/password_reset.py builds it
+
+
+def fill(route: str, **segments: object) -> str:
+    """`fill(SESSION, session_id=7)` is "/sessions/7"; every `[name]` in the route must be given."""
+    path = route
+    for name, value in segments.items():
+        placeholder = f"[{name}]"
+        if placeholder not in path:
+            raise ValueError(f"{route} has no segment {placeholder}")
+        path = path.replace(placeholder, str(value))
+    if "[" in path:
+        raise ValueError(f"{route} still has a segment to fill: {path}")
+    return path
+
+
+def session_link(session_id: int | None) -> str:
+    """A session's public page (learners: details, booking, recordings)."""
+    return fill(SESSION, session_id=session_id)
+
+
+def teach_session_link(session_id: int | None) -> str:
+    """The mentor's page for one of their sessions: its bookings and attendance."""
+    return fill(TEACH_SESSION, session_id=session_id)
+
+
+def booking_link(booking_id: int | None) -> str:
+    return fill(BOOKING, booking_id=booking_id)
+
+
+def room_link(session_id: int | None) -> str:
+    return fill(ROOM, session_id=session_id)
+
+
+def receipt_link(payment_id: int | None) -> str:
+    return fill(RECEIPT, payment_id=payment_id)
+
+
+def simulated_checkout_link(ref: str) -> str:
+    return fill(SIMULATED_CHECKOUT, ref=ref)
