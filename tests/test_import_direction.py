@@ -18,11 +18,8 @@ LOWER_PACKAGES = (*DOMAIN, "platform", "models", "payments", "recommender")
 LOWER_MODULES = ("db", "config", "money", "links")
 FORBIDDEN_IN_LOWER = ("peerlearn.ui", "peerlearn.api", "reflex", "fastapi")
 
-# Known mutual imports, each fixed on another branch. Remove an entry once that branch is merged.
-KNOWN_MUTUAL_IMPORTS: set[frozenset[str]] = {
-    # Fixed on branch `units` (363187d: tuning reaches the engine through a BlendModel protocol). Drop on merge.
-    frozenset({"peerlearn.recommender.engine", "peerlearn.recommender.tuning"}),
-}
+# Known mutual imports awaiting a fix elsewhere (none now). An entry that no longer happens fails the test below.
+KNOWN_MUTUAL_IMPORTS: set[frozenset[str]] = set()
 
 
 def module_name(path: Path) -> str:
