@@ -9,7 +9,8 @@ from peerlearn.accounts import actions as accounts
 from peerlearn.models.enums import SkillLevel
 from peerlearn.models.users import PasswordChange, ProfileUpdate, SkillLevelPublic
 from peerlearn.platform.errors import ServiceError
-from peerlearn.ui.states.auth import AuthState, first_error
+from peerlearn.ui.forms import first_error
+from peerlearn.ui.states.auth import AuthState
 from peerlearn.ui.views import SkillChip
 
 SKILL_LEVELS = [level.value for level in SkillLevel]

@@ -4,22 +4,21 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-import reflex as rx
 from sqlmodel import Session
 
-from peerlearn.booking import actions as booking_service
 from peerlearn.booking.queries import active_booking
 from peerlearn.booking.reviews import session_reviews
-from peerlearn.booking.waitlist import join_waitlist, waitlist_position
+from peerlearn.booking.waitlist import waitlist_position
 from peerlearn.catalog.actions import visible_session
 from peerlearn.catalog.public import to_public
 from peerlearn.catalog.similar import similar_sessions
 from peerlearn.live import room as live_room
 from peerlearn.models import User
-from peerlearn.platform.errors import AuthenticationError, NotFoundError, ServiceError
+from peerlearn.platform.errors import NotFoundError
 from peerlearn.platform.timefmt import format_local
 from peerlearn.ui.format.catalog import chat_log, recording_items, review_items, session_facts
 from peerlearn.ui.states.auth import AuthState
+from peerlearn.ui.states.session_booking import SessionBooking
 from peerlearn.ui.views import ChatLine, RecordingItem, ReviewItem, SessionFacts, SessionLink
 
 
@@ -71,7 +70,7 @@ def _read_detail(session_id: int, viewer_id: int, tz: str, db: Session) -> _Deta
     return detail
 
 
-class SessionDetailState(AuthState):
+class SessionDetailState(SessionBooking, AuthState):
     session: SessionFacts = SessionFacts()
     skills: list[str] = []
     reviews: list[ReviewItem] = []
@@ -81,14 +80,8 @@ class SessionDetailState(AuthState):
     my_booking_id: int = 0
     my_booking_status: str = ""
     waitlist_place: int = 0
-    coupon: str = ""
-    message: str = ""
     recordings: list[RecordingItem] = []
     chat_log: list[ChatLine] = []
-
-    @rx.event
-    def set_coupon(self, value: str):
-        self.coupon = value
 
     async def load_detail(self):
         self.message, self.coupon = "", ""
@@ -104,52 +97,3 @@ class SessionDetailState(AuthState):
         self.reviews, self.similar = detail.reviews, detail.similar
         self.my_booking_id, self.my_booking_status = detail.my_booking_id, detail.my_booking_status
         self.waitlist_place, self.recordings, self.chat_log = detail.waitlist_place, detail.recordings, detail.chat_log
-
-    def _login_again(self):
-        return rx.redirect(f"/login?next=/sessions/{self.session.id}")
-
-    async def book(self):
-        self.message = ""
-        session_id, coupon = int(self.session.id), self.coupon or None
-
-        def book(user: User, db: Session) -> str:
-            _, payment = booking_service.book_session(user, session_id, coupon_code=coupon, db=db)
-            return payment.checkout_url if payment else ""
-
-        try:
-            checkout_url = await self._as_user(book, write=True)
-        except AuthenticationError:
-            return self._login_again()
-        except ServiceError as error:
-            await self._load()  # someone may have taken the last seat: show what is true now
-            self.message = error.message
-            return rx.toast.error(error.message)
-        if checkout_url:
-            return rx.redirect(checkout_url)  # hosted checkout: same tab, other host or ours
-        await self._load()
-        return rx.toast.success("Booked! It is on your dashboard.")
-
-    async def wait_for_seat(self):
-        session_id = int(self.session.id)
-        try:
-            await self._as_user(lambda user, db: join_waitlist(user, session_id, db=db), write=True)
-        except AuthenticationError:
-            return self._login_again()
-        except ServiceError as error:
-            return rx.toast.error(error.message)
-        await self._load()
-        return rx.toast.success("You are on the waitlist. We will tell you when a seat frees up.")
-
-    async def cancel_my_booking(self):
-        booking_id = self.my_booking_id
-        try:
-            _, refunded = await self._as_user(
-                lambda user, db: booking_service.cancel_booking(user, booking_id, db=db), write=True
-            )
-        except AuthenticationError:
-            return rx.redirect("/login")
-        except ServiceError as error:
-            await self._load()
-            return rx.toast.error(error.message)
-        await self._load()
-        return rx.toast.success("Booking cancelled." + (" Your refund is on its way." if refunded else ""))

@@ -14,8 +14,8 @@ from peerlearn.models import User
 from peerlearn.models.catalog import LearningSessionCreate, Recurrence
 from peerlearn.models.types import utcnow
 from peerlearn.platform.errors import AuthenticationError, ServiceError
-from peerlearn.ui.forms import FormError, local_to_utc, price_to_minor, skill_list, whole_number
-from peerlearn.ui.states.auth import AuthState, first_error
+from peerlearn.ui.forms import FormError, first_error, local_to_utc, price_to_minor, skill_list, whole_number
+from peerlearn.ui.states.auth import AuthState
 
 
 class SessionEditorState(AuthState):
