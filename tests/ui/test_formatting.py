@@ -22,7 +22,7 @@ from peerlearn.ui.views import ChatLine, HeatCell
 START = datetime(2026, 12, 1, 17, 0, tzinfo=UTC)
 
 
-def public_session(**changes) -> LearningSessionPublic:  # noqa: ANN003 - fields to override
+def public_session(**changes) -> LearningSessionPublic:
     fields = dict(
         id=7,
         title="Intro to Python",
@@ -48,7 +48,7 @@ def public_session(**changes) -> LearningSessionPublic:  # noqa: ANN003 - fields
     return LearningSessionPublic(**(fields | changes))
 
 
-def table_session(**changes) -> LearningSession:  # noqa: ANN003 - fields to override
+def table_session(**changes) -> LearningSession:
     fields = dict(id=5, mentor_id=2, title="Spanish", start_at=START, end_at=START + timedelta(hours=1))
     return LearningSession(**(fields | {"capacity": 4, "seats_taken": 1} | changes))
 
@@ -142,7 +142,7 @@ def test_heat_map_rows_shade_reached_months_and_blank_the_rest():
     assert len(heat_cells([{"cohort": "a", "size": 1, "retention": []}] * 3)) == 24
 
 
-def report(**revenue) -> KpiReport:  # noqa: ANN003 - revenue figures to override
+def report(**revenue) -> KpiReport:
     money = {"gross_booking_value": {}, "platform_revenue": {}, "mrr": {}, "arr": {}, "refunds": {}, "net_revenue": {}}
     return KpiReport(
         start=START,

@@ -68,7 +68,10 @@ def managed_session(session: LearningSession, tz: str) -> ManagedSession:
     )
 
 
+def _text(value: object) -> str:
+    return "" if value is None else str(value)
+
+
 def participants(rows: Iterable[dict]) -> list[Participant]:
     """`session_participants` rows; a waitlisted person has no booking id."""
-    text = lambda value: "" if value is None else str(value)  # noqa: E731
-    return [Participant(text(p["booking_id"]), p["learner"], p["status"], text(p["attendance"])) for p in rows]
+    return [Participant(_text(p["booking_id"]), p["learner"], p["status"], _text(p["attendance"])) for p in rows]
