@@ -11,11 +11,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-view = dataclass(frozen=True)
-
 
 # --- catalog: discovery, the session page, recommendations ---
-@view
+@dataclass(frozen=True)
 class SessionCard:
     """One search result on the discovery page."""
 
@@ -31,7 +29,7 @@ class SessionCard:
     language: str
 
 
-@view
+@dataclass(frozen=True)
 class SessionFacts:
     """The session page's facts and mentor card."""
 
@@ -56,7 +54,7 @@ class SessionFacts:
     requires_approval: bool = False
 
 
-@view
+@dataclass(frozen=True)
 class ReviewItem:
     id: str
     who: str
@@ -65,7 +63,7 @@ class ReviewItem:
     reply: str
 
 
-@view
+@dataclass(frozen=True)
 class SessionLink:
     """A session named with its local start time (similar sessions, waitlists, reschedule choices)."""
 
@@ -76,7 +74,7 @@ class SessionLink:
     status: str = ""
 
 
-@view
+@dataclass(frozen=True)
 class RecordingItem:
     id: str
     when: str
@@ -85,14 +83,14 @@ class RecordingItem:
     download: str
 
 
-@view
+@dataclass(frozen=True)
 class ChatLine:
     who: str
     body: str
     when: str
 
 
-@view
+@dataclass(frozen=True)
 class RecommendationCard:
     id: str
     title: str
@@ -103,7 +101,7 @@ class RecommendationCard:
 
 
 # --- the learner's bookings, notifications, receipts ---
-@view
+@dataclass(frozen=True)
 class BookingRow:
     id: str
     session_id: str
@@ -118,7 +116,7 @@ class BookingRow:
     receipt: str
 
 
-@view
+@dataclass(frozen=True)
 class NotificationItem:
     title: str
     body: str
@@ -127,14 +125,14 @@ class NotificationItem:
     when: str
 
 
-@view
+@dataclass(frozen=True)
 class ReceiptLine:
     label: str
     amount: str
 
 
 # --- the mentor's desk and session management ---
-@view
+@dataclass(frozen=True)
 class MentorSessionRow:
     id: str
     title: str
@@ -145,14 +143,14 @@ class MentorSessionRow:
     price: str
 
 
-@view
+@dataclass(frozen=True)
 class CalendarDay:
     day: str
     sessions: str
     busy: bool
 
 
-@view
+@dataclass(frozen=True)
 class EarningRow:
     currency: str
     pending: str
@@ -160,14 +158,14 @@ class EarningRow:
     paid: str
 
 
-@view
+@dataclass(frozen=True)
 class Approval:
     booking_id: str
     learner: str
     title: str
 
 
-@view
+@dataclass(frozen=True)
 class ManagedSession:
     title: str = ""
     when: str = ""
@@ -176,7 +174,7 @@ class ManagedSession:
     price: str = ""
 
 
-@view
+@dataclass(frozen=True)
 class Participant:
     """A booked learner (booking_id set) or someone on the waitlist (booking_id empty)."""
 
@@ -187,7 +185,7 @@ class Participant:
 
 
 # --- the live room ---
-@view
+@dataclass(frozen=True)
 class RemotePerson:
     user_id: str
     name: str
@@ -196,41 +194,41 @@ class RemotePerson:
     screen_url: str
 
 
-@view
+@dataclass(frozen=True)
 class Device:
     id: str
     label: str
 
 
 # --- admin dashboards ---
-@view
+@dataclass(frozen=True)
 class KpiCard:
     key: str
     label: str
     value: str
 
 
-@view
+@dataclass(frozen=True)
 class HeatCell:
     text: str
     background: str
 
 
-@view
+@dataclass(frozen=True)
 class TableRow:
     """One row of a dashboard table: its cells, already text, in the table's column order."""
 
     cells: list[str]
 
 
-@view
+@dataclass(frozen=True)
 class Definition:
     key: str
     text: str
 
 
 # --- the profile editor ---
-@view
+@dataclass(frozen=True)
 class SkillChip:
     name: str
     level: str
