@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from pydantic import ValidationError as PydanticValidationError
+
 from peerlearn.money import to_minor
 
 
@@ -52,3 +54,10 @@ def end_after(start: datetime, minutes: int) -> datetime:
 
 def skill_list(text: str) -> list[str]:
     return [part.strip() for part in (text or "").split(",") if part.strip()]
+
+
+def first_error(error: PydanticValidationError) -> str:
+    """The first problem pydantic found, as one sentence for the form ('Email: value is not a valid email')."""
+    item = error.errors()[0]
+    field = ".".join(str(p) for p in item["loc"])
+    return f"{field.replace('_', ' ').capitalize()}: {item['msg']}"

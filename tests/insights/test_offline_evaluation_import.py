@@ -4,7 +4,7 @@ import json
 
 from peerlearn.cli import main
 from peerlearn.insights.kpis import kpi_report
-from peerlearn.ui.states.insights import _offline_rows
+from peerlearn.ui.format.insights import offline_rows
 
 FIGURES = {
     "k": 10,
@@ -29,6 +29,6 @@ def test_import_evaluation_feeds_the_dashboard(db, tmp_path):
     assert main(["import-evaluation", str(path)]) == 0
     shown = kpi_report(None, None, db=db).recommender["offline_evaluation"]
     assert shown["engine"]["ndcg@10"] == 0.31
-    rows = _offline_rows(shown)
-    assert [r["model"] for r in rows] == ["engine", "engine (new learners)", "popular"]
-    assert rows[0]["ndcg"] == "0.310" and rows[2]["hit_rate"] == "0.330"
+    rows = [row.cells for row in offline_rows(shown)]
+    assert [cells[0] for cells in rows] == ["engine", "engine (new learners)", "popular"]
+    assert rows[0][1] == "0.310" and rows[2][3] == "0.330"

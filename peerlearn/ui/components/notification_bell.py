@@ -3,18 +3,19 @@
 import reflex as rx
 
 from peerlearn.ui.states.notifications import NotificationState
+from peerlearn.ui.views import NotificationItem
 
 
-def _item(item: dict) -> rx.Component:
+def _item(item: rx.Var[NotificationItem]) -> rx.Component:
     return rx.link(
         rx.vstack(
-            rx.text(item["title"], weight=rx.cond(item["read"] == "", "bold", "regular"), size="2"),
-            rx.cond(item["body"] != "", rx.text(item["body"], size="1", color_scheme="gray")),
-            rx.text(item["when"], size="1", color_scheme="gray"),
+            rx.text(item.title, weight=rx.cond(item.read, "regular", "bold"), size="2"),
+            rx.cond(item.body != "", rx.text(item.body, size="1", color_scheme="gray")),
+            rx.text(item.when, size="1", color_scheme="gray"),
             spacing="0",
             padding_y="0.4em",
         ),
-        href=item["link"],
+        href=item.link,
         underline="none",
         color="inherit",
     )

@@ -3,31 +3,30 @@
 import reflex as rx
 
 from peerlearn.ui.states.recommendations import RecommendationsState as R
+from peerlearn.ui.views import RecommendationCard
 
 
-def _card(item: dict) -> rx.Component:
+def _card(item: rx.Var[RecommendationCard]) -> rx.Component:
     return rx.card(
         rx.vstack(
             rx.hstack(
-                rx.text(item["why"], size="1", color_scheme="indigo", weight="medium"),
+                rx.text(item.why, size="1", color_scheme="indigo", weight="medium"),
                 rx.spacer(),
                 rx.icon_button(
                     rx.icon("x", size=14),
                     size="1",
                     variant="ghost",
                     color_scheme="gray",
-                    on_click=R.dismiss(item["id"]),
+                    on_click=R.dismiss(item.id),
                     aria_label="Not interested",
                     class_name="dismiss-recommendation",
                 ),
                 width="100%",
                 align="start",
             ),
-            rx.link(rx.heading(item["title"], size="3"), on_click=R.open_recommendation(item["id"]), cursor="pointer"),
-            rx.text(item["when"], size="1", color_scheme="gray"),
-            rx.hstack(
-                rx.text(item["mentor"], size="1"), rx.spacer(), rx.badge(item["price"], variant="soft"), width="100%"
-            ),
+            rx.link(rx.heading(item.title, size="3"), on_click=R.open_recommendation(item.id), cursor="pointer"),
+            rx.text(item.when, size="1", color_scheme="gray"),
+            rx.hstack(rx.text(item.mentor, size="1"), rx.spacer(), rx.badge(item.price, variant="soft"), width="100%"),
             spacing="2",
             width="100%",
         ),

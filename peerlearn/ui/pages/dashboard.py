@@ -8,28 +8,29 @@ from peerlearn.ui.layout import card, page
 from peerlearn.ui.states.auth import AuthState
 from peerlearn.ui.states.learner import LearnerState as L
 from peerlearn.ui.states.recommendations import RecommendationsState
+from peerlearn.ui.views import BookingRow
 
 
-def _booking_row(row: dict) -> rx.Component:
+def _booking_row(row: rx.Var[BookingRow]) -> rx.Component:
     return rx.table.row(
-        rx.table.cell(rx.link(row["title"], href="/sessions/" + row["session_id"])),
-        rx.table.cell(row["when"]),
-        rx.table.cell(rx.badge(row["status"], variant="soft")),
-        rx.table.cell(row["price"]),
+        rx.table.cell(rx.link(row.title, href="/sessions/" + row.session_id)),
+        rx.table.cell(row.when),
+        rx.table.cell(rx.badge(row.status, variant="soft")),
+        rx.table.cell(row.price),
         rx.table.cell(
             rx.hstack(
-                rx.cond(row["checkout_url"] != "", rx.link(rx.button("Pay now", size="1"), href=row["checkout_url"])),
+                rx.cond(row.checkout_url != "", rx.link(rx.button("Pay now", size="1"), href=row.checkout_url)),
                 rx.cond(
-                    row["receipt"] != "",
-                    rx.link(rx.button("Receipt", size="1", variant="outline"), href=row["receipt"]),
+                    row.receipt != "",
+                    rx.link(rx.button("Receipt", size="1", variant="outline"), href=row.receipt),
                 ),
                 rx.cond(
-                    row["can_reschedule"] == "yes",
-                    rx.button("Reschedule", size="1", variant="soft", on_click=L.open_reschedule(row["id"])),
+                    row.can_reschedule,
+                    rx.button("Reschedule", size="1", variant="soft", on_click=L.open_reschedule(row.id)),
                 ),
                 rx.cond(
-                    row["can_cancel"] == "yes",
-                    rx.button("Cancel", size="1", color_scheme="red", variant="soft", on_click=L.cancel(row["id"])),
+                    row.can_cancel,
+                    rx.button("Cancel", size="1", color_scheme="red", variant="soft", on_click=L.cancel(row.id)),
                 ),
                 spacing="2",
                 wrap="wrap",
@@ -39,10 +40,10 @@ def _booking_row(row: dict) -> rx.Component:
     )
 
 
-def _review_form(row: dict) -> rx.Component:
+def _review_form(row: rx.Var[BookingRow]) -> rx.Component:
     return rx.form(
         rx.hstack(
-            rx.input(type="hidden", name="session_id", value=row["session_id"]),
+            rx.input(type="hidden", name="session_id", value=row.session_id),
             rx.select(["5", "4", "3", "2", "1"], name="rating", placeholder="Rating", size="1"),
             rx.input(name="comment", placeholder="A short comment (optional)", size="1", width="16em"),
             rx.button("Rate", size="1", type="submit"),
@@ -53,17 +54,17 @@ def _review_form(row: dict) -> rx.Component:
     )
 
 
-def _past_row(row: dict) -> rx.Component:
+def _past_row(row: rx.Var[BookingRow]) -> rx.Component:
     return rx.table.row(
-        rx.table.cell(rx.link(row["title"], href="/sessions/" + row["session_id"])),
-        rx.table.cell(row["when"]),
-        rx.table.cell(rx.badge(row["status"], variant="soft", color_scheme="gray")),
+        rx.table.cell(rx.link(row.title, href="/sessions/" + row.session_id)),
+        rx.table.cell(row.when),
+        rx.table.cell(rx.badge(row.status, variant="soft", color_scheme="gray")),
         rx.table.cell(
             rx.hstack(
-                rx.cond(row["can_review"] == "yes", _review_form(row)),
+                rx.cond(row.can_review, _review_form(row)),
                 rx.cond(
-                    row["receipt"] != "",
-                    rx.link(rx.button("Receipt", size="1", variant="outline"), href=row["receipt"]),
+                    row.receipt != "",
+                    rx.link(rx.button("Receipt", size="1", variant="outline"), href=row.receipt),
                 ),
             )
         ),
@@ -97,9 +98,7 @@ def _reschedule_dialog() -> rx.Component:
                 rx.vstack(
                     rx.foreach(
                         L.reschedule_choices,
-                        lambda c: rx.button(
-                            c["label"], variant="outline", width="100%", on_click=L.reschedule_to(c["id"])
-                        ),
+                        lambda c: rx.button(c.label, variant="outline", width="100%", on_click=L.reschedule_to(c.id)),
                     ),
                     width="100%",
                 ),
@@ -143,9 +142,9 @@ def dashboard_page() -> rx.Component:
                 rx.foreach(
                     L.waitlists,
                     lambda w: rx.hstack(
-                        rx.link(w["title"], href="/sessions/" + w["session_id"]),
-                        rx.text(w["when"], size="2"),
-                        rx.badge(w["status"]),
+                        rx.link(w.title, href="/sessions/" + w.id),
+                        rx.text(w.when, size="2"),
+                        rx.badge(w.status),
                     ),
                 ),
             ),

@@ -10,6 +10,7 @@ from peerlearn.ui.states.auth import AuthState
 from peerlearn.ui.states.discover import ANY
 from peerlearn.ui.states.discover import DiscoverState as D
 from peerlearn.ui.states.recommendations import RecommendationsState
+from peerlearn.ui.views import SessionCard
 
 
 def _select(label: str, name: str, options, value) -> rx.Component:
@@ -60,25 +61,25 @@ def _filters() -> rx.Component:
     )
 
 
-def _result(item: dict) -> rx.Component:
+def _result(item: rx.Var[SessionCard]) -> rx.Component:
     return rx.link(
         card(
             rx.vstack(
                 rx.hstack(
-                    rx.badge(item["level"], variant="soft"),
-                    rx.badge(item["language"], variant="outline"),
+                    rx.badge(item.level, variant="soft"),
+                    rx.badge(item.language, variant="outline"),
                     rx.spacer(),
-                    rx.text(item["price"], weight="bold"),
+                    rx.text(item.price, weight="bold"),
                     width="100%",
                 ),
-                rx.heading(item["title"], size="4"),
-                rx.text(item["when"], size="2"),
-                rx.text(item["skills"], size="1", color_scheme="gray"),
+                rx.heading(item.title, size="4"),
+                rx.text(item.when, size="2"),
+                rx.text(item.skills, size="1", color_scheme="gray"),
                 rx.hstack(
-                    rx.text(item["mentor"], size="2"),
-                    rx.badge(rx.icon("star", size=12), item["rating"], color_scheme="amber"),
+                    rx.text(item.mentor, size="2"),
+                    rx.badge(rx.icon("star", size=12), item.rating, color_scheme="amber"),
                     rx.spacer(),
-                    rx.text(item["spots"], size="1", color_scheme="gray"),
+                    rx.text(item.spots, size="1", color_scheme="gray"),
                     width="100%",
                     align="center",
                 ),
@@ -87,7 +88,7 @@ def _result(item: dict) -> rx.Component:
             ),
             class_name="session-result",
         ),
-        href="/sessions/" + item["id"],
+        href="/sessions/" + item.id,
         underline="none",
         color="inherit",
     )

@@ -6,15 +6,16 @@ from peerlearn.ui import routes
 from peerlearn.ui.layout import card, page
 from peerlearn.ui.states.auth import AuthState
 from peerlearn.ui.states.insights import InsightsState as I
+from peerlearn.ui.views import KpiCard, TableRow
 
 COLORS = ["#3e63dd", "#12a594", "#e5484d", "#f76b15"]
 
 
-def _card(item: dict) -> rx.Component:
+def _card(item: rx.Var[KpiCard]) -> rx.Component:
     return card(
         rx.vstack(
-            rx.text(item["label"], size="1", color_scheme="gray"),
-            rx.text(item["value"], size="4", weight="bold"),
+            rx.text(item.label, size="1", color_scheme="gray"),
+            rx.text(item.value, size="4", weight="bold"),
             spacing="1",
         ),
         class_name="kpi-card",
@@ -66,8 +67,8 @@ def _heat_map() -> rx.Component:
             rx.foreach(
                 I.cohort_cells,
                 lambda cell: rx.box(
-                    rx.text(cell["text"], size="1"),
-                    background=cell["background"],
+                    rx.text(cell.text, size="1"),
+                    background=cell.background,
                     text_align="center",
                     padding="0.3em",
                     border_radius="4px",
@@ -83,11 +84,13 @@ def _heat_map() -> rx.Component:
     )
 
 
-def _table(headers: list[str], keys: list[str], rows, table_id: str) -> rx.Component:
+def _table(headers: list[str], rows: rx.Var[list[TableRow]], table_id: str) -> rx.Component:
     return rx.box(
         rx.table.root(
             rx.table.header(rx.table.row(*[rx.table.column_header_cell(h) for h in headers])),
-            rx.table.body(rx.foreach(rows, lambda r: rx.table.row(*[rx.table.cell(r[k]) for k in keys]))),
+            rx.table.body(
+                rx.foreach(rows, lambda r: rx.table.row(*[rx.table.cell(r.cells[i]) for i in range(len(headers))]))
+            ),
             width="100%",
             id=table_id,
         ),
@@ -126,7 +129,7 @@ def insights_page() -> rx.Component:
         ),
         card(
             rx.heading("Gross booking value by gateway", size="4"),
-            _table(["Gateway", "Currency", "GBV"], ["gateway", "currency", "gbv"], I.gateways, "gbv-by-gateway"),
+            _table(["Gateway", "Currency", "GBV"], I.gateways, "gbv-by-gateway"),
         ),
         rx.grid(
             card(rx.heading("Sign-ups per week", size="4"), _signups_chart()),
@@ -155,7 +158,6 @@ def insights_page() -> rx.Component:
             rx.heading("Skills: demand vs supply", size="4"),
             _table(
                 ["Skill", "Bookings", "Seats offered", "Gap (share)"],
-                ["skill", "demand", "supply", "gap"],
                 I.skills_rows,
                 "skills-gap",
             ),
@@ -166,7 +168,6 @@ def insights_page() -> rx.Component:
                 I.offline.length() > 0,
                 _table(
                     ["Model", "NDCG@10", "Recall@10", "Hit rate@10", "Coverage"],
-                    ["model", "ndcg", "recall", "hit_rate", "coverage"],
                     I.offline,
                     "offline-evaluation",
                 ),
@@ -192,7 +193,6 @@ def insights_page() -> rx.Component:
                         "p vs control",
                         "Verdict",
                     ],
-                    ["experiment", "status", "variant", "exposed", "conversion", "ctr", "p", "verdict"],
                     I.experiments,
                     "experiments",
                 ),
@@ -204,7 +204,6 @@ def insights_page() -> rx.Component:
             rx.text(I.churn_note, size="1", color_scheme="gray"),
             _table(
                 ["Learner", "Churn probability", "Days since last booking", "Bookings (90 d)"],
-                ["name", "churn_probability", "days_since_last_booking", "bookings_90d"],
                 I.at_risk,
                 "at-risk",
             ),
@@ -224,8 +223,8 @@ def definitions_page() -> rx.Component:
             rx.foreach(
                 I.definitions,
                 lambda d: rx.vstack(
-                    rx.text(d["key"], weight="bold", size="2"),
-                    rx.text(d["text"], size="2"),
+                    rx.text(d.key, weight="bold", size="2"),
+                    rx.text(d.text, size="2"),
                     spacing="0",
                     padding_y="0.4em",
                 ),

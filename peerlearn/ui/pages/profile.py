@@ -7,15 +7,16 @@ from peerlearn.ui.layout import card, error_callout, page
 from peerlearn.ui.pages.login import labelled
 from peerlearn.ui.states.profile import SKILL_LEVELS, ProfileState
 from peerlearn.ui.timezones import COMMON_TIMEZONES
+from peerlearn.ui.views import SkillChip
 
 
-def _skill_chip(skill: dict) -> rx.Component:
+def _skill_chip(skill: rx.Var[SkillChip]) -> rx.Component:
     return rx.badge(
-        skill["name"],
+        skill.name,
         " · ",
-        skill["level"],
+        skill.level,
         rx.icon(
-            "x", size=12, cursor="pointer", on_click=ProfileState.remove_skill(skill["name"]), aria_label="Remove skill"
+            "x", size=12, cursor="pointer", on_click=ProfileState.remove_skill(skill.name), aria_label="Remove skill"
         ),
         size="2",
         variant="surface",

@@ -23,7 +23,7 @@ def receipt_page() -> rx.Component:
                             rx.foreach(
                                 RS.lines,
                                 lambda l: rx.table.row(
-                                    rx.table.cell(l["label"]), rx.table.cell(l["amount"], text_align="right")
+                                    rx.table.cell(l.label), rx.table.cell(l.amount, text_align="right")
                                 ),
                             )
                         ),

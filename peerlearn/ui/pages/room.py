@@ -7,6 +7,7 @@ from peerlearn.ui.components.live_media import WhipSupport
 from peerlearn.ui.layout import card, page
 from peerlearn.ui.states.auth import AuthState
 from peerlearn.ui.states.room import RoomState as R
+from peerlearn.ui.views import RemotePerson
 
 
 def _video(muted: bool = False) -> rx.Component:
@@ -19,22 +20,22 @@ def _video(muted: bool = False) -> rx.Component:
     )
 
 
-def _remote(person: dict) -> rx.Component:
+def _remote(person: rx.Var[RemotePerson]) -> rx.Component:
     # The screen box stays in the page while hidden: its player keeps asking until a share starts.
     return rx.vstack(
-        rx.box(_video(), id="remote-" + person["user_id"], class_name="remote-video", width="100%"),
+        rx.box(_video(), id="remote-" + person.user_id, class_name="remote-video", width="100%"),
         rx.box(
             _video(),
-            id="screen-" + person["user_id"],
+            id="screen-" + person.user_id,
             class_name="remote-screen",
             width="100%",
-            display=rx.cond(R.sharing.contains(person["user_id"]), "block", "none"),
+            display=rx.cond(R.sharing.contains(person.user_id), "block", "none"),
         ),
         rx.hstack(
-            rx.text(person["name"], size="2", weight="medium"),
-            rx.badge(person["role"], variant="soft"),
+            rx.text(person.name, size="2", weight="medium"),
+            rx.badge(person.role, variant="soft"),
             rx.cond(
-                R.publishing.contains(person["user_id"]),
+                R.publishing.contains(person.user_id),
                 rx.badge("live", color_scheme="green"),
                 rx.badge("waiting", color_scheme="gray"),
             ),
@@ -48,7 +49,7 @@ def _chat() -> rx.Component:
         rx.vstack(
             rx.heading("Chat", size="4"),
             rx.box(
-                rx.foreach(R.chat, lambda m: rx.text(rx.text.strong(m["who"]), " ", m["body"], size="2")),
+                rx.foreach(R.chat, lambda m: rx.text(rx.text.strong(m.who), " ", m.body, size="2")),
                 id="chat-log",
                 height="260px",
                 overflow_y="auto",
@@ -73,7 +74,7 @@ def _device_picker(label: str, devices, value, on_change, element_id: str) -> rx
         rx.text(label, size="1", color_scheme="gray"),
         rx.select.root(
             rx.select.trigger(placeholder="Default", width="100%", id=element_id),
-            rx.select.content(rx.foreach(devices, lambda d: rx.select.item(d["label"], value=d["id"]))),
+            rx.select.content(rx.foreach(devices, lambda d: rx.select.item(d.label, value=d.id))),
             value=value,
             on_change=on_change,
         ),
@@ -179,7 +180,7 @@ def room_page() -> rx.Component:
             R.recordings.length() > 0,
             card(
                 rx.heading("Recordings", size="4"),
-                rx.foreach(R.recordings, lambda r: rx.link("Recording of ", r["when"], href=r["url"])),
+                rx.foreach(R.recordings, lambda r: rx.link("Recording of ", r.when, href=r.download)),
                 rx.link("Play them on the session page", href="/sessions/" + R.room_id.to_string(), size="2"),
             ),
         ),

@@ -6,6 +6,7 @@ from peerlearn.ui import routes
 from peerlearn.ui.layout import card, page
 from peerlearn.ui.states.auth import AuthState
 from peerlearn.ui.states.session_detail import SessionDetailState as S
+from peerlearn.ui.views import RecordingItem, ReviewItem
 
 
 def _fact(icon: str, text) -> rx.Component:
@@ -16,13 +17,11 @@ def _mentor_card() -> rx.Component:
     return card(
         rx.vstack(
             rx.text("Your mentor", size="1", color_scheme="gray"),
-            rx.heading(S.session["mentor_name"], size="4", id="mentor-name"),
-            rx.text(S.session["mentor_headline"], size="2", color_scheme="gray"),
+            rx.heading(S.session.mentor_name, size="4", id="mentor-name"),
+            rx.text(S.session.mentor_headline, size="2", color_scheme="gray"),
             rx.hstack(
-                rx.badge(rx.icon("star", size=12), S.session["mentor_rating"], color_scheme="amber"),
-                rx.text(
-                    S.session["mentor_reviews"], " reviews · ", S.session["mentor_taught"], " sessions taught", size="1"
-                ),
+                rx.badge(rx.icon("star", size=12), S.session.mentor_rating, color_scheme="amber"),
+                rx.text(S.session.mentor_reviews, " reviews · ", S.session.mentor_taught, " sessions taught", size="1"),
                 align="center",
             ),
             spacing="2",
@@ -40,7 +39,7 @@ def _booking_box() -> rx.Component:
         ),
         rx.link(
             rx.button(rx.icon("video", size=16), "Open the live room", variant="soft", width="100%"),
-            href="/room/" + S.session["id"],
+            href="/room/" + S.session.id,
         ),
         rx.button(
             "Cancel my booking", color_scheme="red", variant="soft", on_click=S.cancel_my_booking, id="cancel-booking"
@@ -50,7 +49,7 @@ def _booking_box() -> rx.Component:
     bookable = rx.vstack(
         rx.input(placeholder="Coupon code (optional)", value=S.coupon, on_change=S.set_coupon, width="100%"),
         rx.button(
-            rx.cond(S.session["price"] == "Free", "Book for free", rx.text("Book for ", S.session["price"])),
+            rx.cond(S.session.free, "Book for free", rx.text("Book for ", S.session.price)),
             size="3",
             width="100%",
             on_click=S.book,
@@ -72,11 +71,11 @@ def _booking_box() -> rx.Component:
     )
     return card(
         rx.vstack(
-            rx.heading(S.session["price"], size="6"),
+            rx.heading(S.session.price, size="6"),
             rx.text(
                 rx.cond(
                     S.spots_left > 0,
-                    rx.text(S.spots_left, " of ", S.session["capacity"], " spots left"),
+                    rx.text(S.spots_left, " of ", S.session.capacity, " spots left"),
                     "Fully booked",
                 ),
                 size="2",
@@ -84,10 +83,10 @@ def _booking_box() -> rx.Component:
             ),
             rx.cond(S.my_booking_id > 0, booked, rx.cond(S.spots_left > 0, bookable, waitlist)),
             rx.cond(
-                S.session["approval"] == "yes",
+                S.session.requires_approval,
                 rx.text("The mentor approves each booking.", size="1", color_scheme="gray"),
             ),
-            rx.text(S.session["policy"], size="1", color_scheme="gray", id="refund-policy"),
+            rx.text(S.session.policy, size="1", color_scheme="gray", id="refund-policy"),
             rx.cond(S.message != "", rx.text(S.message, color_scheme="red", size="2", id="booking-message")),
             spacing="3",
             width="100%",
@@ -95,26 +94,26 @@ def _booking_box() -> rx.Component:
     )
 
 
-def _review(item: dict) -> rx.Component:
+def _review(item: rx.Var[ReviewItem]) -> rx.Component:
     return rx.vstack(
-        rx.hstack(rx.text(item["rating"], color=rx.color("amber", 9)), rx.text(item["who"], size="2", weight="medium")),
-        rx.text(item["comment"], size="2"),
-        rx.cond(item["reply"] != "", rx.text("Mentor: ", item["reply"], size="1", color_scheme="gray")),
+        rx.hstack(rx.text(item.stars, color=rx.color("amber", 9)), rx.text(item.who, size="2", weight="medium")),
+        rx.text(item.comment, size="2"),
+        rx.cond(item.reply != "", rx.text("Mentor: ", item.reply, size="1", color_scheme="gray")),
         spacing="1",
         padding_y="0.5em",
     )
 
 
-def _recording(item: dict) -> rx.Component:
+def _recording(item: rx.Var[RecordingItem]) -> rx.Component:
     return rx.vstack(
         rx.box(
-            rx.video(src=item["url"], controls=True, width="100%", height="auto"),
+            rx.video(src=item.url, controls=True, width="100%", height="auto"),
             class_name="recording-player",
             width="100%",
         ),
         rx.hstack(
-            rx.text("Recorded ", item["when"], " · ", item["minutes"], " min", size="2"),
-            rx.link(rx.icon("download", size=14), "Download", href=item["download"], size="2"),
+            rx.text("Recorded ", item.when, " · ", item.minutes, " min", size="2"),
+            rx.link(rx.icon("download", size=14), "Download", href=item.download, size="2"),
             justify="between",
             width="100%",
         ),
@@ -138,10 +137,10 @@ def _room_record() -> rx.Component:
                         rx.foreach(
                             S.chat_log,
                             lambda m: rx.text(
-                                rx.text.strong(m["author"]),
+                                rx.text.strong(m.who),
                                 " ",
-                                m["body"],
-                                rx.text(" · ", m["at"], size="1", color_scheme="gray"),
+                                m.body,
+                                rx.text(" · ", m.when, size="1", color_scheme="gray"),
                                 size="2",
                             ),
                         ),
@@ -160,16 +159,16 @@ def _room_record() -> rx.Component:
 def _details() -> rx.Component:
     return rx.vstack(
         rx.flex(rx.foreach(S.skills, lambda s: rx.badge(s, variant="soft")), gap="2", wrap="wrap"),
-        rx.heading(S.session["title"], size="8", id="session-title"),
+        rx.heading(S.session.title, size="8", id="session-title"),
         rx.flex(
-            _fact("calendar", S.session["when"]),
-            _fact("timer", rx.text(S.session["minutes"], " minutes")),
-            _fact("signal", S.session["level"]),
-            _fact("languages", S.session["language"]),
+            _fact("calendar", S.session.when),
+            _fact("timer", rx.text(S.session.minutes, " minutes")),
+            _fact("signal", S.session.level),
+            _fact("languages", S.session.language),
             gap="4",
             wrap="wrap",
         ),
-        rx.text(S.session["description"], size="3", white_space="pre-wrap"),
+        rx.text(S.session.description, size="3", white_space="pre-wrap"),
         _room_record(),
         rx.heading("What learners say about this mentor", size="4", padding_top="1em"),
         rx.cond(
@@ -181,7 +180,7 @@ def _details() -> rx.Component:
             S.similar.length() > 0,
             rx.vstack(
                 rx.heading("Similar sessions", size="4", padding_top="1em"),
-                rx.foreach(S.similar, lambda s: rx.link(s["title"], " · ", s["when"], href="/sessions/" + s["id"])),
+                rx.foreach(S.similar, lambda s: rx.link(s.title, " · ", s.when, href="/sessions/" + s.id)),
                 spacing="2",
             ),
         ),

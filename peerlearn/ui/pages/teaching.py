@@ -7,8 +7,10 @@ from peerlearn.ui import routes
 from peerlearn.ui.layout import card, error_callout, page
 from peerlearn.ui.pages.login import labelled
 from peerlearn.ui.states.auth import AuthState
-from peerlearn.ui.states.teaching import ManageSessionState as M
+from peerlearn.ui.states.manage_session import ManageSessionState as M
+from peerlearn.ui.states.session_editor import SessionEditorState as E
 from peerlearn.ui.states.teaching import TeachingState as T
+from peerlearn.ui.views import MentorSessionRow, Participant, ReviewItem
 
 
 def _table(headers: list[str], rows, render, empty: str, table_id: str) -> rx.Component:
@@ -28,14 +30,14 @@ def _table(headers: list[str], rows, render, empty: str, table_id: str) -> rx.Co
     )
 
 
-def _session_row(row: dict) -> rx.Component:
+def _session_row(row: rx.Var[MentorSessionRow]) -> rx.Component:
     return rx.table.row(
-        rx.table.cell(rx.link(row["title"], href="/teach/sessions/" + row["id"])),
-        rx.table.cell(row["when"]),
-        rx.table.cell(rx.badge(row["status"], variant="soft")),
-        rx.table.cell(row["booked"]),
-        rx.table.cell(row["fill"]),
-        rx.table.cell(row["price"]),
+        rx.table.cell(rx.link(row.title, href="/teach/sessions/" + row.id)),
+        rx.table.cell(row.when),
+        rx.table.cell(rx.badge(row.status, variant="soft")),
+        rx.table.cell(row.booked),
+        rx.table.cell(row.fill),
+        rx.table.cell(row.price),
     )
 
 
@@ -43,16 +45,16 @@ def _stat(label: str, value) -> rx.Component:
     return card(rx.vstack(rx.text(label, size="1", color_scheme="gray"), rx.heading(value, size="6"), spacing="1"))
 
 
-def _review(item: dict) -> rx.Component:
+def _review(item: rx.Var[ReviewItem]) -> rx.Component:
     return rx.vstack(
-        rx.hstack(rx.text(item["rating"], color=rx.color("amber", 9)), rx.text(item["who"], size="2", weight="medium")),
-        rx.text(item["comment"], size="2"),
+        rx.hstack(rx.text(item.stars, color=rx.color("amber", 9)), rx.text(item.who, size="2", weight="medium")),
+        rx.text(item.comment, size="2"),
         rx.cond(
-            item["reply"] != "",
-            rx.text("You replied: ", item["reply"], size="1", color_scheme="gray"),
+            item.reply != "",
+            rx.text("You replied: ", item.reply, size="1", color_scheme="gray"),
             rx.form(
                 rx.hstack(
-                    rx.input(type="hidden", name="review_id", value=item["id"]),
+                    rx.input(type="hidden", name="review_id", value=item.id),
                     rx.input(name="reply", placeholder="Reply once, publicly", size="1", width="18em"),
                     rx.button("Reply", size="1", type="submit"),
                 ),
@@ -77,7 +79,7 @@ def teaching_page() -> rx.Component:
         rx.grid(
             _stat("Average rating", T.rating),
             _stat("Upcoming sessions", T.upcoming.length()),
-            rx.foreach(T.earnings, lambda e: _stat(rx.text("Available ", e["currency"]), e["available"])),
+            rx.foreach(T.earnings, lambda e: _stat(rx.text("Available ", e.currency), e.available)),
             columns=rx.breakpoints(initial="2", md="4"),
             spacing="3",
             width="100%",
@@ -89,15 +91,15 @@ def teaching_page() -> rx.Component:
                 rx.foreach(
                     T.approvals,
                     lambda a: rx.hstack(
-                        rx.text(a["learner"], " → ", a["title"], size="2"),
+                        rx.text(a.learner, " → ", a.title, size="2"),
                         rx.spacer(),
-                        rx.button("Accept", size="1", on_click=T.decide(a["booking_id"], True)),
+                        rx.button("Accept", size="1", on_click=T.decide(a.booking_id, True)),
                         rx.button(
                             "Decline",
                             size="1",
                             color_scheme="red",
                             variant="soft",
-                            on_click=T.decide(a["booking_id"], False),
+                            on_click=T.decide(a.booking_id, False),
                         ),
                         width="100%",
                     ),
@@ -110,12 +112,12 @@ def teaching_page() -> rx.Component:
                 rx.foreach(
                     T.calendar,
                     lambda d: rx.box(
-                        rx.text(d["day"], size="1", weight="bold"),
-                        rx.text(d["items"], size="1", white_space="pre-wrap"),
+                        rx.text(d.day, size="1", weight="bold"),
+                        rx.text(d.sessions, size="1", white_space="pre-wrap"),
                         padding="0.5em",
                         border_radius="6px",
                         min_height="5em",
-                        background=rx.cond(d["busy"] == "yes", rx.color("indigo", 3), rx.color("gray", 2)),
+                        background=rx.cond(d.busy, rx.color("indigo", 3), rx.color("gray", 2)),
                     ),
                 ),
                 columns=rx.breakpoints(initial="2", sm="4", md="7"),
@@ -140,10 +142,10 @@ def teaching_page() -> rx.Component:
                 ["Currency", "In escrow", "Available", "Paid out"],
                 T.earnings,
                 lambda e: rx.table.row(
-                    rx.table.cell(e["currency"]),
-                    rx.table.cell(e["pending"]),
-                    rx.table.cell(e["available"]),
-                    rx.table.cell(e["paid"]),
+                    rx.table.cell(e.currency),
+                    rx.table.cell(e.pending),
+                    rx.table.cell(e.available),
+                    rx.table.cell(e.paid),
                 ),
                 "No earnings yet.",
                 "earnings",
@@ -191,7 +193,7 @@ def _editor_form() -> rx.Component:
             ),
             two(
                 labelled(
-                    rx.text("Date (", T.timezone, ")"),
+                    rx.text("Date (", E.timezone, ")"),
                     rx.input(name="date", type="date", required=True, id="session-date"),
                 ),
                 labelled("Start time", rx.input(name="time", type="time", required=True, id="session-time")),
@@ -236,7 +238,7 @@ def _editor_form() -> rx.Component:
             spacing="3",
             width="100%",
         ),
-        on_submit=T.submit_session,
+        on_submit=E.submit_session,
         reset_on_submit=False,
     )
 
@@ -254,44 +256,44 @@ def _advice_form() -> rx.Component:
                     rx.button("Advise me", type="submit", variant="soft"),
                     wrap="wrap",
                 ),
-                rx.foreach(T.advice, lambda line: rx.text(line, size="2", color_scheme="gray")),
+                rx.foreach(E.advice, lambda line: rx.text(line, size="2", color_scheme="gray")),
                 spacing="2",
                 width="100%",
             ),
-            on_submit=T.get_advice,
+            on_submit=E.get_advice,
             reset_on_submit=False,
         )
     )
 
 
-@page(routes.TEACH_NEW, "New session", on_load=[AuthState.require_mentor, T.load_teaching])
+@page(routes.TEACH_NEW, "New session", on_load=[AuthState.require_mentor, E.load_editor])
 def new_session_page() -> rx.Component:
     return rx.vstack(
         rx.heading("New session", size="7"),
         _advice_form(),
-        error_callout(T.editor_error),
+        error_callout(E.editor_error),
         card(_editor_form()),
         spacing="4",
         width="100%",
     )
 
 
-def _person(row: dict) -> rx.Component:
+def _person(row: rx.Var[Participant]) -> rx.Component:
     return rx.table.row(
-        rx.table.cell(row["learner"]),
-        rx.table.cell(rx.badge(row["status"], variant="soft")),
-        rx.table.cell(row["attendance"]),
+        rx.table.cell(row.learner),
+        rx.table.cell(rx.badge(row.status, variant="soft")),
+        rx.table.cell(row.attendance),
         rx.table.cell(
             rx.cond(
-                (row["booking_id"] != "") & M.started,
+                (row.booking_id != "") & M.started,
                 rx.hstack(
-                    rx.button("Attended", size="1", variant="soft", on_click=M.mark(row["booking_id"], True)),
+                    rx.button("Attended", size="1", variant="soft", on_click=M.mark(row.booking_id, True)),
                     rx.button(
                         "No-show",
                         size="1",
                         variant="soft",
                         color_scheme="red",
-                        on_click=M.mark(row["booking_id"], False),
+                        on_click=M.mark(row.booking_id, False),
                     ),
                 ),
             )
@@ -302,23 +304,23 @@ def _person(row: dict) -> rx.Component:
 @page(routes.TEACH_SESSION, "Manage session", on_load=[AuthState.require_mentor, M.load_manage])
 def manage_session_page() -> rx.Component:
     return rx.vstack(
-        rx.heading(M.info["title"], size="7", id="manage-title"),
+        rx.heading(M.info.title, size="7", id="manage-title"),
         rx.hstack(
-            rx.badge(M.info["status"], size="2", id="manage-status"),
-            rx.text(M.info["when"]),
-            rx.text(M.info["booked"], " booked"),
-            rx.text(M.info["price"]),
+            rx.badge(M.info.status, size="2", id="manage-status"),
+            rx.text(M.info.when),
+            rx.text(M.info.booked, " booked"),
+            rx.text(M.info.price),
             wrap="wrap",
             spacing="3",
         ),
         rx.hstack(
-            rx.cond(M.info["status"] == "draft", rx.button("Publish", on_click=M.publish)),
-            rx.cond(M.info["status"] == "published", rx.button("Unpublish", variant="soft", on_click=M.unpublish)),
+            rx.cond(M.info.status == "draft", rx.button("Publish", on_click=M.publish)),
+            rx.cond(M.info.status == "published", rx.button("Unpublish", variant="soft", on_click=M.unpublish)),
             rx.cond(
-                (M.info["status"] == "published") & M.started,
+                (M.info.status == "published") & M.started,
                 rx.button("Take attendance from the live room", variant="soft", on_click=M.apply_room_attendance),
             ),
-            rx.cond((M.info["status"] == "published") & M.ended, rx.button("Mark completed", on_click=M.complete)),
+            rx.cond((M.info.status == "published") & M.ended, rx.button("Mark completed", on_click=M.complete)),
             rx.link(rx.button("View public page", variant="outline"), href="/sessions/" + M.session_id.to_string()),
             rx.link(
                 rx.button(rx.icon("video", size=16), "Open the live room", variant="soft"),
@@ -333,7 +335,7 @@ def manage_session_page() -> rx.Component:
             ),
         ),
         rx.cond(
-            M.info["status"] == "published",
+            M.info.status == "published",
             card(
                 rx.form(
                     rx.vstack(

@@ -1,4 +1,6 @@
-"""Who is using this browser: log-in, sign-up, log-out and the role guards.
+"""Who is using this browser: the viewer, the role guards, and running work as them off the event loop.
+
+The log-in, sign-up and log-out forms are `auth_forms.py`, mixed in here.
 
 The login token lives in a cookie; every handler that does something on a
 person's behalf resolves it again on the server, so hiding a button is never
@@ -11,7 +13,6 @@ from collections.abc import Awaitable, Callable
 from typing import TypeVar
 
 import reflex as rx
-from pydantic import ValidationError as PydanticValidationError
 from sqlmodel import Session
 
 from peerlearn.accounts import actions as accounts
@@ -19,31 +20,23 @@ from peerlearn.accounts.queries import Viewer, viewer_for_token
 from peerlearn.db import read_scope, session_scope
 from peerlearn.models import User
 from peerlearn.models.enums import UserRole
-from peerlearn.models.users import UserCreate
 from peerlearn.platform.errors import AuthenticationError, ServiceError
 from peerlearn.ui import routes
 from peerlearn.ui.offload import run_blocking
+from peerlearn.ui.states.auth_forms import AccountForms
 
 TOKEN_MAX_AGE = 14 * 24 * 3600
 T = TypeVar("T")
 Reload = Callable[[], Awaitable[object]]
 
 
-def first_error(error: PydanticValidationError) -> str:
-    item = error.errors()[0]
-    field = ".".join(str(p) for p in item["loc"])
-    return f"{field.replace('_', ' ').capitalize()}: {item['msg']}"
-
-
-class AuthState(rx.State):
+class AuthState(AccountForms, rx.State):
     auth_token: str = rx.Cookie("", name="peerlearn_token", same_site="lax", max_age=TOKEN_MAX_AGE)
     user_id: int = 0
     user_name: str = ""
     user_email: str = ""
     roles: list[str] = []
     viewer_timezone: str = "UTC"
-    form_error: str = ""
-    signup_role: str = UserRole.LEARNER.value
 
     @rx.var
     def logged_in(self) -> bool:
@@ -139,75 +132,3 @@ class AuthState(rx.State):
 
     async def require_admin(self):
         return await self._require_role(UserRole.ADMIN)
-
-    def clear_form_error(self):
-        self.form_error = ""
-
-    def prepare_signup(self):
-        """The landing page links to /signup?role=mentor; preselect that choice."""
-        self.form_error = ""
-        wanted = self.router.url.query_parameters.get("role", "")
-        self.signup_role = (
-            wanted if wanted in (UserRole.LEARNER.value, UserRole.MENTOR.value) else UserRole.LEARNER.value
-        )
-
-    @rx.event
-    def set_signup_role(self, value: str):
-        self.signup_role = value
-
-    async def submit_login(self, form: dict):
-        self.form_error = ""
-        email, password, client = form.get("email", ""), form.get("password", ""), self._client()
-
-        def log_in() -> tuple[Viewer, str]:
-            with read_scope() as db:  # the slow password check holds no write lock
-                user_id = accounts.check_password(email, password, client=client, db=db).id
-            with session_scope() as db:
-                _, token = accounts.finish_log_in(user_id, client=client, db=db)
-                return viewer_for_token(token, db=db), token
-
-        try:
-            viewer, token = await run_blocking(log_in)
-        except ServiceError as error:
-            self.form_error = error.message
-            return
-        self._remember(viewer, token)
-        return rx.redirect(self._next_path())
-
-    async def submit_signup(self, form: dict):
-        self.form_error = ""
-        try:
-            data = UserCreate(
-                email=form.get("email", "").strip(),
-                password=form.get("password", ""),
-                full_name=form.get("full_name", ""),
-                role=self.signup_role,
-            )
-        except PydanticValidationError as error:
-            self.form_error = first_error(error)
-            return
-
-        def sign_up() -> tuple[Viewer, str]:
-            password_hash = accounts.hash_new_password(data)  # slow: before the write transaction
-            with session_scope() as db:
-                token = accounts.issue_token(accounts.register_user(data, db=db, password_hash=password_hash), db=db)
-                return viewer_for_token(token, db=db), token
-
-        try:
-            viewer, token = await run_blocking(sign_up)
-        except ServiceError as error:
-            self.form_error = error.message
-            return
-        self._remember(viewer, token)
-        return rx.redirect(routes.PROFILE)
-
-    async def log_out(self):
-        token = self.auth_token
-
-        def revoke() -> None:
-            with session_scope() as db:
-                accounts.log_out(token, db=db)
-
-        await run_blocking(revoke)
-        self._forget()
-        return rx.redirect(routes.HOME)

@@ -5,10 +5,11 @@ from __future__ import annotations
 import reflex as rx
 
 from peerlearn.catalog.search import parse_filters, search_sessions
-from peerlearn.money import format_money, to_minor
+from peerlearn.money import to_minor
 from peerlearn.platform.errors import ValidationError
-from peerlearn.platform.timefmt import format_local
+from peerlearn.ui.format.catalog import session_card
 from peerlearn.ui.states.auth import AuthState
+from peerlearn.ui.views import SessionCard
 
 ANY = "any"
 PAGE_SIZE = 12
@@ -27,7 +28,7 @@ class DiscoverState(AuthState):
     min_rating: str = ANY
     sort: str = "relevance"
     page: int = 1
-    results: list[dict[str, str]] = []
+    results: list[SessionCard] = []
     total: int = 0
     skills: list[str] = [ANY]
     categories: list[str] = [ANY]
@@ -99,21 +100,7 @@ class DiscoverState(AuthState):
         tz = self.viewer_timezone
         result = await self._read(lambda db: search_sessions(filters, db=db))
         self.total = result.total
-        self.results = [
-            {
-                "id": str(s.id),
-                "title": s.title,
-                "when": format_local(s.start_at, tz),
-                "mentor": s.mentor.full_name,
-                "rating": f"{s.mentor.rating_avg:.1f}" if s.mentor.rating_count else "New",
-                "skills": ", ".join(s.skills),
-                "price": "Free" if s.price_minor == 0 else format_money(s.price_minor, s.currency),
-                "level": s.level.value,
-                "spots": "Full" if s.spots_left == 0 else f"{s.spots_left} left",
-                "language": s.language,
-            }
-            for s in result.items
-        ]
+        self.results = [session_card(s, tz) for s in result.items]
         self.skills = [ANY] + sorted(result.facets.get("skills", {}))
         self.categories = [ANY] + sorted(result.facets.get("categories", {}))
         self.languages = [ANY] + sorted(result.facets.get("languages", {}))

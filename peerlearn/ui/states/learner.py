@@ -13,35 +13,19 @@ from peerlearn.booking.reviews import ReviewCreate, submit_review
 from peerlearn.models import User
 from peerlearn.models.enums import BookingStatus
 from peerlearn.models.types import utcnow
-from peerlearn.money import format_money
-from peerlearn.platform.timefmt import format_local
+from peerlearn.ui.format.bookings import booking_row, reschedule_choices, waitlist_links
 from peerlearn.ui.states.auth import AuthState
+from peerlearn.ui.views import BookingRow, SessionLink
 
 UPCOMING = {BookingStatus.HELD, BookingStatus.PENDING_APPROVAL, BookingStatus.PENDING_PAYMENT, BookingStatus.CONFIRMED}
 
 
-def _row(b: booking_service.BookingPublic, tz: str) -> dict[str, str]:
-    return {
-        "id": str(b.id),
-        "session_id": str(b.session_id),
-        "title": b.session_title,
-        "when": format_local(b.start_at, tz),
-        "status": b.status.value.replace("_", " "),
-        "price": "Free" if b.price_minor == 0 else format_money(b.amount_due_minor, b.currency),
-        "can_cancel": "yes" if b.can_cancel else "",
-        "can_review": "yes" if b.can_review else "",
-        "can_reschedule": "yes" if b.status == BookingStatus.CONFIRMED and b.can_cancel else "",
-        "checkout_url": b.checkout_url or "",
-        "receipt": f"/receipts/{b.payment_id}" if b.payment_id else "",
-    }
-
-
 class LearnerState(AuthState):
-    upcoming: list[dict[str, str]] = []
-    past: list[dict[str, str]] = []
-    waitlists: list[dict[str, str]] = []
+    upcoming: list[BookingRow] = []
+    past: list[BookingRow] = []
+    waitlists: list[SessionLink] = []
     reschedule_for: int = 0
-    reschedule_choices: list[dict[str, str]] = []
+    reschedule_choices: list[SessionLink] = []
 
     async def load_dashboard(self):
         if not self.user_id:
@@ -56,12 +40,9 @@ class LearnerState(AuthState):
                 booking_service.my_waitlists(user, db=db),
             )
         )
-        self.upcoming = [_row(b, tz) for b in reversed(rows) if b.status in UPCOMING and b.end_at > now]
-        self.past = [_row(b, tz) for b in rows if b.status not in UPCOMING or b.end_at <= now][:20]
-        self.waitlists = [
-            {"session_id": str(s.id), "title": s.title, "when": format_local(s.start_at, tz), "status": w.status.value}
-            for w, s in waiting
-        ]
+        self.upcoming = [booking_row(b, tz) for b in reversed(rows) if b.status in UPCOMING and b.end_at > now]
+        self.past = [booking_row(b, tz) for b in rows if b.status not in UPCOMING or b.end_at <= now][:20]
+        self.waitlists = waitlist_links(waiting, tz)
 
     async def _act(self, action: Callable[[User, Session], object], success: str):
         return await self._perform(action, success, self._load)
@@ -74,9 +55,7 @@ class LearnerState(AuthState):
     async def open_reschedule(self, booking_id: str):
         tz = self.viewer_timezone
         options = await self._as_user(lambda user, db: booking_service.reschedule_options(user, int(booking_id), db=db))
-        self.reschedule_choices = [
-            {"id": str(s.id), "label": f"{s.title} · {format_local(s.start_at, tz)}"} for s in options
-        ]
+        self.reschedule_choices = reschedule_choices(options, tz)
         self.reschedule_for = int(booking_id)
 
     def close_reschedule(self):

@@ -8,15 +8,16 @@ from sqlmodel import Session
 from peerlearn.models import Notification
 from peerlearn.platform import notifications
 from peerlearn.platform.errors import AuthenticationError
-from peerlearn.platform.timefmt import format_local
 from peerlearn.ui.client_registry import client_registry
+from peerlearn.ui.format.bookings import notification_items
 from peerlearn.ui.offload import run_blocking
 from peerlearn.ui.states.auth import AuthState
+from peerlearn.ui.views import NotificationItem
 
 
 class NotificationState(AuthState):
     unread: int = 0
-    items: list[dict[str, str]] = []
+    items: list[NotificationItem] = []
 
     async def reload_notifications(self) -> None:
         """Reload from the database (on page load and when a live push says something changed)."""
@@ -31,16 +32,7 @@ class NotificationState(AuthState):
             )
 
         self.unread, rows = await self._read(read)
-        self.items = [
-            {
-                "title": n.title,
-                "body": n.body,
-                "link": n.link or "#",
-                "read": "yes" if n.read else "",
-                "when": format_local(n.created_at, tz),
-            }
-            for n in rows
-        ]
+        self.items = notification_items(rows, tz)
 
     async def load_notifications(self):
         """on_load for signed-in pages: know the tab, so pushes can reach it."""

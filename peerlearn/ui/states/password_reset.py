@@ -16,8 +16,9 @@ from peerlearn.db import session_scope
 from peerlearn.models.users import PasswordResetConfirm, PasswordResetRequest
 from peerlearn.platform.errors import ServiceError
 from peerlearn.ui import routes
+from peerlearn.ui.forms import first_error
 from peerlearn.ui.offload import run_blocking
-from peerlearn.ui.states.auth import AuthState, first_error
+from peerlearn.ui.states.auth import AuthState
 
 SENT_MESSAGE = "If an account uses this email, a link to choose a new password is on its way. It works once."
 

@@ -9,7 +9,9 @@ from peerlearn.accounts import actions as accounts
 from peerlearn.models.enums import SkillLevel
 from peerlearn.models.users import PasswordChange, ProfileUpdate, SkillLevelPublic
 from peerlearn.platform.errors import ServiceError
-from peerlearn.ui.states.auth import AuthState, first_error
+from peerlearn.ui.forms import first_error
+from peerlearn.ui.states.auth import AuthState
+from peerlearn.ui.views import SkillChip
 
 SKILL_LEVELS = [level.value for level in SkillLevel]
 
@@ -23,7 +25,7 @@ class ProfileState(AuthState):
     career_objective: str = ""
     domain: str = ""
     headline: str = ""
-    skills: list[dict[str, str]] = []
+    skills: list[SkillChip] = []
     new_skill: str = ""
     new_skill_level: str = SkillLevel.BEGINNER.value
     saved_message: str = ""
@@ -50,20 +52,20 @@ class ProfileState(AuthState):
         self.interests = ", ".join(profile.interests)
         self.learning_goals, self.career_objective = profile.learning_goals, profile.career_objective
         self.domain, self.headline = profile.domain, profile.headline
-        self.skills = [{"name": s.name, "level": s.level.value} for s in profile.skills]
+        self.skills = [SkillChip(s.name, s.level.value) for s in profile.skills]
         self.loaded = True
 
     def add_skill(self):
         name = " ".join(self.new_skill.split())
         if not name:
             return
-        self.skills = [s for s in self.skills if s["name"].lower() != name.lower()] + [
-            {"name": name, "level": self.new_skill_level}
+        self.skills = [s for s in self.skills if s.name.lower() != name.lower()] + [
+            SkillChip(name, self.new_skill_level)
         ]
         self.new_skill = ""
 
     def remove_skill(self, name: str):
-        self.skills = [s for s in self.skills if s["name"] != name]
+        self.skills = [s for s in self.skills if s.name != name]
 
     async def submit_profile(self, form: dict):
         self.saved_message = self.form_error = ""
@@ -76,7 +78,7 @@ class ProfileState(AuthState):
                 learning_goals=form.get("learning_goals", ""),
                 career_objective=form.get("career_objective", ""),
                 domain=form.get("domain", ""),
-                skills=[SkillLevelPublic(name=s["name"], level=s["level"]) for s in self.skills],
+                skills=[SkillLevelPublic(name=s.name, level=s.level) for s in self.skills],
                 headline=form.get("headline") if self.is_mentor else None,
             )
         except PydanticValidationError as error:

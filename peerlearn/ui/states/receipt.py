@@ -6,15 +6,17 @@ import reflex as rx
 
 from peerlearn.billing.receipts import Receipt, receipt_for, receipt_pdf
 from peerlearn.platform.errors import AuthenticationError, ServiceError
+from peerlearn.ui.format.bookings import receipt_lines, receipt_summary
 from peerlearn.ui.offload import run_blocking
 from peerlearn.ui.states.auth import AuthState
 from peerlearn.ui.states.session_detail import last_path_segment
+from peerlearn.ui.views import ReceiptLine
 
 
 class ReceiptState(AuthState):
     number: str = ""
     summary: list[str] = []
-    lines: list[dict[str, str]] = []
+    lines: list[ReceiptLine] = []
     total: str = ""
     missing: bool = False
 
@@ -31,12 +33,7 @@ class ReceiptState(AuthState):
             self.missing = True
             return
         self.missing, self.number, self.total = False, receipt.number, receipt.total
-        self.summary = [
-            f"Issued {receipt.issued_at:%d %b %Y %H:%M} UTC to {receipt.learner_name}",
-            f"{receipt.session_title} with {receipt.mentor_name}, {receipt.session_start_at:%d %b %Y %H:%M} UTC",
-            f"Paid through {receipt.provider} · {receipt.status}",
-        ]
-        self.lines = [{"label": line.label, "amount": line.amount} for line in receipt.lines]
+        self.summary, self.lines = receipt_summary(receipt), receipt_lines(receipt)
 
     async def download_pdf(self):
         receipt = await self._receipt()

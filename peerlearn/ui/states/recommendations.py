@@ -7,14 +7,14 @@ from sqlmodel import Session
 
 from peerlearn.insights import recommendations as recs
 from peerlearn.models import User
-from peerlearn.money import format_money
 from peerlearn.platform.errors import AuthenticationError, ServiceError
-from peerlearn.platform.timefmt import format_local
+from peerlearn.ui.format.catalog import recommendation_card
 from peerlearn.ui.states.auth import AuthState
+from peerlearn.ui.views import RecommendationCard
 
 
 class RecommendationsState(AuthState):
-    recommended: list[dict[str, str]] = []
+    recommended: list[RecommendationCard] = []
 
     async def load_recommendations(self):
         if not self.user_id:
@@ -34,19 +34,7 @@ class RecommendationsState(AuthState):
             self.recommended = []
             return
         tz = self.viewer_timezone
-        self.recommended = [
-            {
-                "id": str(item.session.id),
-                "title": item.session.title,
-                "why": item.explanation,
-                "when": format_local(item.session.start_at, tz),
-                "mentor": item.session.mentor.full_name,
-                "price": "Free"
-                if item.session.price_minor == 0
-                else format_money(item.session.price_minor, item.session.currency),
-            }
-            for item in items
-        ]
+        self.recommended = [recommendation_card(item, tz) for item in items]
 
     async def _feedback(self, session_id: str, action: str) -> None:
         await self._as_user(lambda user, db: recs.record_feedback(user, int(session_id), action, db=db), write=True)
@@ -63,5 +51,5 @@ class RecommendationsState(AuthState):
             await self._feedback(session_id, "dismiss")
         except (AuthenticationError, ServiceError) as error:
             return rx.toast.error(getattr(error, "message", "Please log in."))
-        self.recommended = [item for item in self.recommended if item["id"] != session_id]
+        self.recommended = [item for item in self.recommended if item.id != session_id]
         return rx.toast.info("Got it: we will show you fewer sessions like that.")

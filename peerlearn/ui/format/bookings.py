@@ -1,0 +1,59 @@
+"""A learner's bookings, waitlists and reschedule choices; notifications; receipt lines."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from peerlearn.billing.receipts import Receipt
+from peerlearn.booking.actions import BookingPublic
+from peerlearn.models import LearningSession, Notification, WaitlistEntry
+from peerlearn.models.enums import BookingStatus
+from peerlearn.platform.timefmt import format_local
+from peerlearn.ui.format.common import price_text
+from peerlearn.ui.views import BookingRow, NotificationItem, ReceiptLine, SessionLink
+
+
+def booking_row(b: BookingPublic, tz: str) -> BookingRow:
+    return BookingRow(
+        id=str(b.id),
+        session_id=str(b.session_id),
+        title=b.session_title,
+        when=format_local(b.start_at, tz),
+        status=b.status.value.replace("_", " "),
+        price=price_text(b.price_minor, b.currency, due_minor=b.amount_due_minor),
+        can_cancel=b.can_cancel,
+        can_review=b.can_review,
+        can_reschedule=b.status == BookingStatus.CONFIRMED and b.can_cancel,
+        checkout_url=b.checkout_url or "",
+        receipt=f"/receipts/{b.payment_id}" if b.payment_id else "",
+    )
+
+
+def waitlist_links(waiting: Iterable[tuple[WaitlistEntry, LearningSession]], tz: str) -> list[SessionLink]:
+    return [SessionLink(str(s.id), s.title, format_local(s.start_at, tz), status=w.status.value) for w, s in waiting]
+
+
+def reschedule_choices(options: Iterable[LearningSession], tz: str) -> list[SessionLink]:
+    return [
+        SessionLink(str(s.id), s.title, when := format_local(s.start_at, tz), label=f"{s.title} · {when}")
+        for s in options
+    ]
+
+
+def notification_items(rows: Iterable[Notification], tz: str) -> list[NotificationItem]:
+    return [
+        NotificationItem(n.title, n.body, n.link or "#", bool(n.read), format_local(n.created_at, tz)) for n in rows
+    ]
+
+
+def receipt_summary(receipt: Receipt) -> list[str]:
+    """The three lines under the receipt number; its times are in UTC."""
+    return [
+        f"Issued {receipt.issued_at:%d %b %Y %H:%M} UTC to {receipt.learner_name}",
+        f"{receipt.session_title} with {receipt.mentor_name}, {receipt.session_start_at:%d %b %Y %H:%M} UTC",
+        f"Paid through {receipt.provider} · {receipt.status}",
+    ]
+
+
+def receipt_lines(receipt: Receipt) -> list[ReceiptLine]:
+    return [ReceiptLine(line.label, line.amount) for line in receipt.lines]

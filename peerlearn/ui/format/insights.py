@@ -1,0 +1,159 @@
+"""The admin dashboards' figures as text: KPI cards, the retention heat map and the tables under the charts."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from peerlearn.insights.churn import ChurnModel
+from peerlearn.insights.experiments import ExperimentResults
+from peerlearn.insights.kpis import KpiReport
+from peerlearn.money import format_money
+from peerlearn.ui.format.common import money_text
+from peerlearn.ui.views import Definition, HeatCell, KpiCard, TableRow
+
+COHORT_MONTHS = 6
+BLANK = "transparent"
+
+
+def _whole(values: dict[str, float]) -> dict[str, int]:
+    return {c: int(v) for c, v in values.items()}
+
+
+def kpi_cards(report: KpiReport) -> list[KpiCard]:
+    """The headline figures, in the order the dashboard shows them."""
+    r, m, lr, rec = report.revenue, report.marketplace, report.learners, report.recommender
+    ratios = ", ".join(f"{c} {v}" for c, v in lr["ltv_to_cac"].items()) or "—"
+    return [
+        KpiCard("gross_booking_value", "Gross booking value", money_text(r["gross_booking_value"])),
+        KpiCard("platform_revenue", "Platform revenue", money_text(r["platform_revenue"])),
+        KpiCard("mrr", "MRR (last 30 days)", money_text(r["mrr"])),
+        KpiCard("arr", "ARR", money_text(r["arr"])),
+        KpiCard("refunds", "Refunds", money_text(r["refunds"])),
+        KpiCard("net_revenue", "Net revenue", money_text(r["net_revenue"])),
+        KpiCard("active_learners", "Active learners", str(lr["active_learners"])),
+        KpiCard(
+            "ltv",
+            "LTV so far / projected",
+            f"{money_text(_whole(lr['ltv']))} / {money_text(_whole(lr['projected_ltv']))}",
+        ),
+        KpiCard("cac", "CAC · LTV:CAC", f"{money_text(_whole(lr['cac']))} · {ratios}"),
+        KpiCard("booking_conversion", "Booking conversion", f"{m['booking_conversion']:.1%}"),
+        KpiCard("completion_rate", "Completion rate", f"{m['completion_rate']:.1%}"),
+        KpiCard(
+            "cancellation_rate", "Cancellations · no-shows", f"{m['cancellation_rate']:.1%} · {m['no_show_rate']:.1%}"
+        ),
+        KpiCard("seat_utilisation", "Seat utilisation", f"{m['seat_utilisation']:.1%}"),
+        KpiCard("active_mentor_share", "Active mentors", f"{m['active_mentor_share']:.1%}"),
+        KpiCard("average_rating", "Average rating", str(m["average_rating"] or "—")),
+        KpiCard(
+            "recommendation_ctr",
+            "Recommendation CTR · conversion",
+            f"{rec['recommendation_ctr']:.1%} · {rec['recommendation_conversion']:.1%}",
+        ),
+    ]
+
+
+def heat_row(cohort: dict) -> list[HeatCell]:
+    """One row of the retention heat map: label, size, then a shaded cell per later month (blank if not reached)."""
+    cells = [HeatCell(cohort["cohort"], BLANK), HeatCell(str(cohort["size"]), BLANK)]
+    for k in range(COHORT_MONTHS):
+        if k < len(cohort["retention"]):
+            share = cohort["retention"][k]
+            cells.append(HeatCell(f"{share:.0%}", f"var(--indigo-{min(9, 2 + int(share * 14))})"))
+        else:
+            cells.append(HeatCell("", BLANK))
+    return cells
+
+
+def heat_cells(cohorts: Iterable[dict]) -> list[HeatCell]:
+    """Every cohort's row, flattened for the page's eight-column grid."""
+    return [cell for cohort in cohorts for cell in heat_row(cohort)]
+
+
+def offline_rows(figures: dict | None) -> list[TableRow]:
+    """Engine and baselines from the last offline evaluation: model, NDCG, recall, hit rate, coverage."""
+    if not figures:
+        return []
+    k = figures.get("k", 10)
+    rows = [("engine", figures.get("engine", {})), ("engine (new learners)", figures.get("engine_cold", {}))]
+    rows += sorted(figures.get("baselines", {}).items())
+    return [
+        TableRow(
+            [
+                name,
+                f"{m.get(f'ndcg@{k}', 0):.3f}",
+                f"{m.get(f'recall@{k}', 0):.3f}",
+                f"{m.get(f'hit_rate@{k}', 0):.3f}",
+                f"{m.get('coverage', 0):.3f}",
+            ]
+        )
+        for name, m in rows
+        if m
+    ]
+
+
+def experiment_rows(results: Iterable[ExperimentResults]) -> list[TableRow]:
+    """One row per variant: experiment, status, variant, exposed, conversion (95% CI), CTR, p vs control, verdict."""
+    return [
+        TableRow(
+            [
+                res.key,
+                res.status.value,
+                v.name,
+                str(v.exposed),
+                f"{v.conversion:.1%} ({v.conversion_ci[0]:.1%}-{v.conversion_ci[1]:.1%})",
+                f"{v.ctr:.1%}",
+                "" if v.p_vs_control is None else f"{v.p_vs_control:.3f}",
+                res.verdict,
+            ]
+        )
+        for res in results
+        for v in res.variants
+    ]
+
+
+def gateway_rows(report: KpiReport) -> list[TableRow]:
+    return [
+        TableRow([g["gateway"], g["currency"], format_money(g["gbv_minor"], g["currency"])])
+        for g in report.revenue["gbv_by_gateway"]
+    ]
+
+
+def skills_rows(report: KpiReport) -> list[TableRow]:
+    return [
+        TableRow([r["skill"], str(r["demand"]), str(r["supply"]), str(r["gap"])])
+        for r in report.marketplace["skills_gap"]
+    ]
+
+
+def at_risk_rows(risky: Iterable[dict]) -> list[TableRow]:
+    """Learner, churn probability, days since the last booking, bookings in 90 days."""
+    keys = ("name", "churn_probability", "days_since_last_booking", "bookings_90d")
+    return [TableRow([str(row[k]) for k in keys]) for row in risky]
+
+
+def churn_note(model: ChurnModel) -> str:
+    if not model.enough_data:
+        return model.message
+    f = model.figures
+    return (
+        f"ROC AUC {f['roc_auc']} vs {f['recency_only_roc_auc']} for recency alone; "
+        f"Brier {f['brier']} (time split {f['train_snapshot']} → {f['test_snapshot']})"
+    )
+
+
+def ledger_note(unbalanced: list) -> str:
+    if not unbalanced:
+        return "Ledger balanced: every transaction sums to zero."
+    return f"LEDGER IMBALANCE in {len(unbalanced)} transaction(s): {unbalanced[:5]}"
+
+
+def revenue_chart(report: KpiReport) -> tuple[list[str], list[dict[str, str | float]]]:
+    """The currencies (one bar series each) and the chart's rows: month, then each currency in major units."""
+    by_month = report.revenue["revenue_by_month"]
+    currencies = sorted({c for row in by_month for c in row if c != "month"})
+    return currencies, [{k: (v if k == "month" else v / 100) for k, v in row.items()} for row in by_month]
+
+
+def definitions(texts: dict[str, str]) -> list[Definition]:
+    return [Definition(k, v) for k, v in texts.items()]

@@ -1,0 +1,77 @@
+"""The mentor's desk: their sessions, a two-week calendar, earnings, approvals; one session's management."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from peerlearn.billing.earnings import Balance
+from peerlearn.models import LearningSession
+from peerlearn.models.enums import SessionStatus
+from peerlearn.money import format_money
+from peerlearn.platform.timefmt import format_local
+from peerlearn.ui.format.common import price_text
+from peerlearn.ui.views import CalendarDay, EarningRow, ManagedSession, MentorSessionRow, Participant
+
+CALENDAR_DAYS = 14
+
+
+def two_weeks(sessions: Iterable[LearningSession], tz: str, now: datetime) -> list[CalendarDay]:
+    """The next 14 days in the mentor's time zone, each with its sessions' local start times and titles."""
+    zone = ZoneInfo(tz)
+    today = now.astimezone(zone).date()
+    days = [today + timedelta(days=i) for i in range(CALENDAR_DAYS)]
+    cells: dict[object, list[str]] = {day: [] for day in days}
+    for session in sessions:
+        local = session.start_at.astimezone(zone)
+        if local.date() in cells and session.status != SessionStatus.CANCELLED:
+            cells[local.date()].append(f"{local:%H:%M} {session.title} ({session.seats_taken}/{session.capacity})")
+    return [CalendarDay(f"{day:%a %d %b}", "\n".join(cells[day]), bool(cells[day])) for day in days]
+
+
+def mentor_session_row(session: LearningSession, tz: str) -> MentorSessionRow:
+    return MentorSessionRow(
+        id=str(session.id),
+        title=session.title,
+        when=format_local(session.start_at, tz),
+        status=session.status.value,
+        booked=f"{session.seats_taken}/{session.capacity}",
+        fill=f"{100 * session.seats_taken // session.capacity}%",
+        price=price_text(session.price_minor, session.currency),
+    )
+
+
+def earning_rows(balances: Iterable[Balance]) -> list[EarningRow]:
+    return [
+        EarningRow(
+            b.currency,
+            format_money(b.pending_minor, b.currency),
+            format_money(b.available_minor, b.currency),
+            format_money(b.paid_out_minor, b.currency),
+        )
+        for b in balances
+    ]
+
+
+def average_rating(ratings: list[int]) -> str:
+    return f"{sum(ratings) / len(ratings):.1f}" if ratings else "New"
+
+
+def managed_session(session: LearningSession, tz: str) -> ManagedSession:
+    return ManagedSession(
+        title=session.title,
+        when=format_local(session.start_at, tz),
+        status=session.status.value,
+        booked=f"{session.seats_taken}/{session.capacity}",
+        price=price_text(session.price_minor, session.currency),
+    )
+
+
+def _text(value: object) -> str:
+    return "" if value is None else str(value)
+
+
+def participants(rows: Iterable[dict]) -> list[Participant]:
+    """`session_participants` rows; a waitlisted person has no booking id."""
+    return [Participant(_text(p["booking_id"]), p["learner"], p["status"], _text(p["attendance"])) for p in rows]

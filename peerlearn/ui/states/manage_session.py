@@ -1,0 +1,92 @@
+"""One session's management page: publish, unpublish, cancel, complete, and who booked and attended."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from sqlmodel import Session
+
+from peerlearn.booking import actions as booking_service
+from peerlearn.catalog import actions as session_service
+from peerlearn.live import room as live_room
+from peerlearn.models import User
+from peerlearn.models.types import utcnow
+from peerlearn.platform.errors import ServiceError
+from peerlearn.ui.format.teaching import managed_session, participants
+from peerlearn.ui.states.auth import AuthState
+from peerlearn.ui.states.session_detail import last_path_segment
+from peerlearn.ui.views import ManagedSession, Participant
+
+
+def _read_managed(
+    mentor: User, session_id: int, tz: str, db: Session
+) -> tuple[ManagedSession, list[Participant], bool, bool]:
+    session = session_service.owned_session(mentor, session_id, db=db)
+    people = participants(booking_service.session_participants(mentor, session_id, db=db))
+    now = utcnow()
+    return managed_session(session, tz), people, session.start_at <= now, session.end_at <= now
+
+
+class ManageSessionState(AuthState):
+    session_id: int = 0
+    info: ManagedSession = ManagedSession()
+    people: list[Participant] = []
+    started: bool = False
+    ended: bool = False
+
+    async def load_manage(self):
+        if not self.user_id:
+            return
+        self.session_id = session_id = last_path_segment(self.router.url.path)
+        tz = self.viewer_timezone
+        try:
+            self.info, self.people, self.started, self.ended = await self._as_user(
+                lambda mentor, db: _read_managed(mentor, session_id, tz, db)
+            )
+        except ServiceError:
+            self.info = ManagedSession(title="Session not found")
+            self.people = []
+
+    async def _manage(self, action: Callable[[User, Session], object], success: str):
+        return await self._perform(action, success, self.load_manage)
+
+    async def publish(self):
+        session_id = self.session_id
+        return await self._manage(lambda m, db: session_service.publish_session(m, session_id, db=db), "Published.")
+
+    async def unpublish(self):
+        session_id = self.session_id
+        return await self._manage(
+            lambda m, db: session_service.unpublish_session(m, session_id, db=db), "Back to draft."
+        )
+
+    async def cancel(self, form: dict):
+        session_id = self.session_id
+        return await self._manage(
+            lambda m, db: session_service.cancel_session(m, session_id, reason=form.get("reason", ""), db=db),
+            "Cancelled. Every learner is refunded in full and has been told.",
+        )
+
+    async def complete(self):
+        session_id = self.session_id
+        return await self._manage(
+            lambda m, db: session_service.complete_session(m, session_id, db=db), "Marked completed."
+        )
+
+    async def apply_room_attendance(self):
+        """Mark attendance from who actually connected to the live room (never connected -> no-show)."""
+        session_id = self.session_id
+
+        def apply(mentor: User, db: Session) -> None:
+            proposal = live_room.attendance_proposal(mentor, session_id, db=db)
+            for booking_id in proposal["attended_booking_ids"]:
+                session_service.mark_attendance(mentor, booking_id, True, db=db)
+            for booking_id in proposal["no_show_booking_ids"]:
+                session_service.mark_attendance(mentor, booking_id, False, db=db)
+
+        return await self._manage(apply, "Attendance taken from the live room's connections.")
+
+    async def mark(self, booking_id: str, attended: bool):
+        return await self._manage(
+            lambda m, db: session_service.mark_attendance(m, int(booking_id), attended, db=db), "Attendance saved."
+        )

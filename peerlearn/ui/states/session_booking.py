@@ -1,0 +1,73 @@
+"""Booking from the session page: book (and pay), join the waitlist, cancel my booking (mixed into SessionDetailState).
+
+Whatever happens, the page then shows what is true now: a refusal reloads it too (someone may have taken the
+last seat meanwhile).
+"""
+
+from __future__ import annotations
+
+import reflex as rx
+from sqlmodel import Session
+
+from peerlearn.booking import actions as booking_service
+from peerlearn.booking.waitlist import join_waitlist
+from peerlearn.models import User
+from peerlearn.platform.errors import AuthenticationError, ServiceError
+
+
+class SessionBooking(rx.State, mixin=True):
+    coupon: str = ""
+    message: str = ""
+
+    @rx.event
+    def set_coupon(self, value: str):
+        self.coupon = value
+
+    def _login_again(self):
+        return rx.redirect(f"/login?next=/sessions/{self.session.id}")
+
+    async def book(self):
+        self.message = ""
+        session_id, coupon = int(self.session.id), self.coupon or None
+
+        def book(user: User, db: Session) -> str:
+            _, payment = booking_service.book_session(user, session_id, coupon_code=coupon, db=db)
+            return payment.checkout_url if payment else ""
+
+        try:
+            checkout_url = await self._as_user(book, write=True)
+        except AuthenticationError:
+            return self._login_again()
+        except ServiceError as error:
+            await self._load()  # someone may have taken the last seat: show what is true now
+            self.message = error.message
+            return rx.toast.error(error.message)
+        if checkout_url:
+            return rx.redirect(checkout_url)  # hosted checkout: same tab, other host or ours
+        await self._load()
+        return rx.toast.success("Booked! It is on your dashboard.")
+
+    async def wait_for_seat(self):
+        session_id = int(self.session.id)
+        try:
+            await self._as_user(lambda user, db: join_waitlist(user, session_id, db=db), write=True)
+        except AuthenticationError:
+            return self._login_again()
+        except ServiceError as error:
+            return rx.toast.error(error.message)
+        await self._load()
+        return rx.toast.success("You are on the waitlist. We will tell you when a seat frees up.")
+
+    async def cancel_my_booking(self):
+        booking_id = self.my_booking_id
+        try:
+            _, refunded = await self._as_user(
+                lambda user, db: booking_service.cancel_booking(user, booking_id, db=db), write=True
+            )
+        except AuthenticationError:
+            return rx.redirect("/login")
+        except ServiceError as error:
+            await self._load()
+            return rx.toast.error(error.message)
+        await self._load()
+        return rx.toast.success("Booking cancelled." + (" Your refund is on its way." if refunded else ""))
