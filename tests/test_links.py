@@ -17,6 +17,8 @@ from sqlmodel import select
 
 import peerlearn.ui.pages
 from peerlearn import links
+from peerlearn.accounts.password_reset import request_password_reset, reset_password
+from peerlearn.billing.payments import handle_webhook
 from peerlearn.booking.actions import book_session, cancel_booking, decide_booking, expire_holds, reschedule_booking
 from peerlearn.booking.reminders import send_due_reminders
 from peerlearn.booking.reviews import ReviewCreate, submit_review
@@ -27,6 +29,8 @@ from peerlearn.models.enums import NotificationKind
 from peerlearn.models.types import utcnow
 from peerlearn.ui.layout import PAGES
 from tests.factories import make_session, make_user, pay
+from tests.payments.test_payment_flows import simulated_event
+from tests.support import wait_until
 
 GOOD_CARD, DECLINED_CARD = "4242 4242 4242 4242", "4000 0000 0000 0002"
 # Which table the dynamic segment of a route names, so a link to a deleted or made-up id is caught too.
@@ -54,7 +58,7 @@ def page_for(link: str, routes: list[str]) -> tuple[str, dict[str, str]] | None:
     return None
 
 
-def produce_every_kind_of_notification(db) -> None:
+def produce_every_kind_of_notification(db, mailed: list[tuple[str, str, str]]) -> None:
     mentor, ana, ben, cy = make_user(db, mentor=True), make_user(db), make_user(db), make_user(db)
     slots = (timedelta(days=3, hours=3 * n) for n in range(20))  # one mentor: sessions must not overlap
 
@@ -127,10 +131,35 @@ def produce_every_kind_of_notification(db) -> None:
     cancel_session(mentor, dropped, db=db, reason="Ill")
     db.commit()
 
+    # A provider reports another amount than was charged: admins are asked to review the payment.
+    make_user(db, admin=True)
+    odd = new_session(price_minor=1200, capacity=2)
+    odd_booking, _ = book_session(ben, odd, db=db)
+    db.commit()
+    payment = db.exec(select(Payment).where(Payment.booking_id == odd_booking.id)).one()
+    handle_webhook(
+        "simulated",
+        *simulated_event(payment, {"provider_ref": payment.provider_ref, "amount_minor": 1}, "evt_links_review"),
+        db=db,
+    )
+    db.commit()
 
-def test_every_notification_link_opens_a_registered_page(db):
+    # A password reset tells the owner their password changed.
+    request_password_reset(cy.email, client="198.51.100.1", db=db)
+    db.commit()
+    mail = wait_until(lambda: [body for to, _subject, body in mailed if to == cy.email], what="the reset mail")
+    token = re.search(r"/reset-password\?token=([\w-]+)", mail[0]).group(1)
+    reset_password(token, "quartz-meadow-lantern-91", client="198.51.100.1", db=db)
+    db.commit()
+
+
+def test_every_notification_link_opens_a_registered_page(db, monkeypatch):
+    from peerlearn.platform import mailer
+
+    mailed: list[tuple[str, str, str]] = []
+    monkeypatch.setattr(mailer, "send_email", lambda to, subject, body, ics=None: mailed.append((to, subject, body)))
     routes = registered_routes()
-    produce_every_kind_of_notification(db)
+    produce_every_kind_of_notification(db, mailed)
     rows = db.exec(select(Notification)).all()
 
     assert {row.kind for row in rows} == set(NotificationKind)  # every kind was produced, so every link was seen

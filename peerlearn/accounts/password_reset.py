@@ -14,6 +14,7 @@ from datetime import datetime, timedelta
 
 from sqlmodel import Session, col, delete, func, select, update
 
+from peerlearn import links
 from peerlearn.accounts.password_policy import require_strong_password
 from peerlearn.accounts.security import hash_password, hash_token, new_token
 from peerlearn.config import get_settings
@@ -92,6 +93,7 @@ def reset_password(token: str, new_password: str, *, client: str, db: Session, n
         NotificationKind.PASSWORD_CHANGED,
         "Your password was changed",
         body="Your password was reset with a link sent to your email. If this was not you, reset it again and tell us.",
+        link=links.PROFILE,
         db=db,
     )
     throttle.get_login_throttle().record_password_reset(user.email, client)

@@ -252,6 +252,7 @@ def _flag_for_review(payment: Payment, mismatch: str, *, db: Session, now: datet
         body=f"The payment for booking {payment.booking_id} (provider reference {payment.provider_ref}) was not "
         f"confirmed: {payment.review_reason}. Check it in the provider's dashboard, then refund it there or contact "
         "the learner. All payments waiting for review: GET /api/admin/payments/review/.",
+        link=links.INSIGHTS,
         db=db,
     )
     notifications.notify(
@@ -260,7 +261,7 @@ def _flag_for_review(payment: Payment, mismatch: str, *, db: Session, now: datet
         "We are checking your payment",
         body="The payment provider's confirmation did not match your booking's price, so your seat is not "
         "confirmed yet. Our team has been told and will get back to you.",
-        link=f"/bookings/{payment.booking_id}",
+        link=links.booking_link(payment.booking_id),
         db=db,
         email=False,
     )

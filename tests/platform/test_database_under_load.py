@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
 import httpx
@@ -83,7 +84,9 @@ def test_rest_reads_and_page_events_interleave_without_freezing(catalogue, datab
             await burst(client)  # warm-up: first imports, worker threads started
             return await _max_gap_while(burst(client))
 
-    gap, results = asyncio.run(scenario())
+    # A loop of its own in a thread of its own: a browser test's Playwright may own this thread's loop already.
+    with ThreadPoolExecutor(1) as own_thread:
+        gap, results = own_thread.submit(asyncio.run, scenario()).result()
     responses = [r for r in results if isinstance(r, httpx.Response)]
     assert all(r.status_code == 200 for r in responses)
     assert all(total == 5 for total in results if isinstance(total, int))
