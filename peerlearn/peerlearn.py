@@ -6,6 +6,40 @@ from peerlearn.api.app import create_api
 from peerlearn.platform.scheduler import run_forever
 from peerlearn.ui.layout import PAGES
 from peerlearn.ui.live_push import start_live_push
+from peerlearn.ui.pages import (
+    booking,
+    checkout,
+    dashboard,
+    discover,
+    errors,
+    insights,
+    landing,
+    login,
+    profile,
+    receipt,
+    room,
+    session_detail,
+    signup,
+    teaching,
+)
+
+# Importing a page module registers its page in PAGES; naming them here keeps that import explicit.
+PAGE_MODULES = (
+    booking,
+    checkout,
+    dashboard,
+    discover,
+    errors,
+    insights,
+    landing,
+    login,
+    profile,
+    receipt,
+    room,
+    session_detail,
+    signup,
+    teaching,
+)
 
 app = rx.App(
     theme=rx.theme(accent_color="indigo", gray_color="slate", radius="large", scaling="100%"),

@@ -128,7 +128,7 @@ def test_update_profile(api):
 def test_update_profile_rejects_unknown_timezone_and_changes_nothing(api):
     token = register(api).json()["token"]
     response = api.put("/api/users/profile/update/", json={"timezone": "Mars/Olympus", "bio": "x"}, headers=auth(token))
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert "time zone" in response.json()["error"]["message"]
     assert api.get("/api/users/profile/", headers=auth(token)).json()["bio"] == ""
 

@@ -10,6 +10,7 @@ from pydantic import Field as PField
 from sqlmodel import Field, SQLModel
 
 from peerlearn.models.enums import SkillLevel, UserRole, VerificationStatus
+from peerlearn.models.inputs import Text
 from peerlearn.models.types import enum_field, json_list_field, utc_field
 
 
@@ -84,7 +85,7 @@ class AuthToken(SQLModel, table=True):
 class UserCreate(BaseModel):
     email: EmailStr
     password: str = PField(min_length=8, max_length=128)
-    full_name: str = PField(min_length=1, max_length=120)
+    full_name: Text(1, 120)
     role: UserRole = UserRole.LEARNER
 
 
@@ -104,8 +105,8 @@ class SkillLevelPublic(BaseModel):
 
 
 class ProfileUpdate(BaseModel):
-    full_name: str | None = PField(default=None, min_length=1, max_length=120)
-    bio: str | None = PField(default=None, max_length=4000)
+    full_name: Text(1, 120) | None = None
+    bio: Text(0, 4000) | None = None
     avatar_url: str | None = PField(default=None, max_length=500)
     timezone: str | None = PField(default=None, max_length=64)
     skills: list[SkillLevelPublic] | None = None
@@ -114,7 +115,7 @@ class ProfileUpdate(BaseModel):
     career_objective: str | None = PField(default=None, max_length=255)
     domain: str | None = PField(default=None, max_length=120)
     preferred_language: str | None = PField(default=None, max_length=32)
-    headline: str | None = PField(default=None, max_length=200)
+    headline: Text(0, 200) | None = None
 
 
 class UserPublic(BaseModel):
