@@ -7,7 +7,7 @@ from pydantic import BaseModel
 
 from peerlearn.accounts import actions as accounts
 from peerlearn.api.deps import DB, CurrentUser, Token, client_address, route
-from peerlearn.api.errors import AUTHENTICATED, PUBLIC_THROTTLED
+from peerlearn.api.errors import AUTHENTICATED, LOGIN, PUBLIC_THROTTLED
 from peerlearn.models.users import PasswordChange, ProfilePublic, ProfileUpdate, UserCreate, UserLogin, UserPublic
 
 router = APIRouter(tags=["accounts"])
@@ -25,7 +25,7 @@ def register(data: UserCreate, db: DB) -> TokenResponse:
     return TokenResponse(user=accounts.user_public(user), token=accounts.issue_token(user, db=db))
 
 
-@route(router, "POST", "/api/auth/login/", response_model=TokenResponse, responses=PUBLIC_THROTTLED)
+@route(router, "POST", "/api/auth/login/", response_model=TokenResponse, responses=LOGIN)
 def login(data: UserLogin, request: Request, db: DB) -> TokenResponse:
     user, token = accounts.log_in(data.email, data.password, client=client_address(request), db=db)
     return TokenResponse(user=accounts.user_public(user), token=token)

@@ -95,6 +95,7 @@ def error_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
 COMMON = error_responses(405, 413, 422)
 PUBLIC = {**COMMON, **error_responses(404, 409)}
 AUTHENTICATED = {**COMMON, **error_responses(401, 403, 404, 409)}
+LOGIN = {**PUBLIC, **error_responses(401, 429)}  # wrong email or password is 401
 PUBLIC_THROTTLED = {**PUBLIC, **error_responses(429)}
 WEBHOOK = {**COMMON, 400: _doc("Signature invalid or the payload is not a known event"), **error_responses(409)}
 
@@ -135,6 +136,8 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def _http_error(_: Request, error: StarletteHTTPException) -> JSONResponse:
+        if error.status_code == 400:  # FastAPI's "error parsing the body" (not UTF-8 JSON): invalid input
+            return JSONResponse(error_body(ErrorCode.VALIDATION, "The request body is not valid JSON."), 422)
         code = _CODE_BY_HTTP_STATUS.get(error.status_code, "http_error")
         return JSONResponse(error_body(code, str(error.detail)), error.status_code, headers=error.headers)
 

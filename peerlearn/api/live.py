@@ -10,7 +10,7 @@ from pydantic import BaseModel
 
 from peerlearn.accounts.actions import user_for_token
 from peerlearn.api.deps import DB, CurrentUser, Mentor, Token, route
-from peerlearn.api.errors import AUTHENTICATED, PUBLIC
+from peerlearn.api.errors import AUTHENTICATED
 from peerlearn.api.params import MAX_ID, AfterId, Id, OptionalId
 from peerlearn.live import room as live_room
 from peerlearn.models.inputs import Text
@@ -56,7 +56,7 @@ def post_chat(session_id: Id, data: ChatIn, user: CurrentUser, db: DB) -> dict:
     return {"id": message.id, "body": message.body}
 
 
-@route(router, "GET", "/api/sessions/{session_id}/recordings/{recording_id}/", responses=PUBLIC)
+@route(router, "GET", "/api/sessions/{session_id}/recordings/{recording_id}/", responses=AUTHENTICATED)
 def recording_file(
     session_id: Id,
     recording_id: Id,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Literal
 
 import sqlalchemy as sa
 from pydantic import BaseModel, EmailStr
@@ -86,7 +87,9 @@ class UserCreate(BaseModel):
     email: EmailStr
     password: str = PField(min_length=8, max_length=128)
     full_name: Text(1, 120)
-    role: UserRole = UserRole.LEARNER
+    role: Literal[UserRole.LEARNER, UserRole.MENTOR] = PField(
+        UserRole.LEARNER, description="Admin accounts are never created by sign-up"
+    )
 
 
 class UserLogin(BaseModel):
