@@ -134,7 +134,9 @@ class SecurityHeadersMiddleware:
         def with_headers(message: Message, csp: bytes) -> Message:
             present = {name.lower() for name, _ in message.get("headers", [])}
             extra = [(k, v) for k, v in self.headers if k not in present]
-            if b"content-security-policy" not in present:
+            # A 304 carries no body; browsers merge its headers into the cached page, so a hash-less CSP
+            # here would replace the page's own one and block its inline scripts on the next visit.
+            if b"content-security-policy" not in present and message.get("status") != 304:
                 extra.append((b"content-security-policy", csp))
             return {**message, "headers": [*message.get("headers", []), *extra]}
 
