@@ -40,6 +40,7 @@ import hashlib
 import re
 import zlib
 
+import anyio
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from peerlearn.api.origins import allowed_origins, media_origins, websocket_origin
@@ -123,6 +124,11 @@ class SecurityHeadersMiddleware:
         self.headers = [(k.lower().encode(), v.encode()) for k, v in static_headers(settings).items()]
         self.plain_csp = content_security_policy(settings).encode()
 
+    def _page_csp(self, start: Message, body: bytes, docs: bool) -> bytes:
+        encoding = dict(start.get("headers", [])).get(b"content-encoding", b"").decode().lower()
+        html = _decoded(body, encoding) or b""
+        return content_security_policy(self.settings, inline_script_hashes(html), docs=docs).encode()
+
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
@@ -154,11 +160,14 @@ class SecurityHeadersMiddleware:
                 if message.get("more_body", False):
                     return
                 body = b"".join(chunks)
-                encoding = dict(start.get("headers", [])).get(b"content-encoding", b"").decode().lower()
-                html = _decoded(body, encoding) or b""
-                csp = content_security_policy(self.settings, inline_script_hashes(html), docs=docs).encode()
-                await send(with_headers(start, csp))
+                await send(with_headers(start, self._page_csp(start, body, docs)))
                 await send({"type": "http.response.body", "body": body})
+                return
+            if start is not None and message["type"] == "http.response.pathsend":
+                # Granian lets static files be sent by path; the page is read here only to hash its scripts.
+                body = await anyio.Path(message["path"]).read_bytes()
+                await send(with_headers(start, self._page_csp(start, body, docs)))
+                await send(message)
                 return
             await send(message)
 

@@ -150,3 +150,35 @@ def test_cors_answers_the_apps_own_origin(reflex_stack):
     assert reflex_stack.get("/api/sessions/", headers=own).headers["access-control-allow-origin"] == own["Origin"]
     preflight = reflex_stack.options("/api/bookings/", headers={**own, "Access-Control-Request-Method": "GET"})
     assert preflight.status_code == 200 and preflight.headers["access-control-allow-origin"] == own["Origin"]
+
+
+def test_a_page_sent_by_path_and_gzipped_still_gets_its_script_hashes(tmp_path):
+    """Granian's pathsend extension: the production server sends prerendered pages from disk."""
+    import gzip
+
+    import anyio
+
+    from peerlearn.api.security_headers import SecurityHeadersMiddleware
+
+    page = tmp_path / "index.html.gz"
+    page.write_bytes(gzip.compress(b"<html><script>boot()</script></html>"))
+
+    async def static_app(scope, receive, send):
+        headers = [(b"content-type", b"text/html; charset=utf-8"), (b"content-encoding", b"gzip")]
+        await send({"type": "http.response.start", "status": 200, "headers": headers})
+        await send({"type": "http.response.pathsend", "path": str(page)})
+
+    sent = []
+
+    async def collect(message):
+        sent.append(message)
+
+    async def receive():
+        return {"type": "http.request", "body": b""}
+
+    middleware = SecurityHeadersMiddleware(static_app, get_settings())
+    anyio.run(middleware, {"type": "http", "path": "/", "headers": []}, receive, collect)
+    assert [m["type"] for m in sent] == ["http.response.start", "http.response.pathsend"]
+    headers = dict(sent[0]["headers"])
+    assert inline_script_hashes(b"<script>boot()</script>")[0].encode() in headers[b"content-security-policy"]
+    assert headers[b"x-frame-options"] == b"DENY"
