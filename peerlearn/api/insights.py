@@ -10,7 +10,6 @@ from pydantic import BaseModel, Field
 
 from peerlearn.api.deps import DB, Admin, route
 from peerlearn.api.errors import AUTHENTICATED
-from peerlearn.api.params import MAX_MINOR_AMOUNT
 from peerlearn.insights import churn, kpis
 from peerlearn.models.inputs import Currency
 
@@ -19,7 +18,7 @@ router = APIRouter(tags=["admin"])
 
 class SpendIn(BaseModel):
     month: date
-    amount_minor: int = Field(ge=0, le=MAX_MINOR_AMOUNT * 1000)
+    amount_minor: int = Field(ge=0, le=2**31 - 1)  # an INTEGER column
     currency: Currency
 
 

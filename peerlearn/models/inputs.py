@@ -3,7 +3,8 @@
 - ``Text(min, max)``: surrounding whitespace is stripped before the length check, so a title of only
   spaces is refused (422) instead of being stored empty.
 - ``Currency``: upper-cased ISO code from the set money.SUPPORTED_CURRENCIES; "XYZ" is refused.
-- ``RowId``: a database id in BIGINT range (1..2**63-1); larger numbers cannot name a row.
+- ``RowId``: a database id in the range of the id columns, INTEGER (1..2**31-1) on PostgreSQL and
+  SQLite alike; a larger number cannot name a row, and PostgreSQL would refuse to compare it (a 500).
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from pydantic import AfterValidator, Field, StringConstraints
 
 from peerlearn.money import supported_currency
 
-MAX_ROW_ID = 2**63 - 1
+MAX_ROW_ID = 2**31 - 1  # primary keys are sa.Integer (alembic 0001): 32-bit on PostgreSQL
 
 
 def Text(min_length: int = 0, max_length: int | None = None) -> type[str]:

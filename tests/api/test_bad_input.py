@@ -12,7 +12,7 @@ from tests.api.payloads import session_payload
 from tests.factories import make_session, make_user, token_for
 
 TOO_BIG = 2**64  # 18446744073709551616: no BIGINT id can be this
-LAST_ID = 2**63 - 1
+LAST_ID = 2**31 - 1  # the largest INTEGER primary key (PostgreSQL's limit too)
 
 
 @pytest.fixture

@@ -4,7 +4,7 @@ Each operation runs anonymously and as a learner, a mentor and an admin, with sc
 (positive) and schema-breaking (negative) inputs, from a fixed seed so a failure replays. Checks:
 no 5xx, every status code is documented for the operation, and every response body matches its
 documented schema. A little seeded data (sessions, a booking, a chat message) lets small ids resolve
-sometimes. Runs against SQLite; marked ``slow`` (about a minute and a half here).
+sometimes. Runs against SQLite (FUZZ_BACKEND=postgres: PostgreSQL); marked ``slow`` (about a minute and a half here).
 """
 
 from __future__ import annotations
@@ -13,7 +13,6 @@ import os
 import shutil
 from collections import Counter
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 import schemathesis
@@ -36,12 +35,25 @@ ANONYMOUS_ONLY = {("POST", "/api/auth/logout/"), ("POST", "/api/auth/password/")
 
 
 @pytest.fixture(scope="module")
-def fuzz_app(sqlite_template: Path, tmp_path_factory: pytest.TempPathFactory):
+def fuzz_database(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> str:
+    """SQLite by default; FUZZ_BACKEND=postgres fuzzes a fresh PostgreSQL database instead (its INTEGER ids
+    overflow at 2**31, which SQLite alone would never show)."""
+    if os.environ.get("FUZZ_BACKEND") == "postgres":
+        from tests.conftest import _truncate_all
+
+        url = request.getfixturevalue("postgres_database")
+        _truncate_all(url)
+        return url
+    path = tmp_path_factory.mktemp("fuzz-db") / "peerlearn.db"
+    shutil.copy(request.getfixturevalue("sqlite_template"), path)
+    return f"sqlite:///{path}"
+
+
+@pytest.fixture(scope="module")
+def fuzz_app(fuzz_database: str, tmp_path_factory: pytest.TempPathFactory):
     directory = tmp_path_factory.mktemp("fuzz")
-    path = directory / "peerlearn.db"
-    shutil.copy(sqlite_template, path)
     patch = pytest.MonkeyPatch()
-    patch.setenv("DATABASE_URL", f"sqlite:///{path}")
+    patch.setenv("DATABASE_URL", fuzz_database)
     patch.setenv("PEERLEARN_DATA_DIR", str(directory / "data"))
     reset_settings_cache()
     reset_engine_cache()
