@@ -42,6 +42,8 @@ def assert_secured(response: httpx.Response) -> None:
 
 def test_every_page_asset_and_api_answer_carries_the_headers(live_app):
     with httpx.Client(base_url=live_app, timeout=20) as client:
+        assert_secured(client.get("/login"))  # the redirect to /login/ is secured too
+    with httpx.Client(base_url=live_app, timeout=20, follow_redirects=True) as client:
         for path in PAGES:
             page = client.get(path)  # httpx asks for gzip: the precompressed page is what gets hashed
             assert page.headers["content-type"].startswith("text/html"), path
