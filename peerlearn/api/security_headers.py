@@ -17,7 +17,8 @@ Content-Security-Policy, source by source, and why each exception exists:
 - ``style-src 'self' 'unsafe-inline'``. Emotion (Reflex's CSS-in-JS) inserts ``<style>`` elements at run
   time without a nonce, and Radix Themes sets ``style=""`` attributes; neither can be hashed ahead.
 - ``connect-src 'self'`` plus the app's own origins as ws:// / wss:// (the Reflex event socket, whose URL
-  is baked into the frontend and may be a loopback alias in development) and the media server origins
+  is baked into the frontend and may be a loopback alias in development; [::1] is left out because CSP's
+  source grammar has no IPv6 literals and Chrome reports it as invalid) and the media server origins
   (MEDIA_PUBLIC_URL, MEDIA_NODES) that the room's WHIP/WHEP requests go to.
 - ``media-src 'self' blob: mediastream:``: camera preview and remote streams are MediaStreams, and
   recordings are served from /api on the same origin.
@@ -65,7 +66,7 @@ def inline_script_hashes(html: bytes) -> list[str]:
 
 
 def content_security_policy(settings: Settings, script_hashes: list[str] = (), docs: bool = False) -> str:
-    own = allowed_origins(settings)
+    own = [origin for origin in allowed_origins(settings) if "[" not in origin]  # CSP has no IPv6 literals
     connect = ["'self'", *own, *(websocket_origin(o) for o in own), *media_origins(settings)]
     scripts = ["'self'", *script_hashes, "'unsafe-eval'"]
     styles = ["'self'", "'unsafe-inline'"]

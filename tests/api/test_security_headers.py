@@ -182,3 +182,9 @@ def test_a_page_sent_by_path_and_gzipped_still_gets_its_script_hashes(tmp_path):
     headers = dict(sent[0]["headers"])
     assert inline_script_hashes(b"<script>boot()</script>")[0].encode() in headers[b"content-security-policy"]
     assert headers[b"x-frame-options"] == b"DENY"
+
+
+def test_csp_sources_are_all_valid_host_sources():
+    """Chrome reports (and ignores) a source such as http://[::1]:3000: CSP has no IPv6 literals."""
+    connect = csp_directives(content_security_policy(get_settings()))["connect-src"]
+    assert connect and not [source for source in connect if "[" in source]
