@@ -2,6 +2,7 @@
 
 import reflex as rx
 
+from peerlearn.api.origins import allowed_origins
 from peerlearn.config import get_settings
 
 settings = get_settings()
@@ -17,4 +18,8 @@ config = rx.Config(
     redis_url=settings.redis_url or None,
     state_manager_mode="redis" if settings.redis_url else "memory",
     disable_plugins=[rx.plugins.SitemapPlugin],
+    # Only the app's own origin(s): Reflex's default "*" plus credentials echoed any Origin back.
+    cors_allowed_origins=allowed_origins(settings),
+    # The security-headers middleware hashes inline scripts of gzip or plain HTML; keep the build to gzip.
+    frontend_compression_formats=["gzip"],
 )

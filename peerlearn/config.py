@@ -56,6 +56,7 @@ class Settings(BaseSettings):
     peerlearn_seed_demo: bool = False
     peerlearn_admin_email: str = ""
     peerlearn_admin_password: str = ""
+    api_max_body_bytes: int = Field(1_000_000, ge=1024, description="Largest request body /api reads")
 
     commission_rate: float = 0.12
     session_token_ttl_hours: int = 24 * 14

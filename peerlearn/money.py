@@ -47,6 +47,9 @@ _EXPONENTS: dict[str, int] = {
 }
 _SYMBOLS = {"USD": "$", "EUR": "€", "GBP": "£", "INR": "₹", "JPY": "¥"}
 _CURRENCY_RE = re.compile(r"^[A-Z]{3}$")
+# What a session, coupon or spend can be priced in: every code here has a known exponent and symbol,
+# Stripe and the simulated gateway take all of them, and Razorpay takes INR (registry.py routes by currency).
+SUPPORTED_CURRENCIES: tuple[str, ...] = ("USD", "EUR", "GBP", "INR", "JPY")
 
 Rate = Decimal | float | str | int
 
@@ -56,6 +59,14 @@ def normalize_currency(currency: str) -> str:
     code = (currency or "").strip().upper()
     if not _CURRENCY_RE.match(code):
         raise ValueError(f"Not a currency code: {currency!r}")
+    return code
+
+
+def supported_currency(currency: str) -> str:
+    """The normalised code when PeerLearn can charge in it; ValueError naming the supported ones otherwise."""
+    code = normalize_currency(currency)
+    if code not in SUPPORTED_CURRENCIES:
+        raise ValueError(f"Currency {code} is not supported; use one of {', '.join(SUPPORTED_CURRENCIES)}")
     return code
 
 

@@ -49,9 +49,7 @@ def hash_new_password(data: UserCreate) -> str:
 
 
 def register_user(data: UserCreate, *, db: Session, password_hash: str | None = None) -> User:
-    """`password_hash` from `hash_new_password(data)`, or computed here."""
-    if data.role == UserRole.ADMIN:
-        raise PermissionDeniedError("Admin accounts cannot be created by sign-up.")
+    """`password_hash` from `hash_new_password(data)`, or computed here. (`UserCreate` admits no admin role.)"""
     email = normalise_email(str(data.email))
     if db.exec(select(User.id).where(User.email == email)).first() is not None:
         raise ConflictError("An account with this email already exists.", ErrorCode.EMAIL_TAKEN)

@@ -8,7 +8,9 @@ from pydantic import BaseModel
 from peerlearn.accounts import actions as accounts
 from peerlearn.accounts import password_reset
 from peerlearn.api.deps import DB, CurrentUser, ReadDB, Token, client_address, route
+from peerlearn.api.errors import AUTHENTICATED, LOGIN, PUBLIC_THROTTLED, RESET_CONFIRM
 from peerlearn.db import session_scope
+from peerlearn.models.types import saved_id
 from peerlearn.models.users import (
     PasswordChange,
     PasswordResetConfirm,
@@ -29,7 +31,7 @@ class TokenResponse(BaseModel):
     token_type: str = "bearer"
 
 
-@route(router, "POST", "/api/auth/register/", status_code=201, response_model=TokenResponse)
+@route(router, "POST", "/api/auth/register/", status_code=201, response_model=TokenResponse, responses=PUBLIC_THROTTLED)
 def register(data: UserCreate) -> TokenResponse:
     password_hash = accounts.hash_new_password(data)  # slow: before the write transaction, not inside it
     with session_scope() as db:
@@ -37,22 +39,22 @@ def register(data: UserCreate) -> TokenResponse:
         return TokenResponse(user=accounts.user_public(user), token=accounts.issue_token(user, db=db))
 
 
-@route(router, "POST", "/api/auth/login/", response_model=TokenResponse)
+@route(router, "POST", "/api/auth/login/", response_model=TokenResponse, responses=LOGIN)
 def login(data: UserLogin, request: Request, db: ReadDB) -> TokenResponse:
     client = client_address(request)
     checked = accounts.check_password(data.email, data.password, client=client, db=db)
     with session_scope() as write:
-        user, token = accounts.finish_log_in(checked.id, client=client, db=write)
+        user, token = accounts.finish_log_in(saved_id(checked), client=client, db=write)
     return TokenResponse(user=accounts.user_public(user), token=token)
 
 
-@route(router, "POST", "/api/auth/logout/", status_code=204, response_class=Response)
+@route(router, "POST", "/api/auth/logout/", status_code=204, response_class=Response, responses=AUTHENTICATED)
 def logout(user: CurrentUser, token: Token, db: DB) -> Response:
     accounts.log_out(token, db=db)
     return Response(status_code=204)
 
 
-@route(router, "POST", "/api/auth/password/", status_code=204, response_class=Response)
+@route(router, "POST", "/api/auth/password/", status_code=204, response_class=Response, responses=AUTHENTICATED)
 def change_password(data: PasswordChange, user: CurrentUser, db: DB) -> Response:
     accounts.change_password(user, data, db=db)
     return Response(status_code=204)
@@ -62,7 +64,14 @@ class ResetRequested(BaseModel):
     detail: str = "If an account uses this email, a link to choose a new password is on its way."
 
 
-@route(router, "POST", "/api/auth/password-reset/", status_code=202, response_model=ResetRequested)
+@route(
+    router,
+    "POST",
+    "/api/auth/password-reset/",
+    status_code=202,
+    response_model=ResetRequested,
+    responses=PUBLIC_THROTTLED,
+)
 def request_password_reset(data: PasswordResetRequest, request: Request, db: DB) -> ResetRequested:
     """Mails a single-use reset link. The answer is the same whether or not the email has an account. 422: bad
     input; 429: this client asked too often."""
@@ -70,7 +79,14 @@ def request_password_reset(data: PasswordResetRequest, request: Request, db: DB)
     return ResetRequested()
 
 
-@route(router, "POST", "/api/auth/password-reset/confirm/", status_code=204, response_class=Response)
+@route(
+    router,
+    "POST",
+    "/api/auth/password-reset/confirm/",
+    status_code=204,
+    response_class=Response,
+    responses=RESET_CONFIRM,
+)
 def confirm_password_reset(data: PasswordResetConfirm, request: Request, db: DB) -> Response:
     """Sets a new password with the link's token and ends every login. 400 `reset_token_invalid`: unknown, used or
     expired link; 400 `validation_error`: the password is too easy to guess (the message says how to pick one)."""
@@ -78,11 +94,11 @@ def confirm_password_reset(data: PasswordResetConfirm, request: Request, db: DB)
     return Response(status_code=204)
 
 
-@route(router, "GET", "/api/users/profile/", response_model=ProfilePublic)
+@route(router, "GET", "/api/users/profile/", response_model=ProfilePublic, responses=AUTHENTICATED)
 def read_profile(user: CurrentUser, db: DB) -> ProfilePublic:
     return accounts.get_profile(user.id, db=db)
 
 
-@route(router, "PUT", "/api/users/profile/update/", response_model=ProfilePublic)
+@route(router, "PUT", "/api/users/profile/update/", response_model=ProfilePublic, responses=AUTHENTICATED)
 def update_profile(data: ProfileUpdate, user: CurrentUser, db: DB) -> ProfilePublic:
     return accounts.update_profile(user, data, db=db)

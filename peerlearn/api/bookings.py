@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from fastapi import APIRouter
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from peerlearn.api.deps import DB, CurrentUser, Learner, Mentor, route
+from peerlearn.api.errors import AUTHENTICATED
+from peerlearn.api.params import MAX_ID, Id
 from peerlearn.booking import actions as booking_service
 from peerlearn.platform import notifications
 
@@ -13,7 +15,7 @@ router = APIRouter(tags=["bookings"])
 
 
 class RescheduleRequest(BaseModel):
-    session_id: int
+    session_id: int = Field(ge=1, le=MAX_ID)
 
 
 class DecisionRequest(BaseModel):
@@ -25,35 +27,43 @@ class NotificationList(BaseModel):
     items: list[notifications.NotificationPublic]
 
 
-@route(router, "GET", "/api/bookings/", response_model=list[booking_service.BookingPublic])
+@route(router, "GET", "/api/bookings/", response_model=list[booking_service.BookingPublic], responses=AUTHENTICATED)
 def list_bookings(user: CurrentUser, db: DB) -> list[booking_service.BookingPublic]:
     return booking_service.list_bookings(user, db=db)
 
 
-@route(router, "GET", "/api/bookings/{booking_id}/", response_model=booking_service.BookingPublic)
-def get_booking(booking_id: int, user: CurrentUser, db: DB) -> booking_service.BookingPublic:
+@route(
+    router, "GET", "/api/bookings/{booking_id}/", response_model=booking_service.BookingPublic, responses=AUTHENTICATED
+)
+def get_booking(booking_id: Id, user: CurrentUser, db: DB) -> booking_service.BookingPublic:
     return booking_service.get_booking(user, booking_id, db=db)
 
 
-@route(router, "POST", "/api/bookings/{booking_id}/reschedule/", response_model=booking_service.BookingPublic)
-def reschedule(booking_id: int, data: RescheduleRequest, learner: Learner, db: DB) -> booking_service.BookingPublic:
+@route(
+    router,
+    "POST",
+    "/api/bookings/{booking_id}/reschedule/",
+    response_model=booking_service.BookingPublic,
+    responses=AUTHENTICATED,
+)
+def reschedule(booking_id: Id, data: RescheduleRequest, learner: Learner, db: DB) -> booking_service.BookingPublic:
     moved = booking_service.reschedule_booking(learner, booking_id, data.session_id, db=db)
     return booking_service.get_booking(learner, moved.id, db=db)
 
 
-@route(router, "POST", "/api/bookings/{booking_id}/decision/")
-def decide(booking_id: int, data: DecisionRequest, mentor: Mentor, db: DB) -> dict:
+@route(router, "POST", "/api/bookings/{booking_id}/decision/", responses=AUTHENTICATED)
+def decide(booking_id: Id, data: DecisionRequest, mentor: Mentor, db: DB) -> dict:
     booking = booking_service.decide_booking(mentor, booking_id, data.accept, db=db)
     return {"booking_id": booking.id, "status": booking.status}
 
 
-@route(router, "GET", "/api/notifications/", response_model=NotificationList)
+@route(router, "GET", "/api/notifications/", response_model=NotificationList, responses=AUTHENTICATED)
 def list_notifications(user: CurrentUser, db: DB) -> NotificationList:
     return NotificationList(
         unread=notifications.unread_count(user.id, db=db), items=notifications.list_notifications(user.id, db=db)
     )
 
 
-@route(router, "POST", "/api/notifications/read/", status_code=204)
+@route(router, "POST", "/api/notifications/read/", status_code=204, responses=AUTHENTICATED)
 def read_all(user: CurrentUser, db: DB) -> None:
     notifications.mark_all_read(user.id, db=db)

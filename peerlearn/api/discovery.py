@@ -3,36 +3,40 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Annotated, Literal
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Query
 
 from peerlearn.accounts.actions import user_for_token
 from peerlearn.api.deps import DB, Token, route
+from peerlearn.api.errors import PUBLIC
+from peerlearn.api.params import Amount, Id
 from peerlearn.catalog.actions import visible_session
 from peerlearn.catalog.public import to_public
-from peerlearn.catalog.search import SearchResult, parse_filters, search_sessions
+from peerlearn.catalog.search import SORTS, SearchResult, parse_filters, search_sessions
 from peerlearn.models.catalog import LearningSessionPublic
+from peerlearn.models.enums import SkillLevel
 from peerlearn.platform.errors import AuthenticationError
 
 router = APIRouter(tags=["discovery"])
 
 
-@route(router, "GET", "/api/sessions/", response_model=SearchResult)
+@route(router, "GET", "/api/sessions/", response_model=SearchResult, responses=PUBLIC)
 def list_sessions(
     db: DB,
-    q: str = "",
-    skill: str | None = None,
-    category: str | None = None,
-    level: str | None = None,
-    language: str | None = None,
-    min_price: int | None = None,
-    max_price: int | None = None,
+    q: Annotated[str, Query(max_length=200)] = "",
+    skill: Annotated[str | None, Query(max_length=80)] = None,
+    category: Annotated[str | None, Query(max_length=80)] = None,
+    level: SkillLevel | None = None,
+    language: Annotated[str | None, Query(max_length=32)] = None,
+    min_price: Amount = None,
+    max_price: Amount = None,
     starts_after: datetime | None = None,
     starts_before: datetime | None = None,
-    min_rating: float | None = None,
-    sort: str = "relevance",
-    page: int = 1,
-    page_size: int = 20,
+    min_rating: Annotated[float | None, Query(ge=0, le=5)] = None,
+    sort: Literal[SORTS] = "relevance",
+    page: Annotated[int, Query(ge=1, le=10_000)] = 1,
+    page_size: Annotated[int, Query(ge=1, le=100)] = 20,
 ) -> SearchResult:
     filters = parse_filters(
         q=q,
@@ -52,8 +56,8 @@ def list_sessions(
     return search_sessions(filters, db=db)
 
 
-@route(router, "GET", "/api/sessions/{session_id}/", response_model=LearningSessionPublic)
-def get_session(session_id: int, db: DB, token: Token) -> LearningSessionPublic:
+@route(router, "GET", "/api/sessions/{session_id}/", response_model=LearningSessionPublic, responses=PUBLIC)
+def get_session(session_id: Id, db: DB, token: Token) -> LearningSessionPublic:
     viewer = None
     if token:
         try:

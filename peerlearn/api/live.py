@@ -2,52 +2,69 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from typing import Annotated
+
+from fastapi import APIRouter, Query
 from fastapi.responses import FileResponse
-from pydantic import BaseModel, Field
+from pydantic import BaseModel
 
 from peerlearn.accounts.actions import user_for_token
 from peerlearn.api.deps import DB, CurrentUser, Mentor, Token, route
+from peerlearn.api.errors import AUTHENTICATED
+from peerlearn.api.params import MAX_ID, AfterId, Id, OptionalId
 from peerlearn.live import room as live_room
+from peerlearn.models.inputs import ChatText
 
 router = APIRouter(tags=["live"])
 
 
 class ChatIn(BaseModel):
-    body: str = Field(min_length=1, max_length=2000)
+    body: ChatText
 
 
-@route(router, "POST", "/api/sessions/{session_id}/media-token/", response_model=live_room.MediaTokenResponse)
-def media_token(session_id: int, user: CurrentUser, db: DB) -> live_room.MediaTokenResponse:
+@route(
+    router,
+    "POST",
+    "/api/sessions/{session_id}/media-token/",
+    response_model=live_room.MediaTokenResponse,
+    responses=AUTHENTICATED,
+)
+def media_token(session_id: Id, user: CurrentUser, db: DB) -> live_room.MediaTokenResponse:
     return live_room.issue_room_token(user, session_id, db=db)
 
 
-@route(router, "POST", "/api/sessions/{session_id}/start/")
-def start_room(session_id: int, mentor: Mentor, db: DB) -> dict:
+@route(router, "POST", "/api/sessions/{session_id}/start/", responses=AUTHENTICATED)
+def start_room(session_id: Id, mentor: Mentor, db: DB) -> dict:
     session = live_room.open_room_early(mentor, session_id, db=db)
     return {"session_id": session.id, "room_opened_at": session.room_opened_at}
 
 
-@route(router, "GET", "/api/sessions/{session_id}/chat/", response_model=list[live_room.ChatMessagePublic])
-def chat_history(session_id: int, user: CurrentUser, db: DB, after_id: int = 0) -> list[live_room.ChatMessagePublic]:
+@route(
+    router,
+    "GET",
+    "/api/sessions/{session_id}/chat/",
+    response_model=list[live_room.ChatMessagePublic],
+    responses=AUTHENTICATED,
+)
+def chat_history(session_id: Id, user: CurrentUser, db: DB, after_id: AfterId = 0) -> list[live_room.ChatMessagePublic]:
     return live_room.chat_history(user, session_id, after_id=after_id, db=db)
 
 
-@route(router, "POST", "/api/sessions/{session_id}/chat/", status_code=201)
-def post_chat(session_id: int, data: ChatIn, user: CurrentUser, db: DB) -> dict:
+@route(router, "POST", "/api/sessions/{session_id}/chat/", status_code=201, responses=AUTHENTICATED)
+def post_chat(session_id: Id, data: ChatIn, user: CurrentUser, db: DB) -> dict:
     message = live_room.post_chat(user, session_id, data.body, db=db)
     return {"id": message.id, "body": message.body}
 
 
-@route(router, "GET", "/api/sessions/{session_id}/recordings/{recording_id}/")
+@route(router, "GET", "/api/sessions/{session_id}/recordings/{recording_id}/", responses=AUTHENTICATED)
 def recording_file(
-    session_id: int,
-    recording_id: int,
+    session_id: Id,
+    recording_id: Id,
     token: Token,
     db: DB,
-    user: int | None = None,
-    expires: int | None = None,
-    signature: str | None = None,
+    user: OptionalId = None,
+    expires: Annotated[int | None, Query(ge=0, le=MAX_ID)] = None,
+    signature: Annotated[str | None, Query(max_length=200)] = None,
     download: bool = False,
 ) -> FileResponse:
     """Plays in the page (ranges supported) or, with ``download=1``, saves as a file. Authorised by

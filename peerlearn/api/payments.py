@@ -7,7 +7,8 @@ from fastapi.responses import JSONResponse, RedirectResponse
 from pydantic import BaseModel
 
 from peerlearn.api.deps import DB, Admin, CurrentUser, Mentor, route
-from peerlearn.api.errors import error_body
+from peerlearn.api.errors import AUTHENTICATED, PUBLIC, WEBHOOK, error_body
+from peerlearn.api.params import Id
 from peerlearn.billing import coupons
 from peerlearn.billing import payments as payment_service
 from peerlearn.billing.coupons import CouponCreate
@@ -42,22 +43,22 @@ async def _webhook(provider: str, request: Request) -> JSONResponse:
     return JSONResponse({"received": True, "outcome": outcome})
 
 
-@route(router, "POST", "/api/payments/stripe/webhook/")
+@route(router, "POST", "/api/payments/stripe/webhook/", responses=WEBHOOK)
 async def stripe_webhook(request: Request) -> JSONResponse:
     return await _webhook("stripe", request)
 
 
-@route(router, "POST", "/api/payments/razorpay/webhook/")
+@route(router, "POST", "/api/payments/razorpay/webhook/", responses=WEBHOOK)
 async def razorpay_webhook(request: Request) -> JSONResponse:
     return await _webhook("razorpay", request)
 
 
-@route(router, "POST", "/api/payments/simulated/webhook/")
+@route(router, "POST", "/api/payments/simulated/webhook/", responses=WEBHOOK)
 async def simulated_webhook(request: Request) -> JSONResponse:
     return await _webhook("simulated", request)
 
 
-@route(router, "GET", "/api/payments/razorpay/callback/")
+@route(router, "GET", "/api/payments/razorpay/callback/", responses=PUBLIC)
 def razorpay_callback(request: Request, db: DB) -> RedirectResponse:
     """Razorpay sends the payer back here; the signature is checked against the link id stored at creation."""
     booking_id = payment_service.verify_razorpay_callback(dict(request.query_params), db=db)
@@ -77,7 +78,7 @@ class PaymentPublic(BaseModel):
     created_at: str
 
 
-@route(router, "GET", "/api/payments/", response_model=list[PaymentPublic])
+@route(router, "GET", "/api/payments/", response_model=list[PaymentPublic], responses=AUTHENTICATED)
 def my_payments(user: CurrentUser, db: DB) -> list[PaymentPublic]:
     return [
         PaymentPublic(
@@ -95,8 +96,8 @@ def my_payments(user: CurrentUser, db: DB) -> list[PaymentPublic]:
     ]
 
 
-@route(router, "GET", "/api/payments/{payment_id}/receipt/")
-def receipt(payment_id: int, user: CurrentUser, db: DB) -> Response:
+@route(router, "GET", "/api/payments/{payment_id}/receipt/", responses=AUTHENTICATED)
+def receipt(payment_id: Id, user: CurrentUser, db: DB) -> Response:
     """The receipt as a PDF download, platform fee shown."""
     data = receipt_for(payment_id, user, db=db)
     return Response(
@@ -106,25 +107,25 @@ def receipt(payment_id: int, user: CurrentUser, db: DB) -> Response:
     )
 
 
-@route(router, "GET", "/api/mentor/earnings/")
+@route(router, "GET", "/api/mentor/earnings/", responses=AUTHENTICATED)
 def mentor_earnings(mentor: Mentor, db: DB) -> list[Balance]:
     return mentor_balances(mentor.id, db=db)
 
 
-@route(router, "POST", "/api/admin/payouts/", status_code=201)
+@route(router, "POST", "/api/admin/payouts/", status_code=201, responses=AUTHENTICATED)
 def create_payouts(admin: Admin, db: DB) -> dict:
     batch = create_payout_batch(admin, db=db)
     return {"batch_id": batch.id, "status": batch.status, "total_minor_by_batch": payout_total(batch.id, db=db)}
 
 
-@route(router, "POST", "/api/admin/payouts/{batch_id}/paid/")
-def payouts_paid(batch_id: int, admin: Admin, db: DB) -> dict:
+@route(router, "POST", "/api/admin/payouts/{batch_id}/paid/", responses=AUTHENTICATED)
+def payouts_paid(batch_id: Id, admin: Admin, db: DB) -> dict:
     batch = mark_batch_paid(batch_id, db=db)
     return {"batch_id": batch.id, "status": batch.status}
 
 
-@route(router, "GET", "/api/admin/payouts/{batch_id}/export/")
-def payouts_csv(batch_id: int, admin: Admin, db: DB) -> Response:
+@route(router, "GET", "/api/admin/payouts/{batch_id}/export/", responses=AUTHENTICATED)
+def payouts_csv(batch_id: Id, admin: Admin, db: DB) -> Response:
     return Response(
         batch_csv(batch_id, db=db),
         media_type="text/csv",
@@ -132,7 +133,7 @@ def payouts_csv(batch_id: int, admin: Admin, db: DB) -> Response:
     )
 
 
-@route(router, "POST", "/api/admin/coupons/", status_code=201)
+@route(router, "POST", "/api/admin/coupons/", status_code=201, responses=AUTHENTICATED)
 def create_coupon(data: CouponCreate, admin: Admin, db: DB) -> dict:
     coupon = coupons.create_coupon(data, db=db)
     return {
@@ -144,7 +145,7 @@ def create_coupon(data: CouponCreate, admin: Admin, db: DB) -> dict:
     }
 
 
-@route(router, "GET", "/api/admin/ledger/health/")
+@route(router, "GET", "/api/admin/ledger/health/", responses=AUTHENTICATED)
 def ledger_health(admin: Admin, db: DB) -> dict:
     unbalanced = unbalanced_transactions(db=db)
     return {

@@ -8,6 +8,8 @@ from fastapi import APIRouter, Response
 from pydantic import BaseModel, Field
 
 from peerlearn.api.deps import DB, CurrentUser, Learner, Mentor, route
+from peerlearn.api.errors import AUTHENTICATED
+from peerlearn.api.params import Id
 from peerlearn.booking import actions as booking_service
 from peerlearn.booking.queries import active_booking
 from peerlearn.booking.reviews import ReviewCreate, submit_review
@@ -32,46 +34,71 @@ class BookResponse(booking_service.BookingPublic):
     pass
 
 
-@route(router, "POST", "/api/sessions/create/", status_code=201, response_model=CreatedSessions)
+@route(
+    router, "POST", "/api/sessions/create/", status_code=201, response_model=CreatedSessions, responses=AUTHENTICATED
+)
 def create_session(data: LearningSessionCreate, mentor: Mentor, db: DB) -> CreatedSessions:
     return CreatedSessions(items=to_public(session_service.create_sessions(mentor, data, db=db), db=db))
 
 
-@route(router, "POST", "/api/sessions/{session_id}/publish/", response_model=LearningSessionPublic)
-def publish_session(session_id: int, mentor: Mentor, db: DB) -> LearningSessionPublic:
+@route(
+    router, "POST", "/api/sessions/{session_id}/publish/", response_model=LearningSessionPublic, responses=AUTHENTICATED
+)
+def publish_session(session_id: Id, mentor: Mentor, db: DB) -> LearningSessionPublic:
     return to_public([session_service.publish_session(mentor, session_id, db=db)], db=db)[0]
 
 
-@route(router, "POST", "/api/sessions/{session_id}/unpublish/", response_model=LearningSessionPublic)
-def unpublish_session(session_id: int, mentor: Mentor, db: DB) -> LearningSessionPublic:
+@route(
+    router,
+    "POST",
+    "/api/sessions/{session_id}/unpublish/",
+    response_model=LearningSessionPublic,
+    responses=AUTHENTICATED,
+)
+def unpublish_session(session_id: Id, mentor: Mentor, db: DB) -> LearningSessionPublic:
     return to_public([session_service.unpublish_session(mentor, session_id, db=db)], db=db)[0]
 
 
-@route(router, "PUT", "/api/sessions/{session_id}/update/", response_model=LearningSessionPublic)
-def update_session(session_id: int, data: LearningSessionUpdate, mentor: Mentor, db: DB) -> LearningSessionPublic:
+@route(
+    router, "PUT", "/api/sessions/{session_id}/update/", response_model=LearningSessionPublic, responses=AUTHENTICATED
+)
+def update_session(session_id: Id, data: LearningSessionUpdate, mentor: Mentor, db: DB) -> LearningSessionPublic:
     return to_public([session_service.update_session(mentor, session_id, data, db=db)], db=db)[0]
 
 
-@route(router, "POST", "/api/sessions/{session_id}/complete/", response_model=LearningSessionPublic)
-def complete_session(session_id: int, mentor: Mentor, db: DB) -> LearningSessionPublic:
+@route(
+    router,
+    "POST",
+    "/api/sessions/{session_id}/complete/",
+    response_model=LearningSessionPublic,
+    responses=AUTHENTICATED,
+)
+def complete_session(session_id: Id, mentor: Mentor, db: DB) -> LearningSessionPublic:
     return to_public([session_service.complete_session(mentor, session_id, db=db)], db=db)[0]
 
 
-@route(router, "GET", "/api/sessions/{session_id}/participants/")
-def participants(session_id: int, mentor: Mentor, db: DB) -> list[dict[str, Any]]:
+@route(router, "GET", "/api/sessions/{session_id}/participants/", responses=AUTHENTICATED)
+def participants(session_id: Id, mentor: Mentor, db: DB) -> list[dict[str, Any]]:
     return booking_service.session_participants(mentor, session_id, db=db)
 
 
-@route(router, "POST", "/api/sessions/{session_id}/book/", status_code=201, response_model=BookResponse)
-def book(session_id: int, learner: Learner, db: DB, data: BookRequest | None = None) -> BookResponse:
+@route(
+    router,
+    "POST",
+    "/api/sessions/{session_id}/book/",
+    status_code=201,
+    response_model=BookResponse,
+    responses=AUTHENTICATED,
+)
+def book(session_id: Id, learner: Learner, db: DB, data: BookRequest | None = None) -> BookResponse:
     booking, _ = booking_service.book_session(
         learner, session_id, coupon_code=(data.coupon_code if data else None), db=db
     )
     return BookResponse(**booking_service.get_booking(learner, booking.id, db=db).model_dump())
 
 
-@route(router, "DELETE", "/api/sessions/{session_id}/cancel/")
-def cancel(session_id: int, user: CurrentUser, db: DB) -> dict[str, Any]:
+@route(router, "DELETE", "/api/sessions/{session_id}/cancel/", responses=AUTHENTICATED)
+def cancel(session_id: Id, user: CurrentUser, db: DB) -> dict[str, Any]:
     """The session's mentor cancels the session; a learner cancels their own booking of it."""
     session = db.get(session_service.LearningSession, session_id)
     if session is None:
@@ -91,8 +118,8 @@ def cancel(session_id: int, user: CurrentUser, db: DB) -> dict[str, Any]:
     }
 
 
-@route(router, "POST", "/api/sessions/{session_id}/waitlist/", status_code=201)
-def waitlist(session_id: int, learner: Learner, db: DB) -> dict[str, Any]:
+@route(router, "POST", "/api/sessions/{session_id}/waitlist/", status_code=201, responses=AUTHENTICATED)
+def waitlist(session_id: Id, learner: Learner, db: DB) -> dict[str, Any]:
     entry = join_waitlist(learner, session_id, db=db)
     return {
         "session_id": session_id,
@@ -101,13 +128,20 @@ def waitlist(session_id: int, learner: Learner, db: DB) -> dict[str, Any]:
     }
 
 
-@route(router, "POST", "/api/sessions/{session_id}/reviews/", status_code=201)
-def review(session_id: int, data: ReviewCreate, learner: Learner, db: DB) -> dict[str, Any]:
+@route(router, "POST", "/api/sessions/{session_id}/reviews/", status_code=201, responses=AUTHENTICATED)
+def review(session_id: Id, data: ReviewCreate, learner: Learner, db: DB) -> dict[str, Any]:
     created = submit_review(learner, session_id, data, db=db)
     return {"id": created.id, "rating": created.rating, "comment": created.comment}
 
 
-@route(router, "POST", "/api/bookings/{booking_id}/attendance/", status_code=204, response_class=Response)
-def attendance(booking_id: int, mentor: Mentor, db: DB, attended: bool = True) -> Response:
+@route(
+    router,
+    "POST",
+    "/api/bookings/{booking_id}/attendance/",
+    status_code=204,
+    response_class=Response,
+    responses=AUTHENTICATED,
+)
+def attendance(booking_id: Id, mentor: Mentor, db: DB, attended: bool = True) -> Response:
     session_service.mark_attendance(mentor, booking_id, attended, db=db)
     return Response(status_code=204)

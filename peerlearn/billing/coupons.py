@@ -3,19 +3,22 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Literal
 
 from pydantic import BaseModel, Field
 from sqlmodel import Session, delete, select
 
 from peerlearn.models import Booking, Coupon, CouponRedemption, LearningSession
 from peerlearn.models.enums import CouponKind
+from peerlearn.models.inputs import Currency, RowId
 from peerlearn.money import percent_of
-from peerlearn.platform.errors import ErrorCode, RuleViolationError
+from peerlearn.platform.errors import ConflictError, ErrorCode, ValidationError
 from peerlearn.platform.locks import lock_row
 
 
-def _invalid(message: str) -> RuleViolationError:
-    return RuleViolationError(message, ErrorCode.COUPON_INVALID)
+def _invalid(message: str) -> ValidationError:
+    """The code given does not apply: invalid input for this request (422), not a state conflict."""
+    return ValidationError(message, ErrorCode.COUPON_INVALID)
 
 
 def discount_for(coupon: Coupon, session: LearningSession, now: datetime) -> int:
@@ -73,12 +76,12 @@ def release_coupon(booking: Booking, *, db: Session) -> None:
 class CouponCreate(BaseModel):
     code: str = Field(min_length=3, max_length=40, pattern=r"^[A-Za-z0-9_-]+$")
     kind: CouponKind = CouponKind.PERCENT
-    value: int = Field(gt=0, description="Percent (1-100) or a fixed amount in minor units")
-    currency: str = Field(default="", max_length=3)
+    value: int = Field(gt=0, le=100_000_000, description="Percent (1-100) or a fixed amount in minor units")
+    currency: Currency | Literal[""] = ""
     expires_at: datetime | None = None
-    max_uses: int | None = Field(default=None, ge=1)
-    mentor_id: int | None = None
-    session_id: int | None = None
+    max_uses: int | None = Field(default=None, ge=1, le=1_000_000)
+    mentor_id: RowId | None = None
+    session_id: RowId | None = None
 
 
 def create_coupon(data: CouponCreate, *, db: Session) -> Coupon:
@@ -88,7 +91,7 @@ def create_coupon(data: CouponCreate, *, db: Session) -> Coupon:
     if data.kind == CouponKind.FIXED and len(data.currency) != 3:
         raise _invalid("A fixed-amount coupon needs its currency.")
     if db.exec(select(Coupon.id).where(Coupon.code == code)).first() is not None:
-        raise _invalid(f"The code {code} is taken.")
+        raise ConflictError(f"The code {code} is taken.", ErrorCode.COUPON_INVALID)
     coupon = Coupon(
         code=code,
         kind=data.kind,

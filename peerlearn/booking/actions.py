@@ -302,14 +302,14 @@ def reschedule_booking(
     booking = _own_booking(learner, booking_id, db=db)
     if booking.status != BookingStatus.CONFIRMED:
         raise RuleViolationError("Only a confirmed booking can be rescheduled.", ErrorCode.RESCHEDULE_NOT_ALLOWED)
+    if target_session_id == booking.session_id:
+        raise ConflictError("That is the session you already booked.", ErrorCode.RESCHEDULE_NOT_ALLOWED)
     # Lock both sessions in id order so two reschedules in opposite directions cannot deadlock.
     first, second = sorted({booking.session_id, target_session_id})
     locked = {first: lock_session(first, db=db), second: lock_session(second, db=db)}
     source, target = locked[booking.session_id], locked[target_session_id]
     if target is None or target.status != SessionStatus.PUBLISHED:
         raise NotFoundError("No such session to move to.")
-    if target.id == source.id:
-        raise RuleViolationError("That is the session you already booked.", ErrorCode.RESCHEDULE_NOT_ALLOWED)
     if (
         target.mentor_id != source.mentor_id
         or target.price_minor != source.price_minor

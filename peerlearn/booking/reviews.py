@@ -11,14 +11,15 @@ from peerlearn import links
 from peerlearn.insights.interactions import log_interaction
 from peerlearn.models import Booking, LearningSession, MentorProfile, Review, User
 from peerlearn.models.enums import AttendanceStatus, BookingStatus, InteractionKind, NotificationKind
+from peerlearn.models.inputs import ReviewText
 from peerlearn.models.types import utcnow
 from peerlearn.platform import notifications
-from peerlearn.platform.errors import ConflictError, ErrorCode, NotFoundError, RuleViolationError
+from peerlearn.platform.errors import ConflictError, ErrorCode, NotFoundError, RuleViolationError, ValidationError
 
 
 class ReviewCreate(BaseModel):
     rating: int = Field(ge=1, le=5)
-    comment: str = Field(default="", max_length=4000)
+    comment: ReviewText = ""
 
 
 class ReviewPublic(BaseModel):
@@ -95,7 +96,7 @@ def reply_to_review(mentor: User, review_id: int, text: str, *, db: Session, now
         raise ConflictError("You have already replied to this review.", ErrorCode.ALREADY_REVIEWED)
     clean = text.strip()
     if not clean or len(clean) > 4000:
-        raise RuleViolationError("A reply must be 1 to 4000 characters.", ErrorCode.VALIDATION)
+        raise ValidationError("A reply must be 1 to 4000 characters.")
     review.reply, review.replied_at = clean, now or utcnow()
     db.add(review)
     return review

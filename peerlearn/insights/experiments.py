@@ -13,7 +13,7 @@ from peerlearn.booking.rules import SEAT_HOLDING
 from peerlearn.models import Booking, Experiment, ExperimentAssignment, InteractionEvent, LearningSession
 from peerlearn.models.enums import BookingStatus, ExperimentStatus, InteractionKind
 from peerlearn.models.types import utcnow
-from peerlearn.platform.errors import NotFoundError, RuleViolationError, ValidationError
+from peerlearn.platform.errors import ConflictError, NotFoundError, RuleViolationError, ValidationError
 from peerlearn.recommender import experiments as stats
 from peerlearn.recommender.config import COMPONENTS
 
@@ -85,7 +85,7 @@ def create_experiment(data: ExperimentCreate, *, db: Session) -> Experiment:
     if len(set(names)) != len(names):
         raise ValidationError("Variant names must be different.")
     if db.exec(select(Experiment.id).where(Experiment.key == data.key)).first() is not None:
-        raise ValidationError(f"An experiment with key '{data.key}' exists already.")
+        raise ConflictError(f"An experiment with key '{data.key}' exists already.")
     experiment = Experiment(
         key=data.key,
         name=data.name,

@@ -97,6 +97,8 @@ class SessionSkill(SQLModel, table=True):
 from pydantic import BaseModel
 from pydantic import Field as PField
 
+from peerlearn.models.inputs import CategoryName, Currency, LanguageName, LongText, SkillName, Title
+
 
 class MentorCard(BaseModel):
     id: int
@@ -139,17 +141,17 @@ class Recurrence(BaseModel):
 
 
 class LearningSessionCreate(BaseModel):
-    title: str = PField(min_length=3, max_length=200)
-    description: str = PField(default="", max_length=10_000)
-    skills: list[str] = PField(default_factory=list, max_length=10)
-    category: str | None = PField(default=None, max_length=80)
+    title: Title
+    description: LongText = ""
+    skills: list[SkillName] = PField(default_factory=list, max_length=10)
+    category: CategoryName | None = None
     level: SkillLevel = SkillLevel.BEGINNER
-    language: str = PField(default="English", min_length=2, max_length=32)
+    language: LanguageName = "English"
     start_at: datetime
     end_at: datetime
     capacity: int = PField(default=1, ge=1, le=500)
     price_minor: int = PField(default=0, ge=0, le=100_000_000)
-    currency: str = PField(default="USD", min_length=3, max_length=3)
+    currency: Currency = "USD"
     min_notice_minutes: int = PField(default=60, ge=0, le=60 * 24 * 30)
     cancellation_cutoff_hours: int = PField(default=24, ge=0, le=24 * 30)
     refund_policy: RefundPolicy = RefundPolicy.FULL
@@ -161,17 +163,17 @@ class LearningSessionCreate(BaseModel):
 
 
 class LearningSessionUpdate(BaseModel):
-    title: str | None = PField(default=None, min_length=3, max_length=200)
-    description: str | None = PField(default=None, max_length=10_000)
-    skills: list[str] | None = PField(default=None, max_length=10)
-    category: str | None = PField(default=None, max_length=80)
+    title: Title | None = None
+    description: LongText | None = None
+    skills: list[SkillName] | None = PField(default=None, max_length=10)
+    category: CategoryName | None = None
     level: SkillLevel | None = None
-    language: str | None = PField(default=None, min_length=2, max_length=32)
+    language: LanguageName | None = None
     start_at: datetime | None = None
     end_at: datetime | None = None
     capacity: int | None = PField(default=None, ge=1, le=500)
     price_minor: int | None = PField(default=None, ge=0, le=100_000_000)
-    currency: str | None = PField(default=None, min_length=3, max_length=3)
+    currency: Currency | None = None
     min_notice_minutes: int | None = PField(default=None, ge=0, le=60 * 24 * 30)
     cancellation_cutoff_hours: int | None = PField(default=None, ge=0, le=24 * 30)
     refund_policy: RefundPolicy | None = None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Literal
 
 import sqlalchemy as sa
 from pydantic import BaseModel, EmailStr
@@ -10,6 +11,7 @@ from pydantic import Field as PField
 from sqlmodel import Field, SQLModel
 
 from peerlearn.models.enums import SkillLevel, UserRole, VerificationStatus
+from peerlearn.models.inputs import Bio, Headline, PersonName
 from peerlearn.models.types import enum_field, json_list_field, utc_field
 
 
@@ -111,8 +113,10 @@ PASSWORD_MAX_LENGTH = 128
 class UserCreate(BaseModel):
     email: EmailStr
     password: str = PField(min_length=PASSWORD_MIN_LENGTH, max_length=PASSWORD_MAX_LENGTH)
-    full_name: str = PField(min_length=1, max_length=120)
-    role: UserRole = UserRole.LEARNER
+    full_name: PersonName
+    role: Literal[UserRole.LEARNER, UserRole.MENTOR] = PField(
+        UserRole.LEARNER, description="Admin accounts are never created by sign-up"
+    )
 
 
 class UserLogin(BaseModel):
@@ -140,8 +144,8 @@ class SkillLevelPublic(BaseModel):
 
 
 class ProfileUpdate(BaseModel):
-    full_name: str | None = PField(default=None, min_length=1, max_length=120)
-    bio: str | None = PField(default=None, max_length=4000)
+    full_name: PersonName | None = None
+    bio: Bio | None = None
     avatar_url: str | None = PField(default=None, max_length=500)
     timezone: str | None = PField(default=None, max_length=64)
     skills: list[SkillLevelPublic] | None = None
@@ -150,7 +154,7 @@ class ProfileUpdate(BaseModel):
     career_objective: str | None = PField(default=None, max_length=255)
     domain: str | None = PField(default=None, max_length=120)
     preferred_language: str | None = PField(default=None, max_length=32)
-    headline: str | None = PField(default=None, max_length=200)
+    headline: Headline | None = None
 
 
 class UserPublic(BaseModel):

@@ -87,7 +87,7 @@ def test_learner_cannot_create_sessions_and_bad_input_is_422(api, people):
     backwards = api.post(
         "/api/sessions/create/", json=session_payload(end_at=iso(timedelta(days=4))), headers=people["mentor_auth"]
     )
-    assert backwards.status_code == 400 and "end after" in backwards.json()["error"]["message"]
+    assert backwards.status_code == 422 and "end after" in backwards.json()["error"]["message"]
 
 
 def test_overlapping_session_is_409_with_the_rule_named(api, people):
@@ -120,7 +120,7 @@ def test_notice_rule_is_422(api, people):
         headers=people["mentor_auth"],
     ).json()["items"][0]
     refused = api.post(f"/api/sessions/{item['id']}/book/", headers=people["learner_auth"])
-    assert refused.status_code == 422 and refused.json()["error"]["code"] == "booking_notice_too_short"
+    assert refused.status_code == 409 and refused.json()["error"]["code"] == "booking_notice_too_short"
 
 
 def test_cancel_after_cutoff_is_422_and_mentor_cancel_notifies(api, db, people):
@@ -133,7 +133,7 @@ def test_cancel_after_cutoff_is_422_and_mentor_cancel_notifies(api, db, people):
     ).json()["items"][0]
     api.post(f"/api/sessions/{item['id']}/book/", headers=people["learner_auth"])
     late = api.delete(f"/api/sessions/{item['id']}/cancel/", headers=people["learner_auth"])
-    assert late.status_code == 422 and late.json()["error"]["code"] == "cancellation_cutoff_passed"
+    assert late.status_code == 409 and late.json()["error"]["code"] == "cancellation_cutoff_passed"
     by_mentor = api.delete(f"/api/sessions/{item['id']}/cancel/", headers=people["mentor_auth"])
     assert by_mentor.status_code == 200 and by_mentor.json()["status"] == "cancelled"
     titles = [n["title"] for n in api.get("/api/notifications/", headers=people["learner_auth"]).json()["items"]]
@@ -173,7 +173,7 @@ def test_review_rules_over_the_api(api, db, people):
     )
     api.post(f"/api/sessions/{sid}/book/", headers=people["learner_auth"])
     early = api.post(f"/api/sessions/{sid}/reviews/", json={"rating": 5}, headers=people["learner_auth"])
-    assert early.status_code == 422 and early.json()["error"]["code"] == "review_not_allowed"
+    assert early.status_code == 409 and early.json()["error"]["code"] == "review_not_allowed"
     assert (
         api.post(f"/api/sessions/{sid}/reviews/", json={"rating": 9}, headers=people["learner_auth"]).status_code == 422
     )

@@ -80,7 +80,7 @@ def test_dismissed_and_booked_sessions_disappear(api, db, market):
     bad = api.post(
         "/api/recommendations/feedback/", json={"session_id": first, "action": "love"}, headers=market["auth"]
     )
-    assert bad.status_code == 400
+    assert bad.status_code == 422
 
 
 def test_a_new_booking_moves_trending_at_once(api, db, market):
@@ -132,4 +132,4 @@ def test_experiment_assigns_stably_logs_exposure_and_reports(api, db, market):
     assert results["verdict"].startswith("Keep running")
     assert all(v["impressions"] > 0 for v in results["variants"] if v["exposed"])
     assert api.post(f"/api/admin/experiments/{experiment_id}/stop/", headers=admin).json()["status"] == "stopped"
-    assert api.post(f"/api/admin/experiments/{experiment_id}/start/", headers=admin).status_code == 422
+    assert api.post(f"/api/admin/experiments/{experiment_id}/start/", headers=admin).status_code == 409

@@ -146,4 +146,4 @@ def test_api_listing_and_bad_filter(api, catalog):
         "mentor",
     } <= set(body["items"][0])
     bad = api.get("/api/sessions/", params={"min_price": 5, "max_price": 1})
-    assert bad.status_code == 400 and "min_price" in bad.json()["error"]["message"]
+    assert bad.status_code == 422 and "min_price" in bad.json()["error"]["message"]

@@ -117,7 +117,7 @@ def test_kpi_api_access_and_csv(api, db, market):
     bad = api.get(
         "/api/admin/kpis/", params={"start": "2026-05-01T00:00:00Z", "end": "2026-04-01T00:00:00Z"}, headers=admin
     )
-    assert bad.status_code == 400
+    assert bad.status_code == 422
     churn = api.get("/api/admin/predictions/churn/", headers=admin).json()
     assert churn["enough_data"] is False and "Not enough history" in churn["message"]
 
