@@ -8,7 +8,7 @@ from pydantic import BaseModel
 from peerlearn.accounts import actions as accounts
 from peerlearn.accounts import password_reset
 from peerlearn.api.deps import DB, CurrentUser, ReadDB, Token, client_address, route
-from peerlearn.api.errors import AUTHENTICATED, LOGIN, PUBLIC_THROTTLED, RESET_CONFIRM
+from peerlearn.api.errors import AUTHENTICATED, LOGIN, PUBLIC, PUBLIC_THROTTLED
 from peerlearn.db import session_scope
 from peerlearn.models.types import saved_id
 from peerlearn.models.users import (
@@ -85,11 +85,11 @@ def request_password_reset(data: PasswordResetRequest, request: Request, db: DB)
     "/api/auth/password-reset/confirm/",
     status_code=204,
     response_class=Response,
-    responses=RESET_CONFIRM,
+    responses=PUBLIC,
 )
 def confirm_password_reset(data: PasswordResetConfirm, request: Request, db: DB) -> Response:
-    """Sets a new password with the link's token and ends every login. 400 `reset_token_invalid`: unknown, used or
-    expired link; 400 `validation_error`: the password is too easy to guess (the message says how to pick one)."""
+    """Sets a new password with the link's token and ends every login. 422 `reset_token_invalid`: unknown, used or
+    expired link; 422 `validation_error`: the password is too easy to guess (the message says how to pick one)."""
     password_reset.reset_password(data.token, data.new_password, client=client_address(request), db=db)
     return Response(status_code=204)
 

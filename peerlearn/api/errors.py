@@ -100,7 +100,6 @@ AUTHENTICATED = {**COMMON, **error_responses(401, 403, 404, 409)}
 LOGIN = {**PUBLIC, **error_responses(401, 429)}  # wrong email or password is 401
 PUBLIC_THROTTLED = {**PUBLIC, **error_responses(429)}
 WEBHOOK = {**COMMON, 400: _doc("Signature invalid or the payload is not a known event"), **error_responses(409)}
-RESET_CONFIRM = {**PUBLIC, 400: _doc("The reset link is unknown, used or expired")}
 
 
 def error_body(code: str, message: str, **extra: object) -> dict:

@@ -166,7 +166,7 @@ class PaymentForReview(BaseModel):
     flagged_at: str
 
 
-@route(router, "GET", "/api/admin/payments/review/", response_model=list[PaymentForReview])
+@route(router, "GET", "/api/admin/payments/review/", response_model=list[PaymentForReview], responses=AUTHENTICATED)
 def payments_for_review(admin: Admin, db: DB) -> list[PaymentForReview]:
     """Payments not confirmed because the provider reported another amount or currency. 401/403: not an admin."""
     return [

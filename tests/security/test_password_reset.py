@@ -40,10 +40,10 @@ def test_reset_link_flow_works_once_and_ends_old_logins(client_at, login_throttl
     assert [row.token_hash for row in stored] == [hash_token(token)]  # only the hash is kept
 
     weak = phone.post(CONFIRM, json={"token": token, "new_password": "password123"})
-    assert weak.status_code == 400 and "Add another word" in weak.json()["error"]["message"]
+    assert weak.status_code == 422 and "Add another word" in weak.json()["error"]["message"]
     assert phone.post(CONFIRM, json={"token": token, "new_password": NEW_PASSWORD}).status_code == 204
     again = phone.post(CONFIRM, json={"token": token, "new_password": "another-violet-canyon"})
-    assert again.status_code == 400 and again.json()["error"]["code"] == "reset_token_invalid"
+    assert again.status_code == 422 and again.json()["error"]["code"] == "reset_token_invalid"
 
     assert attempt(phone, OWNER["password"]).status_code == 401
     assert attempt(phone, NEW_PASSWORD).status_code == 200
