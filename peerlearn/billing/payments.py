@@ -396,7 +396,7 @@ def refund_booking(
     except PaymentError as error:
         log.warning("refund failed for payment %s: %s (%s)", payment.id, error, error.detail)
         raise PaymentServiceError(f"The refund could not be made right now ({error}); nothing was changed.") from error
-    status = RefundStatus.SUCCEEDED if result.status == "succeeded" else RefundStatus.PENDING
+    status = RefundStatus.SUCCEEDED if result.status == RefundStatus.SUCCEEDED else RefundStatus.PENDING
     _book_refund(payment, amount, result.provider_refund_id, status, reason, db=db, now=now)
     return amount
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any, Protocol, runtime_checkable
 
+from peerlearn.models.enums import RefundStatus
 from peerlearn.money import normalize_currency
 
 
@@ -21,14 +22,6 @@ class PaymentEventKind(StrEnum):
     CHECKOUT_EXPIRED = "checkout_expired"
     REFUND_SUCCEEDED = "refund_succeeded"
     IGNORED = "ignored"  # a genuine, verified event PeerLearn does not act on
-
-
-class RefundState(StrEnum):
-    """Normalised refund status; the values match ``RefundStatus`` in the models."""
-
-    PENDING = "pending"
-    SUCCEEDED = "succeeded"
-    FAILED = "failed"
 
 
 @dataclass(frozen=True)
@@ -56,7 +49,7 @@ class CheckoutResult:
 class RefundResult:
     provider: str
     provider_refund_id: str
-    status: str  # a RefundState value
+    status: RefundStatus  # the provider's answer, normalised
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -23,6 +23,7 @@ from razorpay.constants.url import URL as RAZORPAY_URL
 from razorpay.errors import BadRequestError, GatewayError, ServerError
 from razorpay.errors import SignatureVerificationError as RazorpaySignatureError
 
+from peerlearn.models.enums import RefundStatus
 from peerlearn.payments.base import (
     CheckoutRequest,
     CheckoutResult,
@@ -32,7 +33,6 @@ from peerlearn.payments.base import (
     PaymentEvent,
     PaymentEventKind,
     RefundResult,
-    RefundState,
     SignatureError,
     header,
     validate_checkout,
@@ -47,7 +47,7 @@ REFUND_IDEMPOTENCY_HEADER = "X-Refund-Idempotency"
 MIN_EXPIRY_SECONDS = 16 * 60
 MAX_EXPIRY_SECONDS = 180 * 24 * 3600
 _SAFE_REF = re.compile(r"^[A-Za-z0-9_-]{10,40}$")
-_REFUND_STATES = {"processed": RefundState.SUCCEEDED, "failed": RefundState.FAILED}
+_REFUND_STATES = {"processed": RefundStatus.SUCCEEDED, "failed": RefundStatus.FAILED}
 
 
 def provider_safe_ref(key: str) -> str:
@@ -151,8 +151,8 @@ class RazorpayGateway:
         refund = self._call(
             self._client.payment.refund, provider_payment_id, data, headers={REFUND_IDEMPOTENCY_HEADER: safe_key}
         )
-        status = _REFUND_STATES.get(refund.get("status") or "", RefundState.PENDING)
-        return RefundResult(provider=NAME, provider_refund_id=str(refund["id"]), status=status.value)
+        status = _REFUND_STATES.get(refund.get("status") or "", RefundStatus.PENDING)
+        return RefundResult(provider=NAME, provider_refund_id=str(refund["id"]), status=status)
 
     def verify_callback(
         self, stored_link_id: str, query_params: Mapping[str, str], *, require_paid: bool = True

@@ -20,6 +20,7 @@ import uuid
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from peerlearn.models.enums import RefundStatus
 from peerlearn.payments.base import (
     CardError,
     CheckoutRequest,
@@ -29,7 +30,6 @@ from peerlearn.payments.base import (
     PaymentEvent,
     PaymentEventKind,
     RefundResult,
-    RefundState,
     SignatureError,
     header,
     validate_checkout,
@@ -136,7 +136,7 @@ class SimulatedGateway:
             if idempotency_key in self._refunds_by_key:
                 return self._refunds_by_key[idempotency_key]
             result = RefundResult(
-                provider=NAME, provider_refund_id=f"sim_re_{uuid.uuid4().hex}", status=RefundState.SUCCEEDED.value
+                provider=NAME, provider_refund_id=f"sim_re_{uuid.uuid4().hex}", status=RefundStatus.SUCCEEDED
             )
             self._refunds_by_key[idempotency_key] = result
             self._refund_events[result.provider_refund_id] = self._event(

@@ -14,6 +14,7 @@ from typing import Any
 
 import stripe
 
+from peerlearn.models.enums import RefundStatus
 from peerlearn.payments.base import (
     CheckoutRequest,
     CheckoutResult,
@@ -23,7 +24,6 @@ from peerlearn.payments.base import (
     PaymentEvent,
     PaymentEventKind,
     RefundResult,
-    RefundState,
     SignatureError,
     header,
     validate_checkout,
@@ -38,9 +38,9 @@ MIN_EXPIRY_SECONDS = 31 * 60
 MAX_EXPIRY_SECONDS = 24 * 3600 - 60
 
 _REFUND_STATES = {
-    "succeeded": RefundState.SUCCEEDED,
-    "failed": RefundState.FAILED,
-    "canceled": RefundState.FAILED,
+    "succeeded": RefundStatus.SUCCEEDED,
+    "failed": RefundStatus.FAILED,
+    "canceled": RefundStatus.FAILED,
 }
 
 
@@ -121,8 +121,8 @@ class StripeGateway:
             {"payment_intent": provider_payment_id, "amount": amount_minor},
             {"idempotency_key": idempotency_key},
         )
-        status = _REFUND_STATES.get(refund.get("status") or "", RefundState.PENDING)
-        return RefundResult(provider=NAME, provider_refund_id=refund["id"], status=status.value)
+        status = _REFUND_STATES.get(refund.get("status") or "", RefundStatus.PENDING)
+        return RefundResult(provider=NAME, provider_refund_id=refund["id"], status=status)
 
     def parse_webhook(self, raw_body: bytes, headers: Mapping[str, str]) -> PaymentEvent:
         signature = header(headers, SIGNATURE_HEADER)
