@@ -16,10 +16,9 @@ import sys
 
 def main(argv: list[str]) -> int:
     port = int(argv[0])
+    from reflex.utils import exec, prerequisites
     from reflex_base import constants
     from reflex_base.environment import environment
-
-    from reflex.utils import exec, prerequisites
 
     static = prerequisites.get_web_dir() / constants.Dirs.STATIC
     if not (static / "index.html").exists():
