@@ -73,6 +73,12 @@ class Topology:
     env: dict[str, str] = field(default_factory=dict)
 
 
+def haproxy_path() -> str | None:
+    """HAProxy's binary (the Debian package puts it in /usr/sbin, which a user's PATH may lack)."""
+    found = shutil.which("haproxy") or "/usr/sbin/haproxy"
+    return found if Path(found).exists() else None
+
+
 def _signal_group(process: subprocess.Popen, sig: int) -> None:
     try:
         os.killpg(process.pid, sig)
@@ -157,8 +163,8 @@ def topology(
 ) -> Iterator[Topology]:
     """Start everything (bounded by `timeout` seconds in all), yield it, and stop every process on exit."""
     deadline = time.monotonic() + timeout
-    haproxy = shutil.which("haproxy") or "/usr/sbin/haproxy"
-    if not Path(haproxy).exists():
+    haproxy = haproxy_path()
+    if haproxy is None:
         raise RuntimeError("HAProxy is not installed (Debian package haproxy; .ci/run installs it)")
     data_dir = Path(tempfile.mkdtemp(prefix="peerlearn-topology-"))
     lb_port = free_port()
