@@ -19,6 +19,7 @@ import json
 import sys
 import time
 from dataclasses import dataclass, field
+from datetime import timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -192,7 +193,9 @@ def _bookers(top: Topology, count: int) -> list[Booker]:
         bookers = []
         for i in range(count):
             learner = make_user(db, name=f"Failover Learner {i}")
-            session_id = make_session(db, mentor, title=f"Failover session {i}", capacity=3)
+            session_id = make_session(
+                db, mentor, title=f"Failover session {i}", capacity=3, start_in=timedelta(days=3, hours=2 * i)
+            )
             bookers.append(Booker(issue_token(learner, db=db), session_id))
         db.commit()
     engine.dispose()

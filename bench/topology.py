@@ -27,7 +27,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -113,12 +113,15 @@ def _wait_http(url: str, process: subprocess.Popen, log: Path, deadline: float) 
     raise RuntimeError(f"{url} did not answer /ping in time:\n{log.read_text()[-3000:]}")
 
 
-def _flush_redis(url: str) -> None:
+def _flush_redis(url: str, quiet: bool = False) -> None:
     import redis
 
     client = redis.Redis.from_url(url, socket_timeout=5)
     try:
         client.flushdb()
+    except redis.RedisError:
+        if not quiet:
+            raise
     finally:
         client.close()
 
@@ -160,8 +163,12 @@ def topology(
     build: bool = True,
     timeout: float = 600,
     extra_env: dict[str, str] | None = None,
+    nodes_database_url: Callable[[str], str] | None = None,
 ) -> Iterator[Topology]:
-    """Start everything (bounded by `timeout` seconds in all), yield it, and stop every process on exit."""
+    """Start everything (bounded by `timeout` seconds in all), yield it, and stop every process on exit.
+
+    `nodes_database_url` maps the fresh database's URL to the one the app uses (bench/faults.py puts a TCP proxy it
+    can cut in between); `redis_url` may be a Redis of the caller's own."""
     deadline = time.monotonic() + timeout
     haproxy = haproxy_path()
     if haproxy is None:
@@ -172,13 +179,13 @@ def topology(
     with ExitStack() as stack:
         database_url = stack.enter_context(_postgres_database(f"peerlearn_topology_{os.getpid()}"))
         _flush_redis(redis_url)
-        stack.callback(_flush_redis, redis_url)
+        stack.callback(_flush_redis, redis_url, quiet=True)  # a caller's own Redis may be gone by now
         env = dict(
             os.environ,
             PEERLEARN_DATA_DIR=str(data_dir),
             SECRET_KEY=SECRET,
             REFLEX_USE_SYSTEM_BUN="1",
-            DATABASE_URL=database_url,
+            DATABASE_URL=nodes_database_url(database_url) if nodes_database_url else database_url,
             REDIS_URL=redis_url,
             REFLEX_REDIS_URL=redis_url,
             GRANIAN_WORKERS=str(workers),
