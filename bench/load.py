@@ -24,9 +24,12 @@ openapi max, CPU% and RSS of each server process, Redis ops/s and memory, Postgr
 the generator's own CPU. An event unanswered after 10 s is an error and sorts as ">10000" in the percentiles.
 
 Only 127.0.0.1 is ever a target; every loop ends with its step windows, and a total deadline stops the run.
-The generator is one asyncio loop with a deque per tab: measured at 1,000 users (mixed, PostgreSQL + Redis, 2
-workers) it used about 0.3 of a core (see README's Benchmarks for the figure of the last run), so on 2 cores it
-is not what limits the app.
+The generator is one asyncio loop with a deque per tab and plain lists of samples. Measured on this 2-core machine
+(shared, load average 5-20): about 2% of one core at 50 users (SQLite, mixed) and 3.6% at 1,000 connected tabs
+(PostgreSQL + Redis, 2 workers, where most tabs were still retrying their page load, ~12 events/s); from those
+figures, a healthy 1,000-user run (100 events/s, 20 REST requests/s, hydrates) needs roughly a quarter of a core,
+so the generator is not what limits the app. Logging in is the slow part before the first step: ~0.6 s per tab
+(Argon2 on the server, 3 at a time).
 """
 
 from __future__ import annotations
@@ -56,6 +59,7 @@ from bench._load_tab import AUTH, PROBE_EVENT, SET_FILTER, Tab  # noqa: E402
 TIMEOUT_S = 10.0  # an event unanswered this long counts as an error
 CONNECT_TIMEOUT_S = 30.0
 LOGIN_TIMEOUT_S = 60.0
+RELOAD_AFTER_S = 5.0
 THINK_S = 10.0  # mean time between a tab's filter changes
 REST_EVERY_S = 50.0  # mean time between one user's REST requests
 PROBE_EVERY_S = 1.1
@@ -100,6 +104,7 @@ class StepStats:
     page_loads: int = 0
     page_load_s: list[float] = field(default_factory=list)
     page_load_failures: int = 0
+    page_load_failure_reasons: dict[str, int] = field(default_factory=dict)
     not_logged_in: int = 0
     disconnects: int = 0
     rest_sent: int = 0
@@ -171,6 +176,7 @@ class StepStats:
             "openapi_requests": len(self.openapi_s),
             "openapi_max_ms": ms(max([*self.openapi_s, self.openapi_waiting_s], default=None) or None),
             "page_loads_unfinished": self.page_loads_unfinished,
+            "page_load_failure_reasons": self.page_load_failure_reasons,
         }
 
 
@@ -190,7 +196,7 @@ class LoadConfig:
 
     def default_deadline(self) -> float:
         ramp = max(self.users) / self.ramp_per_s
-        logins = max(self.users) * 0.3  # Argon2 checks on the server, a few at a time
+        logins = max(self.users) * 0.7  # Argon2 checks on the server, 3 at a time (0.6 s each on a busy machine)
         return ramp + logins + len(self.users) * (self.window_s + CONNECT_TIMEOUT_S + 15) + 120
 
 
@@ -203,6 +209,7 @@ class Accounts:
         self.demo_missing = False
         self.run_id = uuid.uuid4().hex[:8]
         self.registered = 0
+        self.failures = 0  # logins answered 5xx or timed out, then tried again
 
     async def _one(self) -> str:
         if not self.demo_missing and self.next_demo < len(DEMO_LEARNERS):
@@ -229,15 +236,29 @@ class Accounts:
         response.raise_for_status()
         return response.json()["token"]
 
+    async def retried(self, attempts: int = 3) -> str:
+        """One login; a 5xx or timeout is tried again (SQLite answers concurrent logins "database is locked")."""
+        for attempt in range(attempts):
+            try:
+                return await self._one()
+            except (httpx.HTTPStatusError, httpx.TransportError) as error:
+                if attempt == attempts - 1 or (
+                    isinstance(error, httpx.HTTPStatusError) and error.response.status_code < 500
+                ):
+                    raise
+                self.failures += 1
+                await asyncio.sleep(1.0)
+        raise AssertionError("unreachable")
+
     async def tokens(self, count: int, concurrency: int = 3) -> list[str]:
         if count <= 0:
             return []
-        first = await self._one()  # finds out whether the demo learners exist before going parallel
+        first = await self.retried()  # finds out whether the demo learners exist before going parallel
         gate = asyncio.Semaphore(concurrency)
 
         async def gated() -> str:
             async with gate:
-                return await self._one()
+                return await self.retried()
 
         return [first, *await asyncio.gather(*(gated() for _ in range(count - 1)))]
 
@@ -316,11 +337,15 @@ class LoadRun:
         self._sweep(tab, time.perf_counter(), everything=True)  # answers to a lost socket never come
         stats.page_loads += 1
         began = time.perf_counter()
+        stage = "connect"
         try:
             await tab.connect(CONNECT_TIMEOUT_S)
+            stage = "hydrate"
             await asyncio.wait_for(tab.hydrated.wait(), CONNECT_TIMEOUT_S)
-        except Exception:  # noqa: BLE001 -- any failure to connect or hydrate is one failed page load
+        except Exception as error:  # noqa: BLE001 -- any failure to connect or hydrate is one failed page load
+            reason = f"{stage}: {type(error).__name__}"
             stats.page_load_failures += 1
+            stats.page_load_failure_reasons[reason] = stats.page_load_failure_reasons.get(reason, 0) + 1
             await tab.close()
             tab.closing = False
             return False
@@ -347,8 +372,10 @@ class LoadRun:
             await asyncio.sleep(min(left, 1.0))
 
     async def _user(self, tab: Tab, stats: StepStats) -> None:
-        if not await self._load_page(tab, stats):
-            return
+        while not await self._load_page(tab, self._counted() or stats):
+            await self._sleep(RELOAD_AFTER_S)  # a page that never loads gets reloaded, as a person would
+            if self.stopping:
+                return
         while not self.stopping:
             await self._sleep(self.rng.expovariate(1 / THINK_S))
             if self.stopping:
@@ -468,7 +495,10 @@ class LoadRun:
             began = time.monotonic()
             # Every login first (Argon2 on the server), so no window measures them.
             self.spare_tokens = await accounts.tokens(max(config.users) + 2)
-            self._print(f"logged in {len(self.spare_tokens)} tabs in {time.monotonic() - began:.0f} s")
+            self._print(
+                f"logged in {len(self.spare_tokens)} tabs in {time.monotonic() - began:.0f} s "
+                f"({accounts.failures} logins failed with a 5xx or timeout and were tried again)"
+            )
             for token in [self.spare_tokens.pop(), self.spare_tokens.pop()]:
                 probe = self._new_tab(token, session)
                 probe.watched = AUTH  # the setter's delta is AuthState's
@@ -575,9 +605,11 @@ def format_table(results: list[dict]) -> str:
 
 def format_step(result: dict) -> str:
     lines = [format_table([result])]
+    reasons = f" {result['page_load_failure_reasons']}" if result["page_load_failure_reasons"] else ""
     lines.append(
         f"  errors: {result['event_timeouts']} event timeouts, {result['disconnects']} disconnects, "
-        f"{result['page_load_failures']} failed page loads, {result['not_logged_in']} tabs not logged in, "
+        f"{result['page_load_failures']} failed page loads{reasons}, "
+        f"{result['not_logged_in']} tabs not logged in, "
         f"{result['http_5xx']} HTTP 5xx, {result['http_failures']} failed requests; "
         f"answered {result['events_answered']}/{result['events_sent']}; probe timeouts {result['probe_timeouts']}; "
         f"ping p95 {_cell(result['ping_p95_ms'])} ms; REST {result['rest_sent']} requests; "
