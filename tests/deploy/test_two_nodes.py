@@ -163,7 +163,7 @@ def test_killing_a_node_under_load_fails_under_1_percent_and_tabs_recover(top: T
         bookers.append(Booker(issue_token(learner, db=db), session_id))
     db.commit()
 
-    report = asyncio.run(run_failover(top, top.nodes[0], users=100, window_s=20, kill_after_s=5, bookers=bookers))
+    report = asyncio.run(run_failover(top, top.nodes[0], users=100, window_s=30, kill_after_s=5, bookers=bookers))
     print(report.summary())
 
     assert report.events_sent >= 100
