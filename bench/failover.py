@@ -8,7 +8,7 @@ learners book sessions through HAProxy's REST API and retry what failed in trans
 exist exactly once. Printed: events sent / failed (unanswered after 10 s, incl. those lost with the socket), tabs
 cut off, recovery p50/max, bookings made / retried, and bench/load.py's usual per-step table.
 
-    .venv/bin/python bench/failover.py --users 100 --window 20 --kill-after 5
+    .venv/bin/python bench/failover.py --users 100 --window 30 --kill-after 5
 """
 
 from __future__ import annotations
@@ -55,6 +55,7 @@ class FailoverReport:
     recovery_s: list[float] = field(default_factory=list)
     bookings: list[Booker] = field(default_factory=list)
     killed: str = ""
+    not_recovered: list[str] = field(default_factory=list)  # what each tab still waiting was doing at the end
 
     @property
     def failed_pct(self) -> float:
@@ -73,6 +74,7 @@ class FailoverReport:
             "bookings": len(self.bookings),
             "bookings_created": sum(1 for b in self.bookings if b.status == 201),
             "booking_retries": sum(max(b.attempts - 1, 0) for b in self.bookings),
+            "not_recovered": self.not_recovered,
         }
 
 
@@ -88,6 +90,7 @@ class FailoverRun(LoadRun):
         self.page_locks: dict[int, asyncio.Lock] = {}
         self.cut_off = 0
         self.lost: set[int] = set()
+        self.recovered_tabs: set[int] = set()
         self.recovery_s: list[float] = []
         self.recovering: set[asyncio.Task] = set()
 
@@ -137,10 +140,11 @@ class FailoverRun(LoadRun):
                 except Exception:  # noqa: BLE001 -- the socket went again; try once more
                     await asyncio.sleep(0.2)
                     continue
-                while tab.pending and time.perf_counter() - lost_at < RECOVERY_LIMIT_S:
-                    await asyncio.sleep(0.05)
+                while tab.pending and tab.connected and time.perf_counter() - lost_at < RECOVERY_LIMIT_S:
+                    await asyncio.sleep(0.05)  # a socket dropped again is reconnected again, as the browser does
                 if not tab.pending:
                     self.recovery_s.append(time.perf_counter() - lost_at)
+                    self.recovered_tabs.add(id(tab))
                     return
             await asyncio.sleep(0.2)
 
@@ -200,6 +204,11 @@ async def run_failover(
         recovery_s=run.recovery_s,
         bookings=bookers,
         killed=victim.name,
+        not_recovered=[
+            f"connected={tab.connected} hydrated={tab.hydrated_at is not None} pending={len(tab.pending)}"
+            for tab in run.tabs
+            if id(tab) in run.lost and id(tab) not in run.recovered_tabs
+        ],
     )
 
 
@@ -228,7 +237,7 @@ def _bookers(top: Topology, count: int) -> list[Booker]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--users", type=int, default=100)
-    parser.add_argument("--window", type=float, default=20.0)
+    parser.add_argument("--window", type=float, default=30.0)
     parser.add_argument("--kill-after", type=float, default=5.0)
     parser.add_argument("--bookings", type=int, default=20)
     parser.add_argument("--workers", type=int, default=1, help="GRANIAN_WORKERS per node")
