@@ -8,7 +8,7 @@ learners book sessions through HAProxy's REST API and retry what failed in trans
 exist exactly once. Printed: events sent / failed (unanswered after 10 s, incl. those lost with the socket), tabs
 cut off, recovery p50/max, bookings made / retried, and bench/load.py's usual per-step table.
 
-    .venv/bin/python bench/failover.py --users 100 --window 30 --kill-after 5
+    .venv/bin/python bench/failover.py --users 100 --window 40 --kill-after 5
 """
 
 from __future__ import annotations
@@ -237,7 +237,7 @@ def _bookers(top: Topology, count: int) -> list[Booker]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--users", type=int, default=100)
-    parser.add_argument("--window", type=float, default=30.0)
+    parser.add_argument("--window", type=float, default=40.0)
     parser.add_argument("--kill-after", type=float, default=5.0)
     parser.add_argument("--bookings", type=int, default=20)
     parser.add_argument("--workers", type=int, default=1, help="GRANIAN_WORKERS per node")
