@@ -177,6 +177,7 @@ def topology(
     lb_port = free_port()
     nodes = [Node(f"app{i}", free_port(), free_port(), data_dir / f"app{i}.log") for i in (1, 2)]
     with ExitStack() as stack:
+        stack.callback(shutil.rmtree, data_dir, ignore_errors=True)  # logs and node data; errors quote the logs
         database_url = stack.enter_context(_postgres_database(f"peerlearn_topology_{os.getpid()}"))
         _flush_redis(redis_url)
         stack.callback(_flush_redis, redis_url, quiet=True)  # a caller's own Redis may be gone by now
