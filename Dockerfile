@@ -16,8 +16,10 @@ RUN pip install --no-cache-dir -r requirements.txt \
     && npm install --silent --no-audit --no-fund --prefix /app/.tools bun@1.4.5
 
 COPY . .
-# Compile the frontend at build time so start-up only migrates and serves.
-RUN SECRET_KEY=build-only-not-used-at-runtime PEERLEARN_ENV=development \
+# Compile the frontend at build time so start-up only migrates and serves. The bundle connects its websocket to
+# PUBLIC_BASE_URL, so give the public URL as a build argument when serving with PEERLEARN_PREBUILT_FRONTEND=1.
+ARG PUBLIC_BASE_URL=http://localhost:3000
+RUN SECRET_KEY=build-only-not-used-at-runtime PEERLEARN_ENV=development PUBLIC_BASE_URL=$PUBLIC_BASE_URL \
     python -m reflex export --frontend-only --no-zip
 
 VOLUME ["/data"]

@@ -9,6 +9,7 @@ PostgreSQL's statistics views, once at each window's start and end (plus a few s
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -119,6 +120,7 @@ def started_app(database: str, workers: int = 1, timeout: float = 600) -> Iterat
             yield StartedApp(url, process.pid, database_url, redis_url, log)
         finally:
             _stop_group(process)
+            shutil.rmtree(data_dir, ignore_errors=True)
 
 
 def _stop_group(process: subprocess.Popen) -> None:

@@ -24,9 +24,12 @@ openapi max, CPU% and RSS of each server process, Redis ops/s and memory, Postgr
 the generator's own CPU. An event unanswered after 10 s is an error and sorts as ">10000" in the percentiles.
 
 Only 127.0.0.1 is ever a target; every loop ends with its step windows, and a total deadline stops the run.
-The generator is one asyncio loop with a deque per tab: measured at 1,000 users (mixed, PostgreSQL + Redis, 2
-workers) it used about 0.3 of a core (see README's Benchmarks for the figure of the last run), so on 2 cores it
-is not what limits the app.
+The generator is one asyncio loop with a deque per tab and plain lists of samples. Measured on this 2-core machine
+(shared, load average 5-20): about 2% of one core at 50 users (SQLite, mixed) and 3.6% at 1,000 connected tabs
+(PostgreSQL + Redis, 2 workers, where most tabs were still retrying their page load, ~12 events/s); from those
+figures, a healthy 1,000-user run (100 events/s, 20 REST requests/s, hydrates) needs roughly a quarter of a core,
+so the generator is not what limits the app. Logging in is the slow part before the first step: ~0.6 s per tab
+(Argon2 on the server, 3 at a time).
 """
 
 from __future__ import annotations
@@ -206,6 +209,7 @@ class Accounts:
         self.demo_missing = False
         self.run_id = uuid.uuid4().hex[:8]
         self.registered = 0
+        self.failures = 0  # logins answered 5xx or timed out, then tried again
 
     async def _one(self) -> str:
         if not self.demo_missing and self.next_demo < len(DEMO_LEARNERS):
@@ -232,15 +236,29 @@ class Accounts:
         response.raise_for_status()
         return response.json()["token"]
 
+    async def retried(self, attempts: int = 3) -> str:
+        """One login; a 5xx or timeout is tried again (SQLite answers concurrent logins "database is locked")."""
+        for attempt in range(attempts):
+            try:
+                return await self._one()
+            except (httpx.HTTPStatusError, httpx.TransportError) as error:
+                if attempt == attempts - 1 or (
+                    isinstance(error, httpx.HTTPStatusError) and error.response.status_code < 500
+                ):
+                    raise
+                self.failures += 1
+                await asyncio.sleep(1.0)
+        raise AssertionError("unreachable")
+
     async def tokens(self, count: int, concurrency: int = 3) -> list[str]:
         if count <= 0:
             return []
-        first = await self._one()  # finds out whether the demo learners exist before going parallel
+        first = await self.retried()  # finds out whether the demo learners exist before going parallel
         gate = asyncio.Semaphore(concurrency)
 
         async def gated() -> str:
             async with gate:
-                return await self._one()
+                return await self.retried()
 
         return [first, *await asyncio.gather(*(gated() for _ in range(count - 1)))]
 
@@ -477,7 +495,10 @@ class LoadRun:
             began = time.monotonic()
             # Every login first (Argon2 on the server), so no window measures them.
             self.spare_tokens = await accounts.tokens(max(config.users) + 2)
-            self._print(f"logged in {len(self.spare_tokens)} tabs in {time.monotonic() - began:.0f} s")
+            self._print(
+                f"logged in {len(self.spare_tokens)} tabs in {time.monotonic() - began:.0f} s "
+                f"({accounts.failures} logins failed with a 5xx or timeout and were tried again)"
+            )
             for token in [self.spare_tokens.pop(), self.spare_tokens.pop()]:
                 probe = self._new_tab(token, session)
                 probe.watched = AUTH  # the setter's delta is AuthState's
@@ -584,9 +605,10 @@ def format_table(results: list[dict]) -> str:
 
 def format_step(result: dict) -> str:
     lines = [format_table([result])]
+    reasons = f" {result['page_load_failure_reasons']}" if result["page_load_failure_reasons"] else ""
     lines.append(
         f"  errors: {result['event_timeouts']} event timeouts, {result['disconnects']} disconnects, "
-        f"{result['page_load_failures']} failed page loads {result['page_load_failure_reasons'] or ''}, "
+        f"{result['page_load_failures']} failed page loads{reasons}, "
         f"{result['not_logged_in']} tabs not logged in, "
         f"{result['http_5xx']} HTTP 5xx, {result['http_failures']} failed requests; "
         f"answered {result['events_answered']}/{result['events_sent']}; probe timeouts {result['probe_timeouts']}; "

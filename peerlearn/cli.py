@@ -58,6 +58,8 @@ def serve() -> int:
     if settings.redis_url:
         env.setdefault("REFLEX_REDIS_URL", settings.redis_url)
     media = subprocess.Popen([sys.executable, "-m", "peerlearn.media", "--port", str(settings.media_port)], env=env)
+    if os.environ.get("PEERLEARN_PREBUILT_FRONTEND") == "1":  # compiled at image build time; see serve_prebuilt.py
+        return _serve_with_media(media, [sys.executable, "-m", "peerlearn.serve_prebuilt", str(settings.port)], env)
     command = [
         sys.executable,
         "-m",
@@ -71,6 +73,10 @@ def serve() -> int:
         "--backend-port",
         str(settings.port),
     ]
+    return _serve_with_media(media, command, env)
+
+
+def _serve_with_media(media: subprocess.Popen, command: list[str], env: dict[str, str]) -> int:
     try:
         return subprocess.call(command, env=env)
     finally:

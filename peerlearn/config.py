@@ -96,6 +96,7 @@ class Settings(BaseSettings):
     db_pool_size: int = Field(10, ge=1, description="PostgreSQL connections each worker keeps open")
     db_pool_overflow: int = Field(10, ge=0, description="extra PostgreSQL connections a worker may open under load")
     search_cache_seconds: int = Field(30, ge=0, description="how long identical searches are answered from cache")
+    scheduler_interval_seconds: float = Field(30.0, gt=0, description="seconds between background job runs")
     loop_stall_warn_ms: int = Field(250, ge=0, description="log what blocks the event loop for longer (0: off)")
 
     @field_validator("commission_rate")

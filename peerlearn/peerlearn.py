@@ -57,5 +57,5 @@ for component, route, title, on_load in PAGES:
     app.add_page(component, route=route, title=title, on_load=on_load)
 
 app.register_lifespan_task(start_live_push)
-app.register_lifespan_task(run_forever)
+app.register_lifespan_task(run_forever, interval_seconds=get_settings().scheduler_interval_seconds)
 app.register_lifespan_task(watch_event_loop, threshold_ms=get_settings().loop_stall_warn_ms)

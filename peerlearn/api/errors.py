@@ -17,6 +17,8 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from peerlearn.api.security_headers import content_security_policy, static_headers
@@ -136,6 +138,16 @@ def install_error_handlers(app: FastAPI) -> None:
     async def _busy(_: Request, error: DatabaseBusyError) -> JSONResponse:
         headers = {"Retry-After": str(error.retry_after_seconds)}
         return JSONResponse(error_body(ErrorCode.BUSY, error.message), 503, headers=headers)
+
+    @app.exception_handler(RedisConnectionError)
+    @app.exception_handler(RedisTimeoutError)
+    async def _redis_down(_: Request, error: Exception) -> JSONResponse:
+        """Redis restarting (throttling, caches, placement): as retryable as a busy database, never a 500."""
+        log.warning("request refused while Redis is unavailable: %s", error)
+        busy = DatabaseBusyError()
+        return JSONResponse(
+            error_body(ErrorCode.BUSY, busy.message), 503, headers={"Retry-After": str(busy.retry_after_seconds)}
+        )
 
     @app.exception_handler(RequestValidationError)
     async def _bad_input(_: Request, error: RequestValidationError) -> JSONResponse:

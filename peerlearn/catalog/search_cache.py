@@ -10,12 +10,14 @@ configured the cache and the version are shared by every worker and node; otherw
 from __future__ import annotations
 
 import hashlib
+import logging
 import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable
 from typing import Any, TypeVar, cast
 
+from redis.exceptions import RedisError
 from sqlalchemy import event
 from sqlalchemy.orm import Session as OrmSession
 
@@ -23,6 +25,8 @@ from peerlearn.config import get_settings
 from peerlearn.models import Category, LearningSession, MentorProfile, SessionSkill, Skill
 from peerlearn.platform import after_commit
 from peerlearn.redis_client import shared_redis
+
+log = logging.getLogger(__name__)
 
 T = TypeVar("T")
 # A booking changes the session's seat count, and a mentor's rating changes their profile row: both are covered.
@@ -74,8 +78,12 @@ def cached(
     ttl = get_settings().search_cache_seconds
     if ttl <= 0:
         return answer()
-    key = f"peerlearn:search:{kind}:{_version()}:{hashlib.sha1(question.encode()).hexdigest()}"
     redis = shared_redis()
+    try:
+        key = f"peerlearn:search:{kind}:{_version()}:{hashlib.sha1(question.encode()).hexdigest()}"
+    except RedisError:  # Redis down or restarting: search still answers, uncached (bench/faults.py)
+        log.warning("search cache unavailable; answering uncached")
+        return answer()
     if redis is None:
         hit = _memory.get(key)
         if hit is not None:
@@ -83,11 +91,17 @@ def cached(
         value = answer()
         _memory.put(key, value, ttl)
         return value
-    text = redis.get(key)
+    try:
+        text = redis.get(key)
+    except RedisError:
+        return answer()
     if text is not None:
         return load(str(text))
     value = answer()
-    redis.set(key, dump(value), ex=ttl)
+    try:
+        redis.set(key, dump(value), ex=ttl)
+    except RedisError:
+        pass  # not cached this time
     return value
 
 
@@ -97,7 +111,10 @@ def forget_everything() -> None:
     if redis is None:
         _memory.bump()
     else:
-        redis.incr(VERSION_KEY)
+        try:
+            redis.incr(VERSION_KEY)
+        except RedisError:  # stale cached searches still expire after search_cache_seconds
+            log.warning("could not invalidate the search cache: Redis unavailable")
 
 
 @event.listens_for(OrmSession, "before_flush")

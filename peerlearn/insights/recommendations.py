@@ -17,6 +17,7 @@ from sqlmodel import Session, select
 
 from peerlearn.catalog.public import to_public
 from peerlearn.insights import experiments, interactions
+from peerlearn.insights.model_feed import VERSION_KEY, InteractionFeed
 from peerlearn.models import (
     Category,
     InteractionEvent,
@@ -89,7 +90,33 @@ def _session_item(session: LearningSession, tags: list[str], category: str | Non
     )
 
 
-def load_inputs(*, db: Session) -> tuple[list[Item], list[Interaction], list[UserProfile]]:
+def teaching_events(*, db: Session, after_id: int = 0) -> list[InteractionEvent]:
+    """The interaction rows the model learns from, oldest first."""
+    rows = db.exec(
+        select(InteractionEvent)
+        .where(
+            InteractionEvent.kind.in_(list(WEIGHTS)),
+            InteractionEvent.session_id.is_not(None),
+            InteractionEvent.id > after_id,
+        )
+        .order_by(InteractionEvent.id)
+    )
+    return [e for e in rows if _teaches(e)]
+
+
+def _interaction(event: InteractionEvent) -> Interaction:
+    return Interaction(
+        user_id=event.user_id,
+        item_id=event.session_id,
+        ts=event.created_at,
+        kind=event.kind.value,
+        weight=WEIGHTS[event.kind],
+    )
+
+
+def load_inputs(
+    *, db: Session, events: list[InteractionEvent] | None = None
+) -> tuple[list[Item], list[Interaction], list[UserProfile]]:
     """Everything the model learns from, read in a handful of queries."""
     tags: dict[int, list[str]] = defaultdict(list)
     for session_id, name in db.exec(
@@ -101,19 +128,7 @@ def load_inputs(*, db: Session) -> tuple[list[Item], list[Interaction], list[Use
         _session_item(s, tags[s.id], categories.get(s.category_id))
         for s in db.exec(select(LearningSession).where(LearningSession.status != SessionStatus.DRAFT))
     ]
-    events = [
-        e
-        for e in db.exec(
-            select(InteractionEvent).where(
-                InteractionEvent.kind.in_(list(WEIGHTS)), InteractionEvent.session_id.is_not(None)
-            )
-        )
-        if _teaches(e)
-    ]
-    history = [
-        Interaction(user_id=e.user_id, item_id=e.session_id, ts=e.created_at, kind=e.kind.value, weight=WEIGHTS[e.kind])
-        for e in events
-    ]
+    history = [_interaction(e) for e in (teaching_events(db=db) if events is None else events)]
     skills: dict[int, list[str]] = defaultdict(list)
     for user_id, name in db.exec(
         select(UserSkill.user_id, Skill.name).join(Skill, Skill.id == UserSkill.skill_id)
@@ -135,32 +150,56 @@ def load_inputs(*, db: Session) -> tuple[list[Item], list[Interaction], list[Use
 
 
 class ModelHolder:
-    """One trained model per process; swapped whole after a background retrain, updated in place per interaction."""
+    """One trained model per process; swapped whole after a background retrain, updated in place per interaction.
+
+    Interactions recorded by other processes (other workers, other nodes) reach this model through the change
+    counter in Redis and the rows themselves; see peerlearn/insights/model_feed.py."""
 
     def __init__(self) -> None:
         self._model: Recommender | None = None
         self._variants: dict[str, Recommender] = {}
         self._lock = threading.RLock()
+        self._feed = InteractionFeed()
         self.trained_at = 0.0
 
     def get(self, *, db: Session) -> Recommender:
         with self._lock:
             if self._model is None:
-                self._install(self._train(db))
+                self._install(*self._train(db))
+            else:
+                self._catch_up(db)
             return self._model
 
     def retrain(self, *, db: Session) -> Recommender:
-        model = self._train(db)  # outside the lock: requests keep being served by the old model
+        trained = self._train(db)  # outside the lock: requests keep being served by the old model
         with self._lock:
-            self._install(model)
+            self._install(*trained)
+        model = trained[0]
         return model
 
-    def _train(self, db: Session) -> Recommender:
-        items, history, profiles = load_inputs(db=db)
-        return Recommender().fit(items, history, profiles, now=utcnow())
+    def _train(self, db: Session) -> tuple[Recommender, list[InteractionEvent], str | None]:
+        version = _feed_version()  # read first: a change after it makes the next request catch up
+        events = teaching_events(db=db)
+        items, history, profiles = load_inputs(db=db, events=events)
+        return Recommender().fit(items, history, profiles, now=utcnow()), events, version
 
-    def _install(self, model: Recommender) -> None:
+    def _install(self, model: Recommender, events: list[InteractionEvent], version: str | None) -> None:
         self._model, self._variants, self.trained_at = model, {}, time.time()
+        self._feed.reset([(e.id, e.created_at) for e in events], utcnow())
+        self._feed.version = version
+
+    def _catch_up(self, db: Session) -> None:
+        """Apply what other processes recorded since this one last looked (one Redis GET when nothing did)."""
+        version = _feed_version()
+        if version is None or version == self._feed.version:
+            return
+        rows = teaching_events(db=db, after_id=self._feed.floor)
+        fresh = set(self._feed.fresh([(e.id, e.created_at) for e in rows]))
+        for event in rows:
+            if event.id in fresh:
+                self._model.partial_update(_interaction(event))
+        self._feed.advance([(e.id, e.created_at) for e in rows], utcnow())
+        self._feed.version = version
 
     def for_weights(self, name: str, weights: dict[str, float] | None, *, db: Session) -> Recommender:
         """The model with an experiment variant's blend weights (sharing everything else)."""
@@ -176,19 +215,12 @@ class ModelHolder:
 
     def observe(self, rows: list[InteractionEvent]) -> None:
         with self._lock:
-            if self._model is None:
-                return
-            for row in rows:
-                if row.session_id is not None and _teaches(row):
-                    self._model.partial_update(
-                        Interaction(
-                            user_id=row.user_id,
-                            item_id=row.session_id,
-                            ts=row.created_at,
-                            kind=row.kind.value,
-                            weight=WEIGHTS[row.kind],
-                        )
-                    )
+            if self._model is not None:
+                fresh = set(self._feed.fresh([(r.id, r.created_at) for r in rows if r.session_id and _teaches(r)]))
+                for row in rows:
+                    if row.id in fresh:
+                        self._model.partial_update(_interaction(row))
+        _announce_interactions()
         for row in rows:
             _cache_forget(row.user_id)
 
@@ -200,6 +232,18 @@ class ModelHolder:
     def reset(self) -> None:
         with self._lock:
             self._model, self._variants, self.trained_at = None, {}, 0.0
+            self._feed = InteractionFeed()
+
+
+def _feed_version() -> str | None:
+    client = shared_redis()
+    return None if client is None else client.get(VERSION_KEY)
+
+
+def _announce_interactions() -> None:
+    client = shared_redis()
+    if client is not None:
+        client.incr(VERSION_KEY)
 
 
 MODEL = ModelHolder()
