@@ -132,8 +132,10 @@ def live_app(live_data_dir: Path, live_database_url: str) -> Iterator[str]:
             os.killpg(process.pid, signal.SIGKILL)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def browser():
+    """One Chromium for the browser tests. Package scope: Playwright's sync API keeps an event loop running on this
+    thread while it is open, so it must be closed before later tests (tests/deploy) call asyncio.run."""
     path = chromium_path()
     require("Chromium", path is not None)
     from playwright.sync_api import sync_playwright
