@@ -2,8 +2,8 @@
 
 import reflex as rx
 
-from peerlearn.api.origins import allowed_origins
 from peerlearn.config import get_settings
+from peerlearn.origins import allowed_origins
 
 settings = get_settings()
 

@@ -9,42 +9,9 @@ from peerlearn.platform.loop_watchdog import watch_event_loop
 from peerlearn.ui.errors import handle_backend_exception
 from peerlearn.ui.layout import PAGES
 from peerlearn.ui.live_push import start_live_push
-from peerlearn.ui.pages import (
-    booking,
-    checkout,
-    dashboard,
-    discover,
-    errors,
-    insights,
-    landing,
-    login,
-    password_reset,
-    profile,
-    receipt,
-    room,
-    session_detail,
-    signup,
-    teaching,
-)
+from peerlearn.ui.pages import import_all_pages
 
-# Importing a page module registers its page in PAGES; naming them here keeps that import explicit.
-PAGE_MODULES = (
-    booking,
-    checkout,
-    dashboard,
-    discover,
-    errors,
-    insights,
-    landing,
-    login,
-    password_reset,
-    profile,
-    receipt,
-    room,
-    session_detail,
-    signup,
-    teaching,
-)
+import_all_pages()  # every page module registers its page in PAGES
 
 app = rx.App(
     theme=rx.theme(accent_color="indigo", gray_color="slate", radius="large", scaling="100%"),

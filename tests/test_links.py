@@ -7,15 +7,12 @@ is matched against the pages the Reflex app registers, and its id must name a ro
 
 from __future__ import annotations
 
-import importlib
-import pkgutil
 import re
 from datetime import timedelta
 
 import pytest
 from sqlmodel import select
 
-import peerlearn.ui.pages
 from peerlearn import links
 from peerlearn.accounts.password_reset import request_password_reset, reset_password
 from peerlearn.billing.payments import handle_webhook
@@ -28,6 +25,7 @@ from peerlearn.models import Booking, LearningSession, Notification, Payment
 from peerlearn.models.enums import NotificationKind
 from peerlearn.models.types import utcnow
 from peerlearn.ui.layout import PAGES
+from peerlearn.ui.pages import import_all_pages
 from tests.factories import make_session, make_user, pay
 from tests.payments.test_payment_flows import simulated_event
 from tests.support import wait_until
@@ -38,8 +36,7 @@ SEGMENT_TABLES = {"session_id": LearningSession, "booking_id": Booking, "payment
 
 
 def registered_routes() -> list[str]:
-    for module in pkgutil.iter_modules(peerlearn.ui.pages.__path__):
-        importlib.import_module(f"peerlearn.ui.pages.{module.name}")  # a page module registers its page on import
+    import_all_pages()
     return [route for _component, route, _title, _on_load in PAGES]
 
 

@@ -44,8 +44,8 @@ import zlib
 import anyio
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from peerlearn.api.origins import allowed_origins, media_origins, websocket_origin
 from peerlearn.config import Settings
+from peerlearn.origins import allowed_origins, media_origins, websocket_origin
 
 DOCS_PATHS = ("/api/docs",)
 DOCS_CDN = "https://cdn.jsdelivr.net"

@@ -11,8 +11,8 @@ import uvicorn
 
 from peerlearn.config import get_settings
 from peerlearn.media.hooks import MediaHooks
-from peerlearn.media.origins import app_origins
 from peerlearn.media.server import MediaConfig, create_media_app
+from peerlearn.origins import allowed_origins
 
 
 def database_hooks() -> MediaHooks:
@@ -47,7 +47,7 @@ def main() -> None:
         secret=settings.secret_key,
         recordings_dir=settings.peerlearn_data_dir / "recordings",
         ice_servers=settings.ice_server_urls,
-        cors_origins=app_origins(settings),
+        cors_origins=allowed_origins(settings),
         forward_encoded=settings.media_forward_encoded,
     )
     app = create_media_app(config, MediaHooks() if args.no_database else database_hooks())

@@ -8,9 +8,9 @@ import re
 
 import pytest
 
-from peerlearn.api.origins import allowed_origins
 from peerlearn.api.security_headers import content_security_policy, inline_script_hashes
 from peerlearn.config import get_settings, reset_settings_cache
+from peerlearn.origins import allowed_origins
 
 EXPECTED = {
     "x-frame-options": "DENY",

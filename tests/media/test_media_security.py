@@ -9,7 +9,7 @@ import httpx
 import pytest
 
 from peerlearn.config import Settings
-from peerlearn.media.origins import app_origins
+from peerlearn.origins import allowed_origins
 from tests.media.conftest import APP_ORIGIN, publish, run_async, subscribe, token
 
 SDP = {"Content-Type": "application/sdp"}
@@ -131,11 +131,11 @@ def test_only_the_apps_own_origin_gets_cors_headers(media_server):
 
 
 def test_the_allowed_origins_come_from_the_apps_public_url():
-    assert app_origins(Settings(public_base_url="https://learn.example.com/")) == ["https://learn.example.com"]
-    assert app_origins(Settings(public_base_url="https://learn.example.com:8443/app")) == [
+    assert allowed_origins(Settings(public_base_url="https://learn.example.com/")) == ["https://learn.example.com"]
+    assert allowed_origins(Settings(public_base_url="https://learn.example.com:8443/app")) == [
         "https://learn.example.com:8443"
     ]
-    local = app_origins(Settings(port=3000, public_base_url=""))
+    local = allowed_origins(Settings(port=3000, public_base_url=""))
     assert local == ["http://localhost:3000", "http://127.0.0.1:3000", "http://[::1]:3000"]
     production = Settings(public_base_url="http://localhost:3000", peerlearn_env="production", secret_key="k" * 40)
-    assert app_origins(production) == ["http://localhost:3000"], "production trusts exactly its own origin"
+    assert allowed_origins(production) == ["http://localhost:3000"], "production trusts exactly its own origin"

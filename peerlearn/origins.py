@@ -1,8 +1,8 @@
 """The origins the app trusts: its own, from settings, and nothing else.
 
-CORS (Reflex's CORSMiddleware and its Socket.IO server, both fed from ``rx.Config.cors_allowed_origins``)
-and the page CSP's ``connect-src`` read this one list, so a page served from an alias can still open its
-websocket while any other site's page gets no ``Access-Control-Allow-Origin`` at all.
+CORS (Reflex's CORSMiddleware and its Socket.IO server, both fed from ``rx.Config.cors_allowed_origins``), the
+media server's CORS and the page CSP's ``connect-src`` read this one list, so a page served from an alias can
+still open its websocket while any other site's page gets no ``Access-Control-Allow-Origin`` at all.
 
 Development and test add the loopback aliases (localhost, 127.0.0.1, [::1]) of the same scheme and port,
 because people open either name and Reflex bakes one of them into the frontend as the backend URL.
