@@ -22,4 +22,7 @@ config = rx.Config(
     cors_allowed_origins=allowed_origins(settings),
     # The security-headers middleware hashes inline scripts of gzip or plain HTML; keep the build to gzip.
     frontend_compression_formats=["gzip"],
+    # Reflex logs every state lock held over the threshold (default 1 s) through rich, on the event loop: at 1,000
+    # users that logging itself stalled the loop for 0.6 s at a time (loop watchdog). Warn only near expiry.
+    redis_lock_warning_threshold=8000,
 )
