@@ -5,11 +5,13 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import reflex as rx
+from reflex.event import EventSpec
 
 from peerlearn.ui import routes
 from peerlearn.ui.components.notification_bell import notification_bell
 from peerlearn.ui.states.auth import AuthState
 from peerlearn.ui.states.notifications import NotificationState
+from peerlearn.ui.states.page_load import register_loaders
 
 PageFn = Callable[[], rx.Component]
 
@@ -104,7 +106,7 @@ def shell(content: rx.Component) -> rx.Component:
     )
 
 
-PAGES: list[tuple[PageFn, str, str, list]] = []
+PAGES: list[tuple[PageFn, str, str, EventSpec]] = []
 
 
 def page(route: str, title: str, on_load=AuthState.load_session) -> Callable[[PageFn], PageFn]:
@@ -116,7 +118,7 @@ def page(route: str, title: str, on_load=AuthState.load_session) -> Callable[[Pa
 
         wrapped.__name__ = fn.__name__
         loads = (on_load if isinstance(on_load, list) else [on_load]) + [NotificationState.load_notifications]
-        PAGES.append((wrapped, route, f"{title} · PeerLearn", loads))
+        PAGES.append((wrapped, route, f"{title} · PeerLearn", register_loaders(route, loads)))
         return fn
 
     return decorator
