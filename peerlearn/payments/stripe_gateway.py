@@ -146,7 +146,8 @@ class StripeGateway:
 
     def _call(self, method: Callable[..., Any], params: dict[str, Any], options: dict[str, Any]) -> dict[str, Any]:
         try:
-            return method(params, options).to_dict()
+            result: dict[str, Any] = method(params, options).to_dict()
+            return result
         except (stripe.APIConnectionError, stripe.RateLimitError) as exc:
             raise GatewayUnavailableError(
                 "Stripe could not be reached; try again", provider=NAME, detail=str(exc)
@@ -180,7 +181,7 @@ def event_from_payload(payload: dict[str, Any]) -> PaymentEvent:
     """Map a verified Stripe event to a PaymentEvent; unknown types are IGNORED."""
     event_type = str(payload.get("type") or "")
     obj = (payload.get("data") or {}).get("object") or {}
-    base = {"provider": NAME, "event_id": str(payload.get("id") or ""), "type": event_type, "raw": payload}
+    base: dict[str, Any] = {"provider": NAME, "event_id": str(payload.get("id") or ""), "type": event_type, "raw": payload}
 
     if event_type.startswith("checkout.session."):
         kind = {
