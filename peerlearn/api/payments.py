@@ -22,6 +22,7 @@ from peerlearn.billing.earnings import (
 )
 from peerlearn.billing.ledger import unbalanced_transactions
 from peerlearn.billing.payments import EventNotReadyError
+from peerlearn.billing.public import PaymentPublic, payment_public
 from peerlearn.billing.receipts import receipt_for, receipt_pdf
 from peerlearn.db import session_scope
 from peerlearn.payments.base import PaymentError, SignatureError
@@ -66,34 +67,9 @@ def razorpay_callback(request: Request, db: DB) -> RedirectResponse:
     return RedirectResponse(payment_service.public_url(suffix), status_code=303)
 
 
-class PaymentPublic(BaseModel):
-    id: int
-    booking_id: int
-    provider: str
-    amount_minor: int
-    currency: str
-    platform_fee_minor: int
-    refunded_minor: int
-    status: str
-    created_at: str
-
-
 @route(router, "GET", "/api/payments/", response_model=list[PaymentPublic], responses=AUTHENTICATED)
 def my_payments(user: CurrentUser, db: DB) -> list[PaymentPublic]:
-    return [
-        PaymentPublic(
-            id=p.id,
-            booking_id=p.booking_id,
-            provider=p.provider,
-            amount_minor=p.amount_minor,
-            currency=p.currency,
-            platform_fee_minor=p.platform_fee_minor,
-            refunded_minor=p.refunded_minor,
-            status=p.status,
-            created_at=p.created_at.isoformat(),
-        )
-        for p in payment_service.payments_of(user, db=db)
-    ]
+    return [payment_public(p) for p in payment_service.payments_of(user, db=db)]
 
 
 @route(router, "GET", "/api/payments/{payment_id}/receipt/", responses=AUTHENTICATED)

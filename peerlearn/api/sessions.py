@@ -11,6 +11,7 @@ from peerlearn.api.deps import DB, CurrentUser, Learner, Mentor, route
 from peerlearn.api.errors import AUTHENTICATED
 from peerlearn.api.params import Id
 from peerlearn.booking import actions as booking_service
+from peerlearn.booking.public import BookingPublic
 from peerlearn.booking.queries import active_booking
 from peerlearn.booking.reviews import ReviewCreate, submit_review
 from peerlearn.booking.waitlist import join_waitlist, waitlist_position
@@ -30,7 +31,7 @@ class BookRequest(BaseModel):
     coupon_code: str | None = Field(default=None, max_length=40)
 
 
-class BookResponse(booking_service.BookingPublic):
+class BookResponse(BookingPublic):
     pass
 
 

@@ -51,7 +51,9 @@ def receipt_for(payment_id: int, viewer: User, *, db: Session) -> Receipt:
     lines.append(ReceiptLine(label="Paid", amount=money(payment.amount_minor)))
     lines.append(ReceiptLine(label="of which PeerLearn platform fee", amount=money(payment.platform_fee_minor)))
     refunds = db.exec(
-        select(Refund).where(Refund.payment_id == payment.id, Refund.status != RefundStatus.FAILED).order_by(col(Refund.id))
+        select(Refund)
+        .where(Refund.payment_id == payment.id, Refund.status != RefundStatus.FAILED)
+        .order_by(col(Refund.id))
     ).all()
     for refund in refunds:
         lines.append(
