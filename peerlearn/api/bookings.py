@@ -10,6 +10,7 @@ from peerlearn.api.errors import AUTHENTICATED
 from peerlearn.api.params import MAX_ID, Id
 from peerlearn.booking import actions as booking_service
 from peerlearn.booking.public import BookingPublic
+from peerlearn.models.types import saved_id
 from peerlearn.platform import notifications
 
 router = APIRouter(tags=["bookings"])
@@ -47,7 +48,7 @@ def get_booking(booking_id: Id, user: CurrentUser, db: DB) -> BookingPublic:
 )
 def reschedule(booking_id: Id, data: RescheduleRequest, learner: Learner, db: DB) -> BookingPublic:
     moved = booking_service.reschedule_booking(learner, booking_id, data.session_id, db=db)
-    return booking_service.get_booking(learner, moved.id, db=db)
+    return booking_service.get_booking(learner, saved_id(moved), db=db)
 
 
 @route(router, "POST", "/api/bookings/{booking_id}/decision/", responses=AUTHENTICATED)
@@ -59,10 +60,11 @@ def decide(booking_id: Id, data: DecisionRequest, mentor: Mentor, db: DB) -> dic
 @route(router, "GET", "/api/notifications/", response_model=NotificationList, responses=AUTHENTICATED)
 def list_notifications(user: CurrentUser, db: DB) -> NotificationList:
     return NotificationList(
-        unread=notifications.unread_count(user.id, db=db), items=notifications.list_notifications(user.id, db=db)
+        unread=notifications.unread_count(saved_id(user), db=db),
+        items=notifications.list_notifications(saved_id(user), db=db),
     )
 
 
 @route(router, "POST", "/api/notifications/read/", status_code=204, responses=AUTHENTICATED)
 def read_all(user: CurrentUser, db: DB) -> None:
-    notifications.mark_all_read(user.id, db=db)
+    notifications.mark_all_read(saved_id(user), db=db)

@@ -25,6 +25,7 @@ from peerlearn.billing.payments import EventNotReadyError
 from peerlearn.billing.public import PaymentPublic, payment_public
 from peerlearn.billing.receipts import receipt_for, receipt_pdf
 from peerlearn.db import session_scope
+from peerlearn.models.types import saved_id
 from peerlearn.payments.base import PaymentError, SignatureError
 
 router = APIRouter(tags=["payments"])
@@ -85,13 +86,13 @@ def receipt(payment_id: Id, user: CurrentUser, db: DB) -> Response:
 
 @route(router, "GET", "/api/mentor/earnings/", responses=AUTHENTICATED)
 def mentor_earnings(mentor: Mentor, db: DB) -> list[Balance]:
-    return mentor_balances(mentor.id, db=db)
+    return mentor_balances(saved_id(mentor), db=db)
 
 
 @route(router, "POST", "/api/admin/payouts/", status_code=201, responses=AUTHENTICATED)
 def create_payouts(admin: Admin, db: DB) -> dict:
     batch = create_payout_batch(admin, db=db)
-    return {"batch_id": batch.id, "status": batch.status, "total_minor_by_batch": payout_total(batch.id, db=db)}
+    return {"batch_id": batch.id, "status": batch.status, "total_minor_by_batch": payout_total(saved_id(batch), db=db)}
 
 
 @route(router, "POST", "/api/admin/payouts/{batch_id}/paid/", responses=AUTHENTICATED)
