@@ -71,7 +71,7 @@ def register_user(data: UserCreate, *, db: Session, password_hash: str | None = 
 
 def issue_token(user: User, *, db: Session) -> str:
     token = new_token()
-    ttl = timedelta(hours=get_settings().session_token_ttl_hours)
+    ttl = timedelta(hours=get_settings().login_token_ttl_hours)
     db.add(AuthToken(user_id=saved_id(user), token_hash=hash_token(token), expires_at=utcnow() + ttl))
     db.flush()
     return token

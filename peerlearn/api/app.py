@@ -37,7 +37,7 @@ def _allowed_methods(path: str) -> list[str]:
     for router in ROUTERS:
         for candidate in router.routes:
             if isinstance(candidate, APIRoute) and candidate.path_regex.match(path):
-                allowed |= candidate.methods
+                allowed |= candidate.methods or set()
     return sorted(allowed)
 
 

@@ -11,9 +11,10 @@ import threading
 import time
 from collections import defaultdict
 from datetime import datetime
+from typing import Any
 
 from pydantic import BaseModel
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from peerlearn.catalog.public import to_public
 from peerlearn.insights import experiments, interactions
@@ -30,7 +31,7 @@ from peerlearn.models import (
 )
 from peerlearn.models.catalog import LearningSessionPublic, MentorCard
 from peerlearn.models.enums import InteractionKind, SessionStatus
-from peerlearn.models.types import utcnow
+from peerlearn.models.types import saved_id, utcnow
 from peerlearn.platform.errors import NotFoundError, ValidationError
 from peerlearn.recommender.data import Interaction, Item, UserProfile
 from peerlearn.recommender.engine import COLD, WARM, Recommender
@@ -95,11 +96,11 @@ def teaching_events(*, db: Session, after_id: int = 0) -> list[InteractionEvent]
     rows = db.exec(
         select(InteractionEvent)
         .where(
-            InteractionEvent.kind.in_(list(WEIGHTS)),
-            InteractionEvent.session_id.is_not(None),
-            InteractionEvent.id > after_id,
+            col(InteractionEvent.kind).in_(list(WEIGHTS)),
+            col(InteractionEvent.session_id).is_not(None),
+            col(InteractionEvent.id) > after_id,
         )
-        .order_by(InteractionEvent.id)
+        .order_by(col(InteractionEvent.id))
     )
     return [e for e in rows if _teaches(e)]
 
@@ -120,18 +121,18 @@ def load_inputs(
     """Everything the model learns from, read in a handful of queries."""
     tags: dict[int, list[str]] = defaultdict(list)
     for session_id, name in db.exec(
-        select(SessionSkill.session_id, Skill.name).join(Skill, Skill.id == SessionSkill.skill_id)
+        select(SessionSkill.session_id, Skill.name).join(Skill, col(Skill.id) == SessionSkill.skill_id)
     ).all():
         tags[session_id].append(name)
     categories = dict(db.exec(select(Category.id, Category.name)).all())
     items = [
-        _session_item(s, tags[s.id], categories.get(s.category_id))
+        _session_item(s, tags[saved_id(s)], categories.get(s.category_id))
         for s in db.exec(select(LearningSession).where(LearningSession.status != SessionStatus.DRAFT))
     ]
     history = [_interaction(e) for e in (teaching_events(db=db) if events is None else events)]
     skills: dict[int, list[str]] = defaultdict(list)
     for user_id, name in db.exec(
-        select(UserSkill.user_id, Skill.name).join(Skill, Skill.id == UserSkill.skill_id)
+        select(UserSkill.user_id, Skill.name).join(Skill, col(Skill.id) == UserSkill.skill_id)
     ).all():
         skills[user_id].append(name)
     profiles = [
@@ -165,9 +166,10 @@ class ModelHolder:
     def get(self, *, db: Session) -> Recommender:
         with self._lock:
             if self._model is None:
-                self._install(*self._train(db))
-            else:
-                self._catch_up(db)
+                model, events, version = self._train(db)
+                self._install(model, events, version)
+                return model
+            self._catch_up(db)
             return self._model
 
     def retrain(self, *, db: Session) -> Recommender:
@@ -185,20 +187,20 @@ class ModelHolder:
 
     def _install(self, model: Recommender, events: list[InteractionEvent], version: str | None) -> None:
         self._model, self._variants, self.trained_at = model, {}, time.time()
-        self._feed.reset([(e.id, e.created_at) for e in events], utcnow())
+        self._feed.reset([(saved_id(e), e.created_at) for e in events], utcnow())
         self._feed.version = version
 
     def _catch_up(self, db: Session) -> None:
         """Apply what other processes recorded since this one last looked (one Redis GET when nothing did)."""
         version = _feed_version()
-        if version is None or version == self._feed.version:
+        if version is None or version == self._feed.version or self._model is None:
             return
         rows = teaching_events(db=db, after_id=self._feed.floor)
-        fresh = set(self._feed.fresh([(e.id, e.created_at) for e in rows]))
+        fresh = set(self._feed.fresh([(saved_id(e), e.created_at) for e in rows]))
         for event in rows:
             if event.id in fresh:
                 self._model.partial_update(_interaction(event))
-        self._feed.advance([(e.id, e.created_at) for e in rows], utcnow())
+        self._feed.advance([(saved_id(e), e.created_at) for e in rows], utcnow())
         self._feed.version = version
 
     def for_weights(self, name: str, weights: dict[str, float] | None, *, db: Session) -> Recommender:
@@ -216,7 +218,9 @@ class ModelHolder:
     def observe(self, rows: list[InteractionEvent]) -> None:
         with self._lock:
             if self._model is not None:
-                fresh = set(self._feed.fresh([(r.id, r.created_at) for r in rows if r.session_id and _teaches(r)]))
+                fresh = set(
+                    self._feed.fresh([(saved_id(r), r.created_at) for r in rows if r.session_id and _teaches(r)])
+                )
                 for row in rows:
                     if row.id in fresh:
                         self._model.partial_update(_interaction(row))
@@ -237,7 +241,8 @@ class ModelHolder:
 
 def _feed_version() -> str | None:
     client = shared_redis()
-    return None if client is None else client.get(VERSION_KEY)
+    value = None if client is None else client.get(VERSION_KEY)
+    return None if value is None else str(value)  # the shared client decodes replies to str
 
 
 def _announce_interactions() -> None:
@@ -261,15 +266,16 @@ def retrain_if_due(*, db: Session, now: datetime | None = None) -> int:
 # ---------------------------------------------------------------- cache
 
 
-def _cache_get(user_id: int, key: str) -> list[dict] | None:
+def _cache_get(user_id: int, key: str) -> list[dict[str, Any]] | None:
     client = shared_redis()
     if client is None:
         return None
     raw = client.hget(f"peerlearn:rec:{user_id}", key)
-    return json.loads(raw) if raw else None
+    cached: list[dict[str, Any]] | None = json.loads(str(raw)) if raw else None
+    return cached
 
 
-def _cache_put(user_id: int, key: str, value: list[dict]) -> None:
+def _cache_put(user_id: int, key: str, value: list[dict[str, Any]]) -> None:
     client = shared_redis()
     if client is not None:
         name = f"peerlearn:rec:{user_id}"
@@ -287,13 +293,15 @@ def _cache_forget(user_id: int) -> None:
 
 
 def _dismissed(user_id: int, *, db: Session) -> set[int]:
-    return set(
-        db.exec(
+    return {
+        session_id
+        for session_id in db.exec(
             select(InteractionEvent.session_id).where(
                 InteractionEvent.user_id == user_id, InteractionEvent.kind == InteractionKind.DISMISS
             )
         ).all()
-    )
+        if session_id is not None
+    }
 
 
 def recommendations_for(
@@ -301,17 +309,18 @@ def recommendations_for(
 ) -> list[RecommendationPublic]:
     if not 1 <= limit <= 50:
         raise ValidationError("limit must be between 1 and 50.")
-    variant = experiments.variant_for(user.id, db=db)
+    variant = experiments.variant_for(saved_id(user), db=db)
     cache_key = f"{limit}:{variant.name if variant else '-'}"
-    cached = _cache_get(user.id, cache_key)
+    cached = _cache_get(saved_id(user), cache_key)
     if cached is not None:
         return [RecommendationPublic.model_validate(item) for item in cached]
     model = MODEL.for_weights(variant.name if variant else "", variant.weights if variant else None, db=db)
-    dismissed = _dismissed(user.id, db=db)
+    dismissed = _dismissed(saved_id(user), db=db)
     with MODEL.lock:
         ranked = model.recommend(user.id, now=now or utcnow(), limit=limit, exclude=dismissed)
     sessions = {
-        s.id: s for s in db.exec(select(LearningSession).where(LearningSession.id.in_([r.item_id for r in ranked])))
+        s.id: s
+        for s in db.exec(select(LearningSession).where(col(LearningSession.id).in_([r.item_id for r in ranked])))
     }
     public = {p.id: p for p in to_public(list(sessions.values()), db=db)}
     out = [
@@ -324,7 +333,7 @@ def recommendations_for(
         for r in ranked
         if r.item_id in public and public[r.item_id].spots_left > 0
     ]
-    _cache_put(user.id, cache_key, [item.model_dump(mode="json") for item in out])
+    _cache_put(saved_id(user), cache_key, [item.model_dump(mode="json") for item in out])
     return out
 
 
@@ -334,7 +343,7 @@ def mentor_recommendations_for(user: User, *, db: Session, limit: int = 5) -> li
         ranked = model.recommend_mentors(user.id, now=utcnow(), limit=limit)
     cards = {}
     for rec in ranked:
-        sessions = db.exec(select(LearningSession).where(LearningSession.id.in_(rec.upcoming_item_ids))).all()
+        sessions = db.exec(select(LearningSession).where(col(LearningSession.id).in_(rec.upcoming_item_ids))).all()
         if sessions:
             cards[rec.mentor_id] = to_public(list(sessions), db=db)[0].mentor
     return [
@@ -353,7 +362,7 @@ def trending_sessions(*, db: Session, limit: int = 10) -> list[RecommendationPub
     model = MODEL.get(db=db)
     with MODEL.lock:
         ranked = model.trending(now=utcnow(), limit=limit)
-    sessions = db.exec(select(LearningSession).where(LearningSession.id.in_([r.item_id for r in ranked]))).all()
+    sessions = db.exec(select(LearningSession).where(col(LearningSession.id).in_([r.item_id for r in ranked]))).all()
     public = {p.id: p for p in to_public(list(sessions), db=db)}
     return [
         RecommendationPublic(
@@ -375,14 +384,16 @@ def record_feedback(
         raise ValidationError(f"Unknown action '{action}'; use one of: {', '.join(FEEDBACK_ACTIONS)}.")
     if db.get(LearningSession, session_id) is None:
         raise NotFoundError("No such session.")
-    return interactions.log_interaction(db, user.id, session_id, kind, source=source)
+    return interactions.log_interaction(db, saved_id(user), session_id, kind, source=source)
 
 
 def record_shown(user: User, session_ids: list[int], *, db: Session) -> None:
     """What a learner was shown: their first exposure to a running experiment, and one impression per session.
     Its own short write, after the read that ranked them."""
-    variant = experiments.variant_for(user.id, db=db)
+    variant = experiments.variant_for(saved_id(user), db=db)
     if variant is not None:
-        experiments.record_exposure(user.id, variant, db=db)
+        experiments.record_exposure(saved_id(user), variant, db=db)
     for session_id in session_ids:
-        interactions.log_interaction(db, user.id, session_id, InteractionKind.IMPRESSION, source="recommendations")
+        interactions.log_interaction(
+            db, saved_id(user), session_id, InteractionKind.IMPRESSION, source="recommendations"
+        )

@@ -48,8 +48,8 @@ def announce(db: OrmSession, *user_ids: int) -> None:
 
 
 @event.listens_for(OrmSession, "after_commit")
-def _deliver(session: OrmSession) -> None:
-    pending: dict[str, list[Any]] = session.info.pop(_PENDING, {})
+def _deliver(db: OrmSession) -> None:
+    pending: dict[str, list[Any]] = db.info.pop(_PENDING, {})
     for topic, items in pending.items():
         for listener in list(_listeners[topic]) if items else []:
             try:
@@ -59,5 +59,5 @@ def _deliver(session: OrmSession) -> None:
 
 
 @event.listens_for(OrmSession, "after_rollback")
-def _discard(session: OrmSession) -> None:
-    session.info.pop(_PENDING, None)
+def _discard(db: OrmSession) -> None:
+    db.info.pop(_PENDING, None)

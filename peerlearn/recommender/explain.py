@@ -99,7 +99,8 @@ class Explainer:
     def item_facet_cols(self, item: int, kinds: tuple[str, ...] = (TAG, CATEGORY, MENTOR)) -> np.ndarray:
         f = self.features
         cols = f.facets.indices[f.facets.indptr[item] : f.facets.indptr[item + 1]]
-        return cols[self._kind_mask(kinds)[cols]]
+        kept: np.ndarray = cols[self._kind_mask(kinds)[cols]]
+        return kept
 
     def _kind_mask(self, kinds: tuple[str, ...]) -> np.ndarray:
         """Per facet column: is it one of these kinds (cached until the vocabulary grows)."""
@@ -132,7 +133,8 @@ class Explainer:
         cols = [c for c in self.item_facet_cols(item, (TAG, CATEGORY)) if c < len(rate)]
         if not cols:
             return None
-        return self.features.vocab.display[max(cols, key=lambda c: rate[c])]
+        name: str = self.features.vocab.display[max(cols, key=lambda c: rate[c])]
+        return name
 
 
 class LearnerExplainer:
@@ -189,7 +191,8 @@ class LearnerExplainer:
     def booked(self) -> np.ndarray:
         """Item indices in the learner's history row (read straight from the CSR arrays)."""
         h = self.batch.history
-        return h.indices[h.indptr[self.row] : h.indptr[self.row + 1]]
+        items: np.ndarray = h.indices[h.indptr[self.row] : h.indptr[self.row + 1]]
+        return items
 
     def matched_tags(self, item: int) -> list[str]:
         """Up to two of the item's tags or categories the learner cares about, strongest first."""

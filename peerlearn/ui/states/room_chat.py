@@ -7,7 +7,7 @@ import reflex as rx
 from peerlearn.accounts.actions import user_for_token
 from peerlearn.db import read_scope
 from peerlearn.live import room as live_room
-from peerlearn.live.room import ChatMessagePublic
+from peerlearn.live.public import ChatMessagePublic
 from peerlearn.platform.errors import AuthenticationError, ServiceError
 from peerlearn.ui.format.live import append_chat, chat_lines
 from peerlearn.ui.offload import run_blocking
