@@ -47,8 +47,8 @@ _SIGNUP_FIELDS = ("email", "password", "full_name", "role")
 
 def trusted_origin(request: Request) -> str:
     """The origin the form was posted from, when it is one of the app's own; else 403 (`forbidden`)."""
-    claimed = request.headers.get("origin", "")
-    if not claimed or claimed == "null":
+    claimed = request.headers.get("origin")  # "null" (a sandboxed or redirected post) is refused, never looked past
+    if claimed is None:  # browsers that send no Origin on a same-origin post still send the Referer
         claimed = request.headers.get("referer", "")
     try:
         origin = origin_of(claimed) if claimed else ""

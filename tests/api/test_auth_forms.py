@@ -106,6 +106,7 @@ def test_the_lockout_rules_of_the_json_login_apply_and_say_how_long_to_wait(api,
     [
         {"Origin": "https://evil.example"},
         {"Origin": "null"},
+        {"Origin": "null", "Referer": f"{OWN}/login"},  # an opaque origin is refused, whatever the Referer says
         {"Origin": "http://localhost:3001"},  # another port is another origin
         {"Referer": "https://evil.example/page"},
         {},
