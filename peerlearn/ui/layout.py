@@ -33,6 +33,28 @@ def brand() -> rx.Component:
     )
 
 
+def logout_item() -> rx.Component:
+    """Log out: the menu item is the submit button of a plain form the browser posts to the server, which revokes
+    the token and clears the HttpOnly cookie. The form sits outside the menu, and choosing the item keeps the menu
+    open (prevent_default), so the button is still on the page when the browser submits."""
+    return rx.menu.item(
+        rx.el.button(
+            "Log out",
+            type="submit",
+            form="logout-form",
+            id="logout",
+            background="none",
+            border="none",
+            width="100%",
+            font="inherit",
+            cursor="pointer",
+        ),
+        as_child=True,
+        color="red",
+        on_select=rx.prevent_default,
+    )
+
+
 def navbar() -> rx.Component:
     signed_in_links = rx.hstack(
         _nav_link("Find sessions", routes.DISCOVER),
@@ -47,9 +69,10 @@ def navbar() -> rx.Component:
             rx.menu.content(
                 rx.menu.item("Profile", on_click=rx.redirect(routes.PROFILE)),
                 rx.menu.separator(),
-                rx.menu.item("Log out", color="red", on_click=AuthState.log_out, id="logout"),
+                logout_item(),
             ),
         ),
+        rx.el.form(id="logout-form", action=routes.form_action(routes.LOGOUT_FORM), method="post", on_submit=None),
         spacing="5",
         align="center",
     )

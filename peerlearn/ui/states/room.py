@@ -126,7 +126,7 @@ class RoomState(RoomLobby, RoomChat, AuthState):
             if not self._token:  # the page may mount before its on_load has fetched the token
                 return
             url, headers = f"{self._media_base}/media/rooms/{self.room_id}", {"Authorization": f"Bearer {self._token}"}
-            asked = (self.auth_token, self.room_id, self._last_chat_id)
+            asked = (self._login_token(), self.room_id, self._last_chat_id)
         client = await media_http()
         try:
             state = (await client.get(url, headers=headers)).json()

@@ -31,7 +31,7 @@ class RoomChat(rx.State, mixin=True):
         self.chat, self._last_chat_id = [], 0
 
     async def _fetch_chat(self) -> list[ChatMessagePublic]:
-        return await run_blocking(chat_since, self.auth_token, self.room_id, self._last_chat_id)
+        return await run_blocking(chat_since, self._login_token(), self.room_id, self._last_chat_id)
 
     def _add_chat(self, fresh: list[ChatMessagePublic]) -> None:
         fresh = [m for m in fresh if m.id > self._last_chat_id]  # another pull may have added them meanwhile
