@@ -352,6 +352,7 @@ class LearnerExplainer:
         if self._facet_rows is None:  # the learner's facets x all facets, weighted: once per list
             h = self.facets()
             users = np.flatnonzero(h)
+            users = users[self.ex._kind_mask((TAG, CATEGORY))[users]]  # a mentor is not something one is into
             self._facet_rows = (users, collab.facet_sim_rows(users) * h[users][:, None])
         users, weighted = self._facet_rows
         cols = self.ex.item_facet_cols(item)
