@@ -75,7 +75,7 @@ def _logged_in(request: Request, origin: str, path: str, token: str) -> Redirect
     response.set_cookie(
         COOKIE_NAME,
         token,
-        max_age=get_settings().session_token_ttl_hours * 3600,
+        max_age=get_settings().login_token_ttl_hours * 3600,
         path="/",
         secure=_is_https(request, origin),
         httponly=True,

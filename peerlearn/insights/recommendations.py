@@ -18,7 +18,15 @@ from sqlmodel import Session, col, select
 
 from peerlearn.catalog.public import to_public
 from peerlearn.insights import experiments, interactions
-from peerlearn.insights.model_feed import VERSION_KEY, InteractionFeed
+from peerlearn.insights.model_feed import (
+    ANNOUNCE_PROFILES_SCRIPT,
+    PROFILE_WINDOW,
+    PROFILES_KEY,
+    VERSION_KEY,
+    InteractionFeed,
+    ProfileFeed,
+    counter_value,
+)
 from peerlearn.models import (
     Category,
     InteractionEvent,
@@ -32,6 +40,7 @@ from peerlearn.models import (
 from peerlearn.models.catalog import LearningSessionPublic, MentorCard
 from peerlearn.models.enums import InteractionKind, SessionStatus
 from peerlearn.models.types import saved_id, utcnow
+from peerlearn.platform import after_commit
 from peerlearn.platform.errors import NotFoundError, ValidationError
 from peerlearn.recommender.data import Interaction, Item, UserProfile
 from peerlearn.recommender.engine import COLD, WARM, Recommender
@@ -130,21 +139,35 @@ def load_inputs(
         for s in db.exec(select(LearningSession).where(LearningSession.status != SessionStatus.DRAFT))
     ]
     history = [_interaction(e) for e in (teaching_events(db=db) if events is None else events)]
+    return items, history, load_profiles(db=db)
+
+
+def load_profiles(*, db: Session, user_ids: list[int] | None = None) -> list[UserProfile]:
+    """What learners declared, as the model reads it: skills, interests and domain as terms, the preferred
+    language and price cap as filters (everyone's, or these learners': one each, empty if they have none)."""
     skills: dict[int, list[str]] = defaultdict(list)
-    for user_id, name in db.exec(
-        select(UserSkill.user_id, Skill.name).join(Skill, col(Skill.id) == UserSkill.skill_id)
-    ).all():
+    skill_rows = select(UserSkill.user_id, Skill.name).join(Skill, col(Skill.id) == UserSkill.skill_id)
+    profile_rows = select(Profile)
+    if user_ids is not None:
+        skill_rows = skill_rows.where(col(UserSkill.user_id).in_(user_ids))
+        profile_rows = profile_rows.where(col(Profile.user_id).in_(user_ids))
+    for user_id, name in db.exec(skill_rows).all():
         skills[user_id].append(name)
-    profiles = [
-        UserProfile(
-            user_id=p.user_id,
-            tags=skills[p.user_id] + list(p.interests),
-            language=p.preferred_language or None,
-            price_cap_minor=p.price_cap_minor,
+    declared = {p.user_id: p for p in db.exec(profile_rows)}
+    ids = list(declared) if user_ids is None else user_ids
+    out = []
+    for user_id in ids:
+        p = declared.get(user_id)
+        terms = skills[user_id] + (list(p.interests) + ([p.domain] if p.domain.strip() else []) if p else [])
+        out.append(
+            UserProfile(
+                user_id=user_id,
+                tags=terms,
+                language=(p.preferred_language or None) if p else None,
+                price_cap_minor=p.price_cap_minor if p else None,
+            )
         )
-        for p in db.exec(select(Profile))
-    ]
-    return items, history, profiles
+    return out
 
 
 # ---------------------------------------------------------------- the model of this process
@@ -153,24 +176,31 @@ def load_inputs(
 class ModelHolder:
     """One trained model per process; swapped whole after a background retrain, updated in place per interaction.
 
-    Interactions recorded by other processes (other workers, other nodes) reach this model through the change
-    counter in Redis and the rows themselves; see peerlearn/insights/model_feed.py."""
+    Interactions and saved profiles recorded by other processes (other workers, other nodes) reach this model
+    through the change counter in Redis and the rows themselves; see peerlearn/insights/model_feed.py."""
 
     def __init__(self) -> None:
         self._model: Recommender | None = None
         self._variants: dict[str, Recommender] = {}
         self._lock = threading.RLock()
         self._feed = InteractionFeed()
+        self._profiles = ProfileFeed()
         self.trained_at = 0.0
 
     def get(self, *, db: Session) -> Recommender:
         with self._lock:
             if self._model is None:
-                model, events, version = self._train(db)
-                self._install(model, events, version)
-                return model
-            self._catch_up(db)
+                self._install(*self._train(db))
+            else:
+                self._catch_up(db)
+            self._take_profiles(db)
+            assert self._model is not None  # installed above
             return self._model
+
+    @property
+    def caught_up_to(self) -> int:
+        """The change counter value up to which everything announced is in the model (read under the lock)."""
+        return counter_value(self._feed.version)
 
     def retrain(self, *, db: Session) -> Recommender:
         trained = self._train(db)  # outside the lock: requests keep being served by the old model
@@ -179,16 +209,18 @@ class ModelHolder:
         model = trained[0]
         return model
 
-    def _train(self, db: Session) -> tuple[Recommender, list[InteractionEvent], str | None]:
+    def _train(self, db: Session) -> tuple[Recommender, list[InteractionEvent], str | None, int]:
         version = _feed_version()  # read first: a change after it makes the next request catch up
+        local = self._profiles.local  # the same for profiles saved in this process
         events = teaching_events(db=db)
         items, history, profiles = load_inputs(db=db, events=events)
-        return Recommender().fit(items, history, profiles, now=utcnow()), events, version
+        return Recommender().fit(items, history, profiles, now=utcnow()), events, version, local
 
-    def _install(self, model: Recommender, events: list[InteractionEvent], version: str | None) -> None:
+    def _install(self, model: Recommender, events: list[InteractionEvent], version: str | None, local: int) -> None:
         self._model, self._variants, self.trained_at = model, {}, time.time()
         self._feed.reset([(saved_id(e), e.created_at) for e in events], utcnow())
         self._feed.version = version
+        self._profiles.trained(counter_value(version), local)
 
     def _catch_up(self, db: Session) -> None:
         """Apply what other processes recorded since this one last looked (one Redis GET when nothing did)."""
@@ -202,6 +234,31 @@ class ModelHolder:
                 self._model.partial_update(_interaction(event))
         self._feed.advance([(saved_id(e), e.created_at) for e in rows], utcnow())
         self._feed.version = version
+        self._catch_up_profiles(counter_value(version), db)
+
+    def _catch_up_profiles(self, version: int, db: Session) -> None:
+        """Learners whose profile was saved (anywhere) since the last catch-up are taken in before serving."""
+        feed = self._profiles
+        if version <= feed.mark:
+            return
+        if feed.behind(version):
+            feed.pending.update(p.user_id for p in db.exec(select(Profile)))
+        else:
+            client = shared_redis()
+            assert client is not None  # a counter value above zero comes from Redis
+            listed: list[str] = client.zrangebyscore(PROFILES_KEY, f"({feed.mark}", version)  # type: ignore[assignment]  # redis-py types sync and async replies as one union
+            feed.pending.update(int(user_id) for user_id in listed)
+        feed.mark = version
+
+    def _take_profiles(self, db: Session) -> None:
+        """Replace the pending learners' profiles in the model with what the database holds now."""
+        pending = self._profiles.pending
+        if not pending or self._model is None:
+            return
+        user_ids = sorted(pending)
+        self._model.set_profiles(load_profiles(db=db, user_ids=user_ids))
+        pending.difference_update(user_ids)
+        self._variants = {}  # variants copy the profile rows: rebuilt from the updated model when next asked for
 
     def for_weights(self, name: str, weights: dict[str, float] | None, *, db: Session) -> Recommender:
         """The model with an experiment variant's blend weights (sharing everything else)."""
@@ -214,6 +271,14 @@ class ModelHolder:
                 variant.weights = {WARM: dict(weights), COLD: dict(weights)}
                 self._variants[name] = variant
             return self._variants[name]
+
+    def profiles_saved(self, user_ids: list[int]) -> None:
+        """After-commit listener: these learners saved their profile. The model takes it in before it next serves
+        (here and, through Redis, on every other process), and their cached lists are dropped at once."""
+        user_ids = sorted(set(user_ids))
+        with self._lock:
+            self._profiles.saved_here(user_ids)
+        _announce_profiles(user_ids)
 
     def observe(self, rows: list[InteractionEvent]) -> None:
         with self._lock:
@@ -237,6 +302,7 @@ class ModelHolder:
         with self._lock:
             self._model, self._variants, self.trained_at = None, {}, 0.0
             self._feed = InteractionFeed()
+            self._profiles = ProfileFeed()
 
 
 def _feed_version() -> str | None:
@@ -251,8 +317,16 @@ def _announce_interactions() -> None:
         client.incr(VERSION_KEY)
 
 
+def _announce_profiles(user_ids: list[int]) -> None:
+    client = shared_redis()
+    if client is not None and user_ids:
+        keys = [VERSION_KEY, PROFILES_KEY, *(_cache_name(u) for u in user_ids)]
+        client.eval(ANNOUNCE_PROFILES_SCRIPT, len(keys), *keys, PROFILE_WINDOW, *user_ids)
+
+
 MODEL = ModelHolder()
 interactions.add_observer(MODEL.observe)
+after_commit.add_listener(after_commit.PROFILES, MODEL.profiles_saved)
 
 
 def retrain_if_due(*, db: Session, now: datetime | None = None) -> int:
@@ -266,27 +340,43 @@ def retrain_if_due(*, db: Session, now: datetime | None = None) -> int:
 # ---------------------------------------------------------------- cache
 
 
+def _cache_name(user_id: int) -> str:
+    return f"peerlearn:rec:{user_id}"
+
+
 def _cache_get(user_id: int, key: str) -> list[dict[str, Any]] | None:
+    """A cached list, unless it was ranked before the learner's latest profile save (by any process)."""
     client = shared_redis()
     if client is None:
         return None
-    raw = client.hget(f"peerlearn:rec:{user_id}", key)
-    cached: list[dict[str, Any]] | None = json.loads(str(raw)) if raw else None
-    return cached
+    pipe = client.pipeline(transaction=False)
+    pipe.hget(_cache_name(user_id), key)
+    pipe.zscore(PROFILES_KEY, user_id)
+    raw, saved_at = pipe.execute()
+    if not raw:
+        return None
+    entry = json.loads(raw)
+    if not isinstance(entry, dict):  # written before lists carried their counter value
+        return None
+    if saved_at is not None and saved_at > entry["ranked_at"]:
+        return None
+    items: list[dict[str, Any]] = entry["items"]
+    return items
 
 
-def _cache_put(user_id: int, key: str, value: list[dict[str, Any]]) -> None:
+def _cache_put(user_id: int, key: str, value: list[dict[str, Any]], ranked_at: int) -> None:
+    """``ranked_at``: the change counter value the model had caught up to when it ranked these."""
     client = shared_redis()
     if client is not None:
-        name = f"peerlearn:rec:{user_id}"
-        client.hset(name, key, json.dumps(value, default=str))
+        name = _cache_name(user_id)
+        client.hset(name, key, json.dumps({"ranked_at": ranked_at, "items": value}, default=str))
         client.expire(name, CACHE_SECONDS)
 
 
 def _cache_forget(user_id: int) -> None:
     client = shared_redis()
     if client is not None:
-        client.delete(f"peerlearn:rec:{user_id}")
+        client.delete(_cache_name(user_id))
 
 
 # ---------------------------------------------------------------- serving
@@ -317,6 +407,7 @@ def recommendations_for(
     model = MODEL.for_weights(variant.name if variant else "", variant.weights if variant else None, db=db)
     dismissed = _dismissed(saved_id(user), db=db)
     with MODEL.lock:
+        ranked_at = MODEL.caught_up_to
         ranked = model.recommend(user.id, now=now or utcnow(), limit=limit, exclude=dismissed)
     sessions = {
         s.id: s
@@ -333,7 +424,7 @@ def recommendations_for(
         for r in ranked
         if r.item_id in public and public[r.item_id].spots_left > 0
     ]
-    _cache_put(saved_id(user), cache_key, [item.model_dump(mode="json") for item in out])
+    _cache_put(saved_id(user), cache_key, [item.model_dump(mode="json") for item in out], ranked_at)
     return out
 
 

@@ -117,6 +117,11 @@ class UserCreate(BaseModel):
     role: Literal[UserRole.LEARNER, UserRole.MENTOR] = PField(
         UserRole.LEARNER, description="Admin accounts are never created by sign-up"
     )
+    interests: list[str] = PField(
+        default_factory=list,
+        max_length=50,
+        description="What the learner wants to learn; their first recommendations match these",
+    )
 
 
 class UserLogin(BaseModel):

@@ -316,8 +316,9 @@ class Recommender:
         return choice
 
     def _reasons(self, batch: UserBatch, r: int) -> explain.LearnerExplainer:
-        share = self.collab_item_share[self.segment(batch.user_ids[r])]
-        return self.explainer.for_learner(batch, r, share)
+        user = batch.user_ids[r]
+        share = self.collab_item_share[self.segment(user)]
+        return self.explainer.for_learner(batch, r, share, self.profiles.get(user), self.history.item_weights(user))
 
     def _recommendation(
         self,
