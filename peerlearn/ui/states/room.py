@@ -27,7 +27,7 @@ from peerlearn.ui.views import RecordingItem, RemotePerson
 POLL_SECONDS = 1.0
 
 
-def _read_room(user: User, room_id: int, db: Session):  # noqa: ANN202 - the room's parts, as a tuple
+def _read_room(user: User, room_id: int, db: Session):
     record = live_room.room_record(user, room_id, db=db)
     grant = live_room.issue_room_token(user, room_id, db=db)
     people = live_room.room_participants(room_id, db=db)
