@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 import reflex as rx
 
-from peerlearn.ui import routes
+from peerlearn.ui import page_loads, routes
 from peerlearn.ui.components.notification_bell import notification_bell, notification_panel, unread_badge
 from peerlearn.ui.states.auth import AuthState
 from peerlearn.ui.states.notifications import NotificationState
@@ -197,6 +197,7 @@ def page(route: str, title: str, on_load=AuthState.load_session) -> Callable[[Pa
 
         wrapped.__name__ = fn.__name__
         loads = (on_load if isinstance(on_load, list) else [on_load]) + [NotificationState.load_notifications]
+        page_loads.register(route, loads)
         PAGES.append((wrapped, route, f"{title} · PeerLearn", loads))
         return fn
 

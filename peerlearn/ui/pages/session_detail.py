@@ -3,6 +3,7 @@
 import reflex as rx
 
 from peerlearn.ui import routes
+from peerlearn.ui.components.zone_switcher import zone_switcher
 from peerlearn.ui.layout import card, page
 from peerlearn.ui.states.auth import AuthState
 from peerlearn.ui.states.session_detail import SessionDetailState as S
@@ -169,6 +170,7 @@ def _header() -> rx.Component:
             row_gap="0.35em",
             wrap="wrap",
         ),
+        zone_switcher(),
         spacing="3",
         width="100%",
         grid_area="head",

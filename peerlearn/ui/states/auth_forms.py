@@ -16,6 +16,7 @@ from peerlearn.models.enums import UserRole
 from peerlearn.models.types import saved_id
 from peerlearn.models.users import UserCreate
 from peerlearn.platform.errors import ServiceError
+from peerlearn.platform.timefmt import valid_zone
 from peerlearn.ui import routes
 from peerlearn.ui.forms import first_error
 from peerlearn.ui.offload import run_blocking
@@ -67,6 +68,7 @@ class AccountForms(rx.State, mixin=True):
                 password=form.get("password", ""),
                 full_name=form.get("full_name", ""),
                 role=self.signup_role,
+                timezone=valid_zone(form.get("timezone") or self.signup_timezone),  # type: ignore[attr-defined]
             )
         except PydanticValidationError as error:
             self.form_error = first_error(error)
