@@ -40,6 +40,7 @@ from peerlearn.models.types import utcnow
 from peerlearn.platform import notifications
 from peerlearn.platform.errors import ConflictError, ErrorCode, NotFoundError, PermissionDeniedError, RuleViolationError
 from peerlearn.platform.locks import lock_row, lock_session
+from peerlearn.platform.timefmt import format_local, user_zone
 
 
 class BookingPublic(BaseModel):
@@ -359,7 +360,7 @@ def reschedule_booking(
         learner.id,
         NotificationKind.BOOKING_CANCELLED,
         f"Moved from: {source.title}",
-        body=f"Your booking moved to {target.start_at:%a %d %b %H:%M} UTC.",
+        body=f"Your booking moved to {format_local(target.start_at, user_zone(learner.id, db=db))}.",
         link=links.session_link(target.id),
         session_id=source.id,
         db=db,

@@ -17,6 +17,9 @@ from functools import lru_cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from babel.dates import format_datetime, get_timezone_gmt
+from sqlmodel import Session, select
+
+from peerlearn.models import Profile
 
 LOCALE = "en"
 _THIS_YEAR = "EEE d MMM, HH:mm"
@@ -29,9 +32,25 @@ def known_zones() -> frozenset[str]:
     return frozenset(available_timezones())
 
 
+# Browsers (ICU, like CLDR) still report some zones by their old IANA names; people know the current ones.
+_RENAMED = {
+    "Asia/Calcutta": "Asia/Kolkata",
+    "Asia/Katmandu": "Asia/Kathmandu",
+    "Asia/Saigon": "Asia/Ho_Chi_Minh",
+    "Asia/Rangoon": "Asia/Yangon",
+    "Europe/Kiev": "Europe/Kyiv",
+    "America/Godthab": "America/Nuuk",
+    "Atlantic/Faeroe": "Atlantic/Faroe",
+    "Pacific/Truk": "Pacific/Chuuk",
+    "Pacific/Ponape": "Pacific/Pohnpei",
+}
+
+
 def valid_zone(tz_name: str | None) -> str:
-    """`tz_name` when it is an IANA zone this machine knows, else "UTC" (for zones a browser reports)."""
+    """`tz_name` (by its current name) when it is an IANA zone this machine knows, else "UTC" (for zones a
+    browser reports)."""
     name = (tz_name or "").strip()
+    name = _RENAMED.get(name, name)
     return name if name in known_zones() else "UTC"
 
 
@@ -72,6 +91,12 @@ def format_local(value: datetime, tz_name: str, *, now: datetime | None = None, 
     this_year = (now or datetime.now(UTC)).astimezone(zone).year
     pattern = _OTHER_YEAR if always_year or local.year != this_year else _THIS_YEAR
     return f"{format_datetime(local, pattern, tzinfo=zone, locale=LOCALE)} {zone_label(local, name)}"
+
+
+def user_zone(user_id: int | None, *, db: Session) -> str:
+    """The zone a person's notifications, e-mails and messages quote times in: their profile's, else UTC."""
+    zone = db.exec(select(Profile.timezone).where(Profile.user_id == user_id)).first() if user_id else None
+    return valid_zone(zone)
 
 
 def format_time(value: datetime, tz_name: str) -> str:

@@ -226,6 +226,7 @@ def stack_on_phone(headers: list[str]) -> dict:
             "& td": {
                 "display": "inline-block",
                 "padding": "0.15em 0.9em 0.15em 0",
+                "height": "auto",
                 "box_shadow": "none",
                 "vertical_align": "middle",
             },

@@ -27,7 +27,8 @@ class ViewerZone(rx.State, mixin=True):
     @rx.var
     def zone_options(self) -> list[str]:
         """The common zones, plus the viewer's and the browser's when they are not among them."""
-        extra = [z for z in (self.viewer_timezone, self.browser_timezone) if z and z not in COMMON_TIMEZONES]
+        zones = (self.viewer_timezone, valid_zone(self.browser_timezone))
+        extra = [z for z in zones if z and z not in COMMON_TIMEZONES]
         return list(dict.fromkeys(extra)) + COMMON_TIMEZONES
 
     def _visitor_zone(self) -> str:
