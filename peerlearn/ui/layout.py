@@ -181,7 +181,7 @@ def shell(content: rx.Component) -> rx.Component:
         footer(),
         background=rx.color("gray", 2),
         min_height="100vh",
-        overflow_wrap="anywhere",
+        overflow_wrap="break-word",  # long words wrap; short ones (amounts) stay whole
     )
 
 
