@@ -120,6 +120,8 @@ def started_app(database: str, workers: int = 1, timeout: float = 600) -> Iterat
             yield StartedApp(url, process.pid, database_url, redis_url, log)
         finally:
             _stop_group(process)
+            if os.environ.get("BENCH_KEEP_LOG"):  # the server's log outlives the run, for reading afterwards
+                shutil.copy(log, os.environ["BENCH_KEEP_LOG"])
             shutil.rmtree(data_dir, ignore_errors=True)
 
 

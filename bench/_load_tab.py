@@ -5,9 +5,10 @@ What the frontend sends (reflex_base/.templates/web/utils/state.js and the compi
 - the socket.io path and namespace both `/_event`, websocket transport, `?token=<tab uuid>` in the query string;
 - the CONNECT packet's auth `{"event": <hydrate_and_load>}` (EventNamespace.on_connect processes it as the
   connection's first event, without waiting for the connect acknowledgement);
-- `hydrate_and_load`'s payload `{"vars": {<cookie var>: <login token>}, "hashes": [...]}`: rx.Cookie values travel
-  in `vars`, keyed by the fully qualified var name; `hashes` are the compiled initialState's hashes, so the backend
-  only sends what differs from the defaults (read from the served bundle; without them the full state is sent);
+- `hydrate_and_load`'s payload `{"vars": {}, "hashes": [...]}`: `vars` would carry rx.Cookie/LocalStorage values
+  (the app has none: the login token is an HttpOnly cookie no script sees); `hashes` are the compiled initialState's
+  hashes, so the backend only sends what differs from the defaults (read from the served bundle; without them the
+  full state is sent);
 - every event as `emit("event", {"name", "payload", "router_data": {"pathname", "asPath"}})`.
 
 What comes back: `event` messages `{"delta": {<state name>: {<var>_rx_state_: value}}, "events": [...]}`.
@@ -15,7 +16,8 @@ Handlers' chained backend events (the page's on_load list, then `set_is_hydrated
 frontend events (`_redirect`, toasts) reach the tab. The page has loaded when the root state's
 `is_hydrated_rx_state_` turns true. `ping` is answered with a `ping` message ("pong").
 
-The browser also sends the login cookie in the websocket handshake's Cookie header; the tab does the same.
+The browser sends the HttpOnly login cookie in the websocket handshake's Cookie header, where AuthState reads it;
+the tab does the same.
 """
 
 from __future__ import annotations
@@ -34,7 +36,6 @@ HYDRATE_AND_LOAD = f"{ROOT}.hydrate_and_load"
 SET_FILTER = f"{DISCOVER}.set_filter"
 # The probes' no-database event: a plain setter on AuthState (it only flips a string; no handler touches the DB).
 PROBE_EVENT = f"{AUTH}.set_signup_role"
-TOKEN_VAR = f"{AUTH}.auth_token_rx_state_"
 HYDRATED_VAR = "is_hydrated_rx_state_"
 COOKIE_NAME = "peerlearn_token"
 NAMESPACE = "/_event"  # the socket.io namespace is the endpoint path too (io("ws://host/_event", {path: "/_event"}))
@@ -80,7 +81,7 @@ class Tab:
         return event
 
     def hydrate_event(self) -> dict:
-        payload: dict = {"vars": {TOKEN_VAR: self.login_token}}
+        payload: dict = {"vars": {}}
         if self.hashes:
             payload["hashes"] = self.hashes
         return self._event(HYDRATE_AND_LOAD, payload)

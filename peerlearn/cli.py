@@ -57,6 +57,9 @@ def serve() -> int:
     env = dict(os.environ, REFLEX_USE_SYSTEM_BUN="1")
     if settings.redis_url:
         env.setdefault("REFLEX_REDIS_URL", settings.redis_url)
+        # A worker keeps a tab's state lock and a copy of its state for a few seconds after an event, so the events
+        # of one page load (hydrate, on_load, is_hydrated) are one Redis fetch and one write instead of one each.
+        env.setdefault("REFLEX_OPLOCK_ENABLED", "true")
     media = subprocess.Popen([sys.executable, "-m", "peerlearn.media", "--port", str(settings.media_port)], env=env)
     if os.environ.get("PEERLEARN_PREBUILT_FRONTEND") == "1":  # compiled at image build time; see serve_prebuilt.py
         return _serve_with_media(media, [sys.executable, "-m", "peerlearn.serve_prebuilt", str(settings.port)], env)

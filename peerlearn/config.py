@@ -13,7 +13,7 @@ import logging
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import AliasChoices, Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from peerlearn.secret_store import MIN_SECRET_LENGTH, load_or_create_secret
@@ -59,7 +59,12 @@ class Settings(BaseSettings):
     api_max_body_bytes: int = Field(1_000_000, ge=1024, description="Largest request body /api reads")
 
     commission_rate: float = 0.12
-    session_token_ttl_hours: int = 24 * 14
+    login_token_ttl_hours: int = Field(
+        24 * 14,
+        # SESSION_TOKEN_TTL_HOURS, its name before "session" meant only a learning session, is still read.
+        validation_alias=AliasChoices("login_token_ttl_hours", "session_token_ttl_hours"),
+        description="Lifetime of a login token",
+    )
     booking_hold_minutes: int = 10
     payout_delay_hours: int = 48
     login_max_failures: int = Field(5, ge=1, description="Failures per (account, client) before that pair is locked")

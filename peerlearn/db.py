@@ -120,13 +120,13 @@ def _is_retryable(error: BaseException) -> bool:
 
 @contextmanager
 def _scope(engine: sa.Engine) -> Iterator[Session]:
-    with Session(engine, expire_on_commit=False) as session:
+    with Session(engine, expire_on_commit=False) as db:
         try:
-            yield session
-            session.commit()
+            yield db
+            db.commit()
         except BaseException as error:
             try:
-                session.rollback()
+                db.rollback()
             except sa.exc.DBAPIError:  # the connection is already gone; the original error is what matters
                 pass
             if _is_retryable(error):
@@ -137,23 +137,23 @@ def _scope(engine: sa.Engine) -> Iterator[Session]:
 @contextmanager
 def session_scope() -> Iterator[Session]:
     """A transaction that may write: commits on success and rolls back on any error."""
-    with _scope(get_engine()) as session:
-        yield session
+    with _scope(get_engine()) as db:
+        yield db
 
 
 @contextmanager
 def read_scope() -> Iterator[Session]:
     """A transaction that only reads: on SQLite it never takes the write lock."""
-    with _scope(get_read_engine()) as session:
-        session.info[READ_ONLY] = True
-        yield session
+    with _scope(get_read_engine()) as db:
+        db.info[READ_ONLY] = True
+        yield db
 
 
 @sa.event.listens_for(OrmSession, "before_flush")
-def _refuse_writes_in_read_scope(session: OrmSession, _context, _instances) -> None:
-    if session.info.get(READ_ONLY) and (session.new or session.dirty or session.deleted):
+def _refuse_writes_in_read_scope(db: OrmSession, _context, _instances) -> None:
+    if db.info.get(READ_ONLY) and (db.new or db.dirty or db.deleted):
         raise RuntimeError("a read_scope() transaction tried to write; use session_scope() for changes")
 
 
-def is_postgres(session: Session) -> bool:
-    return session.get_bind().dialect.name == "postgresql"
+def is_postgres(db: Session) -> bool:
+    return db.get_bind().dialect.name == "postgresql"

@@ -29,6 +29,12 @@ RECEIPT = "/receipts/[payment_id]"
 FORGOT_PASSWORD = "/forgot-password"
 PASSWORD_RESET = "/reset-password"  # the emailed link; peerlearn/accounts/password_reset.py builds it
 
+# The log-in, sign-up and log-out forms post here (plain HTML forms; the answers set or clear the HttpOnly login
+# cookie and redirect back to a page: peerlearn/api/auth_forms.py).
+LOGIN_FORM = "/api/auth/login/form/"
+SIGNUP_FORM = "/api/auth/signup/form/"
+LOGOUT_FORM = "/api/auth/logout/form/"
+
 
 def fill(route: str, **segments: object) -> str:
     """`fill(SESSION, session_id=7)` is "/sessions/7"; every `[name]` in the route must be given."""
@@ -41,6 +47,15 @@ def fill(route: str, **segments: object) -> str:
     if "[" in path:
         raise ValueError(f"{route} still has a segment to fill: {path}")
     return path
+
+
+def local_path(target: str | None, default: str) -> str:
+    """`target` when it is a path on this site ("/sessions?q=x"), else `default`: never another host ("//evil.example",
+    "/\\evil.example", "https://..."), so a `next=` parameter cannot send anyone elsewhere."""
+    target = target or ""
+    if not target.startswith("/") or target.startswith(("//", "/\\")) or len(target) > 2000 or not target.isprintable():
+        return default
+    return target
 
 
 def session_link(session_id: int | None) -> str:

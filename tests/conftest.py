@@ -78,11 +78,11 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: py
 
 @pytest.fixture
 def db(database_url: str) -> Iterator[Session]:
-    """The test's own session. On SQLite its transactions are deferred, so a test that reads
+    """The test's own database session. On SQLite its transactions are deferred, so a test that reads
     between two API calls never holds the write lock the app needs."""
     engine = create_db_engine(database_url, sqlite_immediate=False)
-    with Session(engine, expire_on_commit=False) as session:
-        yield session
+    with Session(engine, expire_on_commit=False) as db:
+        yield db
     engine.dispose()
 
 

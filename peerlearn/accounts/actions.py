@@ -24,6 +24,7 @@ from peerlearn.models.users import (
     UserCreate,
     UserPublic,
 )
+from peerlearn.platform import after_commit
 from peerlearn.platform import throttle as login_throttle
 from peerlearn.platform.errors import (
     AuthenticationError,
@@ -62,16 +63,23 @@ def register_user(data: UserCreate, *, db: Session, password_hash: str | None = 
     )
     db.add(user)
     db.flush()
-    db.add(Profile(user_id=saved_id(user), timezone=data.timezone))
+    db.add(Profile(user_id=saved_id(user), timezone=data.timezone, interests=_clean_list(data.interests)))
     if user.is_mentor:
         db.add(MentorProfile(user_id=saved_id(user)))
     db.flush()
+    profile_saved(saved_id(user), db=db)
     return user
+
+
+def profile_saved(user_id: int, *, db: Session) -> None:
+    """Once this transaction commits, the recommender takes the learner's profile as saved (on every process) and
+    drops their cached recommendations: what they state counts from their next list on."""
+    after_commit.defer(db, after_commit.PROFILES, user_id)
 
 
 def issue_token(user: User, *, db: Session) -> str:
     token = new_token()
-    ttl = timedelta(hours=get_settings().session_token_ttl_hours)
+    ttl = timedelta(hours=get_settings().login_token_ttl_hours)
     db.add(AuthToken(user_id=saved_id(user), token_hash=hash_token(token), expires_at=utcnow() + ttl))
     db.flush()
     return token
@@ -216,6 +224,7 @@ def update_profile(user: User, data: ProfileUpdate, *, db: Session) -> ProfilePu
         mentor.headline = data.headline.strip()
         db.add(mentor)
     db.flush()
+    profile_saved(user_id, db=db)
     return get_profile(user_id, db=db)
 
 

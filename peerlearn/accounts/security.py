@@ -1,4 +1,4 @@
-"""Password hashing (Argon2) and opaque session tokens (random, stored as SHA-256)."""
+"""Password hashing (Argon2) and opaque login tokens (random, stored as SHA-256)."""
 
 from __future__ import annotations
 

@@ -11,7 +11,7 @@ from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 from fastapi.routing import APIRoute
 
-from peerlearn.api import auth, bookings, discovery, insights, live, payments, recommendations, sessions
+from peerlearn.api import auth, auth_forms, bookings, discovery, insights, live, payments, recommendations, sessions
 from peerlearn.api.body_limit import BodySizeLimitMiddleware
 from peerlearn.api.errors import error_body, install_error_handlers
 from peerlearn.api.security_headers import SecurityHeadersMiddleware
@@ -20,6 +20,7 @@ from peerlearn.platform.errors import ErrorCode
 
 ROUTERS = [
     auth.router,
+    auth_forms.router,
     discovery.router,
     sessions.router,
     bookings.router,
@@ -37,7 +38,7 @@ def _allowed_methods(path: str) -> list[str]:
     for router in ROUTERS:
         for candidate in router.routes:
             if isinstance(candidate, APIRoute) and candidate.path_regex.match(path):
-                allowed |= candidate.methods
+                allowed |= candidate.methods or set()
     return sorted(allowed)
 
 

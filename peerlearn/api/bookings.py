@@ -9,6 +9,8 @@ from peerlearn.api.deps import DB, CurrentUser, Learner, Mentor, route
 from peerlearn.api.errors import AUTHENTICATED
 from peerlearn.api.params import MAX_ID, Id
 from peerlearn.booking import actions as booking_service
+from peerlearn.booking.public import BookingPublic
+from peerlearn.models.types import saved_id
 from peerlearn.platform import notifications
 
 router = APIRouter(tags=["bookings"])
@@ -27,15 +29,13 @@ class NotificationList(BaseModel):
     items: list[notifications.NotificationPublic]
 
 
-@route(router, "GET", "/api/bookings/", response_model=list[booking_service.BookingPublic], responses=AUTHENTICATED)
-def list_bookings(user: CurrentUser, db: DB) -> list[booking_service.BookingPublic]:
+@route(router, "GET", "/api/bookings/", response_model=list[BookingPublic], responses=AUTHENTICATED)
+def list_bookings(user: CurrentUser, db: DB) -> list[BookingPublic]:
     return booking_service.list_bookings(user, db=db)
 
 
-@route(
-    router, "GET", "/api/bookings/{booking_id}/", response_model=booking_service.BookingPublic, responses=AUTHENTICATED
-)
-def get_booking(booking_id: Id, user: CurrentUser, db: DB) -> booking_service.BookingPublic:
+@route(router, "GET", "/api/bookings/{booking_id}/", response_model=BookingPublic, responses=AUTHENTICATED)
+def get_booking(booking_id: Id, user: CurrentUser, db: DB) -> BookingPublic:
     return booking_service.get_booking(user, booking_id, db=db)
 
 
@@ -43,12 +43,12 @@ def get_booking(booking_id: Id, user: CurrentUser, db: DB) -> booking_service.Bo
     router,
     "POST",
     "/api/bookings/{booking_id}/reschedule/",
-    response_model=booking_service.BookingPublic,
+    response_model=BookingPublic,
     responses=AUTHENTICATED,
 )
-def reschedule(booking_id: Id, data: RescheduleRequest, learner: Learner, db: DB) -> booking_service.BookingPublic:
+def reschedule(booking_id: Id, data: RescheduleRequest, learner: Learner, db: DB) -> BookingPublic:
     moved = booking_service.reschedule_booking(learner, booking_id, data.session_id, db=db)
-    return booking_service.get_booking(learner, moved.id, db=db)
+    return booking_service.get_booking(learner, saved_id(moved), db=db)
 
 
 @route(router, "POST", "/api/bookings/{booking_id}/decision/", responses=AUTHENTICATED)
@@ -60,10 +60,11 @@ def decide(booking_id: Id, data: DecisionRequest, mentor: Mentor, db: DB) -> dic
 @route(router, "GET", "/api/notifications/", response_model=NotificationList, responses=AUTHENTICATED)
 def list_notifications(user: CurrentUser, db: DB) -> NotificationList:
     return NotificationList(
-        unread=notifications.unread_count(user.id, db=db), items=notifications.list_notifications(user.id, db=db)
+        unread=notifications.unread_count(saved_id(user), db=db),
+        items=notifications.list_notifications(saved_id(user), db=db),
     )
 
 
 @route(router, "POST", "/api/notifications/read/", status_code=204, responses=AUTHENTICATED)
 def read_all(user: CurrentUser, db: DB) -> None:
-    notifications.mark_all_read(user.id, db=db)
+    notifications.mark_all_read(saved_id(user), db=db)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Literal
+from typing import Annotated
 
 from fastapi import APIRouter, Query
 
@@ -13,7 +13,7 @@ from peerlearn.api.errors import PUBLIC
 from peerlearn.api.params import Amount, Id
 from peerlearn.catalog.actions import visible_session
 from peerlearn.catalog.public import to_public
-from peerlearn.catalog.search import SORTS, SearchResult, parse_filters, search_sessions
+from peerlearn.catalog.search import SearchResult, Sort, parse_filters, search_sessions
 from peerlearn.models.catalog import LearningSessionPublic
 from peerlearn.models.enums import SkillLevel
 from peerlearn.platform.errors import AuthenticationError
@@ -34,7 +34,7 @@ def list_sessions(
     starts_after: datetime | None = None,
     starts_before: datetime | None = None,
     min_rating: Annotated[float | None, Query(ge=0, le=5)] = None,
-    sort: Literal[SORTS] = "relevance",
+    sort: Sort = "relevance",
     page: Annotated[int, Query(ge=1, le=10_000)] = 1,
     page_size: Annotated[int, Query(ge=1, le=100)] = 20,
 ) -> SearchResult:

@@ -13,6 +13,7 @@ from peerlearn.api.deps import DB, CurrentUser, Mentor, Token, route
 from peerlearn.api.errors import AUTHENTICATED
 from peerlearn.api.params import MAX_ID, AfterId, Id, OptionalId
 from peerlearn.live import room as live_room
+from peerlearn.live.public import ChatMessagePublic
 from peerlearn.models.inputs import ChatText
 
 router = APIRouter(tags=["live"])
@@ -43,10 +44,10 @@ def start_room(session_id: Id, mentor: Mentor, db: DB) -> dict:
     router,
     "GET",
     "/api/sessions/{session_id}/chat/",
-    response_model=list[live_room.ChatMessagePublic],
+    response_model=list[ChatMessagePublic],
     responses=AUTHENTICATED,
 )
-def chat_history(session_id: Id, user: CurrentUser, db: DB, after_id: AfterId = 0) -> list[live_room.ChatMessagePublic]:
+def chat_history(session_id: Id, user: CurrentUser, db: DB, after_id: AfterId = 0) -> list[ChatMessagePublic]:
     return live_room.chat_history(user, session_id, after_id=after_id, db=db)
 
 

@@ -22,8 +22,10 @@ from peerlearn.billing.earnings import (
 )
 from peerlearn.billing.ledger import unbalanced_transactions
 from peerlearn.billing.payments import EventNotReadyError
+from peerlearn.billing.public import PaymentPublic, payment_public
 from peerlearn.billing.receipts import receipt_for, receipt_pdf
 from peerlearn.db import session_scope
+from peerlearn.models.types import saved_id
 from peerlearn.payments.base import PaymentError, SignatureError
 
 router = APIRouter(tags=["payments"])
@@ -66,34 +68,9 @@ def razorpay_callback(request: Request, db: DB) -> RedirectResponse:
     return RedirectResponse(suffix, status_code=303)  # a path: the payer stays on the host they came back to
 
 
-class PaymentPublic(BaseModel):
-    id: int
-    booking_id: int
-    provider: str
-    amount_minor: int
-    currency: str
-    platform_fee_minor: int
-    refunded_minor: int
-    status: str
-    created_at: str
-
-
 @route(router, "GET", "/api/payments/", response_model=list[PaymentPublic], responses=AUTHENTICATED)
 def my_payments(user: CurrentUser, db: DB) -> list[PaymentPublic]:
-    return [
-        PaymentPublic(
-            id=p.id,
-            booking_id=p.booking_id,
-            provider=p.provider,
-            amount_minor=p.amount_minor,
-            currency=p.currency,
-            platform_fee_minor=p.platform_fee_minor,
-            refunded_minor=p.refunded_minor,
-            status=p.status,
-            created_at=p.created_at.isoformat(),
-        )
-        for p in payment_service.payments_of(user, db=db)
-    ]
+    return [payment_public(p) for p in payment_service.payments_of(user, db=db)]
 
 
 @route(router, "GET", "/api/payments/{payment_id}/receipt/", responses=AUTHENTICATED)
@@ -109,13 +86,13 @@ def receipt(payment_id: Id, user: CurrentUser, db: DB) -> Response:
 
 @route(router, "GET", "/api/mentor/earnings/", responses=AUTHENTICATED)
 def mentor_earnings(mentor: Mentor, db: DB) -> list[Balance]:
-    return mentor_balances(mentor.id, db=db)
+    return mentor_balances(saved_id(mentor), db=db)
 
 
 @route(router, "POST", "/api/admin/payouts/", status_code=201, responses=AUTHENTICATED)
 def create_payouts(admin: Admin, db: DB) -> dict:
     batch = create_payout_batch(admin, db=db)
-    return {"batch_id": batch.id, "status": batch.status, "total_minor_by_batch": payout_total(batch.id, db=db)}
+    return {"batch_id": batch.id, "status": batch.status, "total_minor_by_batch": payout_total(saved_id(batch), db=db)}
 
 
 @route(router, "POST", "/api/admin/payouts/{batch_id}/paid/", responses=AUTHENTICATED)

@@ -40,6 +40,7 @@ import gzip
 import hashlib
 import re
 import zlib
+from collections.abc import Sequence
 
 import anyio
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -65,7 +66,7 @@ def inline_script_hashes(html: bytes) -> list[str]:
     return list(dict.fromkeys(hashes))
 
 
-def content_security_policy(settings: Settings, script_hashes: list[str] = (), docs: bool = False) -> str:
+def content_security_policy(settings: Settings, script_hashes: Sequence[str] = (), docs: bool = False) -> str:
     own = [origin for origin in allowed_origins(settings) if "[" not in origin]  # CSP has no IPv6 literals
     connect = ["'self'", *own, *(websocket_origin(o) for o in own), *media_origins(settings)]
     scripts = ["'self'", *script_hashes, "'unsafe-eval'"]

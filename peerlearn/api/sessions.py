@@ -11,12 +11,15 @@ from peerlearn.api.deps import DB, CurrentUser, Learner, Mentor, route
 from peerlearn.api.errors import AUTHENTICATED
 from peerlearn.api.params import Id
 from peerlearn.booking import actions as booking_service
+from peerlearn.booking.public import BookingPublic
 from peerlearn.booking.queries import active_booking
 from peerlearn.booking.reviews import ReviewCreate, submit_review
 from peerlearn.booking.waitlist import join_waitlist, waitlist_position
 from peerlearn.catalog import actions as session_service
 from peerlearn.catalog.public import to_public
+from peerlearn.models import LearningSession
 from peerlearn.models.catalog import LearningSessionCreate, LearningSessionPublic, LearningSessionUpdate
+from peerlearn.models.types import saved_id
 from peerlearn.platform.errors import NotFoundError
 
 router = APIRouter(tags=["sessions"])
@@ -30,7 +33,7 @@ class BookRequest(BaseModel):
     coupon_code: str | None = Field(default=None, max_length=40)
 
 
-class BookResponse(booking_service.BookingPublic):
+class BookResponse(BookingPublic):
     pass
 
 
@@ -94,22 +97,22 @@ def book(session_id: Id, learner: Learner, db: DB, data: BookRequest | None = No
     booking, _ = booking_service.book_session(
         learner, session_id, coupon_code=(data.coupon_code if data else None), db=db
     )
-    return BookResponse(**booking_service.get_booking(learner, booking.id, db=db).model_dump())
+    return BookResponse(**booking_service.get_booking(learner, saved_id(booking), db=db).model_dump())
 
 
 @route(router, "DELETE", "/api/sessions/{session_id}/cancel/", responses=AUTHENTICATED)
 def cancel(session_id: Id, user: CurrentUser, db: DB) -> dict[str, Any]:
     """The session's mentor cancels the session; a learner cancels their own booking of it."""
-    session = db.get(session_service.LearningSession, session_id)
+    session = db.get(LearningSession, session_id)
     if session is None:
         raise NotFoundError("No such session.")
     if session.mentor_id == user.id:
         cancelled = session_service.cancel_session(user, session_id, db=db)
         return {"session_id": cancelled.id, "status": cancelled.status}
-    booking = active_booking(session_id, user.id, db=db)
+    booking = active_booking(session_id, saved_id(user), db=db)
     if booking is None:
         raise NotFoundError("You have no active booking for this session.")
-    cancelled_booking, refunded = booking_service.cancel_booking(user, booking.id, db=db)
+    cancelled_booking, refunded = booking_service.cancel_booking(user, saved_id(booking), db=db)
     return {
         "booking_id": cancelled_booking.id,
         "status": cancelled_booking.status,
@@ -124,7 +127,7 @@ def waitlist(session_id: Id, learner: Learner, db: DB) -> dict[str, Any]:
     return {
         "session_id": session_id,
         "status": entry.status,
-        "position": waitlist_position(session_id, learner.id, db=db),
+        "position": waitlist_position(session_id, saved_id(learner), db=db),
     }
 
 

@@ -6,11 +6,12 @@ from datetime import datetime
 from typing import Literal
 
 from pydantic import BaseModel, Field
-from sqlmodel import Session, delete, select
+from sqlmodel import Session, col, delete, select
 
 from peerlearn.models import Booking, Coupon, CouponRedemption, LearningSession
 from peerlearn.models.enums import CouponKind
 from peerlearn.models.inputs import Currency, RowId
+from peerlearn.models.types import saved_id
 from peerlearn.money import percent_of
 from peerlearn.platform.errors import ConflictError, ErrorCode, ValidationError
 from peerlearn.platform.locks import lock_row
@@ -48,14 +49,14 @@ def discount_for(coupon: Coupon, session: LearningSession, now: datetime) -> int
 
 def redeem_coupon(code: str, booking: Booking, session: LearningSession, *, db: Session, now: datetime) -> int:
     """Lock the coupon, check it, count one use for this booking; returns the discount."""
-    found = db.exec(select(Coupon).where(Coupon.code == code.strip().upper())).first()
-    if found is None:
+    found = db.exec(select(Coupon).where(col(Coupon.code) == code.strip().upper())).first()
+    coupon = lock_row(Coupon, saved_id(found), db=db) if found is not None else None
+    if coupon is None:
         raise _invalid(f"No coupon '{code.strip()}'.")
-    coupon = lock_row(Coupon, found.id, db=db)
     discount = discount_for(coupon, session, now)
     coupon.used_count += 1
     db.add(coupon)
-    db.add(CouponRedemption(coupon_id=coupon.id, booking_id=booking.id))
+    db.add(CouponRedemption(coupon_id=saved_id(coupon), booking_id=saved_id(booking)))
     booking.coupon_id, booking.discount_minor = coupon.id, discount
     db.add(booking)
     return discount
@@ -66,9 +67,10 @@ def release_coupon(booking: Booking, *, db: Session) -> None:
     if booking.coupon_id is None:
         return
     coupon = lock_row(Coupon, booking.coupon_id, db=db)
-    coupon.used_count = max(0, coupon.used_count - 1)
-    db.add(coupon)
-    db.exec(delete(CouponRedemption).where(CouponRedemption.booking_id == booking.id))
+    if coupon is not None:  # the booking's foreign key keeps it; checked so a missing row cannot fail the release
+        coupon.used_count = max(0, coupon.used_count - 1)
+        db.add(coupon)
+    db.exec(delete(CouponRedemption).where(col(CouponRedemption.booking_id) == booking.id))
     booking.coupon_id, booking.discount_minor = None, 0
     db.add(booking)
 

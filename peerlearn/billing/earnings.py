@@ -14,12 +14,12 @@ from collections import defaultdict
 from datetime import datetime
 
 from pydantic import BaseModel
-from sqlmodel import Session, func, select
+from sqlmodel import Session, col, func, select
 
 from peerlearn.billing.ledger import record_payout
 from peerlearn.models import LedgerEntry, Payout, PayoutBatch, User
 from peerlearn.models.enums import LedgerAccount, PayoutStatus
-from peerlearn.models.types import utcnow
+from peerlearn.models.types import saved_id, utcnow
 from peerlearn.platform.errors import NotFoundError, RuleViolationError
 
 
@@ -70,23 +70,25 @@ def create_payout_batch(admin: User, *, db: Session, now: datetime | None = None
     mentor_ids = db.exec(
         select(LedgerEntry.user_id)
         .where(LedgerEntry.account == LedgerAccount.MENTOR_PAYABLE)
-        .group_by(LedgerEntry.user_id)
+        .group_by(col(LedgerEntry.user_id))
     ).all()
-    batch = PayoutBatch(created_by=admin.id)
+    batch = PayoutBatch(created_by=saved_id(admin))
     db.add(batch)
     db.flush()
     for mentor_id in mentor_ids:
+        if mentor_id is None:  # every payable entry names its mentor (see ledger.record_charge)
+            continue
         for balance in mentor_balances(mentor_id, db=db, now=now):
             if balance.available_minor > 0:
                 payout = Payout(
-                    batch_id=batch.id,
+                    batch_id=saved_id(batch),
                     mentor_id=mentor_id,
                     amount_minor=balance.available_minor,
                     currency=balance.currency,
                 )
                 db.add(payout)
                 db.flush()
-                record_payout(payout.id, mentor_id, payout.amount_minor, payout.currency, db=db)
+                record_payout(saved_id(payout), mentor_id, payout.amount_minor, payout.currency, db=db)
     return batch
 
 
@@ -108,9 +110,9 @@ def mark_batch_paid(batch_id: int, *, db: Session, now: datetime | None = None) 
 def batch_csv(batch_id: int, *, db: Session) -> str:
     rows = db.exec(
         select(Payout, User)
-        .join(User, User.id == Payout.mentor_id)
+        .join(User, col(User.id) == Payout.mentor_id)
         .where(Payout.batch_id == batch_id)
-        .order_by(Payout.id)
+        .order_by(col(Payout.id))
     ).all()
     out = io.StringIO()
     writer = csv.writer(out)

@@ -13,17 +13,25 @@ from __future__ import annotations
 from datetime import datetime
 
 import sqlalchemy as sa
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from peerlearn.models import LedgerEntry, LedgerTransaction, Payment, Refund
 from peerlearn.models.enums import LedgerAccount
+from peerlearn.models.types import saved_id
 from peerlearn.money import prorate, split_commission
 
 
 def _transaction(
-    kind: str, memo: str, *, db: Session, at: datetime | None = None, **links: int | None
+    kind: str,
+    memo: str,
+    *,
+    db: Session,
+    at: datetime | None = None,
+    payment_id: int | None = None,
+    refund_id: int | None = None,
+    payout_id: int | None = None,
 ) -> LedgerTransaction:
-    tx = LedgerTransaction(kind=kind, memo=memo, **links)
+    tx = LedgerTransaction(kind=kind, memo=memo, payment_id=payment_id, refund_id=refund_id, payout_id=payout_id)
     if at is not None:
         tx.created_at = at
     db.add(tx)
@@ -41,7 +49,7 @@ def _entry(
     available_at: datetime | None = None,
 ) -> LedgerEntry:
     return LedgerEntry(
-        transaction_id=tx.id,
+        transaction_id=saved_id(tx),
         account=account,
         amount_minor=amount,
         currency=currency,
@@ -116,7 +124,7 @@ def unbalanced_transactions(*, db: Session) -> list[tuple[int, str, int]]:
     """(transaction id, currency, sum) for every transaction that does not sum to zero."""
     rows = db.exec(
         select(LedgerEntry.transaction_id, LedgerEntry.currency, sa.func.sum(LedgerEntry.amount_minor))
-        .group_by(LedgerEntry.transaction_id, LedgerEntry.currency)
+        .group_by(col(LedgerEntry.transaction_id), col(LedgerEntry.currency))
         .having(sa.func.sum(LedgerEntry.amount_minor) != 0)
     ).all()
     return [(tx_id, currency, int(total)) for tx_id, currency, total in rows]

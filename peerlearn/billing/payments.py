@@ -14,19 +14,22 @@ from collections.abc import Mapping
 from datetime import datetime, timedelta
 
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, func, select
+from sqlmodel import Session, col, func, select
 
 from peerlearn import links
 from peerlearn.billing.ledger import record_charge, record_refund
+from peerlearn.booking import notices
+from peerlearn.booking.rules import takes_learners
 from peerlearn.config import get_settings
 from peerlearn.models import Booking, LearningSession, Payment, Refund, User, WebhookEvent
-from peerlearn.models.enums import BookingStatus, NotificationKind, PaymentStatus, RefundStatus, SessionStatus
-from peerlearn.models.types import utcnow
+from peerlearn.models.enums import BookingStatus, NotificationKind, PaymentStatus, RefundStatus
+from peerlearn.models.types import linked_row, saved_id, utcnow
 from peerlearn.payments.base import CheckoutRequest, PaymentError, PaymentEvent, PaymentEventKind
+from peerlearn.payments.razorpay_gateway import RazorpayGateway
 from peerlearn.payments.registry import PaymentSettings, gateway_by_name, select_gateway
 from peerlearn.platform import notifications
 from peerlearn.platform.errors import ConflictError, ErrorCode, NotFoundError, ServiceError
-from peerlearn.platform.locks import lock_row, lock_session
+from peerlearn.platform.locks import lock_linked, lock_row
 
 log = logging.getLogger(__name__)
 
@@ -61,7 +64,7 @@ def start_checkout(booking: Booking, *, db: Session) -> Payment:
     """Create (or reuse) the payment for a booking that waits for payment, and its hosted checkout."""
     existing = db.exec(
         select(Payment).where(
-            Payment.booking_id == booking.id, Payment.status.in_([PaymentStatus.CREATED, PaymentStatus.PENDING])
+            Payment.booking_id == booking.id, col(Payment.status).in_([PaymentStatus.CREATED, PaymentStatus.PENDING])
         )
     ).first()
     if existing is not None and existing.checkout_url:
@@ -74,12 +77,12 @@ def start_checkout(booking: Booking, *, db: Session) -> Payment:
             "An earlier payment for this booking is being checked by our team; we will contact you.",
             ErrorCode.INVALID_STATE,
         )
-    learner = db.get(User, booking.learner_id)
-    session = db.get(LearningSession, booking.session_id)
+    learner = linked_row(User, booking.learner_id, db=db)
+    session = linked_row(LearningSession, booking.session_id, db=db)
     gateway = select_gateway(booking.currency, payment_settings())
     attempt = db.exec(select(func.count()).select_from(Payment).where(Payment.booking_id == booking.id)).one() + 1
     payment = Payment(
-        booking_id=booking.id,
+        booking_id=saved_id(booking),
         learner_id=booking.learner_id,
         provider=gateway.name,
         idempotency_key=f"booking-{booking.id}-attempt-{attempt}",
@@ -100,14 +103,14 @@ def start_checkout(booking: Booking, *, db: Session) -> Payment:
     try:
         result = gateway.create_checkout(
             CheckoutRequest(
-                payment_id=payment.id,
-                booking_id=booking.id,
+                payment_id=saved_id(payment),
+                booking_id=saved_id(booking),
                 amount_minor=payment.amount_minor,
                 currency=payment.currency,
                 description=f"PeerLearn: {session.title}",
                 customer_email=learner.email,
                 success_url=success_url,
-                cancel_url=f"{base}/sessions/{session.id}",
+                cancel_url=f"{base}/sessions/{saved_id(session)}",
                 idempotency_key=payment.idempotency_key,
                 expires_in_seconds=max(hold_seconds, 1800),
             )
@@ -180,9 +183,9 @@ def _payment_succeeded(event: PaymentEvent, *, db: Session, now: datetime) -> st
     payment = _payment_for(event, db=db)
     if payment is None:
         log.warning("payment event %s for an unknown checkout %s", event.event_id, event.provider_ref)
-        return
+        return None
     if payment.status in (PaymentStatus.SUCCEEDED, PaymentStatus.REFUNDED, PaymentStatus.PARTIALLY_REFUNDED):
-        return
+        return None
     if payment.status == PaymentStatus.NEEDS_REVIEW:
         log.warning("payment %s is under review; event %s not applied", payment.id, event.event_id)
         return "flagged"
@@ -190,8 +193,8 @@ def _payment_succeeded(event: PaymentEvent, *, db: Session, now: datetime) -> st
     if mismatch:
         _flag_for_review(payment, mismatch, db=db, now=now)
         return "flagged"
-    booking = db.get(Booking, payment.booking_id)
-    session = lock_session(booking.session_id, db=db)
+    booking = linked_row(Booking, payment.booking_id, db=db)
+    session = lock_linked(LearningSession, booking.session_id, db=db)
     payment.status, payment.paid_at = PaymentStatus.SUCCEEDED, now
     payment.provider_payment_id = event.provider_payment_id or payment.provider_payment_id
     db.add(payment)
@@ -222,9 +225,10 @@ def _payment_succeeded(event: PaymentEvent, *, db: Session, now: datetime) -> st
             f"Refunded: {session.title}",
             body="Your payment arrived after your seat hold ended and the session had filled up, "
             "so we refunded it in full.",
-            link=links.session_link(session.id),
+            link=links.session_link(saved_id(session)),
             db=db,
         )
+    return None
 
 
 def charge_mismatch(event: PaymentEvent, payment: Payment) -> str:
@@ -269,48 +273,24 @@ def _flag_for_review(payment: Payment, mismatch: str, *, db: Session, now: datet
 
 def payments_needing_review(*, db: Session) -> list[Payment]:
     return list(
-        db.exec(select(Payment).where(Payment.status == PaymentStatus.NEEDS_REVIEW).order_by(Payment.flagged_at))
+        db.exec(select(Payment).where(Payment.status == PaymentStatus.NEEDS_REVIEW).order_by(col(Payment.flagged_at)))
     )
 
 
 def _seat_still_available(session: LearningSession, now: datetime) -> bool:
-    return (
-        session.status == SessionStatus.PUBLISHED and session.start_at > now and session.seats_taken < session.capacity
-    )
+    return takes_learners(session, now) and session.seats_taken < session.capacity
 
 
 def _confirm_paid(booking: Booking, session: LearningSession, *, db: Session, now: datetime) -> None:
     booking.hold_expires_at = None
     if session.requires_approval:
         booking.status = BookingStatus.PENDING_APPROVAL
-        notifications.notify(
-            session.mentor_id,
-            NotificationKind.BOOKING_MADE,
-            f"Approval needed: {session.title}",
-            body="A learner paid and waits for your approval.",
-            link=links.TEACH,
-            db=db,
-            email=False,
-        )
+        notices.approval_needed(session, body="A learner paid and waits for your approval.", db=db)
         return
     booking.status, booking.confirmed_at = BookingStatus.CONFIRMED, now
     db.add(booking)
-    notifications.notify(
-        booking.learner_id,
-        NotificationKind.BOOKING_CONFIRMED,
-        f"Booked: {session.title}",
-        body="Your payment went through and your seat is confirmed.",
-        link=links.session_link(session.id),
-        session_id=session.id,
-        db=db,
-    )
-    notifications.notify(
-        session.mentor_id,
-        NotificationKind.BOOKING_MADE,
-        f"New booking: {session.title}",
-        link=links.teach_session_link(session.id),
-        db=db,
-        email=False,
+    notices.booking_confirmed(
+        booking.learner_id, session, learner_body="Your payment went through and your seat is confirmed.", db=db
     )
 
 
@@ -377,12 +357,12 @@ def refund_booking(
     paid = db.exec(
         select(Payment).where(
             Payment.booking_id == booking.id,
-            Payment.status.in_([PaymentStatus.SUCCEEDED, PaymentStatus.PARTIALLY_REFUNDED]),
+            col(Payment.status).in_([PaymentStatus.SUCCEEDED, PaymentStatus.PARTIALLY_REFUNDED]),
         )
     ).first()
     if paid is None:
         return 0
-    payment = lock_row(Payment, paid.id, db=db)
+    payment = lock_linked(Payment, saved_id(paid), db=db)
     left = payment.amount_minor - payment.refunded_minor
     amount = left if amount_minor is None else min(amount_minor, left)
     if amount <= 0:
@@ -412,7 +392,7 @@ def _book_refund(
     now: datetime,
 ) -> Refund:
     refund = Refund(
-        payment_id=payment.id,
+        payment_id=saved_id(payment),
         amount_minor=amount,
         currency=payment.currency,
         status=status,
@@ -422,8 +402,8 @@ def _book_refund(
     )
     db.add(refund)
     db.flush()
-    booking = db.get(Booking, payment.booking_id)
-    session = db.get(LearningSession, booking.session_id)
+    booking = linked_row(Booking, payment.booking_id, db=db)
+    session = linked_row(LearningSession, booking.session_id, db=db)
     record_refund(payment, refund, mentor_id=session.mentor_id, discount_minor=booking.discount_minor, db=db)
     payment.refunded_minor += amount
     payment.status = (
@@ -437,14 +417,14 @@ def payment_for_booking(booking_id: int, learner: User, *, db: Session) -> Payme
     booking = db.get(Booking, booking_id)
     if booking is None or (booking.learner_id != learner.id and not learner.is_admin):
         raise NotFoundError("No such booking.")
-    payment = db.exec(select(Payment).where(Payment.booking_id == booking_id).order_by(Payment.id.desc())).first()
+    payment = db.exec(select(Payment).where(Payment.booking_id == booking_id).order_by(col(Payment.id).desc())).first()
     if payment is None:
         raise ConflictError("This booking has no payment.", ErrorCode.INVALID_STATE)
     return payment
 
 
 def payments_of(user: User, *, db: Session) -> list[Payment]:
-    return list(db.exec(select(Payment).where(Payment.learner_id == user.id).order_by(Payment.created_at.desc())))
+    return list(db.exec(select(Payment).where(Payment.learner_id == user.id).order_by(col(Payment.created_at).desc())))
 
 
 def verify_razorpay_callback(query: Mapping[str, str], *, db: Session) -> int | None:
@@ -458,6 +438,8 @@ def verify_razorpay_callback(query: Mapping[str, str], *, db: Session) -> int | 
     if payment is None or payment.provider != "razorpay":
         return None
     gateway = gateway_by_name("razorpay", payment_settings())
+    if not isinstance(gateway, RazorpayGateway):  # only Razorpay sends the payer back with a signature
+        return None
     return payment.booking_id if gateway.verify_callback(payment.provider_ref, dict(query)) else None
 
 

@@ -6,10 +6,11 @@ from datetime import datetime
 
 from fpdf import FPDF
 from pydantic import BaseModel
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from peerlearn.models import Booking, LearningSession, Payment, Refund, User
 from peerlearn.models.enums import RefundStatus
+from peerlearn.models.types import linked_row
 from peerlearn.money import format_money
 from peerlearn.platform.errors import NotFoundError
 from peerlearn.platform.timefmt import format_local, user_zone
@@ -39,17 +40,22 @@ def receipt_for(payment_id: int, viewer: User, *, db: Session) -> Receipt:
     payment = db.get(Payment, payment_id)
     if payment is None or (payment.learner_id != viewer.id and not viewer.is_admin):
         raise NotFoundError("No such payment.")
-    booking = db.get(Booking, payment.booking_id)
-    session = db.get(LearningSession, booking.session_id)
-    learner, mentor = db.get(User, payment.learner_id), db.get(User, session.mentor_id)
-    money = lambda amount: format_money(amount, payment.currency)
+    booking = linked_row(Booking, payment.booking_id, db=db)
+    session = linked_row(LearningSession, booking.session_id, db=db)
+    learner, mentor = linked_row(User, payment.learner_id, db=db), linked_row(User, session.mentor_id, db=db)
+
+    def money(amount: int) -> str:
+        return format_money(amount, payment.currency)
+
     lines = [ReceiptLine(label="Session price", amount=money(payment.amount_minor + booking.discount_minor))]
     if booking.discount_minor:
         lines.append(ReceiptLine(label="Coupon discount", amount=money(-booking.discount_minor)))
     lines.append(ReceiptLine(label="Paid", amount=money(payment.amount_minor)))
     lines.append(ReceiptLine(label="of which PeerLearn platform fee", amount=money(payment.platform_fee_minor)))
     refunds = db.exec(
-        select(Refund).where(Refund.payment_id == payment.id, Refund.status != RefundStatus.FAILED).order_by(Refund.id)
+        select(Refund)
+        .where(Refund.payment_id == payment.id, Refund.status != RefundStatus.FAILED)
+        .order_by(col(Refund.id))
     ).all()
     for refund in refunds:
         lines.append(

@@ -8,17 +8,20 @@ overbook (a CHECK constraint backs this up).
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import Any
 
-from pydantic import BaseModel
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from peerlearn import links
 from peerlearn.accounts.actions import require_role
 from peerlearn.billing.coupons import redeem_coupon, release_coupon
 from peerlearn.billing.payments import refund_booking, start_checkout
+from peerlearn.booking import notices
+from peerlearn.booking.public import BookingPublic, booking_public
+from peerlearn.booking.queries import lock_listed_session
 from peerlearn.booking.rules import (
     SEAT_HOLDING,
-    booking_opens_check,
+    check_bookable,
     learner_can_cancel,
     overlaps,
     refund_for_learner_cancel,
@@ -36,68 +39,11 @@ from peerlearn.models.enums import (
     UserRole,
     WaitlistStatus,
 )
-from peerlearn.models.types import utcnow
+from peerlearn.models.types import linked_row, saved_id, utcnow
 from peerlearn.platform import notifications
 from peerlearn.platform.errors import ConflictError, ErrorCode, NotFoundError, PermissionDeniedError, RuleViolationError
-from peerlearn.platform.locks import lock_row, lock_session
+from peerlearn.platform.locks import lock_linked, lock_row, lock_session
 from peerlearn.platform.timefmt import format_local, user_zone
-
-
-class BookingPublic(BaseModel):
-    id: int
-    session_id: int
-    session_title: str
-    start_at: datetime
-    end_at: datetime
-    status: BookingStatus
-    price_minor: int
-    discount_minor: int
-    amount_due_minor: int
-    currency: str
-    hold_expires_at: datetime | None = None
-    checkout_url: str | None = None
-    payment_id: int | None = None
-    can_cancel: bool = False
-    can_review: bool = False
-
-
-def booking_public(
-    booking: Booking, session: LearningSession, *, db: Session, now: datetime | None = None
-) -> BookingPublic:
-    now = now or utcnow()
-    checkout_url = None
-    paid = db.exec(
-        select(Payment.id)
-        .where(Payment.booking_id == booking.id, Payment.paid_at.is_not(None))
-        .order_by(Payment.id.desc())
-    ).first()
-    if booking.status == BookingStatus.PENDING_PAYMENT:
-        payment = db.exec(
-            select(Payment)
-            .where(Payment.booking_id == booking.id, Payment.status == PaymentStatus.PENDING)
-            .order_by(Payment.id.desc())
-        ).first()
-        checkout_url = payment.checkout_url if payment else None
-    from peerlearn.booking.reviews import can_review
-
-    return BookingPublic(
-        id=booking.id,
-        session_id=session.id,
-        session_title=session.title,
-        start_at=session.start_at,
-        end_at=session.end_at,
-        status=booking.status,
-        price_minor=booking.price_minor,
-        discount_minor=booking.discount_minor,
-        amount_due_minor=booking.amount_due_minor,
-        currency=booking.currency,
-        hold_expires_at=booking.hold_expires_at,
-        checkout_url=checkout_url,
-        payment_id=paid,
-        can_cancel=booking.status in SEAT_HOLDING
-        and learner_can_cancel(session.start_at, session.cancellation_cutoff_hours, now),
-        can_review=can_review(booking, db=db),
-    )
 
 
 def _check_learner_free(
@@ -105,10 +51,10 @@ def _check_learner_free(
 ) -> None:
     rows = db.exec(
         select(Booking, LearningSession)
-        .join(LearningSession, LearningSession.id == Booking.session_id)
+        .join(LearningSession, col(LearningSession.id) == Booking.session_id)
         .where(
             Booking.learner_id == learner_id,
-            Booking.status.in_(list(SEAT_HOLDING)),
+            col(Booking.status).in_(list(SEAT_HOLDING)),
             LearningSession.start_at < session.end_at,
             LearningSession.end_at > session.start_at,
         )
@@ -128,27 +74,18 @@ def book_session(
     """Take a seat. Free sessions confirm at once; paid ones hold the seat while the learner pays."""
     require_role(learner, UserRole.LEARNER)
     now = now or utcnow()
-    session = lock_session(session_id, db=db)
-    if session is None or session.status == SessionStatus.DRAFT:
-        raise NotFoundError("No such session.")
-    if session.status != SessionStatus.PUBLISHED:
-        raise RuleViolationError(
-            f"This session is {session.status.value} and cannot be booked.", ErrorCode.NOT_BOOKABLE
-        )
-    if session.mentor_id == learner.id:
-        raise ConflictError("You cannot book your own session.", ErrorCode.OWN_SESSION)
-    reason = booking_opens_check(session.start_at, session.min_notice_minutes, now)
-    if reason:
-        raise RuleViolationError(reason, ErrorCode.NOTICE_TOO_SHORT)
-    _check_learner_free(learner.id, session, db=db)
-    if not take_offer(session, learner.id, db=db, now=now):
+    learner_id = saved_id(learner)
+    session = lock_listed_session(session_id, db=db)
+    check_bookable(session, learner_id, now)
+    _check_learner_free(learner_id, session, db=db)
+    if not take_offer(session, learner_id, db=db, now=now):
         if session.seats_taken >= session.capacity:
             raise ConflictError("This session is full. You can join the waitlist.", ErrorCode.SESSION_FULL)
         session.seats_taken += 1
     db.add(session)
     booking = Booking(
-        session_id=session.id,
-        learner_id=learner.id,
+        session_id=saved_id(session),
+        learner_id=learner_id,
         price_minor=session.price_minor,
         currency=session.currency,
         created_at=now,
@@ -166,38 +103,19 @@ def book_session(
         payment = start_checkout(booking, db=db)
     elif session.requires_approval:
         booking.status = BookingStatus.PENDING_APPROVAL
-        notifications.notify(
-            session.mentor_id,
-            NotificationKind.BOOKING_MADE,
-            f"Approval needed: {session.title}",
-            body=f"{learner.full_name} asked to join.",
-            link=links.TEACH,
-            db=db,
-            email=False,
-        )
+        notices.approval_needed(session, body=f"{learner.full_name} asked to join.", db=db)
     else:
         booking.status, booking.confirmed_at = BookingStatus.CONFIRMED, now
-        notifications.notify(
-            learner.id,
-            NotificationKind.BOOKING_CONFIRMED,
-            f"Booked: {session.title}",
-            body="Your seat is confirmed.",
-            link=links.session_link(session.id),
-            session_id=session.id,
+        notices.booking_confirmed(
+            learner_id,
+            session,
+            learner_body="Your seat is confirmed.",
+            mentor_body=f"{learner.full_name} booked a seat.",
             db=db,
-        )
-        notifications.notify(
-            session.mentor_id,
-            NotificationKind.BOOKING_MADE,
-            f"New booking: {session.title}",
-            body=f"{learner.full_name} booked a seat.",
-            link=links.teach_session_link(session.id),
-            db=db,
-            email=False,
         )
     db.add(booking)
     db.flush()
-    log_interaction(db, learner.id, session.id, InteractionKind.BOOK)
+    log_interaction(db, learner_id, saved_id(session), InteractionKind.BOOK)
     return booking, payment
 
 
@@ -212,13 +130,14 @@ def expire_holds(*, db: Session, now: datetime | None = None) -> int:
     """End seat holds whose payment did not arrive in time; each seat goes back (or to the waitlist)."""
     now = now or utcnow()
     due = db.exec(
-        select(Booking.id).where(Booking.status == BookingStatus.PENDING_PAYMENT, Booking.hold_expires_at <= now)
+        select(Booking.id).where(Booking.status == BookingStatus.PENDING_PAYMENT, col(Booking.hold_expires_at) <= now)
     ).all()
     expired = 0
     for booking_id in due:
-        booking = db.get(Booking, booking_id)
-        session = lock_session(booking.session_id, db=db)
-        booking = lock_row(Booking, booking_id, db=db)
+        if booking_id is None:  # selected from saved rows
+            continue
+        session = lock_linked(LearningSession, linked_row(Booking, booking_id, db=db).session_id, db=db)
+        booking = lock_linked(Booking, booking_id, db=db)
         if booking.status != BookingStatus.PENDING_PAYMENT:
             continue
         booking.status, booking.hold_expires_at = BookingStatus.EXPIRED, None
@@ -230,7 +149,7 @@ def expire_holds(*, db: Session, now: datetime | None = None) -> int:
             NotificationKind.SYSTEM,
             f"Seat hold ended: {session.title}",
             body="We did not receive your payment in time, so the seat was released.",
-            link=links.session_link(session.id),
+            link=links.session_link(saved_id(session)),
             db=db,
             email=False,
         )
@@ -249,7 +168,7 @@ def cancel_booking(learner: User, booking_id: int, *, db: Session, now: datetime
     """Cancel before the cut-off, refunded as the session's policy says. Returns the booking and the refund."""
     now = now or utcnow()
     booking = _own_booking(learner, booking_id, db=db)
-    session = lock_session(booking.session_id, db=db)
+    session = lock_linked(LearningSession, booking.session_id, db=db)
     if booking.status not in SEAT_HOLDING:
         raise RuleViolationError(
             f"This booking is {booking.status.value} and cannot be cancelled.", ErrorCode.INVALID_STATE
@@ -274,20 +193,21 @@ def cancel_booking(learner: User, booking_id: int, *, db: Session, now: datetime
     booking.cancelled_at, booking.cancel_reason, booking.hold_expires_at = now, "Cancelled by the learner", None
     db.add(booking)
     _release_seat(booking, session, db=db, now=now)
+    session_id = saved_id(session)
     notifications.notify(
-        learner.id,
+        saved_id(learner),
         NotificationKind.BOOKING_CANCELLED,
         f"Cancelled: {session.title}",
         body="Your booking is cancelled." + (" A refund is on its way." if refunded else ""),
-        link=links.session_link(session.id),
-        session_id=session.id,
+        link=links.session_link(session_id),
+        session_id=session_id,
         db=db,
     )
     notifications.notify(
         session.mentor_id,
         NotificationKind.BOOKING_CANCELLED,
         f"A learner cancelled: {session.title}",
-        link=links.teach_session_link(session.id),
+        link=links.teach_session_link(session_id),
         db=db,
         email=False,
     )
@@ -309,6 +229,8 @@ def reschedule_booking(
     first, second = sorted({booking.session_id, target_session_id})
     locked = {first: lock_session(first, db=db), second: lock_session(second, db=db)}
     source, target = locked[booking.session_id], locked[target_session_id]
+    if source is None:
+        raise LookupError(f"LearningSession {booking.session_id} is missing")  # the booking's foreign key keeps it
     if target is None or target.status != SessionStatus.PUBLISHED:
         raise NotFoundError("No such session to move to.")
     if (
@@ -323,17 +245,16 @@ def reschedule_booking(
         raise RuleViolationError(
             f"Changes closed {source.cancellation_cutoff_hours} hours before the start.", ErrorCode.CANCELLATION_CUTOFF
         )
-    reason = booking_opens_check(target.start_at, target.min_notice_minutes, now)
-    if reason:
-        raise RuleViolationError(reason, ErrorCode.NOTICE_TOO_SHORT)
-    _check_learner_free(learner.id, target, db=db, ignore_booking_id=booking.id)
-    if not take_offer(target, learner.id, db=db, now=now):
+    learner_id = saved_id(learner)
+    check_bookable(target, learner_id, now)
+    _check_learner_free(learner_id, target, db=db, ignore_booking_id=booking.id)
+    if not take_offer(target, learner_id, db=db, now=now):
         if target.seats_taken >= target.capacity:
             raise ConflictError("That session is full.", ErrorCode.SESSION_FULL)
         target.seats_taken += 1
     moved = Booking(
-        session_id=target.id,
-        learner_id=learner.id,
+        session_id=saved_id(target),
+        learner_id=learner_id,
         status=BookingStatus.CONFIRMED,
         price_minor=booking.price_minor,
         discount_minor=booking.discount_minor,
@@ -346,7 +267,7 @@ def reschedule_booking(
     db.add(moved)
     db.flush()
     for payment in db.exec(select(Payment).where(Payment.booking_id == booking.id)):
-        payment.booking_id = moved.id  # the money follows the seat
+        payment.booking_id = saved_id(moved)  # the money follows the seat
         db.add(payment)
     booking.status, booking.cancelled_at, booking.cancel_reason = (
         BookingStatus.CANCELLED,
@@ -357,20 +278,20 @@ def reschedule_booking(
     db.add_all([booking, target])
     _release_seat(booking, source, db=db, now=now)
     notifications.notify(
-        learner.id,
+        learner_id,
         NotificationKind.BOOKING_CANCELLED,
         f"Moved from: {source.title}",
-        body=f"Your booking moved to {format_local(target.start_at, user_zone(learner.id, db=db))}.",
-        link=links.session_link(target.id),
+        body=f"Your booking moved to {format_local(target.start_at, user_zone(saved_id(learner), db=db))}.",
+        link=links.session_link(saved_id(target)),
         session_id=source.id,
         db=db,
     )
     notifications.notify(
-        learner.id,
+        learner_id,
         NotificationKind.BOOKING_RESCHEDULED,
         f"Rescheduled: {target.title}",
         body="Your seat in the new session is confirmed.",
-        link=links.session_link(target.id),
+        link=links.session_link(saved_id(target)),
         session_id=target.id,
         db=db,
     )
@@ -394,7 +315,7 @@ def decide_booking(mentor: User, booking_id: int, accept: bool, *, db: Session, 
             NotificationKind.BOOKING_CONFIRMED,
             f"Accepted: {session.title}",
             body="The mentor accepted your booking.",
-            link=links.session_link(session.id),
+            link=links.session_link(saved_id(session)),
             session_id=session.id,
             db=db,
         )
@@ -408,7 +329,7 @@ def decide_booking(mentor: User, booking_id: int, accept: bool, *, db: Session, 
             NotificationKind.BOOKING_CANCELLED,
             f"Declined: {session.title}",
             body="The mentor could not accept your booking." + (" You are refunded in full." if refunded else ""),
-            link=links.session_link(session.id),
+            link=links.session_link(saved_id(session)),
             db=db,
         )
     db.add(booking)
@@ -419,9 +340,9 @@ def decide_booking(mentor: User, booking_id: int, accept: bool, *, db: Session, 
 def list_bookings(user: User, *, db: Session, now: datetime | None = None) -> list[BookingPublic]:
     rows = db.exec(
         select(Booking, LearningSession)
-        .join(LearningSession, LearningSession.id == Booking.session_id)
+        .join(LearningSession, col(LearningSession.id) == Booking.session_id)
         .where(Booking.learner_id == user.id)
-        .order_by(LearningSession.start_at.desc())
+        .order_by(col(LearningSession.start_at).desc())
     ).all()
     return [booking_public(b, s, db=db, now=now) for b, s in rows]
 
@@ -430,28 +351,28 @@ def get_booking(user: User, booking_id: int, *, db: Session) -> BookingPublic:
     booking = db.get(Booking, booking_id)
     if booking is None or booking.learner_id != user.id:
         raise NotFoundError("No such booking.")
-    return booking_public(booking, db.get(LearningSession, booking.session_id), db=db)
+    return booking_public(booking, linked_row(LearningSession, booking.session_id, db=db), db=db)
 
 
-def session_participants(mentor: User, session_id: int, *, db: Session) -> list[dict]:
+def session_participants(mentor: User, session_id: int, *, db: Session) -> list[dict[str, Any]]:
     """Booked learners and the waitlist of one of the mentor's sessions."""
     session = db.get(LearningSession, session_id)
     if session is None or (session.mentor_id != mentor.id and not mentor.is_admin):
         raise PermissionDeniedError("Only the session's mentor can see who booked.")
     rows = db.exec(
         select(Booking, User)
-        .join(User, User.id == Booking.learner_id)
+        .join(User, col(User.id) == Booking.learner_id)
         .where(Booking.session_id == session_id)
-        .order_by(Booking.created_at)
+        .order_by(col(Booking.created_at))
     ).all()
     waiting = db.exec(
         select(WaitlistEntry, User)
-        .join(User, User.id == WaitlistEntry.learner_id)
+        .join(User, col(User.id) == WaitlistEntry.learner_id)
         .where(
             WaitlistEntry.session_id == session_id,
-            WaitlistEntry.status.in_([WaitlistStatus.WAITING, WaitlistStatus.OFFERED]),
+            col(WaitlistEntry.status).in_([WaitlistStatus.WAITING, WaitlistStatus.OFFERED]),
         )
-        .order_by(WaitlistEntry.created_at)
+        .order_by(col(WaitlistEntry.created_at))
     ).all()
     return [
         {"booking_id": b.id, "learner": u.full_name, "status": b.status.value, "attendance": b.attendance.value}
@@ -470,7 +391,7 @@ def reschedule_options(
     booking = db.get(Booking, booking_id)
     if booking is None or booking.learner_id != learner.id:
         raise NotFoundError("No such booking.")
-    source = db.get(LearningSession, booking.session_id)
+    source = linked_row(LearningSession, booking.session_id, db=db)
     return list(
         db.exec(
             select(LearningSession)
@@ -483,7 +404,7 @@ def reschedule_options(
                 LearningSession.start_at > now,
                 LearningSession.seats_taken < LearningSession.capacity,
             )
-            .order_by(LearningSession.start_at)
+            .order_by(col(LearningSession.start_at))
             .limit(20)
         )
     )
@@ -493,11 +414,11 @@ def my_waitlists(learner: User, *, db: Session) -> list[tuple[WaitlistEntry, Lea
     return list(
         db.exec(
             select(WaitlistEntry, LearningSession)
-            .join(LearningSession, LearningSession.id == WaitlistEntry.session_id)
+            .join(LearningSession, col(LearningSession.id) == WaitlistEntry.session_id)
             .where(
                 WaitlistEntry.learner_id == learner.id,
-                WaitlistEntry.status.in_([WaitlistStatus.WAITING, WaitlistStatus.OFFERED]),
+                col(WaitlistEntry.status).in_([WaitlistStatus.WAITING, WaitlistStatus.OFFERED]),
             )
-            .order_by(LearningSession.start_at)
+            .order_by(col(LearningSession.start_at))
         ).all()
     )

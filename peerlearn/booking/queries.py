@@ -5,7 +5,10 @@ from __future__ import annotations
 from sqlmodel import Session, col, select
 
 from peerlearn.booking.rules import SEAT_HOLDING
-from peerlearn.models import Booking
+from peerlearn.models import Booking, LearningSession
+from peerlearn.models.enums import SessionStatus
+from peerlearn.platform.errors import NotFoundError
+from peerlearn.platform.locks import lock_session
 
 
 def active_booking(session_id: int, learner_id: int, *, db: Session) -> Booking | None:
@@ -19,3 +22,11 @@ def active_booking(session_id: int, learner_id: int, *, db: Session) -> Booking 
         )
         .order_by(col(Booking.id).desc())
     ).first()
+
+
+def lock_listed_session(session_id: int, *, db: Session) -> LearningSession:
+    """The session a learner asks to book or wait for, locked for its seat count; a draft is as unknown as none."""
+    session = lock_session(session_id, db=db)
+    if session is None or session.status == SessionStatus.DRAFT:
+        raise NotFoundError("No such session.")
+    return session

@@ -5,14 +5,15 @@ from __future__ import annotations
 from datetime import datetime
 
 from pydantic import BaseModel, Field
-from sqlmodel import Session, func, select
+from sqlmodel import Session, col, func, select
 
 from peerlearn import links
+from peerlearn.booking.public import ReviewPublic
 from peerlearn.insights.interactions import log_interaction
 from peerlearn.models import Booking, LearningSession, MentorProfile, Review, User
 from peerlearn.models.enums import AttendanceStatus, BookingStatus, InteractionKind, NotificationKind
 from peerlearn.models.inputs import ReviewText
-from peerlearn.models.types import utcnow
+from peerlearn.models.types import linked_row, saved_id, utcnow
 from peerlearn.platform import notifications
 from peerlearn.platform.errors import ConflictError, ErrorCode, NotFoundError, RuleViolationError, ValidationError
 
@@ -22,28 +23,12 @@ class ReviewCreate(BaseModel):
     comment: ReviewText = ""
 
 
-class ReviewPublic(BaseModel):
-    id: int
-    session_id: int
-    learner_name: str
-    rating: int
-    comment: str
-    reply: str
-    created_at: datetime
-
-
-def can_review(booking: Booking, *, db: Session) -> bool:
-    if booking.status != BookingStatus.COMPLETED or booking.attendance != AttendanceStatus.ATTENDED:
-        return False
-    return db.exec(select(Review.id).where(Review.booking_id == booking.id)).first() is None
-
-
 def submit_review(learner: User, session_id: int, data: ReviewCreate, *, db: Session) -> Review:
     booking = db.exec(
         select(Booking).where(
             Booking.session_id == session_id,
             Booking.learner_id == learner.id,
-            Booking.status.in_([BookingStatus.COMPLETED, BookingStatus.NO_SHOW, BookingStatus.CONFIRMED]),
+            col(Booking.status).in_([BookingStatus.COMPLETED, BookingStatus.NO_SHOW, BookingStatus.CONFIRMED]),
         )
     ).first()
     if booking is None:
@@ -54,17 +39,17 @@ def submit_review(learner: User, session_id: int, data: ReviewCreate, *, db: Ses
         raise RuleViolationError(
             "You can review a session once it is completed and you attended it.", ErrorCode.REVIEW_NOT_ALLOWED
         )
-    session = db.get(LearningSession, session_id)
+    session = linked_row(LearningSession, session_id, db=db)  # the booking found above points to it
     review = Review(
-        booking_id=booking.id,
+        booking_id=saved_id(booking),
         session_id=session_id,
-        learner_id=learner.id,
+        learner_id=saved_id(learner),
         mentor_id=session.mentor_id,
         rating=data.rating,
         comment=data.comment.strip(),
     )
     db.add(review)
-    log_interaction(db, learner.id, session_id, InteractionKind.RATE, value=data.rating)
+    log_interaction(db, saved_id(learner), session_id, InteractionKind.RATE, value=data.rating)
     db.flush()
     refresh_mentor_rating(session.mentor_id, db=db)
     notifications.notify(
@@ -81,7 +66,7 @@ def submit_review(learner: User, session_id: int, data: ReviewCreate, *, db: Ses
 
 def refresh_mentor_rating(mentor_id: int, *, db: Session) -> None:
     avg, count = db.exec(
-        select(func.avg(Review.rating), func.count(Review.id)).where(Review.mentor_id == mentor_id)
+        select(func.avg(Review.rating), func.count(col(Review.id))).where(Review.mentor_id == mentor_id)
     ).one()
     profile = db.get(MentorProfile, mentor_id) or MentorProfile(user_id=mentor_id)
     profile.rating_avg, profile.rating_count = round(float(avg or 0), 2), int(count)
@@ -105,20 +90,9 @@ def reply_to_review(mentor: User, review_id: int, text: str, *, db: Session, now
 def session_reviews(mentor_id: int, *, db: Session, limit: int = 20) -> list[ReviewPublic]:
     rows = db.exec(
         select(Review, User.full_name)
-        .join(User, User.id == Review.learner_id)
+        .join(User, col(User.id) == Review.learner_id)
         .where(Review.mentor_id == mentor_id)
-        .order_by(Review.created_at.desc())
+        .order_by(col(Review.created_at).desc())
         .limit(limit)
     ).all()
-    return [
-        ReviewPublic(
-            id=r.id,
-            session_id=r.session_id,
-            learner_name=name,
-            rating=r.rating,
-            comment=r.comment,
-            reply=r.reply,
-            created_at=r.created_at,
-        )
-        for r, name in rows
-    ]
+    return [ReviewPublic.model_validate({**r.model_dump(), "learner_name": name}) for r, name in rows]

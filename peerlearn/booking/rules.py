@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from peerlearn.models.enums import BookingStatus, RefundPolicy
+from peerlearn.models import LearningSession
+from peerlearn.models.enums import BookingStatus, RefundPolicy, SessionStatus
+from peerlearn.platform.errors import ConflictError, ErrorCode, RuleViolationError
 
 # Statuses that hold a seat.
 SEAT_HOLDING = frozenset(
@@ -33,6 +35,27 @@ def booking_opens_check(start_at: datetime, min_notice_minutes: int, now: dateti
     if start_at - now < timedelta(minutes=min_notice_minutes):
         return f"Bookings close {min_notice_minutes} minutes before the start."
     return None
+
+
+def takes_learners(session: LearningSession, now: datetime) -> bool:
+    """Published and not started yet: learners may book it, wait for a seat, or be offered one."""
+    return session.status == SessionStatus.PUBLISHED and session.start_at > now
+
+
+def check_bookable(session: LearningSession, learner_id: int, now: datetime) -> None:
+    """The one answer to "may this learner take a seat in this session now?": nothing, or the error that says why not.
+
+    Seats are not counted here: a full session may still be bookable by the learner holding a waitlist offer.
+    """
+    if session.status != SessionStatus.PUBLISHED:
+        raise RuleViolationError(
+            f"This session is {session.status.value} and cannot be booked.", ErrorCode.NOT_BOOKABLE
+        )
+    if session.mentor_id == learner_id:
+        raise ConflictError("You cannot book your own session.", ErrorCode.OWN_SESSION)
+    reason = booking_opens_check(session.start_at, session.min_notice_minutes, now)
+    if reason:
+        raise RuleViolationError(reason, ErrorCode.NOTICE_TOO_SHORT)
 
 
 def cancellation_deadline(start_at: datetime, cutoff_hours: int) -> datetime:

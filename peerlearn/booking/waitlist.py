@@ -8,17 +8,18 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from peerlearn import links
 from peerlearn.accounts.actions import require_role
-from peerlearn.booking.rules import SEAT_HOLDING
+from peerlearn.booking.queries import lock_listed_session
+from peerlearn.booking.rules import SEAT_HOLDING, takes_learners
 from peerlearn.models import Booking, LearningSession, User, WaitlistEntry
-from peerlearn.models.enums import NotificationKind, SessionStatus, UserRole, WaitlistStatus
-from peerlearn.models.types import utcnow
+from peerlearn.models.enums import NotificationKind, UserRole, WaitlistStatus
+from peerlearn.models.types import linked_row, saved_id, utcnow
 from peerlearn.platform import notifications
-from peerlearn.platform.errors import ConflictError, ErrorCode, NotFoundError, RuleViolationError
-from peerlearn.platform.locks import lock_session
+from peerlearn.platform.errors import ConflictError, ErrorCode, RuleViolationError
+from peerlearn.platform.locks import lock_linked
 
 OFFER_MINUTES = 60
 
@@ -26,10 +27,8 @@ OFFER_MINUTES = 60
 def join_waitlist(learner: User, session_id: int, *, db: Session, now: datetime | None = None) -> WaitlistEntry:
     require_role(learner, UserRole.LEARNER)
     now = now or utcnow()
-    session = lock_session(session_id, db=db)
-    if session is None or session.status == SessionStatus.DRAFT:
-        raise NotFoundError("No such session.")
-    if session.status != SessionStatus.PUBLISHED or session.start_at <= now:
+    session = lock_listed_session(session_id, db=db)
+    if not takes_learners(session, now):
         raise RuleViolationError("This session is not open for a waitlist.", ErrorCode.WAITLIST_NOT_ALLOWED)
     if session.mentor_id == learner.id:
         raise ConflictError("You cannot wait for your own session.", ErrorCode.OWN_SESSION)
@@ -37,7 +36,9 @@ def join_waitlist(learner: User, session_id: int, *, db: Session, now: datetime 
         raise RuleViolationError("Seats are still free: book one instead.", ErrorCode.WAITLIST_NOT_ALLOWED)
     booked = db.exec(
         select(Booking.id).where(
-            Booking.session_id == session_id, Booking.learner_id == learner.id, Booking.status.in_(list(SEAT_HOLDING))
+            Booking.session_id == session_id,
+            Booking.learner_id == learner.id,
+            col(Booking.status).in_(list(SEAT_HOLDING)),
         )
     ).first()
     if booked is not None:
@@ -48,7 +49,7 @@ def join_waitlist(learner: User, session_id: int, *, db: Session, now: datetime 
     if entry is not None and entry.status in (WaitlistStatus.WAITING, WaitlistStatus.OFFERED):
         raise ConflictError("You are already on the waitlist.", ErrorCode.ALREADY_BOOKED)
     if entry is None:
-        entry = WaitlistEntry(session_id=session_id, learner_id=learner.id)
+        entry = WaitlistEntry(session_id=session_id, learner_id=saved_id(learner))
     entry.status, entry.created_at, entry.offered_at, entry.offer_expires_at = WaitlistStatus.WAITING, now, None, None
     db.add(entry)
     db.flush()
@@ -59,19 +60,19 @@ def waitlist_position(session_id: int, learner_id: int, *, db: Session) -> int |
     waiting = db.exec(
         select(WaitlistEntry.learner_id)
         .where(WaitlistEntry.session_id == session_id, WaitlistEntry.status == WaitlistStatus.WAITING)
-        .order_by(WaitlistEntry.created_at, WaitlistEntry.id)
+        .order_by(col(WaitlistEntry.created_at), col(WaitlistEntry.id))
     ).all()
     return waiting.index(learner_id) + 1 if learner_id in waiting else None
 
 
 def offer_next_seat(session: LearningSession, *, db: Session, now: datetime) -> WaitlistEntry | None:
     """Called with the session row locked, right after a seat was released."""
-    if session.status != SessionStatus.PUBLISHED or session.start_at <= now or session.seats_taken >= session.capacity:
+    if not takes_learners(session, now) or session.seats_taken >= session.capacity:
         return None
     entry = db.exec(
         select(WaitlistEntry)
         .where(WaitlistEntry.session_id == session.id, WaitlistEntry.status == WaitlistStatus.WAITING)
-        .order_by(WaitlistEntry.created_at, WaitlistEntry.id)
+        .order_by(col(WaitlistEntry.created_at), col(WaitlistEntry.id))
     ).first()
     if entry is None:
         return None
@@ -84,7 +85,7 @@ def offer_next_seat(session: LearningSession, *, db: Session, now: datetime) -> 
         NotificationKind.WAITLIST_OFFER,
         f"A seat is free: {session.title}",
         body=f"Book it within {OFFER_MINUTES} minutes; after that it goes to the next learner.",
-        link=links.session_link(session.id),
+        link=links.session_link(saved_id(session)),
         db=db,
     )
     return entry
@@ -111,12 +112,12 @@ def expire_offers(*, db: Session, now: datetime | None = None) -> int:
     now = now or utcnow()
     due = db.exec(
         select(WaitlistEntry.id, WaitlistEntry.session_id).where(
-            WaitlistEntry.status == WaitlistStatus.OFFERED, WaitlistEntry.offer_expires_at <= now
+            WaitlistEntry.status == WaitlistStatus.OFFERED, col(WaitlistEntry.offer_expires_at) <= now
         )
     ).all()
     for entry_id, session_id in due:
-        session = lock_session(session_id, db=db)
-        entry = db.get(WaitlistEntry, entry_id)
+        session = lock_linked(LearningSession, session_id, db=db)
+        entry = linked_row(WaitlistEntry, entry_id, db=db)
         if entry.status != WaitlistStatus.OFFERED:
             continue
         entry.status = WaitlistStatus.EXPIRED

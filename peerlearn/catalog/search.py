@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 from datetime import datetime
-from typing import Any
+from typing import Any, Literal, get_args
 
 import sqlalchemy as sa
 from pydantic import BaseModel, Field, model_validator
@@ -20,7 +20,8 @@ from peerlearn.models.enums import SessionStatus, SkillLevel
 from peerlearn.models.types import as_utc, saved_id, utcnow
 from peerlearn.platform.errors import ValidationError
 
-SORTS = ("relevance", "soonest", "price", "price_desc", "rating")
+Sort = Literal["relevance", "soonest", "price", "price_desc", "rating"]
+SORTS: tuple[str, ...] = get_args(Sort)
 
 
 class SessionFilters(BaseModel):

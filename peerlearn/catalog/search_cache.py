@@ -118,10 +118,10 @@ def forget_everything() -> None:
 
 
 @event.listens_for(OrmSession, "before_flush")
-def _note_catalogue_changes(session: OrmSession, _context: object, _instances: object) -> None:
-    changed = (*session.new, *session.dirty, *session.deleted)
+def _note_catalogue_changes(db: OrmSession, _context: object, _instances: object) -> None:
+    changed = (*db.new, *db.dirty, *db.deleted)
     if any(isinstance(row, SHOWN_IN_RESULTS) for row in changed):
-        after_commit.defer(session, after_commit.CATALOG, True)
+        after_commit.defer(db, after_commit.CATALOG, True)
 
 
 after_commit.add_listener(after_commit.CATALOG, lambda _changes: forget_everything())

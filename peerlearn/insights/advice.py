@@ -12,11 +12,11 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import roc_auc_score
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
-from sqlmodel import Session, func, select
+from sqlmodel import Session, col, func, select
 
 from peerlearn.models import Booking, LearningSession, MentorProfile, Review, SessionSkill, Skill
 from peerlearn.models.enums import AttendanceStatus, BookingStatus, SessionStatus
-from peerlearn.models.types import utcnow
+from peerlearn.models.types import saved_id, utcnow
 from peerlearn.money import format_money
 
 MIN_COMPARABLE = 5
@@ -42,20 +42,20 @@ def suggest_price(skills: list[str], currency: str, *, db: Session) -> PriceSugg
     """
     names = [s.strip().lower() for s in skills if s.strip()]
     query = (
-        select(LearningSession.price_minor, LearningSession.capacity, func.count(Booking.id))
-        .join(SessionSkill, SessionSkill.session_id == LearningSession.id)
-        .join(Skill, Skill.id == SessionSkill.skill_id)
+        select(LearningSession.price_minor, LearningSession.capacity, func.count(col(Booking.id)))
+        .join(SessionSkill, col(SessionSkill.session_id) == LearningSession.id)
+        .join(Skill, col(Skill.id) == SessionSkill.skill_id)
         .outerjoin(
             Booking,
-            (Booking.session_id == LearningSession.id)
-            & Booking.status.in_([BookingStatus.CONFIRMED, BookingStatus.COMPLETED, BookingStatus.NO_SHOW]),
+            (col(Booking.session_id) == LearningSession.id)
+            & col(Booking.status).in_([BookingStatus.CONFIRMED, BookingStatus.COMPLETED, BookingStatus.NO_SHOW]),
         )
         .where(
             func.lower(Skill.name).in_(names),
             LearningSession.currency == currency.upper(),
             LearningSession.price_minor > 0,
         )
-        .group_by(LearningSession.id, LearningSession.price_minor, LearningSession.capacity)
+        .group_by(col(LearningSession.id), col(LearningSession.price_minor), col(LearningSession.capacity))
     )
     rows = db.exec(query).all() if names else []
     filled = [price for price, capacity, booked in rows if booked >= capacity / 2]
@@ -82,22 +82,28 @@ def _rows(db: Session, until: datetime) -> tuple[np.ndarray, np.ndarray, np.ndar
     """Per finished booking: mentor rating and count, price, capacity, hour of day; outcome attended and rated 4+."""
     reviews = dict(db.exec(select(Review.booking_id, Review.rating)).all())
     data = db.exec(
-        select(
-            Booking.id,
-            Booking.attendance,
-            LearningSession.price_minor,
-            LearningSession.capacity,
-            LearningSession.start_at,
-            MentorProfile.rating_avg,
-            MentorProfile.rating_count,
-        )
-        .join(LearningSession, LearningSession.id == Booking.session_id)
-        .outerjoin(MentorProfile, MentorProfile.user_id == LearningSession.mentor_id)
+        select(Booking, LearningSession, MentorProfile)
+        .join(LearningSession, col(LearningSession.id) == Booking.session_id)
+        .outerjoin(MentorProfile, col(MentorProfile.user_id) == LearningSession.mentor_id)
         .where(LearningSession.status == SessionStatus.COMPLETED, LearningSession.end_at < until)
     ).all()
-    x = np.array([[r or 0, c or 0, p / 100, cap, s.hour] for _, _, p, cap, s, r, c in data], dtype=float).reshape(-1, 5)
-    y = np.array([1 if att == AttendanceStatus.ATTENDED and reviews.get(bid, 0) >= 4 else 0 for bid, att, *_ in data])
-    when = np.array([d[4].timestamp() for d in data])
+    x = np.array(
+        [
+            [
+                (m.rating_avg if m else 0) or 0,
+                (m.rating_count if m else 0) or 0,
+                s.price_minor / 100,
+                s.capacity,
+                s.start_at.hour,
+            ]
+            for _, s, m in data
+        ],
+        dtype=np.float64,
+    ).reshape(-1, 5)
+    y = np.array(
+        [1 if b.attendance == AttendanceStatus.ATTENDED and reviews.get(saved_id(b), 0) >= 4 else 0 for b, _, _ in data]
+    )
+    when = np.array([s.start_at.timestamp() for _, s, _ in data])
     return x, y, when
 
 

@@ -12,13 +12,14 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from itertools import pairwise
+from typing import Any
 
 import numpy as np
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import brier_score_loss, roc_auc_score
-from sklearn.pipeline import make_pipeline
+from sklearn.pipeline import Pipeline, make_pipeline
 from sklearn.preprocessing import StandardScaler
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from peerlearn.insights.kpis import PAID
 from peerlearn.models import Booking, EvaluationRun, InteractionEvent, Payment, Review, User
@@ -45,27 +46,32 @@ class ChurnModel:
     trained_at: datetime
     enough_data: bool
     message: str = ""
-    figures: dict = field(default_factory=dict)
-    pipeline: object | None = None
+    figures: dict[str, Any] = field(default_factory=dict)
+    pipeline: Pipeline | None = None
 
 
 @dataclass
 class _History:
     signup: dict[int, datetime]
-    bookings: dict[int, list[tuple[datetime, BookingStatus]]]
+    bookings: dict[int, list[tuple[datetime, str]]]
     spend: dict[int, list[tuple[datetime, int]]]
     ratings: dict[int, list[datetime]]
     clicks: dict[int, list[datetime]]
 
 
 def _load(*, db: Session) -> _History:
-    bookings, spend, ratings, clicks = defaultdict(list), defaultdict(list), defaultdict(list), defaultdict(list)
+    # A selected enum column is typed by its `str` base (SQLModel's `select` overloads); the values are BookingStatus.
+    bookings: defaultdict[int, list[tuple[datetime, str]]] = defaultdict(list)
+    spend: defaultdict[int, list[tuple[datetime, int]]] = defaultdict(list)
+    ratings: defaultdict[int, list[datetime]] = defaultdict(list)
+    clicks: defaultdict[int, list[datetime]] = defaultdict(list)
     for learner, created, status in db.exec(select(Booking.learner_id, Booking.created_at, Booking.status)).all():
         bookings[learner].append((as_utc(created), status))
     for learner, paid_at, amount in db.exec(
-        select(Payment.learner_id, Payment.paid_at, Payment.amount_minor).where(Payment.status.in_(PAID))
+        select(Payment.learner_id, Payment.paid_at, Payment.amount_minor).where(col(Payment.status).in_(PAID))
     ).all():
-        spend[learner].append((as_utc(paid_at), amount))
+        if paid_at is not None:  # a paid status always has its time
+            spend[learner].append((as_utc(paid_at), amount))
     for learner, created in db.exec(select(Review.learner_id, Review.created_at)).all():
         ratings[learner].append(as_utc(created))
     for learner, created in db.exec(
@@ -76,7 +82,8 @@ def _load(*, db: Session) -> _History:
         clicks[learner].append(as_utc(created))
     signup = {
         uid: as_utc(c)
-        for uid, c in db.exec(select(User.id, User.created_at).where(User.is_learner, User.is_admin.is_(False)))
+        for uid, c in db.exec(select(User.id, User.created_at).where(User.is_learner, col(User.is_admin).is_(False)))
+        if uid is not None
     }
     return _History(signup, bookings, spend, ratings, clicks)
 
@@ -106,7 +113,7 @@ def _snapshot(h: _History, at: datetime) -> tuple[list[int], np.ndarray, np.ndar
     return ids, np.array(rows, dtype=float).reshape(-1, len(FEATURES)), np.array(labels)
 
 
-def _reliability(y: np.ndarray, p: np.ndarray, bins: int = 5) -> list[dict]:
+def _reliability(y: np.ndarray, p: np.ndarray, bins: int = 5) -> list[dict[str, Any]]:
     edges = np.linspace(0, 1, bins + 1)
     table = []
     for lo, hi in pairwise(edges):
@@ -180,17 +187,17 @@ def retrain_churn_model(*, db: Session, now: datetime | None = None) -> int:
     return 1
 
 
-def at_risk(*, db: Session, limit: int = 20) -> tuple[ChurnModel, list[dict]]:
+def at_risk(*, db: Session, limit: int = 20) -> tuple[ChurnModel, list[dict[str, Any]]]:
     """Active learners now, most likely to churn first."""
     model = current_model(db=db)
-    if not model.enough_data:
+    if not model.enough_data or model.pipeline is None:
         return model, []
     h = _load(db=db)
     ids, x, _ = _snapshot(h, utcnow())
     if not ids:
         return model, []
     probability = model.pipeline.predict_proba(x)[:, 1]
-    names = dict(db.exec(select(User.id, User.full_name).where(User.id.in_(ids))).all())
+    names = dict(db.exec(select(User.id, User.full_name).where(col(User.id).in_(ids))).all())
     order = np.argsort(-probability)[:limit]
     return model, [
         {

@@ -7,12 +7,12 @@ from dataclasses import dataclass
 
 from pydantic import BaseModel, Field, field_validator
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, func, select
+from sqlmodel import Session, col, func, select
 
 from peerlearn.booking.rules import SEAT_HOLDING
 from peerlearn.models import Booking, Experiment, ExperimentAssignment, InteractionEvent, LearningSession
 from peerlearn.models.enums import BookingStatus, ExperimentStatus, InteractionKind
-from peerlearn.models.types import utcnow
+from peerlearn.models.types import saved_id, utcnow
 from peerlearn.platform.errors import ConflictError, NotFoundError, RuleViolationError, ValidationError
 from peerlearn.recommender import experiments as stats
 from peerlearn.recommender.config import COMPONENTS
@@ -129,7 +129,7 @@ def variant_for(user_id: int, *, db: Session) -> Variant | None:
     split = {v["name"]: v["share"] for v in experiment.variants}
     name = stats.assign_variant(user_id, experiment.key, split)
     weights = next((v.get("weights") for v in experiment.variants if v["name"] == name), None)
-    return Variant(name=name, weights=weights, experiment_id=experiment.id)
+    return Variant(name=name, weights=weights, experiment_id=saved_id(experiment))
 
 
 def record_exposure(user_id: int, variant: Variant, *, db: Session) -> None:
@@ -208,7 +208,7 @@ def _variant_result(experiment: Experiment, name: str, *, db: Session) -> Varian
         select(ExperimentAssignment.user_id, ExperimentAssignment.exposed_at).where(
             ExperimentAssignment.experiment_id == experiment.id,
             ExperimentAssignment.variant == name,
-            ExperimentAssignment.exposed_at.is_not(None),
+            col(ExperimentAssignment.exposed_at).is_not(None),
         )
     ).all()
     users = [u for u, _ in assigned]
@@ -221,7 +221,7 @@ def _variant_result(experiment: Experiment, name: str, *, db: Session) -> Varian
             select(func.count())
             .select_from(InteractionEvent)
             .where(
-                InteractionEvent.user_id.in_(users),
+                col(InteractionEvent.user_id).in_(users),
                 InteractionEvent.kind == kind,
                 InteractionEvent.source == "recommendations",
                 InteractionEvent.created_at >= since,
@@ -231,8 +231,8 @@ def _variant_result(experiment: Experiment, name: str, *, db: Session) -> Varian
     bookings = (
         db.exec(
             select(Booking.learner_id, Booking.status, LearningSession.mentor_id)
-            .join(LearningSession, LearningSession.id == Booking.session_id)
-            .where(Booking.learner_id.in_(users), Booking.created_at >= since)
+            .join(LearningSession, col(LearningSession.id) == Booking.session_id)
+            .where(col(Booking.learner_id).in_(users), Booking.created_at >= since)
         ).all()
         if users
         else []
@@ -264,4 +264,4 @@ def _variant_result(experiment: Experiment, name: str, *, db: Session) -> Varian
 
 
 def list_experiments(*, db: Session) -> list[Experiment]:
-    return list(db.exec(select(Experiment).order_by(Experiment.created_at.desc())))
+    return list(db.exec(select(Experiment).order_by(col(Experiment.created_at).desc())))

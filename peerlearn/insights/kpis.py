@@ -6,11 +6,13 @@ from __future__ import annotations
 import csv
 import io
 from collections import defaultdict
+from collections.abc import Iterable
 from datetime import date, datetime, timedelta
+from typing import Any
 
 import sqlalchemy as sa
 from pydantic import BaseModel
-from sqlmodel import Session, func, select
+from sqlmodel import Session, col, func, select
 
 from peerlearn.models import (
     Booking,
@@ -106,10 +108,10 @@ DEFINITIONS: dict[str, str] = {
 class KpiReport(BaseModel):
     start: datetime
     end: datetime
-    revenue: dict
-    learners: dict
-    marketplace: dict
-    recommender: dict
+    revenue: dict[str, Any]
+    learners: dict[str, Any]
+    marketplace: dict[str, Any]
+    recommender: dict[str, Any]
     definitions: dict[str, str] = DEFINITIONS
 
 
@@ -124,27 +126,27 @@ def _month(value: datetime) -> str:
     return value.strftime("%Y-%m")
 
 
-def _money(rows) -> dict[str, int]:
+def _money(rows: Iterable[tuple[str, int | None]]) -> dict[str, int]:
     return {currency: int(total or 0) for currency, total in rows}
 
 
-def revenue(start: datetime, end: datetime, *, db: Session) -> dict:
+def revenue(start: datetime, end: datetime, *, db: Session) -> dict[str, Any]:
     paid = db.exec(
         select(Payment.currency, func.sum(Payment.amount_minor))
-        .where(Payment.status.in_(PAID), Payment.paid_at >= start, Payment.paid_at < end)
-        .group_by(Payment.currency)
+        .where(col(Payment.status).in_(PAID), col(Payment.paid_at) >= start, col(Payment.paid_at) < end)
+        .group_by(col(Payment.currency))
     ).all()
 
     def ledger(account: LedgerAccount, since: datetime, until: datetime) -> dict[str, int]:
         rows = db.exec(
             select(LedgerEntry.currency, func.sum(LedgerEntry.amount_minor))
-            .join(LedgerTransaction, LedgerTransaction.id == LedgerEntry.transaction_id)
+            .join(LedgerTransaction, col(LedgerTransaction.id) == LedgerEntry.transaction_id)
             .where(
                 LedgerEntry.account == account,
                 LedgerTransaction.created_at >= since,
                 LedgerTransaction.created_at < until,
             )
-            .group_by(LedgerEntry.currency)
+            .group_by(col(LedgerEntry.currency))
         ).all()
         return _money(rows)
 
@@ -154,14 +156,14 @@ def revenue(start: datetime, end: datetime, *, db: Session) -> dict:
         db.exec(
             select(Refund.currency, func.sum(Refund.amount_minor))
             .where(Refund.status != RefundStatus.FAILED, Refund.created_at >= start, Refund.created_at < end)
-            .group_by(Refund.currency)
+            .group_by(col(Refund.currency))
         ).all()
     )
     mrr = {c: -v for c, v in ledger(LedgerAccount.PLATFORM_REVENUE, end - timedelta(days=30), end).items()}
     by_month: dict[str, dict[str, int]] = defaultdict(dict)
     for created_at, currency, amount in db.exec(
         select(LedgerTransaction.created_at, LedgerEntry.currency, LedgerEntry.amount_minor)
-        .join(LedgerEntry, LedgerEntry.transaction_id == LedgerTransaction.id)
+        .join(LedgerEntry, col(LedgerEntry.transaction_id) == LedgerTransaction.id)
         .where(
             LedgerEntry.account == LedgerAccount.PLATFORM_REVENUE,
             LedgerTransaction.created_at >= start,
@@ -174,8 +176,8 @@ def revenue(start: datetime, end: datetime, *, db: Session) -> dict:
         {"gateway": g, "currency": c, "gbv_minor": int(v)}
         for g, c, v in db.exec(
             select(Payment.provider, Payment.currency, func.sum(Payment.amount_minor))
-            .where(Payment.status.in_(PAID), Payment.paid_at >= start, Payment.paid_at < end)
-            .group_by(Payment.provider, Payment.currency)
+            .where(col(Payment.status).in_(PAID), col(Payment.paid_at) >= start, col(Payment.paid_at) < end)
+            .group_by(col(Payment.provider), col(Payment.currency))
         ).all()
     ]
     active = _active_learners(start, end, db=db)
@@ -202,15 +204,15 @@ def _active_learners(start: datetime, end: datetime, *, db: Session) -> int:
     ).one()
 
 
-def learners(start: datetime, end: datetime, *, db: Session) -> dict:
-    people = db.exec(select(User.id, User.created_at).where(User.is_learner, User.is_admin.is_(False))).all()
+def learners(start: datetime, end: datetime, *, db: Session) -> dict[str, Any]:
+    people = db.exec(select(User.id, User.created_at).where(User.is_learner, col(User.is_admin).is_(False))).all()
     weeks: dict[str, int] = defaultdict(int)
     for _, created in people:
         created = as_utc(created)
         if start <= created < end:
             monday = (created - timedelta(days=created.weekday())).date()
             weeks[monday.isoformat()] += 1
-    signup_month = {uid: _month(as_utc(created)) for uid, created in people}
+    signup_month = {uid: _month(as_utc(created)) for uid, created in people if uid is not None}
     booked_months: dict[int, set[str]] = defaultdict(set)
     for learner_id, created in db.exec(select(Booking.learner_id, Booking.created_at)).all():
         booked_months[learner_id].add(_month(as_utc(created)))
@@ -229,7 +231,7 @@ def learners(start: datetime, end: datetime, *, db: Session) -> dict:
         db.exec(
             select(MarketingSpend.currency, func.sum(MarketingSpend.amount_minor))
             .where(MarketingSpend.month >= start.date(), MarketingSpend.month < end.date())
-            .group_by(MarketingSpend.currency)
+            .group_by(col(MarketingSpend.currency))
         ).all()
     )
     signups = sum(weeks.values())
@@ -248,7 +250,7 @@ def learners(start: datetime, end: datetime, *, db: Session) -> dict:
 
 def _cohorts(
     signup_month: dict[int, str], booked_months: dict[int, set[str]], end: datetime, horizon: int = 6
-) -> list[dict]:
+) -> list[dict[str, Any]]:
     members: dict[str, list[int]] = defaultdict(list)
     for uid, month in signup_month.items():
         members[month].append(uid)
@@ -268,7 +270,7 @@ def _cohorts(
     return rows
 
 
-def _average_month_retention(cohorts: list[dict]) -> float:
+def _average_month_retention(cohorts: list[dict[str, Any]]) -> float:
     firsts = [c["retention"][0] for c in cohorts if c["retention"] and c["size"] >= 5]
     return sum(firsts) / len(firsts) if firsts else 0.0
 
@@ -277,20 +279,20 @@ def _platform_revenue_by_learner(*, db: Session) -> dict[int, dict[str, int]]:
     out: dict[int, dict[str, int]] = defaultdict(dict)
     for learner_id, currency, amount in db.exec(
         select(Payment.learner_id, LedgerEntry.currency, func.sum(LedgerEntry.amount_minor))
-        .join(LedgerTransaction, LedgerTransaction.id == LedgerEntry.transaction_id)
-        .join(Payment, Payment.id == LedgerTransaction.payment_id)
+        .join(LedgerTransaction, col(LedgerTransaction.id) == LedgerEntry.transaction_id)
+        .join(Payment, col(Payment.id) == LedgerTransaction.payment_id)
         .where(LedgerEntry.account == LedgerAccount.PLATFORM_REVENUE)
-        .group_by(Payment.learner_id, LedgerEntry.currency)
+        .group_by(col(Payment.learner_id), col(LedgerEntry.currency))
     ).all():
         out[learner_id][currency] = -int(amount)
     return out
 
 
-def _count_if(condition) -> sa.ColumnElement:
+def _count_if(condition: sa.ColumnElement[bool]) -> sa.ColumnElement[int]:
     return func.sum(sa.case((condition, 1), else_=0))
 
 
-def marketplace(start: datetime, end: datetime, *, db: Session) -> dict:
+def marketplace(start: datetime, end: datetime, *, db: Session) -> dict[str, Any]:
     """Aggregated in SQL: no booking row is loaded into Python."""
     views = db.exec(
         select(func.count())
@@ -304,21 +306,26 @@ def marketplace(start: datetime, end: datetime, *, db: Session) -> dict:
     made, paid, cancelled = db.exec(
         select(
             func.count(),
-            _count_if(Booking.confirmed_at.is_not(None)),
-            _count_if(Booking.status.in_([BookingStatus.CANCELLED, BookingStatus.REFUNDED])),
+            _count_if(col(Booking.confirmed_at).is_not(None)),
+            _count_if(col(Booking.status).in_([BookingStatus.CANCELLED, BookingStatus.REFUNDED])),
         ).where(Booking.created_at >= start, Booking.created_at < end)
     ).one()
-    attended, confirmed, completed, no_shows, booked = db.exec(
-        select(
-            _count_if(Booking.attendance == AttendanceStatus.ATTENDED),
-            _count_if(Booking.confirmed_at.is_not(None)),
-            _count_if(Booking.status == BookingStatus.COMPLETED),
-            _count_if(Booking.status == BookingStatus.NO_SHOW),
-            _count_if(Booking.status.in_(TAKEN)),
+    # Five columns: past the four SQLModel's `select` is typed for, so this one is a SQLAlchemy Core select.
+    attended, confirmed, completed, no_shows, booked = (
+        db.connection()
+        .execute(
+            sa.select(
+                _count_if(col(Booking.attendance) == AttendanceStatus.ATTENDED),
+                _count_if(col(Booking.confirmed_at).is_not(None)),
+                _count_if(col(Booking.status) == BookingStatus.COMPLETED),
+                _count_if(col(Booking.status) == BookingStatus.NO_SHOW),
+                _count_if(col(Booking.status).in_(TAKEN)),
+            )
+            .join(LearningSession, col(LearningSession.id) == Booking.session_id)
+            .where(col(LearningSession.start_at) >= start, col(LearningSession.start_at) < end)
         )
-        .join(LearningSession, LearningSession.id == Booking.session_id)
-        .where(LearningSession.start_at >= start, LearningSession.start_at < end)
-    ).one()
+        .one()
+    )
     made, paid, cancelled = made or 0, paid or 0, cancelled or 0
     attended, confirmed, completed, no_shows, booked = (
         v or 0 for v in (attended, confirmed, completed, no_shows, booked)
@@ -336,7 +343,7 @@ def marketplace(start: datetime, end: datetime, *, db: Session) -> dict:
         db.exec(
             select(Review.rating, func.count())
             .where(Review.created_at >= start, Review.created_at < end)
-            .group_by(Review.rating)
+            .group_by(col(Review.rating))
         ).all()
     )
     n_ratings = sum(ratings.values())
@@ -360,29 +367,29 @@ def marketplace(start: datetime, end: datetime, *, db: Session) -> dict:
     }
 
 
-def _skills_gap(start: datetime, end: datetime, *, db: Session, top: int = 10) -> list[dict]:
-    in_range = sa.and_(LearningSession.start_at >= start, LearningSession.start_at < end)
+def _skills_gap(start: datetime, end: datetime, *, db: Session, top: int = 10) -> list[dict[str, Any]]:
+    in_range = sa.and_(col(LearningSession.start_at) >= start, col(LearningSession.start_at) < end)
     supply = dict(
         db.exec(
             select(Skill.name, func.sum(LearningSession.capacity))
-            .join(SessionSkill, SessionSkill.skill_id == Skill.id)
-            .join(LearningSession, LearningSession.id == SessionSkill.session_id)
+            .join(SessionSkill, col(SessionSkill.skill_id) == Skill.id)
+            .join(LearningSession, col(LearningSession.id) == SessionSkill.session_id)
             .where(in_range)
-            .group_by(Skill.name)
+            .group_by(col(Skill.name))
         ).all()
     )
     demand = dict(
         db.exec(
-            select(Skill.name, func.count(Booking.id))
-            .join(SessionSkill, SessionSkill.skill_id == Skill.id)
-            .join(LearningSession, LearningSession.id == SessionSkill.session_id)
-            .join(Booking, Booking.session_id == LearningSession.id)
-            .where(in_range, Booking.status.in_(TAKEN))
-            .group_by(Skill.name)
+            select(Skill.name, func.count(col(Booking.id)))
+            .join(SessionSkill, col(SessionSkill.skill_id) == Skill.id)
+            .join(LearningSession, col(LearningSession.id) == SessionSkill.session_id)
+            .join(Booking, col(Booking.session_id) == LearningSession.id)
+            .where(in_range, col(Booking.status).in_(TAKEN))
+            .group_by(col(Skill.name))
         ).all()
     )
     total_demand, total_supply = max(sum(demand.values()), 1), max(sum(supply.values()), 1)
-    rows = [
+    rows: list[dict[str, Any]] = [
         {
             "skill": k,
             "demand": int(demand.get(k, 0)),
@@ -394,7 +401,7 @@ def _skills_gap(start: datetime, end: datetime, *, db: Session, top: int = 10) -
     return sorted(rows, key=lambda r: -r["demand"])[:top]
 
 
-def recommender(start: datetime, end: datetime, *, db: Session) -> dict:
+def recommender(start: datetime, end: datetime, *, db: Session) -> dict[str, Any]:
     def count(kind: InteractionKind) -> int:
         return db.exec(
             select(func.count())
@@ -415,7 +422,7 @@ def recommender(start: datetime, end: datetime, *, db: Session) -> dict:
     latest = db.exec(
         select(EvaluationRun)
         .where(EvaluationRun.kind == "recommender_offline")
-        .order_by(EvaluationRun.created_at.desc())
+        .order_by(col(EvaluationRun.created_at).desc())
     ).first()
     return {
         "impressions": impressions,
@@ -455,7 +462,7 @@ def cached_kpi_report(start: datetime | None, end: datetime | None, *, db: Sessi
     client = shared_redis()
     raw = client.get(key) if client else _memory_cache.get(key)
     if raw:
-        return KpiReport.model_validate_json(raw)
+        return KpiReport.model_validate_json(str(raw))  # the shared client decodes replies to str
     report = kpi_report(start, end, db=db)
     if client:
         client.set(key, report.model_dump_json(), ex=CACHE_SECONDS)
@@ -471,7 +478,7 @@ def report_csv(report: KpiReport) -> str:
     out = io.StringIO()
     writer = csv.writer(out)
 
-    def block(name: str, rows: list[dict]) -> None:
+    def block(name: str, rows: list[dict[str, Any]]) -> None:
         writer.writerow([f"# {name}"])
         if rows:
             keys = sorted(
@@ -512,11 +519,11 @@ def report_csv(report: KpiReport) -> str:
 
 def data_version(*, db: Session) -> tuple[int, int, int]:
     """Changes whenever a booking, payment or refund lands (cheap: three max() reads)."""
-    return (
-        db.exec(select(func.coalesce(func.max(Booking.id), 0))).one(),
-        db.exec(select(func.coalesce(func.max(Payment.id), 0))).one(),
-        db.exec(select(func.coalesce(func.max(LedgerTransaction.id), 0))).one(),
-    )
+    latest = [
+        db.exec(select(func.coalesce(func.max(col(model.id)), 0))).one()
+        for model in (Booking, Payment, LedgerTransaction)
+    ]
+    return latest[0] or 0, latest[1] or 0, latest[2] or 0
 
 
 def record_marketing_spend(month: date, amount_minor: int, currency: str, *, db: Session) -> MarketingSpend:

@@ -11,13 +11,22 @@ import threading
 import time
 from collections import defaultdict
 from datetime import datetime
+from typing import Any
 
 from pydantic import BaseModel
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from peerlearn.catalog.public import to_public
 from peerlearn.insights import experiments, interactions
-from peerlearn.insights.model_feed import VERSION_KEY, InteractionFeed
+from peerlearn.insights.model_feed import (
+    ANNOUNCE_PROFILES_SCRIPT,
+    PROFILE_WINDOW,
+    PROFILES_KEY,
+    VERSION_KEY,
+    InteractionFeed,
+    ProfileFeed,
+    counter_value,
+)
 from peerlearn.models import (
     Category,
     InteractionEvent,
@@ -30,7 +39,8 @@ from peerlearn.models import (
 )
 from peerlearn.models.catalog import LearningSessionPublic, MentorCard
 from peerlearn.models.enums import InteractionKind, SessionStatus
-from peerlearn.models.types import utcnow
+from peerlearn.models.types import saved_id, utcnow
+from peerlearn.platform import after_commit
 from peerlearn.platform.errors import NotFoundError, ValidationError
 from peerlearn.recommender.data import Interaction, Item, UserProfile
 from peerlearn.recommender.engine import COLD, WARM, Recommender
@@ -95,11 +105,11 @@ def teaching_events(*, db: Session, after_id: int = 0) -> list[InteractionEvent]
     rows = db.exec(
         select(InteractionEvent)
         .where(
-            InteractionEvent.kind.in_(list(WEIGHTS)),
-            InteractionEvent.session_id.is_not(None),
-            InteractionEvent.id > after_id,
+            col(InteractionEvent.kind).in_(list(WEIGHTS)),
+            col(InteractionEvent.session_id).is_not(None),
+            col(InteractionEvent.id) > after_id,
         )
-        .order_by(InteractionEvent.id)
+        .order_by(col(InteractionEvent.id))
     )
     return [e for e in rows if _teaches(e)]
 
@@ -120,30 +130,44 @@ def load_inputs(
     """Everything the model learns from, read in a handful of queries."""
     tags: dict[int, list[str]] = defaultdict(list)
     for session_id, name in db.exec(
-        select(SessionSkill.session_id, Skill.name).join(Skill, Skill.id == SessionSkill.skill_id)
+        select(SessionSkill.session_id, Skill.name).join(Skill, col(Skill.id) == SessionSkill.skill_id)
     ).all():
         tags[session_id].append(name)
     categories = dict(db.exec(select(Category.id, Category.name)).all())
     items = [
-        _session_item(s, tags[s.id], categories.get(s.category_id))
+        _session_item(s, tags[saved_id(s)], categories.get(s.category_id))
         for s in db.exec(select(LearningSession).where(LearningSession.status != SessionStatus.DRAFT))
     ]
     history = [_interaction(e) for e in (teaching_events(db=db) if events is None else events)]
+    return items, history, load_profiles(db=db)
+
+
+def load_profiles(*, db: Session, user_ids: list[int] | None = None) -> list[UserProfile]:
+    """What learners declared, as the model reads it: skills, interests and domain as terms, the preferred
+    language and price cap as filters (everyone's, or these learners': one each, empty if they have none)."""
     skills: dict[int, list[str]] = defaultdict(list)
-    for user_id, name in db.exec(
-        select(UserSkill.user_id, Skill.name).join(Skill, Skill.id == UserSkill.skill_id)
-    ).all():
+    skill_rows = select(UserSkill.user_id, Skill.name).join(Skill, col(Skill.id) == UserSkill.skill_id)
+    profile_rows = select(Profile)
+    if user_ids is not None:
+        skill_rows = skill_rows.where(col(UserSkill.user_id).in_(user_ids))
+        profile_rows = profile_rows.where(col(Profile.user_id).in_(user_ids))
+    for user_id, name in db.exec(skill_rows).all():
         skills[user_id].append(name)
-    profiles = [
-        UserProfile(
-            user_id=p.user_id,
-            tags=skills[p.user_id] + list(p.interests),
-            language=p.preferred_language or None,
-            price_cap_minor=p.price_cap_minor,
+    declared = {p.user_id: p for p in db.exec(profile_rows)}
+    ids = list(declared) if user_ids is None else user_ids
+    out = []
+    for user_id in ids:
+        p = declared.get(user_id)
+        terms = skills[user_id] + (list(p.interests) + ([p.domain] if p.domain.strip() else []) if p else [])
+        out.append(
+            UserProfile(
+                user_id=user_id,
+                tags=terms,
+                language=(p.preferred_language or None) if p else None,
+                price_cap_minor=p.price_cap_minor if p else None,
+            )
         )
-        for p in db.exec(select(Profile))
-    ]
-    return items, history, profiles
+    return out
 
 
 # ---------------------------------------------------------------- the model of this process
@@ -152,14 +176,15 @@ def load_inputs(
 class ModelHolder:
     """One trained model per process; swapped whole after a background retrain, updated in place per interaction.
 
-    Interactions recorded by other processes (other workers, other nodes) reach this model through the change
-    counter in Redis and the rows themselves; see peerlearn/insights/model_feed.py."""
+    Interactions and saved profiles recorded by other processes (other workers, other nodes) reach this model
+    through the change counter in Redis and the rows themselves; see peerlearn/insights/model_feed.py."""
 
     def __init__(self) -> None:
         self._model: Recommender | None = None
         self._variants: dict[str, Recommender] = {}
         self._lock = threading.RLock()
         self._feed = InteractionFeed()
+        self._profiles = ProfileFeed()
         self.trained_at = 0.0
 
     def get(self, *, db: Session) -> Recommender:
@@ -168,7 +193,14 @@ class ModelHolder:
                 self._install(*self._train(db))
             else:
                 self._catch_up(db)
+            self._take_profiles(db)
+            assert self._model is not None  # installed above
             return self._model
+
+    @property
+    def caught_up_to(self) -> int:
+        """The change counter value up to which everything announced is in the model (read under the lock)."""
+        return counter_value(self._feed.version)
 
     def retrain(self, *, db: Session) -> Recommender:
         trained = self._train(db)  # outside the lock: requests keep being served by the old model
@@ -177,29 +209,56 @@ class ModelHolder:
         model = trained[0]
         return model
 
-    def _train(self, db: Session) -> tuple[Recommender, list[InteractionEvent], str | None]:
+    def _train(self, db: Session) -> tuple[Recommender, list[InteractionEvent], str | None, int]:
         version = _feed_version()  # read first: a change after it makes the next request catch up
+        local = self._profiles.local  # the same for profiles saved in this process
         events = teaching_events(db=db)
         items, history, profiles = load_inputs(db=db, events=events)
-        return Recommender().fit(items, history, profiles, now=utcnow()), events, version
+        return Recommender().fit(items, history, profiles, now=utcnow()), events, version, local
 
-    def _install(self, model: Recommender, events: list[InteractionEvent], version: str | None) -> None:
+    def _install(self, model: Recommender, events: list[InteractionEvent], version: str | None, local: int) -> None:
         self._model, self._variants, self.trained_at = model, {}, time.time()
-        self._feed.reset([(e.id, e.created_at) for e in events], utcnow())
+        self._feed.reset([(saved_id(e), e.created_at) for e in events], utcnow())
         self._feed.version = version
+        self._profiles.trained(counter_value(version), local)
 
     def _catch_up(self, db: Session) -> None:
         """Apply what other processes recorded since this one last looked (one Redis GET when nothing did)."""
         version = _feed_version()
-        if version is None or version == self._feed.version:
+        if version is None or version == self._feed.version or self._model is None:
             return
         rows = teaching_events(db=db, after_id=self._feed.floor)
-        fresh = set(self._feed.fresh([(e.id, e.created_at) for e in rows]))
+        fresh = set(self._feed.fresh([(saved_id(e), e.created_at) for e in rows]))
         for event in rows:
             if event.id in fresh:
                 self._model.partial_update(_interaction(event))
-        self._feed.advance([(e.id, e.created_at) for e in rows], utcnow())
+        self._feed.advance([(saved_id(e), e.created_at) for e in rows], utcnow())
         self._feed.version = version
+        self._catch_up_profiles(counter_value(version), db)
+
+    def _catch_up_profiles(self, version: int, db: Session) -> None:
+        """Learners whose profile was saved (anywhere) since the last catch-up are taken in before serving."""
+        feed = self._profiles
+        if version <= feed.mark:
+            return
+        if feed.behind(version):
+            feed.pending.update(p.user_id for p in db.exec(select(Profile)))
+        else:
+            client = shared_redis()
+            assert client is not None  # a counter value above zero comes from Redis
+            listed: list[str] = client.zrangebyscore(PROFILES_KEY, f"({feed.mark}", version)  # type: ignore[assignment]  # redis-py types sync and async replies as one union
+            feed.pending.update(int(user_id) for user_id in listed)
+        feed.mark = version
+
+    def _take_profiles(self, db: Session) -> None:
+        """Replace the pending learners' profiles in the model with what the database holds now."""
+        pending = self._profiles.pending
+        if not pending or self._model is None:
+            return
+        user_ids = sorted(pending)
+        self._model.set_profiles(load_profiles(db=db, user_ids=user_ids))
+        pending.difference_update(user_ids)
+        self._variants = {}  # variants copy the profile rows: rebuilt from the updated model when next asked for
 
     def for_weights(self, name: str, weights: dict[str, float] | None, *, db: Session) -> Recommender:
         """The model with an experiment variant's blend weights (sharing everything else)."""
@@ -213,10 +272,20 @@ class ModelHolder:
                 self._variants[name] = variant
             return self._variants[name]
 
+    def profiles_saved(self, user_ids: list[int]) -> None:
+        """After-commit listener: these learners saved their profile. The model takes it in before it next serves
+        (here and, through Redis, on every other process), and their cached lists are dropped at once."""
+        user_ids = sorted(set(user_ids))
+        with self._lock:
+            self._profiles.saved_here(user_ids)
+        _announce_profiles(user_ids)
+
     def observe(self, rows: list[InteractionEvent]) -> None:
         with self._lock:
             if self._model is not None:
-                fresh = set(self._feed.fresh([(r.id, r.created_at) for r in rows if r.session_id and _teaches(r)]))
+                fresh = set(
+                    self._feed.fresh([(saved_id(r), r.created_at) for r in rows if r.session_id and _teaches(r)])
+                )
                 for row in rows:
                     if row.id in fresh:
                         self._model.partial_update(_interaction(row))
@@ -233,11 +302,13 @@ class ModelHolder:
         with self._lock:
             self._model, self._variants, self.trained_at = None, {}, 0.0
             self._feed = InteractionFeed()
+            self._profiles = ProfileFeed()
 
 
 def _feed_version() -> str | None:
     client = shared_redis()
-    return None if client is None else client.get(VERSION_KEY)
+    value = None if client is None else client.get(VERSION_KEY)
+    return None if value is None else str(value)  # the shared client decodes replies to str
 
 
 def _announce_interactions() -> None:
@@ -246,8 +317,16 @@ def _announce_interactions() -> None:
         client.incr(VERSION_KEY)
 
 
+def _announce_profiles(user_ids: list[int]) -> None:
+    client = shared_redis()
+    if client is not None and user_ids:
+        keys = [VERSION_KEY, PROFILES_KEY, *(_cache_name(u) for u in user_ids)]
+        client.eval(ANNOUNCE_PROFILES_SCRIPT, len(keys), *keys, PROFILE_WINDOW, *user_ids)
+
+
 MODEL = ModelHolder()
 interactions.add_observer(MODEL.observe)
+after_commit.add_listener(after_commit.PROFILES, MODEL.profiles_saved)
 
 
 def retrain_if_due(*, db: Session, now: datetime | None = None) -> int:
@@ -261,39 +340,58 @@ def retrain_if_due(*, db: Session, now: datetime | None = None) -> int:
 # ---------------------------------------------------------------- cache
 
 
-def _cache_get(user_id: int, key: str) -> list[dict] | None:
+def _cache_name(user_id: int) -> str:
+    return f"peerlearn:rec:{user_id}"
+
+
+def _cache_get(user_id: int, key: str) -> list[dict[str, Any]] | None:
+    """A cached list, unless it was ranked before the learner's latest profile save (by any process)."""
     client = shared_redis()
     if client is None:
         return None
-    raw = client.hget(f"peerlearn:rec:{user_id}", key)
-    return json.loads(raw) if raw else None
+    pipe = client.pipeline(transaction=False)
+    pipe.hget(_cache_name(user_id), key)
+    pipe.zscore(PROFILES_KEY, user_id)
+    raw, saved_at = pipe.execute()
+    if not raw:
+        return None
+    entry = json.loads(raw)
+    if not isinstance(entry, dict):  # written before lists carried their counter value
+        return None
+    if saved_at is not None and saved_at > entry["ranked_at"]:
+        return None
+    items: list[dict[str, Any]] = entry["items"]
+    return items
 
 
-def _cache_put(user_id: int, key: str, value: list[dict]) -> None:
+def _cache_put(user_id: int, key: str, value: list[dict[str, Any]], ranked_at: int) -> None:
+    """``ranked_at``: the change counter value the model had caught up to when it ranked these."""
     client = shared_redis()
     if client is not None:
-        name = f"peerlearn:rec:{user_id}"
-        client.hset(name, key, json.dumps(value, default=str))
+        name = _cache_name(user_id)
+        client.hset(name, key, json.dumps({"ranked_at": ranked_at, "items": value}, default=str))
         client.expire(name, CACHE_SECONDS)
 
 
 def _cache_forget(user_id: int) -> None:
     client = shared_redis()
     if client is not None:
-        client.delete(f"peerlearn:rec:{user_id}")
+        client.delete(_cache_name(user_id))
 
 
 # ---------------------------------------------------------------- serving
 
 
 def _dismissed(user_id: int, *, db: Session) -> set[int]:
-    return set(
-        db.exec(
+    return {
+        session_id
+        for session_id in db.exec(
             select(InteractionEvent.session_id).where(
                 InteractionEvent.user_id == user_id, InteractionEvent.kind == InteractionKind.DISMISS
             )
         ).all()
-    )
+        if session_id is not None
+    }
 
 
 def recommendations_for(
@@ -301,17 +399,19 @@ def recommendations_for(
 ) -> list[RecommendationPublic]:
     if not 1 <= limit <= 50:
         raise ValidationError("limit must be between 1 and 50.")
-    variant = experiments.variant_for(user.id, db=db)
+    variant = experiments.variant_for(saved_id(user), db=db)
     cache_key = f"{limit}:{variant.name if variant else '-'}"
-    cached = _cache_get(user.id, cache_key)
+    cached = _cache_get(saved_id(user), cache_key)
     if cached is not None:
         return [RecommendationPublic.model_validate(item) for item in cached]
     model = MODEL.for_weights(variant.name if variant else "", variant.weights if variant else None, db=db)
-    dismissed = _dismissed(user.id, db=db)
+    dismissed = _dismissed(saved_id(user), db=db)
     with MODEL.lock:
+        ranked_at = MODEL.caught_up_to
         ranked = model.recommend(user.id, now=now or utcnow(), limit=limit, exclude=dismissed)
     sessions = {
-        s.id: s for s in db.exec(select(LearningSession).where(LearningSession.id.in_([r.item_id for r in ranked])))
+        s.id: s
+        for s in db.exec(select(LearningSession).where(col(LearningSession.id).in_([r.item_id for r in ranked])))
     }
     public = {p.id: p for p in to_public(list(sessions.values()), db=db)}
     out = [
@@ -324,7 +424,7 @@ def recommendations_for(
         for r in ranked
         if r.item_id in public and public[r.item_id].spots_left > 0
     ]
-    _cache_put(user.id, cache_key, [item.model_dump(mode="json") for item in out])
+    _cache_put(saved_id(user), cache_key, [item.model_dump(mode="json") for item in out], ranked_at)
     return out
 
 
@@ -334,7 +434,7 @@ def mentor_recommendations_for(user: User, *, db: Session, limit: int = 5) -> li
         ranked = model.recommend_mentors(user.id, now=utcnow(), limit=limit)
     cards = {}
     for rec in ranked:
-        sessions = db.exec(select(LearningSession).where(LearningSession.id.in_(rec.upcoming_item_ids))).all()
+        sessions = db.exec(select(LearningSession).where(col(LearningSession.id).in_(rec.upcoming_item_ids))).all()
         if sessions:
             cards[rec.mentor_id] = to_public(list(sessions), db=db)[0].mentor
     return [
@@ -353,7 +453,7 @@ def trending_sessions(*, db: Session, limit: int = 10) -> list[RecommendationPub
     model = MODEL.get(db=db)
     with MODEL.lock:
         ranked = model.trending(now=utcnow(), limit=limit)
-    sessions = db.exec(select(LearningSession).where(LearningSession.id.in_([r.item_id for r in ranked]))).all()
+    sessions = db.exec(select(LearningSession).where(col(LearningSession.id).in_([r.item_id for r in ranked]))).all()
     public = {p.id: p for p in to_public(list(sessions), db=db)}
     return [
         RecommendationPublic(
@@ -375,14 +475,16 @@ def record_feedback(
         raise ValidationError(f"Unknown action '{action}'; use one of: {', '.join(FEEDBACK_ACTIONS)}.")
     if db.get(LearningSession, session_id) is None:
         raise NotFoundError("No such session.")
-    return interactions.log_interaction(db, user.id, session_id, kind, source=source)
+    return interactions.log_interaction(db, saved_id(user), session_id, kind, source=source)
 
 
 def record_shown(user: User, session_ids: list[int], *, db: Session) -> None:
     """What a learner was shown: their first exposure to a running experiment, and one impression per session.
     Its own short write, after the read that ranked them."""
-    variant = experiments.variant_for(user.id, db=db)
+    variant = experiments.variant_for(saved_id(user), db=db)
     if variant is not None:
-        experiments.record_exposure(user.id, variant, db=db)
+        experiments.record_exposure(saved_id(user), variant, db=db)
     for session_id in session_ids:
-        interactions.log_interaction(db, user.id, session_id, InteractionKind.IMPRESSION, source="recommendations")
+        interactions.log_interaction(
+            db, saved_id(user), session_id, InteractionKind.IMPRESSION, source="recommendations"
+        )

@@ -11,6 +11,7 @@ from sqlmodel import Session, col, select
 
 from peerlearn.accounts.security import sign
 from peerlearn.config import get_settings
+from peerlearn.live.public import ChatMessagePublic, RecordingPublic, chat_message_public, recording_public
 from peerlearn.models import AttendanceLog, Booking, ChatMessage, LearningSession, Recording, User
 from peerlearn.models.enums import BookingStatus, SessionStatus
 from peerlearn.models.types import saved_id, utcnow
@@ -37,14 +38,6 @@ class MediaTokenResponse(BaseModel):
     whip_url: str
     media_base_url: str
     ice_servers: list[str]
-
-
-class ChatMessagePublic(BaseModel):
-    id: int
-    user_id: int
-    author: str
-    body: str
-    created_at: datetime
 
 
 def room_window(session: LearningSession) -> tuple[datetime, datetime]:
@@ -145,10 +138,7 @@ def chat_history(
         .order_by(col(ChatMessage.id))
         .limit(limit)
     ).all()
-    return [
-        ChatMessagePublic(id=m.id, user_id=m.user_id, author=name, body=m.body, created_at=m.created_at)
-        for m, name in rows
-    ]
+    return [chat_message_public(m, name) for m, name in rows]
 
 
 def record_join(session_id: int, user_id: int, at: datetime, *, db: Session) -> None:
@@ -284,14 +274,6 @@ def recording_by_link(
     return recording_file(user, session_id, recording_id, db=db)
 
 
-class RecordingPublic(BaseModel):
-    id: int
-    started_at: datetime
-    minutes: int
-    url: str  # signed, plays in the page
-    download_url: str
-
-
 class RoomRecord(BaseModel):
     """What stays of a live room for its participants: the recordings and the chat."""
 
@@ -305,15 +287,7 @@ def room_record(user: User, session_id: int, *, db: Session, now: datetime | Non
         recordings = recordings_for(user, session_id, db=db)
     except (PermissionDeniedError, NotFoundError, RuleViolationError):
         return None
-    public = []
-    for r in recordings:
-        url = recording_link(user, r, now=now)
-        minutes = round(((r.ended_at or r.started_at) - r.started_at).total_seconds() / 60)
-        public.append(
-            RecordingPublic(
-                id=r.id, started_at=r.started_at, minutes=minutes, url=url, download_url=url + "&download=1"
-            )
-        )
+    public = [recording_public(r, recording_link(user, r, now=now)) for r in recordings]
     return RoomRecord(recordings=public, chat=chat_history(user, session_id, db=db))
 
 

@@ -6,6 +6,7 @@ Attendance and recordings are written to the app's database through the live-roo
 from __future__ import annotations
 
 import argparse
+from datetime import datetime
 
 import uvicorn
 
@@ -19,15 +20,15 @@ def database_hooks() -> MediaHooks:
     from peerlearn.db import session_scope
     from peerlearn.live import room as live_room
 
-    def join(session_id: int, user_id: int, at) -> None:  # noqa: ANN001
+    def join(session_id: int, user_id: int, at: datetime) -> None:
         with session_scope() as db:
             live_room.record_join(session_id, user_id, at, db=db)
 
-    def leave(session_id: int, user_id: int, at) -> None:  # noqa: ANN001
+    def leave(session_id: int, user_id: int, at: datetime) -> None:
         with session_scope() as db:
             live_room.record_leave(session_id, user_id, at, db=db)
 
-    def saved(session_id: int, path: str, started_at, ended_at) -> None:  # noqa: ANN001
+    def saved(session_id: int, path: str, started_at: datetime, ended_at: datetime) -> None:
         from pathlib import Path
 
         with session_scope() as db:

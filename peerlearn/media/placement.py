@@ -12,12 +12,13 @@ which ignores load.
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 ROOM_KEY = "peerlearn:media:room:{}"
 NODE_ROOMS_KEY = "peerlearn:media:node-rooms:{}"
 
 
-def node_for_room(session_id: int, closes_at: datetime, nodes: list[str], now: datetime, client=None) -> str:  # noqa: ANN001
+def node_for_room(session_id: int, closes_at: datetime, nodes: list[str], now: datetime, client: Any = None) -> str:
     """The base URL of the media node for this session's room."""
     if not nodes:
         raise ValueError("No media node is configured.")
@@ -39,7 +40,7 @@ def node_for_room(session_id: int, closes_at: datetime, nodes: list[str], now: d
     return client.get(key) or choice  # another worker claimed it first: use theirs
 
 
-def _open_rooms(client, node: str, now: datetime) -> int:  # noqa: ANN001
+def _open_rooms(client: Any, node: str, now: datetime) -> int:
     key = NODE_ROOMS_KEY.format(node)
     client.zremrangebyscore(key, "-inf", now.timestamp())
     return int(client.zcard(key))

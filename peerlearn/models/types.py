@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from enum import StrEnum
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
 import sqlalchemy as sa
-from sqlmodel import Field
+from sqlmodel import Field, Session, SQLModel
 
 
 def utcnow() -> datetime:
@@ -96,3 +96,18 @@ def saved_id(row: _HasId) -> int:
     if row.id is None:
         raise ValueError(f"{type(row).__name__} has no id yet: flush it first")
     return row.id
+
+
+_Row = TypeVar("_Row", bound=SQLModel)
+
+
+def linked_row(model: type[_Row], row_id: int | None, *, db: Session) -> _Row:
+    """The row a foreign key points to (a booking's session, a payment's learner).
+
+    The key's constraint says it exists, so a miss is a broken database, not bad input: this fails loudly instead of
+    handing back the `None` that `db.get` is typed to return.
+    """
+    row = db.get(model, row_id) if row_id is not None else None
+    if row is None:
+        raise LookupError(f"{model.__name__} {row_id} is missing")
+    return row

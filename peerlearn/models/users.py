@@ -135,6 +135,12 @@ class UserCreate(BaseModel):
             raise ValueError(f"'{value}' is not a known time zone (use a name like Europe/Berlin)")
         return value
 
+    interests: list[str] = PField(
+        default_factory=list,
+        max_length=50,
+        description="What the learner wants to learn; their first recommendations match these",
+    )
+
 
 class UserLogin(BaseModel):
     email: str = PField(min_length=3, max_length=320)

@@ -113,6 +113,7 @@ class RazorpayGateway:
         }
         if req.customer_email:
             data["customer"] = {"email": req.customer_email}
+        link: dict[str, Any] | None
         try:
             link = self._call(self._client.payment_link.create, data)
         except PaymentError as exc:
@@ -132,7 +133,8 @@ class RazorpayGateway:
             found = self._call(self._client.payment_link.all, {"reference_id": reference_id})
         except PaymentError:
             return None
-        for link in found.get("payment_links") or []:
+        links: list[dict[str, Any]] = found.get("payment_links") or []
+        for link in links:
             if (
                 link.get("reference_id") == reference_id
                 and link.get("amount") == amount_minor
@@ -209,7 +211,8 @@ class RazorpayGateway:
 
     def _call(self, method: Callable[..., Any], *args: Any, **kwargs: Any) -> dict[str, Any]:
         try:
-            return method(*args, timeout=self._timeout, **kwargs)
+            result: dict[str, Any] = method(*args, timeout=self._timeout, **kwargs)
+            return result
         except BadRequestError as exc:
             if "authentication" in str(exc).lower() or "api key" in str(exc).lower():
                 raise PaymentError(
@@ -238,7 +241,7 @@ def event_from_payload(payload: dict[str, Any], event_id: str) -> PaymentEvent:
     link = (entities.get("payment_link") or {}).get("entity") or {}
     payment = (entities.get("payment") or {}).get("entity") or {}
     refund = (entities.get("refund") or {}).get("entity") or {}
-    base = {"provider": NAME, "event_id": event_id, "type": event_type, "raw": payload}
+    base: dict[str, Any] = {"provider": NAME, "event_id": event_id, "type": event_type, "raw": payload}
 
     if event_type in ("payment_link.paid", "payment_link.expired"):
         paid = event_type == "payment_link.paid"

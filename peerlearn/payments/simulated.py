@@ -113,6 +113,7 @@ class SimulatedGateway:
             raise PaymentError("Unknown simulated checkout reference", PaymentErrorCode.INVALID_REQUEST, provider=NAME)
         code = validate_money(amount_minor, currency, what="Payment")
         digits = re.sub(r"[\s-]", "", card_number or "")
+        extra: dict[str, str | None]
         if digits == CARD_SUCCESS:
             event_type, extra = "payment.succeeded", {"payment_id": f"sim_pay_{uuid.uuid4().hex}"}
         elif digits == CARD_DECLINED:

@@ -108,10 +108,12 @@ class StripeGateway:
         }
         if req.customer_email:
             params["customer_email"] = req.customer_email
-        session = self._call(self._client.v1.checkout.sessions.create, params, {"idempotency_key": req.idempotency_key})
-        if not session.get("id") or not session.get("url"):
+        checkout = self._call(
+            self._client.v1.checkout.sessions.create, params, {"idempotency_key": req.idempotency_key}
+        )
+        if not checkout.get("id") or not checkout.get("url"):
             raise PaymentError("Stripe returned a checkout session without an id or URL", provider=NAME)
-        return CheckoutResult(provider=NAME, provider_ref=session["id"], checkout_url=session["url"])
+        return CheckoutResult(provider=NAME, provider_ref=checkout["id"], checkout_url=checkout["url"])
 
     def refund(self, provider_payment_id: str, amount_minor: int, currency: str, idempotency_key: str) -> RefundResult:
         """Refund part or all of a PaymentIntent (``provider_payment_id``)."""
@@ -146,7 +148,8 @@ class StripeGateway:
 
     def _call(self, method: Callable[..., Any], params: dict[str, Any], options: dict[str, Any]) -> dict[str, Any]:
         try:
-            return method(params, options).to_dict()
+            result: dict[str, Any] = method(params, options).to_dict()
+            return result
         except (stripe.APIConnectionError, stripe.RateLimitError) as exc:
             raise GatewayUnavailableError(
                 "Stripe could not be reached; try again", provider=NAME, detail=str(exc)
@@ -180,7 +183,12 @@ def event_from_payload(payload: dict[str, Any]) -> PaymentEvent:
     """Map a verified Stripe event to a PaymentEvent; unknown types are IGNORED."""
     event_type = str(payload.get("type") or "")
     obj = (payload.get("data") or {}).get("object") or {}
-    base = {"provider": NAME, "event_id": str(payload.get("id") or ""), "type": event_type, "raw": payload}
+    base: dict[str, Any] = {
+        "provider": NAME,
+        "event_id": str(payload.get("id") or ""),
+        "type": event_type,
+        "raw": payload,
+    }
 
     if event_type.startswith("checkout.session."):
         kind = {

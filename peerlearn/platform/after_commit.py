@@ -3,8 +3,8 @@
 Domain code calls `defer(db, topic, *items)` inside a transaction; when that transaction commits, every listener of
 the topic gets the items collected for it (once, in order). Listeners are how the rest of the system hears about a
 committed change: open browsers are pushed fresh counts (`PEOPLE`), the recommender sees new interactions
-(`INTERACTIONS`), and cached search results are dropped (`CATALOG`). A failing listener is logged and never undoes
-the change.
+(`INTERACTIONS`) and saved learner profiles (`PROFILES`), and cached search results are dropped (`CATALOG`). A
+failing listener is logged and never undoes the change.
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ log = logging.getLogger(__name__)
 PEOPLE = "people"  # user ids whose pages should refresh
 INTERACTIONS = "interactions"  # InteractionEvent rows for the recommender
 CATALOG = "catalog"  # something that search results show has changed
+PROFILES = "profiles"  # user ids whose declared profile (skills, interests, goals, language...) was saved
 
 Listener = Callable[[list[Any]], None]
 _listeners: dict[str, list[Listener]] = defaultdict(list)
@@ -48,8 +49,8 @@ def announce(db: OrmSession, *user_ids: int) -> None:
 
 
 @event.listens_for(OrmSession, "after_commit")
-def _deliver(session: OrmSession) -> None:
-    pending: dict[str, list[Any]] = session.info.pop(_PENDING, {})
+def _deliver(db: OrmSession) -> None:
+    pending: dict[str, list[Any]] = db.info.pop(_PENDING, {})
     for topic, items in pending.items():
         for listener in list(_listeners[topic]) if items else []:
             try:
@@ -59,5 +60,5 @@ def _deliver(session: OrmSession) -> None:
 
 
 @event.listens_for(OrmSession, "after_rollback")
-def _discard(session: OrmSession) -> None:
-    session.info.pop(_PENDING, None)
+def _discard(db: OrmSession) -> None:
+    db.info.pop(_PENDING, None)

@@ -26,5 +26,13 @@ def lock_row(model: type[T], row_id: int | None, *, db: Session) -> T | None:
     return db.exec(query).first()
 
 
+def lock_linked(model: type[T], row_id: int, *, db: Session) -> T:
+    """`lock_row` for a row a foreign key points to (a booking's session): it exists, so a miss fails loudly."""
+    row = lock_row(model, row_id, db=db)
+    if row is None:
+        raise LookupError(f"{model.__name__} {row_id} is missing")
+    return row
+
+
 def lock_session(session_id: int, *, db: Session) -> LearningSession | None:
     return lock_row(LearningSession, session_id, db=db)

@@ -61,11 +61,11 @@ def _send_quietly(to: str, subject: str, body: str) -> None:
 
 
 @event.listens_for(OrmSession, "after_commit")
-def _send_pending(session: OrmSession) -> None:
-    for message in session.info.pop(_PENDING_MAIL, []):
+def _send_pending(db: OrmSession) -> None:
+    for message in db.info.pop(_PENDING_MAIL, []):
         threading.Thread(target=_send_quietly, args=message, name="peerlearn-mail", daemon=True).start()
 
 
 @event.listens_for(OrmSession, "after_rollback")
-def _drop_pending(session: OrmSession) -> None:
-    session.info.pop(_PENDING_MAIL, None)
+def _drop_pending(db: OrmSession) -> None:
+    db.info.pop(_PENDING_MAIL, None)

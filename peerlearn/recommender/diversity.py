@@ -25,7 +25,7 @@ def jaccard_matrix(tags: sp.csr_matrix) -> np.ndarray:
 
 def mmr_rerank(
     relevance: Sequence[float],
-    similarity: np.ndarray,
+    similarity: np.ndarray | None,
     mentors: Sequence[int],
     k: int,
     lam: float = 0.85,
@@ -37,7 +37,7 @@ def mmr_rerank(
 
     At most ``mentor_cap`` per mentor (mentor < 0 = none) while enough other
     items remain; then the cap is relaxed to fill the list. ``lam = 1`` keeps
-    the relevance order (apart from the cap).
+    the relevance order (apart from the cap), and only then may ``similarity`` be None.
     """
     rel = np.asarray(relevance, dtype=np.float64)
     if rel.size:  # relevance is taken relative to the pool, so lam means the same for flat and peaked lists
@@ -67,5 +67,7 @@ def mmr_rerank(
             if per_mentor[m] >= mentor_cap:
                 capped |= mentor_of == m
         if lam < 1.0:
+            if similarity is None:
+                raise ValueError("MMR with lam < 1 needs the similarity matrix")
             max_sim = np.maximum(max_sim, similarity[best])
     return chosen

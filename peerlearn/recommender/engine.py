@@ -15,6 +15,7 @@ import time
 from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import replace
 from datetime import UTC, datetime
+from typing import Any
 
 import numpy as np
 import scipy.sparse as sp
@@ -59,6 +60,7 @@ def _now(now: datetime | float | None) -> float:
 class Recommender:
     def __init__(self, config: RecommenderConfig | None = None) -> None:
         self.config = config or RecommenderConfig()
+        self._ties: np.ndarray | None = None
         self._reset_blend()
 
     def _reset_blend(self) -> None:
@@ -67,7 +69,7 @@ class Recommender:
         share = self.config.collab_item_share
         share = 0.5 if share is None else share
         self.collab_item_share = {WARM: share, COLD: share}
-        self.fit_report: dict = {}
+        self.fit_report: dict[str, Any] = {}
 
     # ------------------------------------------------------------------ fit
     def fit(
@@ -196,7 +198,7 @@ class Recommender:
 
     def _blend(self, comps: dict[str, np.ndarray], user_ids: Sequence[Id]) -> np.ndarray:
         w = self._weight_matrix(user_ids)
-        return sum(w[c] * comps[c] for c in COMPONENTS)
+        return np.asarray(sum(w[c] * comps[c] for c in COMPONENTS))
 
     # ----------------------------------------------------------- serving
     def recommend(
@@ -282,7 +284,7 @@ class Recommender:
         """Fixed tiny per-item noise: equal scores are ordered at random, not by
         the order items were loaded in."""
         n = len(self.features)
-        if getattr(self, "_ties", None) is None or len(self._ties) < n:
+        if self._ties is None or len(self._ties) < n:
             self._ties = np.random.default_rng(self.config.seed + 99991).random(max(n, 1) * 2)
         return self._ties[:n]
 
@@ -314,8 +316,9 @@ class Recommender:
         return choice
 
     def _reasons(self, batch: UserBatch, r: int) -> explain.LearnerExplainer:
-        share = self.collab_item_share[self.segment(batch.user_ids[r])]
-        return self.explainer.for_learner(batch, r, share)
+        user = batch.user_ids[r]
+        share = self.collab_item_share[self.segment(user)]
+        return self.explainer.for_learner(batch, r, share, self.profiles.get(user), self.history.item_weights(user))
 
     def _recommendation(
         self,

@@ -17,15 +17,17 @@ import argparse
 import json
 import sys
 import time
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
+from typing import Any
 
 import numpy as np
 import scipy.sparse as sp
 
-from peerlearn.recommender.baselines import all_baselines
+from peerlearn.recommender.baselines import Baseline, all_baselines
 from peerlearn.recommender.config import RecommenderConfig
-from peerlearn.recommender.data import Interaction, Item, UserProfile
+from peerlearn.recommender.data import Id, Interaction, Item, UserProfile
 from peerlearn.recommender.dataio import load_interactions, load_items, load_profiles, parse_time
 from peerlearn.recommender.engine import Recommender
 from peerlearn.recommender.features import normalise_tag
@@ -36,23 +38,23 @@ METRIC_KEYS = ("precision@{k}", "recall@{k}", "ndcg@{k}", "hit_rate@{k}", "cover
 
 @dataclass
 class Split:
-    item_ids: list
-    index: dict
+    item_ids: list[Id]
+    index: dict[Id, int]
     candidates: np.ndarray  # item indices that may be ranked
-    warm: list  # test learners with training history
-    cold: list  # test learners without
-    relevant: dict  # learner -> set of item indices
-    train_items: dict  # learner -> set of item indices
+    warm: list[Id]  # test learners with training history
+    cold: list[Id]  # test learners without
+    relevant: dict[Id, set[int]]  # learner -> set of item indices
+    train_items: dict[Id, set[int]]  # learner -> set of item indices
     train_matrix: sp.csr_matrix  # (training learners x items), binary
-    train_row: dict  # learner -> row of train_matrix
-    tag_sets: list
+    train_row: dict[Id, int]  # learner -> row of train_matrix
+    tag_sets: list[frozenset[int]]
 
 
 def make_split(items: list[Item], interactions: list[Interaction], cut: datetime, mode: str) -> Split:
     item_ids = [it.item_id for it in items]
     index = {i: k for k, i in enumerate(item_ids)}
-    train_items: dict = {}
-    test_items: dict = {}
+    train_items: dict[Id, set[int]] = {}
+    test_items: dict[Id, set[int]] = {}
     for x in interactions:
         k = index.get(x.item_id)
         if k is None:
@@ -89,11 +91,13 @@ def make_split(items: list[Item], interactions: list[Interaction], cut: datetime
     )
 
 
-def _metrics(lists, users, split: Split, k: int):
+def _metrics(
+    lists: Sequence[Sequence[int]], users: Sequence[Id], split: Split, k: int
+) -> tuple[dict[str, float], np.ndarray]:
     return summarise(lists, [split.relevant[u] for u in users], k, len(split.candidates), split.tag_sets)
 
 
-def ceiling(users, split: Split, k: int) -> dict[str, float]:
+def ceiling(users: Sequence[Id], split: Split, k: int) -> dict[str, float]:
     reach = set(split.candidates.tolist())
     per = np.array(
         [ceiling_metrics(split.relevant[u], reach - split.train_items.get(u, set()), k) for u in users]
@@ -102,13 +106,13 @@ def ceiling(users, split: Split, k: int) -> dict[str, float]:
     return {f"precision@{k}": mean[0], f"recall@{k}": mean[1], f"ndcg@{k}": mean[2], f"hit_rate@{k}": mean[3]}
 
 
-def engine_lists(engine: Recommender, users, split: Split, cut: datetime, k: int) -> list[list[int]]:
+def engine_lists(engine: Recommender, users: Sequence[Id], split: Split, cut: datetime, k: int) -> list[list[int]]:
     cand_ids = [split.item_ids[i] for i in split.candidates]
     recs = engine.recommend_batch(users, cut, k, candidate_items=cand_ids, with_reasons=False)
     return [[split.index[r.item_id] for r in rl] for rl in recs]
 
 
-def baseline_lists(model, users, split: Split, k: int) -> list[list[int]]:
+def baseline_lists(model: Baseline, users: Sequence[Id], split: Split, k: int) -> list[list[int]]:
     cand = split.candidates
     out = []
     for start in range(0, len(users), 2048):
@@ -138,8 +142,8 @@ def evaluate(
     seed: int = 0,
     config: RecommenderConfig | None = None,
     baselines: bool = True,
-    log=print,
-) -> dict:
+    log: Callable[[str], object] = print,
+) -> dict[str, Any]:
     split = make_split(items, interactions, cut, mode)
     train = [x for x in interactions if x.ts < cut]
     log(
@@ -151,7 +155,7 @@ def evaluate(
     engine = Recommender(cfg).fit(items, train, profiles, cut)
     fit_s = time.perf_counter() - started
     log(f"engine fit {fit_s:.1f}s; weights {engine.weights}; collab item share {engine.collab_item_share}")
-    result: dict = {
+    result: dict[str, Any] = {
         "k": k,
         "users": len(split.warm),
         "cold_users": len(split.cold),
@@ -199,7 +203,7 @@ def evaluate(
     return result
 
 
-def ablation(engine: Recommender, split: Split, cut: datetime, k: int) -> dict:
+def ablation(engine: Recommender, split: Split, cut: datetime, k: int) -> dict[str, dict[str, float]]:
     """Each component alone on the learners with history (same fitted model)."""
     saved = {seg: dict(w) for seg, w in engine.weights.items()}
     out = {}
@@ -212,8 +216,13 @@ def ablation(engine: Recommender, split: Split, cut: datetime, k: int) -> dict:
 
 
 def mmr_tradeoff(
-    engine: Recommender, users: list, split: Split, cut: datetime, k: int, lambdas=(1.0, 0.9, 0.85, 0.7, 0.5)
-) -> dict:
+    engine: Recommender,
+    users: list[Id],
+    split: Split,
+    cut: datetime,
+    k: int,
+    lambdas: Sequence[float] = (1.0, 0.9, 0.85, 0.7, 0.5),
+) -> dict[str, dict[str, float]]:
     """NDCG, hit rate and intra-list diversity of these learners as MMR's lambda varies."""
     saved = engine.config.mmr_lambda
     out = {}
@@ -225,7 +234,7 @@ def mmr_tradeoff(
     return out
 
 
-def format_table(result: dict) -> str:
+def format_table(result: dict[str, Any]) -> str:
     k = result["k"]
     keys = [m.format(k=k) for m in METRIC_KEYS]
     head = f"{'':26}" + "".join(f"{key:>13}" for key in keys)
@@ -235,7 +244,7 @@ def format_table(result: dict) -> str:
         head,
     ]
 
-    def row(name, metrics):
+    def row(name: str, metrics: dict[str, float]) -> str:
         return f"{name:26}" + "".join(f"{metrics[key]:13.4f}" if key in metrics else f"{'-':>13}" for key in keys)
 
     lines.append("-- learners with history")

@@ -45,6 +45,15 @@ class History:
         row = self.user_index.get(user_id)
         return set(self.items[row]) if row is not None else set()
 
+    def item_weights(self, user_id: Id) -> dict[int, float]:
+        """Item -> the strongest weight among the learner's events on it (a booking outweighs a click)."""
+        row = self.user_index.get(user_id)
+        out: dict[int, float] = {}
+        if row is not None:
+            for item, weight in zip(self.items[row], self.weight[row], strict=True):
+                out[item] = max(out.get(item, weight), weight)
+        return out
+
     def has_history(self, user_id: Id) -> bool:
         row = self.user_index.get(user_id)
         return row is not None and bool(self.items[row])

@@ -21,8 +21,8 @@ def minmax_rows(m: np.ndarray) -> np.ndarray:
     return out
 
 
-def mix_collab(item_part: np.ndarray, facet_part: np.ndarray, item_share: float) -> np.ndarray:
-    """Collaborative component from its two normalised parts."""
+def mix_collab(item_part: np.ndarray, facet_part: np.ndarray, item_share: float | np.ndarray) -> np.ndarray:
+    """Collaborative component from its two normalised parts (``item_share`` may be a column, one per learner)."""
     return item_share * item_part + (1.0 - item_share) * facet_part
 
 

@@ -16,6 +16,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from peerlearn.recommender.config import RecommenderConfig
+from peerlearn.recommender.data import Id
 from peerlearn.recommender.features import ItemFeatures
 from peerlearn.recommender.history import History
 from peerlearn.recommender.sparseops import history_mean
@@ -57,7 +58,7 @@ def anchored(ts: np.ndarray, ref: float, half_life_days: float) -> np.ndarray:
 class UserBatch:
     """What the scorers need about a set of learners, built by the engine."""
 
-    user_ids: list
+    user_ids: list[Id]
     history: sp.csr_matrix  # (U x items) time-decayed interaction weights
     profile_facets: sp.csr_matrix  # (U x facets) declared tags
     profile_content: sp.csr_matrix  # (U x content dim) declared tags in content space
@@ -87,7 +88,8 @@ class ContentScorer:
         """(U x all items); computed against the whole catalogue, which is cheaper
         than slicing candidate rows out of the sparse matrix per request."""
         if batch.history.shape[0] == 1:
-            return (self.features.content @ self._user_vector_one(batch))[None, :]
+            one: np.ndarray = (self.features.content @ self._user_vector_one(batch))[None, :]
+            return one
         users = self.user_vectors(batch).toarray()
         return np.asarray(self.features.content @ users.T).T
 
@@ -114,6 +116,8 @@ class CollaborativeScorer:
     def __init__(self, features: ItemFeatures, shrink: float = 10.0) -> None:
         self.features = features
         self.shrink = shrink
+        self._facets_cut: sp.csr_matrix | None = None  # item facets known at fit, per catalogue size
+        self._facets_norm: sp.csr_matrix | None = None  # row-normalised item facets, per catalogue size
 
     def fit(self, x: sp.csr_matrix, profile_facets: sp.csr_matrix) -> CollaborativeScorer:
         """``x``: binary (users x items); ``profile_facets``: (users x facets) declared tags."""
@@ -215,7 +219,8 @@ class CollaborativeScorer:
         delta = self._delta_matrix(n)
         if delta is not None and booked.size:
             out += (delta[booked].T @ weight)[:n]
-        return (out * inv)[None, :]
+        scaled: np.ndarray = (out * inv)[None, :]
+        return scaled
 
     def user_facets(self, batch: UserBatch, profile_weight: float) -> sp.csr_matrix:
         """(U x facets) what each learner's history and declared tags point at; kept on the batch,
@@ -245,14 +250,15 @@ class CollaborativeScorer:
     def _facets_fit(self) -> sp.csr_matrix:
         """Item facets restricted to the facets known at fit, cached per catalogue size."""
         n = len(self.features)
-        if getattr(self, "_facets_cut", None) is None or self._facets_cut.shape[0] != n:
+        if self._facets_cut is None or self._facets_cut.shape[0] != n:
             self._facets_cut = sp.csr_matrix(self.features.facets[:, : self.n_facets_fit])
         return self._facets_cut
 
     def facet_sim_rows(self, facets: np.ndarray) -> np.ndarray:
         """Dense rows of the facet similarity for these facet columns (explanations read them)."""
         if self._facet_sim_dense is not None:
-            return self._facet_sim_dense[facets]
+            rows: np.ndarray = self._facet_sim_dense[facets]
+            return rows
         return np.asarray(self.facet_sim[facets].todense())
 
     def facet_part(self, batch: UserBatch, profile_weight: float) -> np.ndarray:
@@ -266,7 +272,7 @@ class CollaborativeScorer:
     def _item_facets(self) -> sp.csr_matrix:
         """Row-normalised item facets, refreshed when items were added."""
         n = len(self.features)
-        if getattr(self, "_facets_norm", None) is None or self._facets_norm.shape[0] != n:
+        if self._facets_norm is None or self._facets_norm.shape[0] != n:
             self._facets_norm = normalize(self._facets_fit()).tocsr()
         return self._facets_norm
 
@@ -317,7 +323,7 @@ class PopularityScorer:
         started = start[items] < now  # sessions still upcoming have not had all their bookings yet
         self.leads = np.sort(leads[np.isfinite(leads) & started])  # how long before its start each booking came
         self._updates = 0
-        self._cache_key: tuple | None = None
+        self._cache_key: tuple[int, int, int] | None = None
         return self
 
     def booked_share(self) -> np.ndarray:
@@ -385,8 +391,8 @@ class PopularityScorer:
         settled = np.maximum(self.own, self.prior) + 0.1 * np.minimum(self.own, self.prior)
         self._share = self.booked_share()
         pace = (1.0 + self.own) / (1.0 / np.maximum(self.prior, 1e-9) + self._share)
-        self._expected = np.where(self._share < 1.0, pace, settled)
-        self._score = np.log1p(self._expected)
+        self._expected: np.ndarray = np.where(self._share < 1.0, pace, settled)
+        self._score: np.ndarray = np.log1p(self._expected)
         self._cache_key = key
 
     def prior_source(self, item: int) -> str:
@@ -424,7 +430,7 @@ class TrendingScorer:
         self.item_recent = np.bincount(items, weights=ev[:, 3] * anchored(ev[:, 2], now, self.short), minlength=n)
         self.item_long = np.bincount(items, weights=ev[:, 3] * anchored(ev[:, 2], now, self.long), minlength=n)
         self.n_facets = self.features.n_facets
-        self._cache: tuple[np.ndarray, np.ndarray] | None = None
+        self._cache: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray] | None = None
         return self
 
     def add_booking(self, item: int, ts: float, weight: float = 1.0) -> None:
@@ -473,7 +479,8 @@ class TrendingScorer:
 
     def score(self) -> np.ndarray:
         item, facet, _ = self.parts()
-        return item + facet
+        total: np.ndarray = item + facet
+        return total
 
 
 def _supply_adjustment(past: np.ndarray, upcoming: np.ndarray) -> np.ndarray:
@@ -484,7 +491,8 @@ def _supply_adjustment(past: np.ndarray, upcoming: np.ndarray) -> np.ndarray:
     half its usual bookings. 1 everywhere when nothing is upcoming."""
     if upcoming.sum() <= 0 or past.sum() <= 0:
         return np.ones_like(past)
-    return ((past + 1.0) / (past.sum() + 1.0)) / ((upcoming + 1.0) / (upcoming.sum() + 1.0))
+    ratio: np.ndarray = ((past + 1.0) / (past.sum() + 1.0)) / ((upcoming + 1.0) / (upcoming.sum() + 1.0))
+    return ratio
 
 
 def _scaled(v: np.ndarray) -> np.ndarray:

@@ -14,7 +14,7 @@ in, so this module never imports the engine.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import Protocol
+from typing import Any, Protocol
 
 import numpy as np
 
@@ -71,19 +71,20 @@ def validation_cuts(ts: np.ndarray, fraction: float, folds: int) -> list[float]:
     return cuts
 
 
-def fit_blend(engine: BlendModel, now: float, model_before: ModelBefore) -> dict:
+def fit_blend(engine: BlendModel, now: float, model_before: ModelBefore) -> dict[str, Any]:
     """Rolling-origin validation: fold j trains before cut j and validates on
     [cut j, cut j-1) (the first on [cut 1, now)). Weights are chosen to do well
     in every fold (see :func:`fit_weights`). Sets ``engine.weights`` and
     ``engine.collab_item_share`` per segment and returns a report."""
     cfg = engine.config
-    report: dict = {"fitted": False}
+    report: dict[str, Any] = {"fitted": False}
     cuts = validation_cuts(engine.history.all_ts(), cfg.validation_fraction, cfg.validation_folds)
     if not cuts:
         report["reason"] = "too little history to validate"
         return report
     rng = np.random.default_rng(cfg.seed)
-    pooled: dict[str, list] = {WARM: [], COLD: []}
+    # Per segment, one (components, relevance, fold number per row) triple for each fold.
+    pooled: dict[str, list[tuple[dict[str, np.ndarray], np.ndarray, np.ndarray]]] = {WARM: [], COLD: []}
     ends = [now] + cuts[:-1]
     per_fold_users = max(cfg.max_validation_users // len(cuts), MIN_USERS)
     for j, (cut, end) in enumerate(zip(cuts, ends, strict=True)):
@@ -124,10 +125,10 @@ def fit_blend(engine: BlendModel, now: float, model_before: ModelBefore) -> dict
 
 def _fold(
     engine: BlendModel, sub: BlendModel, cut: float, end: float, max_users: int, rng: np.random.Generator
-) -> dict:
+) -> dict[str, tuple[dict[str, np.ndarray], np.ndarray]]:
     """Sampled validation matrices per segment for one fold; ``sub`` was built before ``cut``."""
     cfg = engine.config
-    relevant: dict = {}
+    relevant: dict[Id, set[int]] = {}
     for row, item, t, _ in engine.history.events():
         if cut <= t < end:
             user = engine.history.user_ids[row]
@@ -167,10 +168,19 @@ def _mixed(comps: dict[str, np.ndarray], share: float) -> dict[str, np.ndarray]:
 
 def _blend(comps: dict[str, np.ndarray], weights: dict[str, float], share: float) -> np.ndarray:
     mixed = _mixed(comps, share)
-    return sum(weights[c] * mixed[c] for c in COMPONENTS)
+    return np.asarray(sum(weights[c] * mixed[c] for c in COMPONENTS))
 
 
-def _sampled_components(sub, users, relevant, cand, pos_of, cut, n_sample, rng):
+def _sampled_components(
+    sub: BlendModel,
+    users: list[Id],
+    relevant: dict[Id, set[int]],
+    cand: np.ndarray,
+    pos_of: dict[int, int],
+    cut: float,
+    n_sample: int,
+    rng: np.random.Generator,
+) -> tuple[dict[str, np.ndarray], np.ndarray]:
     """Components over the full candidate set (normalised as at serving time),
     then for each learner its relevant candidates plus random others, in a
     shuffled order so that ties cannot favour the relevant ones."""

@@ -5,11 +5,13 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import reflex as rx
+from reflex.event import EventSpec
 
 from peerlearn.ui import page_loads, routes
 from peerlearn.ui.components.notification_bell import notification_bell, notification_panel, unread_badge
 from peerlearn.ui.states.auth import AuthState
 from peerlearn.ui.states.notifications import NotificationState
+from peerlearn.ui.states.page_load import register_loaders
 
 PageFn = Callable[[], rx.Component]
 
@@ -21,6 +23,7 @@ def _nav_link(label: str, href: str) -> rx.Component:
 # Below Reflex's "sm" breakpoint (48em) the links, bell and account collapse into one menu.
 WIDE_ONLY = ["none", "none", "flex"]
 NARROW_ONLY = ["flex", "flex", "none"]
+LOGOUT_FORM_ID = "logout-form"
 
 
 def brand() -> rx.Component:
@@ -34,6 +37,33 @@ def brand() -> rx.Component:
         href=routes.HOME,
         underline="none",
     )
+
+
+def logout_item() -> rx.Component:
+    """Log out: the menu item is the submit button of a plain form the browser posts to the server, which revokes
+    the token and clears the HttpOnly cookie. The form sits outside the menu, and choosing the item keeps the menu
+    open (prevent_default), so the button is still on the page when the browser submits."""
+    return rx.menu.item(
+        rx.el.button(
+            "Log out",
+            type="submit",
+            form=LOGOUT_FORM_ID,
+            id="logout",
+            background="none",
+            border="none",
+            width="100%",
+            font="inherit",
+            cursor="pointer",
+        ),
+        as_child=True,
+        color="red",
+        on_select=rx.prevent_default,
+    )
+
+
+def _logout_form() -> rx.Component:
+    """The one log-out form both menus submit (it holds no fields: the cookie says who)."""
+    return rx.el.form(id=LOGOUT_FORM_ID, action=routes.form_action(routes.LOGOUT_FORM), method="post", on_submit=None)
 
 
 def _wide_links() -> rx.Component:
@@ -50,7 +80,7 @@ def _wide_links() -> rx.Component:
             rx.menu.content(
                 rx.menu.item("Profile", on_click=rx.redirect(routes.PROFILE)),
                 rx.menu.separator(),
-                rx.menu.item("Log out", color="red", on_click=AuthState.log_out, id="logout"),
+                logout_item(),
             ),
         ),
         spacing="5",
@@ -92,14 +122,20 @@ def _narrow_menu() -> rx.Component:
         rx.separator(),
         notification_panel("menu-notification-list", "menu-mark-all-read"),
         rx.separator(),
-        rx.button(
-            rx.icon("log-out", size=16),
+        rx.el.button(
             "Log out",
-            color_scheme="red",
-            variant="soft",
-            width="100%",
-            on_click=AuthState.log_out,
+            type="submit",
+            form=LOGOUT_FORM_ID,
             id="menu-logout",
+            width="100%",
+            padding="0.5em",
+            border="none",
+            border_radius="var(--radius-2)",
+            background=rx.color("red", 3),
+            color=rx.color("red", 11),
+            font="inherit",
+            font_weight="500",
+            cursor="pointer",
         ),
         spacing="1",
         width="100%",
@@ -142,6 +178,7 @@ def navbar() -> rx.Component:
             rx.spacer(),
             _wide_links(),
             _narrow_menu(),
+            rx.cond(AuthState.logged_in, _logout_form()),
             align="center",
             width="100%",
             max_width="1200px",
@@ -185,7 +222,7 @@ def shell(content: rx.Component) -> rx.Component:
     )
 
 
-PAGES: list[tuple[PageFn, str, str, list]] = []
+PAGES: list[tuple[PageFn, str, str, EventSpec]] = []
 
 
 def page(route: str, title: str, on_load=AuthState.load_session) -> Callable[[PageFn], PageFn]:
@@ -197,8 +234,9 @@ def page(route: str, title: str, on_load=AuthState.load_session) -> Callable[[Pa
 
         wrapped.__name__ = fn.__name__
         loads = (on_load if isinstance(on_load, list) else [on_load]) + [NotificationState.load_notifications]
-        page_loads.register(route, loads)
-        PAGES.append((wrapped, route, f"{title} · PeerLearn", loads))
+        on_load_event = register_loaders(route, loads)
+        page_loads.register(route, [on_load_event])
+        PAGES.append((wrapped, route, f"{title} · PeerLearn", on_load_event))
         return fn
 
     return decorator

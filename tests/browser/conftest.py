@@ -148,14 +148,14 @@ def browser():
 
 @pytest.fixture
 def live_db(live_app: str, live_database_url: str):
-    """A session on the live app's database, for arranging data and checking outcomes (deferred transactions)."""
+    """A database session on the live app's database, to arrange data and check outcomes (deferred transactions)."""
     from sqlmodel import Session
 
     from peerlearn.db import create_db_engine
 
     engine = create_db_engine(live_database_url, sqlite_immediate=False)
-    with Session(engine, expire_on_commit=False) as session:
-        yield session
+    with Session(engine, expire_on_commit=False) as db:
+        yield db
     engine.dispose()
 
 

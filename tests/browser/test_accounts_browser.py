@@ -24,6 +24,7 @@ def test_signup_login_edit_profile_and_reload(page):
     page.locator("#login-password").fill("wrong-password")
     page.locator("#login-submit").click()
     expect(page.locator("#form-error")).to_contain_text("incorrect")
+    page.locator("#login-email").fill(email)  # the form came back as a new page (the email is not put in its URL)
     page.locator("#login-password").fill("analytical-engine")
     page.locator("#login-submit").click()
     page.wait_for_url("**/dashboard**")

@@ -48,8 +48,8 @@ def top() -> Iterator[Topology]:
 @pytest.fixture(scope="module")
 def db(top: Topology) -> Iterator[Session]:
     engine = create_engine(top.database_url)
-    with Session(engine, expire_on_commit=False) as session:
-        yield session
+    with Session(engine, expire_on_commit=False) as db:
+        yield db
     engine.dispose()
 
 

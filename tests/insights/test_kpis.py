@@ -139,20 +139,28 @@ def test_marketing_spend_gives_cac(api, db, market):
     assert report.learners["cac"] == {"USD": round(30000 / signups, 2)}
 
 
-@pytest.mark.slow  # seeds the whole demo marketplace and trains on it: 15-30 s
-def test_churn_model_beats_recency_only_on_the_demo_time_split(db):
+@pytest.mark.slow  # seeds the whole demo marketplace and trains on it five times: 30-60 s
+def test_churn_model_ranks_better_than_recency_only_across_anchors(db):
+    """The model's ROC AUC beats a recency-only baseline on average over five weekly anchors.
+
+    One anchor is not a fair test: probing 4 demo seeds x 5 anchors (Dec 2026), the model won on ROC AUC at 19 of
+    20, by +0.03 to +0.12 on average per seed, but lost by 0.08 at one. Its Brier score was worse than recency-only
+    at 11 of the 20, so calibration is not claimed here: the model ranks learners better, it is not better calibrated.
+    The seed instant is fixed so the demo data, and so this test, is deterministic.
+    """
     from peerlearn.demo_data import seed_demo
     from peerlearn.insights.churn import train_churn
 
-    # The demo marketplace is anchored to "now", and the model's margin over recency-only varies with that anchor
-    # (it loses at some hours): a fixed instant keeps this test deterministic.
-    now = datetime(2026, 12, 2, tzinfo=UTC)
-    seed_demo(db=db, now=now)
+    seeded_at = datetime(2026, 12, 2, tzinfo=UTC)
+    seed_demo(db=db, now=seeded_at)
     db.commit()
-    model = train_churn(db=db, now=now)
-    assert model.enough_data
-    assert model.figures["roc_auc"] > model.figures["recency_only_roc_auc"]
-    assert model.figures["brier"] < model.figures["recency_only_brier"]
+    margins = []
+    for weeks_back in range(5):
+        model = train_churn(db=db, now=seeded_at - timedelta(weeks=weeks_back))
+        assert model.enough_data
+        margins.append(model.figures["roc_auc"] - model.figures["recency_only_roc_auc"])
+    assert sum(margins) / len(margins) > 0
+    assert sum(m > 0 for m in margins) >= 3
 
 
 def test_cached_report_is_reused_until_new_money_lands(db, market):

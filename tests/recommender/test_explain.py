@@ -1,6 +1,7 @@
 import pytest
 
 from peerlearn.recommender import explain
+from peerlearn.recommender.data import UserProfile
 from peerlearn.recommender.engine import Recommender
 from tests.recommender.helpers import NOW, book, item, only, plain_config
 
@@ -31,7 +32,7 @@ def build():
 @pytest.mark.parametrize(
     ("component", "item_id", "expected"),
     [
-        ("content", "pandas", "Matches your interest in Python and SQL"),
+        ("content", "pandas", "Similar to “Intro to SQL”, which you booked"),  # booked, never stated
         ("collab", "pandas", "Learners who booked “Intro to SQL” also booked this"),
         ("popularity", "cook", "Popular: 8 learners booked"),
         ("trending", "cook", "Trending in Cooking"),
@@ -46,6 +47,20 @@ def test_explanation_follows_the_strongest_component(component, item_id, expecte
         max(recs[item_id].components, key=recs[item_id].components.get) == component
         or recs[item_id].components[component] == 1.0
     )
+
+
+def test_a_content_match_names_only_what_the_learner_stated():
+    items = [
+        item("intro", ["Python", "SQL"], start_days=-10, title="Intro to SQL", mentor="a"),
+        item("pandas", ["Python", "SQL", "Data Science"], title="Pandas", mentor="b"),
+        item("cook", ["Cooking"], title="Knife skills", mentor="c"),
+    ]
+    inter = [book("me", "intro", 20)] + [book(f"u{i}", "intro", 20) for i in range(3)]
+    rec = Recommender(plain_config()).fit(items, inter, [UserProfile("me", ["sql"])], now=NOW)
+    rec.weights["warm"] = only("content")
+    assert rec.recommend("me", NOW, 5)[0].explanation == "Matches your interest in SQL"
+    rec.set_profiles([UserProfile("me", [])])  # interests removed: the booked session is the reason now
+    assert rec.recommend("me", NOW, 5)[0].explanation == "Similar to “Intro to SQL”, which you booked"
 
 
 def test_components_are_reported_normalised():

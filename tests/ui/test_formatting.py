@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from peerlearn.billing.earnings import Balance
-from peerlearn.booking.actions import BookingPublic
+from peerlearn.booking.public import BookingPublic
 from peerlearn.insights.kpis import KpiReport
 from peerlearn.models import LearningSession
 from peerlearn.models.catalog import LearningSessionPublic, MentorCard

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from peerlearn.billing.receipts import Receipt
-from peerlearn.booking.actions import BookingPublic
+from peerlearn.booking.public import BookingPublic
 from peerlearn.models import LearningSession, Notification, WaitlistEntry
 from peerlearn.models.enums import BookingStatus
 from peerlearn.platform.timefmt import format_local

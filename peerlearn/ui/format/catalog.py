@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from peerlearn.booking.reviews import ReviewPublic
+from peerlearn.booking.public import ReviewPublic
 from peerlearn.booking.rules import describe_refund_policy
 from peerlearn.catalog.public import LearningSessionPublic
 from peerlearn.insights.recommendations import RecommendationPublic
-from peerlearn.live.room import ChatMessagePublic, RecordingPublic
+from peerlearn.live.public import ChatMessagePublic, RecordingPublic
 from peerlearn.platform.timefmt import format_local
 from peerlearn.ui.format.common import price_text, rating_text, stars
 from peerlearn.ui.views import ChatLine, RecommendationCard, RecordingItem, ReviewItem, SessionCard, SessionFacts

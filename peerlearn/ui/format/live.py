@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from peerlearn.live.room import ChatMessagePublic
+from peerlearn.live.public import ChatMessagePublic
 from peerlearn.platform.timefmt import format_time
 from peerlearn.ui.views import ChatLine, Device, RemotePerson
 

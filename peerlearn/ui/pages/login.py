@@ -1,4 +1,4 @@
-"""Log-in page."""
+"""Log-in page: a plain HTML form posted to the server, which sets the HttpOnly login cookie (api/auth_forms.py)."""
 
 import reflex as rx
 
@@ -18,12 +18,19 @@ def labelled(label: str, control: rx.Component) -> rx.Component:
     return rx.vstack(rx.text(label, size="2", weight="medium", as_="label"), control, spacing="1", width="100%")
 
 
-@page(routes.LOGIN, "Log in", on_load=[AuthState.load_session, AuthState.clear_form_error])
+def server_form(action: str, *children: rx.Component, **props) -> rx.Component:
+    """A form the browser posts itself to `action` (no script involved): the answer is a redirect to a page."""
+    return rx.el.form(*children, action=routes.form_action(action), method="post", on_submit=None, **props)
+
+
+@page(routes.LOGIN, "Log in", on_load=[AuthState.load_session, AuthState.prepare_login])
 def login_page() -> rx.Component:
     return auth_card(
         "Log in to PeerLearn",
         error_callout(AuthState.form_error),
-        rx.form(
+        server_form(
+            routes.LOGIN_FORM,
+            rx.el.input(type="hidden", name="next", value=AuthState.login_next),
             rx.vstack(
                 labelled(
                     "Email",
@@ -32,6 +39,7 @@ def login_page() -> rx.Component:
                         type="email",
                         placeholder="you@example.org",
                         required=True,
+                        auto_complete="username",
                         width="100%",
                         size="3",
                         id="login-email",
@@ -40,14 +48,18 @@ def login_page() -> rx.Component:
                 labelled(
                     "Password",
                     rx.input(
-                        name="password", type="password", required=True, width="100%", size="3", id="login-password"
+                        name="password",
+                        type="password",
+                        required=True,
+                        auto_complete="current-password",
+                        width="100%",
+                        size="3",
+                        id="login-password",
                     ),
                 ),
                 rx.button("Log in", type="submit", size="3", width="100%", id="login-submit"),
                 spacing="3",
             ),
-            on_submit=AuthState.submit_login,
-            reset_on_submit=False,
         ),
         rx.text("New here? ", rx.link("Create an account", href=routes.SIGNUP), size="2"),
         rx.text(rx.link("Forgot your password?", href=routes.FORGOT_PASSWORD, id="forgot-password"), size="2"),

@@ -1,10 +1,10 @@
-"""Sign-up page, as a learner or a mentor."""
+"""Sign-up page, as a learner or a mentor: a plain HTML form posted to the server (api/auth_forms.py)."""
 
 import reflex as rx
 
 from peerlearn.ui import routes
 from peerlearn.ui.layout import error_callout, page
-from peerlearn.ui.pages.login import auth_card, labelled
+from peerlearn.ui.pages.login import auth_card, labelled, server_form
 from peerlearn.ui.states.auth import AuthState
 
 
@@ -17,7 +17,8 @@ def signup_page() -> rx.Component:
     return auth_card(
         "Create your PeerLearn account",
         error_callout(AuthState.form_error),
-        rx.form(
+        server_form(
+            routes.SIGNUP_FORM,
             rx.vstack(
                 labelled(
                     "Full name", rx.input(name="full_name", required=True, width="100%", size="3", id="signup-name")
@@ -33,6 +34,7 @@ def signup_page() -> rx.Component:
                         type="password",
                         required=True,
                         min_length=10,
+                        auto_complete="new-password",
                         width="100%",
                         size="3",
                         id="signup-password",
@@ -76,8 +78,6 @@ def signup_page() -> rx.Component:
                 rx.button("Create account", type="submit", size="3", width="100%", id="signup-submit"),
                 spacing="3",
             ),
-            on_submit=AuthState.submit_signup,
-            reset_on_submit=False,
         ),
         rx.text("Already have an account? ", rx.link("Log in", href=routes.LOGIN), size="2"),
     )

@@ -2,9 +2,11 @@
 
 The log-in, sign-up and log-out forms are `auth_forms.py`, mixed in here.
 
-The login token lives in a cookie; every handler that does something on a
-person's behalf resolves it again on the server, so hiding a button is never
-the only guard.
+The login token lives in an HttpOnly cookie that only the server sets and clears (`peerlearn/api/auth_forms.py`),
+so page scripts cannot read it. The browser sends it with the event socket's handshake, and the states read it from
+those headers (`_login_token`) whenever they need it: it is never a state var, so no delta carries it to the page.
+A log-in or log-out is a full page load, which opens a new socket with the new cookie. Every handler that does
+something on a person's behalf resolves the token again on the server, so hiding a button is never the only guard.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from sqlmodel import Session
 from peerlearn.accounts import actions as accounts
 from peerlearn.accounts.queries import Viewer, viewer_for_token
 from peerlearn.db import read_scope, session_scope
+from peerlearn.login_cookie import token_from_cookie_header
 from peerlearn.models import User
 from peerlearn.models.enums import UserRole
 from peerlearn.platform.errors import AuthenticationError, ServiceError
@@ -26,13 +29,11 @@ from peerlearn.ui.offload import run_blocking
 from peerlearn.ui.states.auth_forms import AccountForms
 from peerlearn.ui.states.viewer_zone import ViewerZone
 
-TOKEN_MAX_AGE = 14 * 24 * 3600
 T = TypeVar("T")
 Reload = Callable[[], Awaitable[object]]
 
 
 class AuthState(AccountForms, ViewerZone, rx.State):
-    auth_token: str = rx.Cookie("", name="peerlearn_token", same_site="lax", max_age=TOKEN_MAX_AGE)
     user_id: int = 0
     user_name: str = ""
     user_email: str = ""
@@ -50,6 +51,10 @@ class AuthState(AccountForms, ViewerZone, rx.State):
     def is_admin(self) -> bool:
         return UserRole.ADMIN.value in self.roles
 
+    def _login_token(self) -> str:
+        """The login token from the connection's Cookie header ('' when logged out); server side only."""
+        return token_from_cookie_header(self.router.headers.cookie)
+
     async def _read(self, work: Callable[[Session], T]) -> T:
         """`work(db)` in a read-only transaction, off the event loop."""
 
@@ -61,7 +66,7 @@ class AuthState(AccountForms, ViewerZone, rx.State):
 
     async def _as_user(self, work: Callable[[User, Session], T], *, write: bool = False) -> T:
         """`work(user, db)` for the signed-in user, in one transaction off the event loop."""
-        token = self.auth_token
+        token = self._login_token()
 
         def run() -> T:
             with session_scope() if write else read_scope() as db:
@@ -82,28 +87,21 @@ class AuthState(AccountForms, ViewerZone, rx.State):
         await reload()
         return rx.toast.success(success)
 
-    def _remember(self, viewer: Viewer, token: str | None = None) -> None:
-        if token is not None:
-            self.auth_token = token
+    def _remember(self, viewer: Viewer) -> None:
         self.user_id, self.user_name, self.user_email = viewer.id, viewer.full_name, viewer.email
         self.roles = [role.value for role in viewer.roles]
         self.viewer_timezone = self._zone_for(viewer.timezone)
 
     def _forget(self) -> None:
-        self.auth_token = ""
         self.user_id, self.user_name, self.user_email, self.roles = 0, "", "", []
         self.viewer_timezone = self._visitor_zone()
-
-    def _next_path(self) -> str:
-        target = self.router.url.query_parameters.get("next", "")
-        return target if target.startswith("/") and not target.startswith("//") else routes.DASHBOARD
 
     def _client(self) -> str:
         return self.router.session.client_ip or "unknown"
 
     async def _recognise(self) -> bool:
         """Know who is here from the login cookie; False (and forgotten) when nobody valid is."""
-        token = self.auth_token
+        token = self._login_token()
         try:
             viewer = await self._read(lambda db: viewer_for_token(token, db=db))
         except AuthenticationError:

@@ -1,38 +1,77 @@
-"""Log-in, sign-up and log-out forms (mixed into AuthState, so every page can reach them).
+"""What the log-in and sign-up pages show around their forms (mixed into AuthState, so every page can reach it).
 
-A successful log-in or sign-up remembers the viewer and sets the login cookie; the token itself is issued and
-checked by the accounts service in one transaction off the event loop.
+The forms themselves are plain HTML form posts to `peerlearn/api/auth_forms.py`, which sets the HttpOnly login
+cookie and redirects to the next page, or back here with an error code in the query: the page turns the code into a
+sentence. Only codes and numbers come back in the query, never text to show, so a crafted link cannot put its own
+words next to the form.
 """
 
 from __future__ import annotations
 
-import reflex as rx
-from pydantic import ValidationError as PydanticValidationError
+from collections.abc import Mapping
 
-from peerlearn.accounts import actions as accounts
-from peerlearn.accounts.queries import Viewer, viewer_for_token
-from peerlearn.db import read_scope, session_scope
+import reflex as rx
+
+from peerlearn import links
+from peerlearn.login_cookie import WEAK_PASSWORD
 from peerlearn.models.enums import UserRole
-from peerlearn.models.types import saved_id
-from peerlearn.models.users import UserCreate
-from peerlearn.platform.errors import ServiceError
-from peerlearn.platform.timefmt import valid_zone
-from peerlearn.ui import routes
-from peerlearn.ui.forms import first_error
-from peerlearn.ui.offload import run_blocking
+from peerlearn.platform.errors import ErrorCode
+
+FORM_ERRORS = {
+    ErrorCode.INVALID_CREDENTIALS.value: "Email or password is incorrect.",
+    ErrorCode.EMAIL_TAKEN.value: "An account with this email already exists. Log in, or reset your password by email.",
+    WEAK_PASSWORD: (
+        "This password is too easy to guess. Use a few unrelated words, or a longer phrase only you would think of."
+    ),
+    ErrorCode.BUSY.value: "PeerLearn is busy right now. Please try again in a moment.",
+}
+FIELD_ERRORS = {
+    "email": "Enter a valid email address.",
+    "password": "Use a password of at least 10 characters; a short phrase of unrelated words is easy to remember.",
+    "full_name": "Enter your name as others should see it.",
+    "role": "Choose whether you want to learn, or to learn and teach.",
+}
+UNKNOWN_ERROR = "That did not work. Please try again."
+
+
+def _minutes(seconds: int) -> str:
+    minutes = max(1, -(-seconds // 60))
+    return "1 minute" if minutes == 1 else f"{minutes} minutes"
+
+
+def form_error_message(query: Mapping[str, str]) -> str:
+    """The sentence for the `?error=` code the form routes sent back ('' when there is none)."""
+    code = query.get("error", "")
+    if not code:
+        return ""
+    if code == ErrorCode.TOO_MANY_ATTEMPTS.value:
+        wait = query.get("wait", "")
+        when = f"in about {_minutes(int(wait))}" if wait.isdigit() and len(wait) < 7 else "later"
+        return f"Too many failed log-in attempts. Try again {when}, or reset your password by email."
+    if code == ErrorCode.VALIDATION.value:
+        return FIELD_ERRORS.get(query.get("field", ""), UNKNOWN_ERROR)
+    return FORM_ERRORS.get(code, UNKNOWN_ERROR)
 
 
 class AccountForms(rx.State, mixin=True):
     form_error: str = ""
     signup_role: str = UserRole.LEARNER.value
+    login_next: str = ""  # where the log-in form sends the person afterwards (a local path, or '' for the dashboard)
 
     def clear_form_error(self):
         self.form_error = ""
 
+    def prepare_login(self):
+        """on_load of /login: the page a guard sent the person from, and what went wrong on the last try."""
+        query = self.router.url.query_parameters
+        self.login_next = links.local_path(query.get("next", ""), "")
+        self.form_error = form_error_message(query)
+
     def prepare_signup(self):
-        """The landing page links to /signup?role=mentor; preselect that choice."""
-        self.form_error = ""
-        wanted = self.router.url.query_parameters.get("role", "")
+        """The landing page links to /signup?role=mentor; preselect that choice. And what went wrong last time."""
+        query = self.router.url.query_parameters
+        self.form_error = form_error_message(query)
+        wanted = query.get("role", "")
         self.signup_role = (
             wanted if wanted in (UserRole.LEARNER.value, UserRole.MENTOR.value) else UserRole.LEARNER.value
         )
@@ -40,61 +79,3 @@ class AccountForms(rx.State, mixin=True):
     @rx.event
     def set_signup_role(self, value: str):
         self.signup_role = value
-
-    async def submit_login(self, form: dict):
-        self.form_error = ""
-        email, password, client = form.get("email", ""), form.get("password", ""), self._client()
-
-        def log_in() -> tuple[Viewer, str]:
-            with read_scope() as db:  # the slow password check holds no write lock
-                user_id = saved_id(accounts.check_password(email, password, client=client, db=db))
-            with session_scope() as db:
-                _, token = accounts.finish_log_in(user_id, client=client, db=db)
-                return viewer_for_token(token, db=db), token
-
-        try:
-            viewer, token = await run_blocking(log_in)
-        except ServiceError as error:
-            self.form_error = error.message
-            return
-        self._remember(viewer, token)
-        return rx.redirect(self._next_path())
-
-    async def submit_signup(self, form: dict):
-        self.form_error = ""
-        try:
-            data = UserCreate(
-                email=form.get("email", "").strip(),
-                password=form.get("password", ""),
-                full_name=form.get("full_name", ""),
-                role=self.signup_role,
-                timezone=valid_zone(form.get("timezone") or self.signup_timezone),  # type: ignore[attr-defined]
-            )
-        except PydanticValidationError as error:
-            self.form_error = first_error(error)
-            return
-
-        def sign_up() -> tuple[Viewer, str]:
-            password_hash = accounts.hash_new_password(data)  # slow: before the write transaction
-            with session_scope() as db:
-                token = accounts.issue_token(accounts.register_user(data, db=db, password_hash=password_hash), db=db)
-                return viewer_for_token(token, db=db), token
-
-        try:
-            viewer, token = await run_blocking(sign_up)
-        except ServiceError as error:
-            self.form_error = error.message
-            return
-        self._remember(viewer, token)
-        return rx.redirect(routes.PROFILE)
-
-    async def log_out(self):
-        token = self.auth_token
-
-        def revoke() -> None:
-            with session_scope() as db:
-                accounts.log_out(token, db=db)
-
-        await run_blocking(revoke)
-        self._forget()
-        return rx.redirect(routes.HOME)

@@ -82,7 +82,10 @@ class DiscoverState(AuthState):
 
     async def _search(self) -> None:
         self.problem = ""
-        pick = lambda value: None if value == ANY else value  # noqa: E731
+
+        def pick(value: str) -> str | None:
+            return None if value == ANY else value
+
         try:
             filters = parse_filters(
                 q=self.q,

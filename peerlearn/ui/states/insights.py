@@ -34,7 +34,7 @@ def _data_version() -> tuple:
         return kpis.data_version(db=db)
 
 
-def _read_dashboard(user: User, start: datetime | None, end: datetime | None, db: Session):  # noqa: ANN202 - a tuple of the dashboard's parts
+def _read_dashboard(user: User, start: datetime | None, end: datetime | None, db: Session):
     require_role(user, UserRole.ADMIN)
     report = kpis.kpi_report(start, end, db=db)
     model, risky = churn.at_risk(db=db, limit=10)

@@ -27,7 +27,7 @@ from peerlearn.ui.views import RecordingItem, RemotePerson
 POLL_SECONDS = 1.0
 
 
-def _read_room(user: User, room_id: int, db: Session):  # noqa: ANN202 - the room's parts, as a tuple
+def _read_room(user: User, room_id: int, db: Session):
     record = live_room.room_record(user, room_id, db=db)
     grant = live_room.issue_room_token(user, room_id, db=db)
     people = live_room.room_participants(room_id, db=db)
@@ -126,7 +126,7 @@ class RoomState(RoomLobby, RoomChat, AuthState):
             if not self._token:  # the page may mount before its on_load has fetched the token
                 return
             url, headers = f"{self._media_base}/media/rooms/{self.room_id}", {"Authorization": f"Bearer {self._token}"}
-            asked = (self.auth_token, self.room_id, self._last_chat_id)
+            asked = (self._login_token(), self.room_id, self._last_chat_id)
         client = await media_http()
         try:
             state = (await client.get(url, headers=headers)).json()

@@ -7,7 +7,7 @@ import reflex as rx
 from peerlearn.accounts.actions import user_for_token
 from peerlearn.db import read_scope
 from peerlearn.live import room as live_room
-from peerlearn.live.room import ChatMessagePublic
+from peerlearn.live.public import ChatMessagePublic
 from peerlearn.platform.errors import AuthenticationError, ServiceError
 from peerlearn.ui.format.live import append_chat, chat_lines
 from peerlearn.ui.offload import run_blocking
@@ -31,7 +31,7 @@ class RoomChat(rx.State, mixin=True):
         self.chat, self._last_chat_id = [], 0
 
     async def _fetch_chat(self) -> list[ChatMessagePublic]:
-        return await run_blocking(chat_since, self.auth_token, self.room_id, self._last_chat_id)
+        return await run_blocking(chat_since, self._login_token(), self.room_id, self._last_chat_id)
 
     def _add_chat(self, fresh: list[ChatMessagePublic]) -> None:
         fresh = [m for m in fresh if m.id > self._last_chat_id]  # another pull may have added them meanwhile
