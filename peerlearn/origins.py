@@ -39,6 +39,25 @@ def allowed_origins(settings: Settings) -> list[str]:
     return list(dict.fromkeys(origins))
 
 
+def journey_link(url: str, settings: Settings) -> str:
+    """A link to one of the app's own pages as a path ("/pay/simulated/…"), so the browser stays on the origin the
+    person is using (and logged in there); any other site's URL (Stripe's, Razorpay's checkout) is left as it is.
+
+    PUBLIC_BASE_URL still builds absolute links for e-mails and for gateways' callbacks; a journey in the browser
+    (book, pay, come back, log in) never jumps from one of the app's hosts to another.
+    """
+    if not url or url.startswith("/") and not url.startswith("//"):
+        return url
+    if origin_of(url) not in allowed_origins(settings):
+        return url
+    parts = urlsplit(url)
+    return (
+        (parts.path or "/")
+        + (f"?{parts.query}" if parts.query else "")
+        + (f"#{parts.fragment}" if parts.fragment else "")
+    )
+
+
 def websocket_origin(origin: str) -> str:
     """The ws:// or wss:// twin of an http(s) origin (the Reflex event socket)."""
     return origin.replace("https://", "wss://", 1).replace("http://", "ws://", 1)

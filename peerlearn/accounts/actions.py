@@ -63,7 +63,7 @@ def register_user(data: UserCreate, *, db: Session, password_hash: str | None = 
     )
     db.add(user)
     db.flush()
-    db.add(Profile(user_id=saved_id(user), interests=_clean_list(data.interests)))
+    db.add(Profile(user_id=saved_id(user), timezone=data.timezone, interests=_clean_list(data.interests)))
     if user.is_mentor:
         db.add(MentorProfile(user_id=saved_id(user)))
     db.flush()

@@ -42,7 +42,7 @@ router = APIRouter(tags=["accounts"], include_in_schema=False)
 
 FormText = Annotated[str, Form()]
 _UNAVAILABLE = (DatabaseBusyError, RedisConnectionError, RedisTimeoutError)
-_SIGNUP_FIELDS = ("email", "password", "full_name", "role")
+_SIGNUP_FIELDS = ("email", "password", "full_name", "role", "timezone")
 
 
 def trusted_origin(request: Request) -> str:
@@ -119,12 +119,19 @@ def login_form(
 
 @router.post(links.SIGNUP_FORM, response_class=Response, status_code=303)
 def signup_form(
-    request: Request, email: FormText = "", password: FormText = "", full_name: FormText = "", role: FormText = ""
+    request: Request,
+    email: FormText = "",
+    password: FormText = "",
+    full_name: FormText = "",
+    role: FormText = "",
+    timezone: FormText = "UTC",
 ) -> Response:
     origin = trusted_origin(request)
     kept = {"role": role if role in ("learner", "mentor") else ""}
     try:
-        data = UserCreate(email=email.strip(), password=password, full_name=full_name, role=role or "learner")
+        data = UserCreate(
+            email=email.strip(), password=password, full_name=full_name, role=role or "learner", timezone=timezone
+        )
     except PydanticValidationError as error:
         field = str(error.errors()[0]["loc"][0]) if error.errors() and error.errors()[0]["loc"] else ""
         field = field if field in _SIGNUP_FIELDS else ""

@@ -65,7 +65,7 @@ def razorpay_callback(request: Request, db: DB) -> RedirectResponse:
     """Razorpay sends the payer back here; the signature is checked against the link id stored at creation."""
     booking_id = payment_service.verify_razorpay_callback(dict(request.query_params), db=db)
     suffix = f"/bookings/{booking_id}?paid=1" if booking_id else "/dashboard?payment=unverified"
-    return RedirectResponse(payment_service.public_url(suffix), status_code=303)
+    return RedirectResponse(suffix, status_code=303)  # a path: the payer stays on the host they came back to
 
 
 @route(router, "GET", "/api/payments/", response_model=list[PaymentPublic], responses=AUTHENTICATED)

@@ -427,10 +427,6 @@ def payments_of(user: User, *, db: Session) -> list[Payment]:
     return list(db.exec(select(Payment).where(Payment.learner_id == user.id).order_by(col(Payment.created_at).desc())))
 
 
-def public_url(path: str) -> str:
-    return f"{get_settings().base_url}{path}"
-
-
 def verify_razorpay_callback(query: Mapping[str, str], *, db: Session) -> int | None:
     """The booking id when the callback's signature matches the payment link we created, else None.
 

@@ -13,6 +13,7 @@ from peerlearn.models.enums import RefundStatus
 from peerlearn.models.types import linked_row
 from peerlearn.money import format_money
 from peerlearn.platform.errors import NotFoundError
+from peerlearn.platform.timefmt import format_local, user_zone
 
 
 class ReceiptLine(BaseModel):
@@ -32,6 +33,7 @@ class Receipt(BaseModel):
     status: str
     lines: list[ReceiptLine]
     total: str
+    timezone: str = "UTC"  # the learner's: the PDF quotes its times there
 
 
 def receipt_for(payment_id: int, viewer: User, *, db: Session) -> Receipt:
@@ -66,6 +68,7 @@ def receipt_for(payment_id: int, viewer: User, *, db: Session) -> Receipt:
         number=f"PL-{payment.id:06d}",
         issued_at=payment.paid_at or payment.created_at,
         learner_name=learner.full_name,
+        timezone=user_zone(learner.id, db=db),
         learner_email=learner.email,
         session_title=session.title,
         session_start_at=session.start_at,
@@ -84,9 +87,10 @@ def receipt_pdf(receipt: Receipt) -> bytes:
     pdf.cell(0, 12, "PeerLearn receipt", new_x="LMARGIN", new_y="NEXT")
     pdf.set_font("Helvetica", size=11)
     for text in (
-        f"Receipt {receipt.number}  ·  {receipt.issued_at:%Y-%m-%d %H:%M} UTC",
+        f"Receipt {receipt.number}  ·  {format_local(receipt.issued_at, receipt.timezone, always_year=True)}",
         f"Billed to {receipt.learner_name} <{receipt.learner_email}>",
-        f"Session: {receipt.session_title} with {receipt.mentor_name}, {receipt.session_start_at:%Y-%m-%d %H:%M} UTC",
+        f"Session: {receipt.session_title} with {receipt.mentor_name}, "
+        f"{format_local(receipt.session_start_at, receipt.timezone, always_year=True)}",
         f"Paid through: {receipt.provider}  ·  Status: {receipt.status}",
     ):
         pdf.cell(0, 7, _latin1(text), new_x="LMARGIN", new_y="NEXT")

@@ -43,6 +43,7 @@ from peerlearn.models.types import linked_row, saved_id, utcnow
 from peerlearn.platform import notifications
 from peerlearn.platform.errors import ConflictError, ErrorCode, NotFoundError, PermissionDeniedError, RuleViolationError
 from peerlearn.platform.locks import lock_linked, lock_row, lock_session
+from peerlearn.platform.timefmt import format_local, user_zone
 
 
 def _check_learner_free(
@@ -280,7 +281,7 @@ def reschedule_booking(
         learner_id,
         NotificationKind.BOOKING_CANCELLED,
         f"Moved from: {source.title}",
-        body=f"Your booking moved to {target.start_at:%a %d %b %H:%M} UTC.",
+        body=f"Your booking moved to {format_local(target.start_at, user_zone(saved_id(learner), db=db))}.",
         link=links.session_link(saved_id(target)),
         session_id=source.id,
         db=db,

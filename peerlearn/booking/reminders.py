@@ -11,6 +11,7 @@ from peerlearn.models import Booking, LearningSession
 from peerlearn.models.enums import BookingStatus, NotificationKind
 from peerlearn.models.types import utcnow
 from peerlearn.platform import notifications
+from peerlearn.platform.timefmt import format_local, user_zone
 
 WINDOWS = (
     ("reminder_24h_sent_at", timedelta(hours=24), "tomorrow"),
@@ -41,7 +42,7 @@ def send_due_reminders(*, db: Session, now: datetime | None = None) -> int:
                     booking.learner_id,
                     NotificationKind.REMINDER,
                     f"Starts {when}: {session.title}",
-                    body=f"Your session starts at {session.start_at:%H:%M} UTC.",
+                    body=f"Your session starts {format_local(session.start_at, user_zone(booking.learner_id, db=db))}.",
                     link=links.session_link(session.id),
                     db=db,
                 )

@@ -44,6 +44,7 @@ from peerlearn.platform.errors import (
     ValidationError,
 )
 from peerlearn.platform.locks import lock_session
+from peerlearn.platform.timefmt import format_local, user_zone
 
 MAX_DURATION = timedelta(hours=12)
 
@@ -100,7 +101,8 @@ def check_mentor_free(
         gap = timedelta(minutes=max(buffer_minutes, other.buffer_minutes))
         if overlaps(start_at, end_at, other.start_at, other.end_at, gap):
             raise ConflictError(
-                f"This overlaps your session '{other.title}' ({other.start_at:%Y-%m-%d %H:%M} UTC), buffer included.",
+                f"This overlaps your session '{other.title}' "
+                f"({format_local(other.start_at, user_zone(mentor_id, db=db))}), buffer included.",
                 ErrorCode.MENTOR_OVERLAP,
             )
 

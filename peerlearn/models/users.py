@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from datetime import datetime
+from functools import cache
 from typing import Literal
+from zoneinfo import available_timezones
 
 import sqlalchemy as sa
-from pydantic import BaseModel, EmailStr
+from pydantic import BaseModel, EmailStr, field_validator
 from pydantic import Field as PField
 from sqlmodel import Field, SQLModel
 
@@ -110,6 +112,11 @@ PASSWORD_MIN_LENGTH = 10
 PASSWORD_MAX_LENGTH = 128
 
 
+@cache
+def _known_zones() -> frozenset[str]:
+    return frozenset(available_timezones())
+
+
 class UserCreate(BaseModel):
     email: EmailStr
     password: str = PField(min_length=PASSWORD_MIN_LENGTH, max_length=PASSWORD_MAX_LENGTH)
@@ -117,6 +124,17 @@ class UserCreate(BaseModel):
     role: Literal[UserRole.LEARNER, UserRole.MENTOR] = PField(
         UserRole.LEARNER, description="Admin accounts are never created by sign-up"
     )
+    timezone: str = PField(
+        "UTC", max_length=64, description="IANA zone the person's times are shown in (the browser's, confirmed)"
+    )
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        if value not in _known_zones():
+            raise ValueError(f"'{value}' is not a known time zone (use a name like Europe/Berlin)")
+        return value
+
     interests: list[str] = PField(
         default_factory=list,
         max_length=50,

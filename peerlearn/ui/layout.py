@@ -7,8 +7,8 @@ from collections.abc import Callable
 import reflex as rx
 from reflex.event import EventSpec
 
-from peerlearn.ui import routes
-from peerlearn.ui.components.notification_bell import notification_bell
+from peerlearn.ui import page_loads, routes
+from peerlearn.ui.components.notification_bell import notification_bell, notification_panel, unread_badge
 from peerlearn.ui.states.auth import AuthState
 from peerlearn.ui.states.notifications import NotificationState
 from peerlearn.ui.states.page_load import register_loaders
@@ -18,6 +18,12 @@ PageFn = Callable[[], rx.Component]
 
 def _nav_link(label: str, href: str) -> rx.Component:
     return rx.link(label, href=href, size="3", weight="medium", color_scheme="gray", high_contrast=True)
+
+
+# Below Reflex's "sm" breakpoint (48em) the links, bell and account collapse into one menu.
+WIDE_ONLY = ["none", "none", "flex"]
+NARROW_ONLY = ["flex", "flex", "none"]
+LOGOUT_FORM_ID = "logout-form"
 
 
 def brand() -> rx.Component:
@@ -41,7 +47,7 @@ def logout_item() -> rx.Component:
         rx.el.button(
             "Log out",
             type="submit",
-            form="logout-form",
+            form=LOGOUT_FORM_ID,
             id="logout",
             background="none",
             border="none",
@@ -55,8 +61,13 @@ def logout_item() -> rx.Component:
     )
 
 
-def navbar() -> rx.Component:
-    signed_in_links = rx.hstack(
+def _logout_form() -> rx.Component:
+    """The one log-out form both menus submit (it holds no fields: the cookie says who)."""
+    return rx.el.form(id=LOGOUT_FORM_ID, action=routes.form_action(routes.LOGOUT_FORM), method="post", on_submit=None)
+
+
+def _wide_links() -> rx.Component:
+    signed_in = rx.hstack(
         _nav_link("Find sessions", routes.DISCOVER),
         _nav_link("Dashboard", routes.DASHBOARD),
         rx.cond(AuthState.is_mentor, _nav_link("Teach", routes.TEACH)),
@@ -72,22 +83,102 @@ def navbar() -> rx.Component:
                 logout_item(),
             ),
         ),
-        rx.el.form(id="logout-form", action=routes.form_action(routes.LOGOUT_FORM), method="post", on_submit=None),
         spacing="5",
         align="center",
     )
-    visitor_links = rx.hstack(
+    visitor = rx.hstack(
         _nav_link("Find sessions", routes.DISCOVER),
         rx.link(rx.button("Log in", variant="ghost"), href=routes.LOGIN),
         rx.link(rx.button("Sign up"), href=routes.SIGNUP),
         spacing="3",
         align="center",
     )
+    return rx.box(rx.cond(AuthState.logged_in, signed_in, visitor), display=WIDE_ONLY)
+
+
+def _menu_link(label: str, href: str, icon: str) -> rx.Component:
+    return rx.popover.close(
+        rx.link(
+            rx.hstack(rx.icon(icon, size=16), rx.text(label, size="3", weight="medium"), align="center"),
+            href=href,
+            underline="none",
+            color_scheme="gray",
+            high_contrast=True,
+            padding_y="0.45em",
+            width="100%",
+        )
+    )
+
+
+def _narrow_menu() -> rx.Component:
+    """Phones: one menu button; the links, notifications and the account live inside it."""
+    signed_in = rx.vstack(
+        rx.text(AuthState.user_name, size="2", color_scheme="gray", weight="medium"),
+        _menu_link("Find sessions", routes.DISCOVER, "search"),
+        _menu_link("Dashboard", routes.DASHBOARD, "layout-dashboard"),
+        rx.cond(AuthState.is_mentor, _menu_link("Teach", routes.TEACH, "presentation")),
+        rx.cond(AuthState.is_admin, _menu_link("Business", routes.INSIGHTS, "chart-column")),
+        _menu_link("Profile", routes.PROFILE, "user"),
+        rx.separator(),
+        notification_panel("menu-notification-list", "menu-mark-all-read"),
+        rx.separator(),
+        rx.el.button(
+            "Log out",
+            type="submit",
+            form=LOGOUT_FORM_ID,
+            id="menu-logout",
+            width="100%",
+            padding="0.5em",
+            border="none",
+            border_radius="var(--radius-2)",
+            background=rx.color("red", 3),
+            color=rx.color("red", 11),
+            font="inherit",
+            font_weight="500",
+            cursor="pointer",
+        ),
+        spacing="1",
+        width="100%",
+    )
+    visitor = rx.vstack(
+        _menu_link("Find sessions", routes.DISCOVER, "search"),
+        _menu_link("Log in", routes.LOGIN, "log-in"),
+        _menu_link("Sign up", routes.SIGNUP, "user-plus"),
+        spacing="1",
+        width="100%",
+    )
+    return rx.box(
+        rx.popover.root(
+            rx.popover.trigger(
+                rx.button(
+                    rx.icon("menu", size=20),
+                    rx.cond(AuthState.logged_in, unread_badge("menu-unread-count")),
+                    variant="soft",
+                    aria_label="Menu",
+                    id="nav-menu",
+                )
+            ),
+            rx.popover.content(
+                rx.cond(AuthState.logged_in, signed_in, visitor),
+                width="min(92vw, 340px)",
+                max_height="80vh",
+                overflow_y="auto",
+                id="nav-menu-panel",
+                collision_padding=8,
+            ),
+        ),
+        display=NARROW_ONLY,
+    )
+
+
+def navbar() -> rx.Component:
     return rx.box(
         rx.hstack(
             brand(),
             rx.spacer(),
-            rx.cond(AuthState.logged_in, signed_in_links, visitor_links),
+            _wide_links(),
+            _narrow_menu(),
+            rx.cond(AuthState.logged_in, _logout_form()),
             align="center",
             width="100%",
             max_width="1200px",
@@ -120,12 +211,14 @@ def shell(content: rx.Component) -> rx.Component:
             width="100%",
             max_width="1200px",
             margin_x="auto",
-            padding=["1em", "1.5em", "2em"],
+            padding=["0.75em", "1.5em", "2em"],
             min_height="75vh",
+            min_width="0",
         ),
         footer(),
         background=rx.color("gray", 2),
         min_height="100vh",
+        overflow_wrap="break-word",  # long words wrap; short ones (amounts) stay whole
     )
 
 
@@ -141,10 +234,43 @@ def page(route: str, title: str, on_load=AuthState.load_session) -> Callable[[Pa
 
         wrapped.__name__ = fn.__name__
         loads = (on_load if isinstance(on_load, list) else [on_load]) + [NotificationState.load_notifications]
-        PAGES.append((wrapped, route, f"{title} · PeerLearn", register_loaders(route, loads)))
+        on_load_event = register_loaders(route, loads)
+        page_loads.register(route, [on_load_event])
+        PAGES.append((wrapped, route, f"{title} · PeerLearn", on_load_event))
         return fn
 
     return decorator
+
+
+PHONE = "@media screen and (max-width: 47.99em)"  # below Reflex's "sm" breakpoint
+_BLOCK_COLUMNS = {"When", "Session"}
+
+
+def stack_on_phone(headers: list[str]) -> dict:
+    """A table's style: on phones each row becomes a block (no header row) whose first cell and its "When" stand
+    on their own lines, and the other cells flow and wrap, each led by its column's name, so buttons never overflow.
+    """
+    cells: dict[str, dict] = {}
+    for index, header in enumerate(headers, start=1):
+        selector = f"& td:nth-of-type({index})"
+        if index == 1 or header in _BLOCK_COLUMNS:
+            cells[selector] = {"display": "block"}
+        elif header:
+            cells[f"{selector}::before"] = {"content": f'"{header}: "', "color": rx.color("gray", 10)}
+    return {
+        PHONE: {
+            "& thead": {"display": "none"},
+            "& tr": {"display": "block", "padding": "0.5em 0", "border_bottom": f"1px solid {rx.color('gray', 5)}"},
+            "& td": {
+                "display": "inline-block",
+                "padding": "0.15em 0.9em 0.15em 0",
+                "height": "auto",
+                "box_shadow": "none",
+                "vertical_align": "middle",
+            },
+            **cells,
+        }
+    }
 
 
 def card(*children: rx.Component, **props) -> rx.Component:

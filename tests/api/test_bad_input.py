@@ -173,3 +173,16 @@ def test_schema_validation_and_service_validation_share_status_and_shape(api, pe
     )
     assert schema.status_code == service.status_code == 422
     assert schema.json()["error"]["code"] == service.json()["error"]["code"] == "validation_error"
+
+
+def test_sign_up_keeps_a_known_time_zone_and_refuses_an_unknown_one(api, db):
+    from peerlearn.models import Profile, User
+
+    payload = {"email": "tz@example.org", "password": "long-enough-password", "full_name": "Tia Zone"}
+    error = assert_error(api.post("/api/auth/register/", json={**payload, "timezone": "Mars/Olympus"}), 422)
+    assert "time zone" in error["message"]
+    assert db.exec(select(User).where(User.email == "tz@example.org")).first() is None
+    assert api.post("/api/auth/register/", json={**payload, "timezone": "America/New_York"}).status_code == 201
+    db.rollback()  # see the API's commit
+    user = db.exec(select(User).where(User.email == "tz@example.org")).one()
+    assert db.exec(select(Profile.timezone).where(Profile.user_id == user.id)).one() == "America/New_York"

@@ -28,3 +28,13 @@ def test_reminders_are_sent_once_each(db):
     db.commit()
     reminders = db.exec(select(Notification).where(Notification.kind == NotificationKind.REMINDER)).all()
     assert len(reminders) == 2
+
+
+def test_a_reminder_quotes_the_start_in_the_learners_zone(db):
+    mentor, learner = make_user(db, mentor=True), make_user(db, timezone="Asia/Kolkata")
+    sid = make_session(db, mentor, start_in=timedelta(hours=30))
+    bookings.book_session(learner, sid, db=db)
+    db.commit()
+    assert send_due_reminders(db=db, now=utcnow() + timedelta(hours=7)) == 1
+    [note] = db.exec(select(Notification).where(Notification.kind == NotificationKind.REMINDER)).all()
+    assert note.body.endswith("GMT+5:30 (Asia/Kolkata).") and "UTC" not in note.body

@@ -46,6 +46,7 @@ def test_mentor_cannot_publish_overlapping_sessions_and_series_creates_occurrenc
     with pytest.raises(ConflictError) as refused:
         make_session(db, mentor, start_in=timedelta(days=2, minutes=30))
     assert refused.value.code == ErrorCode.MENTOR_OVERLAP
+    assert "(Europe/Berlin)" in refused.value.message  # the clash is quoted in the mentor's own zone
     db.rollback()
     start = (utcnow() + timedelta(days=20)).replace(microsecond=0)
     created = sessions.create_sessions(

@@ -1,4 +1,7 @@
-"""The bell in the navbar: unread count, latest notifications, mark all read."""
+"""The bell in the navbar: unread count, latest notifications, mark all read.
+
+On phones the same list sits inside the navigation menu (`notification_panel`), so it is never off-screen.
+"""
 
 import reflex as rx
 
@@ -14,10 +17,39 @@ def _item(item: rx.Var[NotificationItem]) -> rx.Component:
             rx.text(item.when, size="1", color_scheme="gray"),
             spacing="0",
             padding_y="0.4em",
+            min_width="0",
+            overflow_wrap="anywhere",
         ),
         href=item.link,
         underline="none",
         color="inherit",
+    )
+
+
+def unread_badge(badge_id: str) -> rx.Component:
+    return rx.cond(
+        NotificationState.unread > 0,
+        rx.badge(NotificationState.unread, color_scheme="red", id=badge_id),
+    )
+
+
+def notification_panel(list_id: str = "notification-list", mark_id: str = "mark-all-read") -> rx.Component:
+    """The heading, 'Mark all read' and the latest notifications."""
+    return rx.vstack(
+        rx.hstack(
+            rx.heading("Notifications", size="3"),
+            rx.spacer(),
+            rx.button("Mark all read", size="1", variant="soft", on_click=NotificationState.mark_all_read, id=mark_id),
+            width="100%",
+            align="center",
+        ),
+        rx.cond(
+            NotificationState.items.length() > 0,
+            rx.vstack(rx.foreach(NotificationState.items, _item), spacing="1", width="100%", id=list_id),
+            rx.text("Nothing yet.", color_scheme="gray", size="2"),
+        ),
+        width="100%",
+        spacing="2",
     )
 
 
@@ -26,33 +58,11 @@ def notification_bell() -> rx.Component:
         rx.popover.trigger(
             rx.button(
                 rx.icon("bell", size=18),
-                rx.cond(
-                    NotificationState.unread > 0,
-                    rx.badge(NotificationState.unread, color_scheme="red", id="unread-count"),
-                ),
+                unread_badge("unread-count"),
                 variant="ghost",
                 aria_label="Notifications",
                 id="notification-bell",
             )
         ),
-        rx.popover.content(
-            rx.vstack(
-                rx.hstack(
-                    rx.heading("Notifications", size="3"),
-                    rx.spacer(),
-                    rx.button("Mark all read", size="1", variant="soft", on_click=NotificationState.mark_all_read),
-                    width="100%",
-                    align="center",
-                ),
-                rx.cond(
-                    NotificationState.items.length() > 0,
-                    rx.vstack(
-                        rx.foreach(NotificationState.items, _item), spacing="1", width="100%", id="notification-list"
-                    ),
-                    rx.text("Nothing yet.", color_scheme="gray", size="2"),
-                ),
-                width="320px",
-                spacing="2",
-            ),
-        ),
+        rx.popover.content(rx.box(notification_panel(), width="320px", max_width="100%")),
     )

@@ -9,7 +9,7 @@ from peerlearn.booking.public import BookingPublic
 from peerlearn.models import LearningSession, Notification, WaitlistEntry
 from peerlearn.models.enums import BookingStatus
 from peerlearn.platform.timefmt import format_local
-from peerlearn.ui.format.common import price_text
+from peerlearn.ui.format.common import on_this_site, price_text
 from peerlearn.ui.views import BookingRow, NotificationItem, ReceiptLine, SessionLink
 
 
@@ -24,7 +24,7 @@ def booking_row(b: BookingPublic, tz: str) -> BookingRow:
         can_cancel=b.can_cancel,
         can_review=b.can_review,
         can_reschedule=b.status == BookingStatus.CONFIRMED and b.can_cancel,
-        checkout_url=b.checkout_url or "",
+        checkout_url=on_this_site(b.checkout_url),
         receipt=f"/receipts/{b.payment_id}" if b.payment_id else "",
     )
 
@@ -46,11 +46,12 @@ def notification_items(rows: Iterable[Notification], tz: str) -> list[Notificati
     ]
 
 
-def receipt_summary(receipt: Receipt) -> list[str]:
-    """The three lines under the receipt number; its times are in UTC."""
+def receipt_summary(receipt: Receipt, tz: str) -> list[str]:
+    """The three lines under the receipt number; its times in the viewer's zone, with the year (a document)."""
+    issued, starts = (format_local(t, tz, always_year=True) for t in (receipt.issued_at, receipt.session_start_at))
     return [
-        f"Issued {receipt.issued_at:%d %b %Y %H:%M} UTC to {receipt.learner_name}",
-        f"{receipt.session_title} with {receipt.mentor_name}, {receipt.session_start_at:%d %b %Y %H:%M} UTC",
+        f"Issued {issued} to {receipt.learner_name}",
+        f"{receipt.session_title} with {receipt.mentor_name}, {starts}",
         f"Paid through {receipt.provider} · {receipt.status}",
     ]
 

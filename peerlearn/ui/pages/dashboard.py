@@ -4,7 +4,7 @@ import reflex as rx
 
 from peerlearn.ui import routes
 from peerlearn.ui.components.recommended import recommended_strip
-from peerlearn.ui.layout import card, page
+from peerlearn.ui.layout import card, page, stack_on_phone
 from peerlearn.ui.states.auth import AuthState
 from peerlearn.ui.states.learner import LearnerState as L
 from peerlearn.ui.states.recommendations import RecommendationsState
@@ -83,6 +83,7 @@ def _table(headers: list[str], rows, render, empty: str, table_id: str) -> rx.Co
             ),
             overflow_x="auto",
             width="100%",
+            style=stack_on_phone(headers),
         ),
         rx.text(empty, color_scheme="gray", size="2"),
     )

@@ -5,6 +5,7 @@ import reflex as rx
 from peerlearn.models.enums import SkillLevel
 from peerlearn.ui import routes
 from peerlearn.ui.components.recommended import recommended_strip
+from peerlearn.ui.components.zone_switcher import zone_switcher
 from peerlearn.ui.layout import card, page
 from peerlearn.ui.states.auth import AuthState
 from peerlearn.ui.states.discover import ANY
@@ -39,16 +40,42 @@ def _text(label: str, name: str, value, placeholder: str = "", type_: str = "tex
     )
 
 
+def _filters_toggle() -> rx.Component:
+    """Phones only: the filters stay folded until asked for, so results come first."""
+    return rx.button(
+        rx.icon("sliders-horizontal", size=16),
+        rx.cond(D.filters_open, "Hide filters", "Filters"),
+        variant="soft",
+        width="100%",
+        on_click=D.toggle_filters,
+        display=["flex", "flex", "flex", "none"],
+        id="filters-toggle",
+    )
+
+
 def _filters() -> rx.Component:
+    folded = rx.cond(D.filters_open, "block", "none")
+    return rx.box(
+        _filter_card(),
+        display=[folded, folded, folded, "block"],  # beside the results from "md" (62em) on
+        width="100%",
+        min_width="0",
+        id="filters",
+    )
+
+
+def _filter_card() -> rx.Component:
     return card(
         rx.vstack(
             _select("Skill", "skill", D.skills, D.skill),
             _select("Category", "category", D.categories, D.category),
             _select("Level", "level", [ANY] + [level.value for level in SkillLevel], D.level),
             _select("Language", "language", D.languages, D.language),
-            rx.hstack(
+            rx.grid(
                 _text("Min price", "min_price", D.min_price, "0"),
                 _text("Max price", "max_price", D.max_price, "50"),
+                columns="2",
+                spacing="2",
                 width="100%",
             ),
             _text("From", "starts_after", D.starts_after, type_="date"),
@@ -72,7 +99,7 @@ def _result(item: rx.Var[SessionCard]) -> rx.Component:
                     rx.text(item.price, weight="bold"),
                     width="100%",
                 ),
-                rx.heading(item.title, size="4"),
+                rx.heading(item.title, size="4", overflow_wrap="anywhere"),
                 rx.text(item.when, size="2"),
                 rx.text(item.skills, size="1", color_scheme="gray"),
                 rx.hstack(
@@ -120,7 +147,15 @@ def _empty() -> rx.Component:
 )
 def discover_page() -> rx.Component:
     return rx.vstack(
-        rx.heading("Find a session", size="7"),
+        rx.flex(
+            rx.heading("Find a session", size="7"),
+            zone_switcher(),
+            justify="between",
+            align="center",
+            wrap="wrap",
+            row_gap="0.5em",
+            width="100%",
+        ),
         rx.hstack(
             rx.input(
                 placeholder="Search by topic, skill or mentor",
@@ -140,6 +175,7 @@ def discover_page() -> rx.Component:
             width="100%",
         ),
         rx.cond(D.problem != "", rx.callout(D.problem, color_scheme="red", icon="triangle-alert")),
+        _filters_toggle(),
         rx.grid(
             _filters(),
             rx.vstack(
@@ -162,12 +198,13 @@ def discover_page() -> rx.Component:
                     align="center",
                 ),
                 width="100%",
+                min_width="0",
                 spacing="3",
             ),
             columns=rx.breakpoints(initial="1", md="2"),
             spacing="4",
             width="100%",
-            style={"grid-template-columns": rx.breakpoints(initial="1fr", md="260px 1fr")},
+            style={"grid-template-columns": rx.breakpoints(initial="minmax(0, 1fr)", md="260px minmax(0, 1fr)")},
         ),
         recommended_strip(),
         spacing="4",

@@ -3,6 +3,7 @@
 import reflex as rx
 
 from peerlearn.ui import routes
+from peerlearn.ui.components.zone_switcher import zone_switcher
 from peerlearn.ui.layout import card, page
 from peerlearn.ui.states.auth import AuthState
 from peerlearn.ui.states.session_detail import SessionDetailState as S
@@ -156,18 +157,29 @@ def _room_record() -> rx.Component:
     )
 
 
-def _details() -> rx.Component:
+def _header() -> rx.Component:
     return rx.vstack(
         rx.flex(rx.foreach(S.skills, lambda s: rx.badge(s, variant="soft")), gap="2", wrap="wrap"),
-        rx.heading(S.session.title, size="8", id="session-title"),
+        rx.heading(S.session.title, size=rx.breakpoints(initial="6", sm="8"), id="session-title"),
         rx.flex(
             _fact("calendar", S.session.when),
             _fact("timer", rx.text(S.session.minutes, " minutes")),
             _fact("signal", S.session.level),
             _fact("languages", S.session.language),
-            gap="4",
+            column_gap="1.25em",
+            row_gap="0.35em",
             wrap="wrap",
         ),
+        zone_switcher(),
+        spacing="3",
+        width="100%",
+        grid_area="head",
+        min_width="0",
+    )
+
+
+def _details() -> rx.Component:
+    return rx.vstack(
         rx.text(S.session.description, size="3", white_space="pre-wrap"),
         _room_record(),
         rx.heading("What learners say about this mentor", size="4", padding_top="1em"),
@@ -186,7 +198,13 @@ def _details() -> rx.Component:
         ),
         spacing="3",
         width="100%",
+        grid_area="body",
+        min_width="0",
     )
+
+
+# Phones: title and time, then the price and Book box, then the rest. Desktop: the box beside everything.
+_AREAS = rx.breakpoints(initial='"head" "side" "body"', md='"head side" "body side"')
 
 
 @page(routes.SESSION, "Session", on_load=[AuthState.load_session, S.load_detail])
@@ -194,12 +212,16 @@ def session_detail_page() -> rx.Component:
     return rx.cond(
         S.found,
         rx.grid(
+            _header(),
             _details(),
-            rx.vstack(_booking_box(), _mentor_card(), width="100%"),
-            columns=rx.breakpoints(initial="1", md="3"),
-            spacing="6",
+            rx.vstack(_booking_box(), _mentor_card(), width="100%", grid_area="side", min_width="0"),
+            spacing=rx.breakpoints(initial="4", md="6"),
             width="100%",
-            style={"grid-template-columns": rx.breakpoints(initial="1fr", md="2fr 1fr")},
+            style={
+                "grid-template-columns": rx.breakpoints(initial="minmax(0, 1fr)", md="minmax(0, 2fr) minmax(0, 1fr)"),
+                "grid-template-rows": rx.breakpoints(initial="auto", md="auto 1fr"),
+                "grid-template-areas": _AREAS,
+            },
         ),
         rx.center(
             rx.vstack(rx.heading("Session not found", size="6"), rx.link("Find sessions", href=routes.DISCOVER)),

@@ -8,7 +8,11 @@ from peerlearn.ui.pages.login import auth_card, labelled, server_form
 from peerlearn.ui.states.auth import AuthState
 
 
-@page(routes.SIGNUP, "Sign up", on_load=[AuthState.load_session, AuthState.prepare_signup])
+@page(
+    routes.SIGNUP,
+    "Sign up",
+    on_load=[AuthState.load_session, AuthState.prepare_signup, AuthState.prepare_signup_timezone],
+)
 def signup_page() -> rx.Component:
     return auth_card(
         "Create your PeerLearn account",
@@ -58,6 +62,17 @@ def signup_page() -> rx.Component:
                         name="role",
                         value=AuthState.signup_role,
                         on_change=AuthState.set_signup_role,
+                    ),
+                ),
+                labelled(
+                    "Your time zone (from this browser; change it if it is wrong)",
+                    rx.select(
+                        AuthState.zone_options,
+                        name="timezone",
+                        value=AuthState.signup_timezone,
+                        on_change=AuthState.set_signup_timezone,
+                        width="100%",
+                        id="signup-timezone",
                     ),
                 ),
                 rx.button("Create account", type="submit", size="3", width="100%", id="signup-submit"),

@@ -4,7 +4,7 @@ import reflex as rx
 
 from peerlearn.models.enums import SkillLevel
 from peerlearn.ui import routes
-from peerlearn.ui.layout import card, error_callout, page
+from peerlearn.ui.layout import card, error_callout, page, stack_on_phone
 from peerlearn.ui.pages.login import labelled
 from peerlearn.ui.states.auth import AuthState
 from peerlearn.ui.states.manage_session import ManageSessionState as M
@@ -25,6 +25,7 @@ def _table(headers: list[str], rows, render, empty: str, table_id: str) -> rx.Co
             ),
             overflow_x="auto",
             width="100%",
+            style=stack_on_phone(headers),
         ),
         rx.text(empty, color_scheme="gray", size="2"),
     )

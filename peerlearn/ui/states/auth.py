@@ -27,17 +27,17 @@ from peerlearn.platform.errors import AuthenticationError, ServiceError
 from peerlearn.ui import routes
 from peerlearn.ui.offload import run_blocking
 from peerlearn.ui.states.auth_forms import AccountForms
+from peerlearn.ui.states.viewer_zone import ViewerZone
 
 T = TypeVar("T")
 Reload = Callable[[], Awaitable[object]]
 
 
-class AuthState(AccountForms, rx.State):
+class AuthState(AccountForms, ViewerZone, rx.State):
     user_id: int = 0
     user_name: str = ""
     user_email: str = ""
     roles: list[str] = []
-    viewer_timezone: str = "UTC"
 
     @rx.var
     def logged_in(self) -> bool:
@@ -90,11 +90,11 @@ class AuthState(AccountForms, rx.State):
     def _remember(self, viewer: Viewer) -> None:
         self.user_id, self.user_name, self.user_email = viewer.id, viewer.full_name, viewer.email
         self.roles = [role.value for role in viewer.roles]
-        self.viewer_timezone = viewer.timezone
+        self.viewer_timezone = self._zone_for(viewer.timezone)
 
     def _forget(self) -> None:
         self.user_id, self.user_name, self.user_email, self.roles = 0, "", "", []
-        self.viewer_timezone = "UTC"
+        self.viewer_timezone = self._visitor_zone()
 
     def _client(self) -> str:
         return self.router.session.client_ip or "unknown"
@@ -111,19 +111,21 @@ class AuthState(AccountForms, rx.State):
         return True
 
     async def load_session(self):
-        """on_load for public pages: know who is here without forcing a log-in."""
+        """on_load for public pages: know who is here without forcing a log-in (and, once, the browser's zone)."""
         await self._recognise()
+        return self._detect_zone()
 
     async def require_login(self):
         if not await self._recognise():
             return rx.redirect(f"{routes.LOGIN}?next={self.router.url.path}")
+        return self._detect_zone()
 
     async def _require_role(self, role: UserRole):
-        redirect = await self.require_login()
-        if redirect is not None:
-            return redirect
+        if not await self._recognise():
+            return rx.redirect(f"{routes.LOGIN}?next={self.router.url.path}")
         if role.value not in self.roles:
             return rx.redirect(routes.DENIED)
+        return self._detect_zone()
 
     async def require_mentor(self):
         return await self._require_role(UserRole.MENTOR)

@@ -6,6 +6,7 @@ from peerlearn.booking.actions import get_booking
 from peerlearn.models.enums import BookingStatus
 from peerlearn.platform.errors import AuthenticationError, NotFoundError
 from peerlearn.platform.timefmt import format_local
+from peerlearn.ui.format.common import on_this_site
 from peerlearn.ui.states.auth import AuthState
 from peerlearn.ui.states.session_detail import last_path_segment
 
@@ -42,4 +43,4 @@ class BookingStatusState(AuthState):
         self.title, self.when = booking.session_title, format_local(booking.start_at, tz)
         self.status = booking.status.value.replace("_", " ")
         self.explanation = EXPLANATIONS.get(booking.status, "")
-        self.checkout_url, self.session_link = booking.checkout_url or "", f"/sessions/{booking.session_id}"
+        self.checkout_url, self.session_link = on_this_site(booking.checkout_url), f"/sessions/{booking.session_id}"

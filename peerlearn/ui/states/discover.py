@@ -34,10 +34,15 @@ class DiscoverState(AuthState):
     categories: list[str] = [ANY]
     languages: list[str] = [ANY]
     problem: str = ""
+    filters_open: bool = False  # phones: the filters fold away behind a button
 
     @rx.var
     def pages(self) -> int:
         return max(1, -(-self.total // PAGE_SIZE))
+
+    @rx.event
+    def toggle_filters(self):
+        self.filters_open = not self.filters_open
 
     @rx.event
     async def set_filter(self, name: str, value: str):

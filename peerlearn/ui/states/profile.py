@@ -9,6 +9,7 @@ from peerlearn.accounts import actions as accounts
 from peerlearn.models.enums import SkillLevel
 from peerlearn.models.users import PasswordChange, ProfileUpdate, SkillLevelPublic
 from peerlearn.platform.errors import ServiceError
+from peerlearn.ui import routes
 from peerlearn.ui.forms import first_error
 from peerlearn.ui.states.auth import AuthState
 from peerlearn.ui.views import SkillChip
@@ -40,9 +41,8 @@ class ProfileState(AuthState):
         self.new_skill_level = value
 
     async def load_profile(self):
-        redirect = await self.require_login()
-        if redirect is not None:
-            return redirect
+        if not await self._recognise():
+            return rx.redirect(f"{routes.LOGIN}?next={self.router.url.path}")
         self.saved_message = self.form_error = ""
         self.loaded = False
         user_id = self.user_id
@@ -89,6 +89,7 @@ class ProfileState(AuthState):
         except ServiceError as error:
             self.form_error = error.message
             return
+        self.chosen_timezone = ""  # the profile's zone is now the one to show
         self.user_name, self.viewer_timezone = profile.user.full_name, profile.timezone
         self.saved_message = "Profile saved."
         return rx.toast.success("Profile saved.")

@@ -13,6 +13,7 @@ from peerlearn.booking import actions as booking_service
 from peerlearn.booking.waitlist import join_waitlist
 from peerlearn.models import User
 from peerlearn.platform.errors import AuthenticationError, ServiceError
+from peerlearn.ui.format.common import on_this_site
 
 
 class SessionBooking(rx.State, mixin=True):
@@ -32,7 +33,7 @@ class SessionBooking(rx.State, mixin=True):
 
         def book(user: User, db: Session) -> str:
             _, payment = booking_service.book_session(user, session_id, coupon_code=coupon, db=db)
-            return payment.checkout_url if payment else ""
+            return on_this_site(payment.checkout_url) if payment else ""
 
         try:
             checkout_url = await self._as_user(book, write=True)
@@ -43,7 +44,7 @@ class SessionBooking(rx.State, mixin=True):
             self.message = error.message
             return rx.toast.error(error.message)
         if checkout_url:
-            return rx.redirect(checkout_url)  # hosted checkout: same tab, other host or ours
+            return rx.redirect(checkout_url)  # hosted checkout: the provider's site, or our own page by its path
         await self._load()
         return rx.toast.success("Booked! It is on your dashboard.")
 
