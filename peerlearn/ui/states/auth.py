@@ -74,6 +74,23 @@ class AuthState(AccountForms, ViewerZone, rx.State):
 
         return await run_blocking(run)
 
+    async def _read_then_write(
+        self, read: Callable[[User, Session], T], write: Callable[[User, T, Session], None]
+    ) -> T:
+        """`read(user, db)` in a read-only transaction, then `write(user, what_it_read, db)` in a short write
+        transaction: one trip off the event loop and one token check for both."""
+        token = self._login_token()
+
+        def run() -> T:
+            with read_scope() as db:
+                user = accounts.user_for_token(token, db=db)
+                result = read(user, db)
+            with session_scope() as db:
+                write(user, result, db)
+            return result
+
+        return await run_blocking(run)
+
     async def _perform(self, action: Callable[[User, Session], object], success: str, reload: Reload):
         """Run `action(user, db)` for the signed-in user in one transaction; a refusal becomes a toast.
         Whatever happened, the page then reloads what is true now."""

@@ -24,12 +24,11 @@ class RecommendationsState(AuthState):
         def rank(user: User, db: Session) -> list[recs.RecommendationPublic]:
             return recs.recommendations_for(user, db=db, limit=6)
 
-        def record(user: User, db: Session) -> None:
-            recs.record_shown(user, [item.session.id for item in items], db=db)
+        def record(user: User, shown: list[recs.RecommendationPublic], db: Session) -> None:
+            recs.record_shown(user, [item.session.id for item in shown], db=db)
 
         try:
-            items = await self._as_user(rank)
-            await self._as_user(record, write=True)
+            items = await self._read_then_write(rank, record)
         except (AuthenticationError, ServiceError):
             self.recommended = []
             return
