@@ -11,6 +11,21 @@ from peerlearn.ui.states.recommendations import RecommendationsState
 from peerlearn.ui.views import BookingRow
 
 
+def _room_way_in(row: rx.Var[BookingRow]) -> rx.Component:
+    """Join while the live room is open; before that, when it opens (computed when the page loads)."""
+    return rx.fragment(
+        rx.cond(
+            row.can_join,
+            rx.link(
+                rx.button(rx.icon("video", size=14), "Join", size="1", color_scheme="green"),
+                href=row.room_url,
+                class_name="join-room-link",
+            ),
+        ),
+        rx.cond(row.room_note != "", rx.text(row.room_note, size="1", color_scheme="gray", class_name="room-note")),
+    )
+
+
 def _booking_row(row: rx.Var[BookingRow]) -> rx.Component:
     return rx.table.row(
         rx.table.cell(rx.link(row.title, href="/sessions/" + row.session_id)),
@@ -19,6 +34,7 @@ def _booking_row(row: rx.Var[BookingRow]) -> rx.Component:
         rx.table.cell(row.price),
         rx.table.cell(
             rx.hstack(
+                _room_way_in(row),
                 rx.cond(row.checkout_url != "", rx.link(rx.button("Pay now", size="1"), href=row.checkout_url)),
                 rx.cond(
                     row.receipt != "",
@@ -61,6 +77,7 @@ def _past_row(row: rx.Var[BookingRow]) -> rx.Component:
         rx.table.cell(rx.badge(row.status, variant="soft", color_scheme="gray")),
         rx.table.cell(
             rx.hstack(
+                rx.cond(row.can_join, _room_way_in(row)),
                 rx.cond(row.can_review, _review_form(row)),
                 rx.cond(
                     row.receipt != "",

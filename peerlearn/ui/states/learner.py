@@ -40,8 +40,8 @@ class LearnerState(AuthState):
                 booking_service.my_waitlists(user, db=db),
             )
         )
-        self.upcoming = [booking_row(b, tz) for b in reversed(rows) if b.status in UPCOMING and b.end_at > now]
-        self.past = [booking_row(b, tz) for b in rows if b.status not in UPCOMING or b.end_at <= now][:20]
+        self.upcoming = [booking_row(b, tz, now) for b in reversed(rows) if b.status in UPCOMING and b.end_at > now]
+        self.past = [booking_row(b, tz, now) for b in rows if b.status not in UPCOMING or b.end_at <= now][:20]
         self.waitlists = waitlist_links(waiting, tz)
 
     async def _act(self, action: Callable[[User, Session], object], success: str):
