@@ -51,17 +51,22 @@ def shoot(page, name: str, selector: str) -> None:
 def test_a_learner_joins_from_the_dashboard_once_the_room_is_open(page, live_db):
     mentor = person(live_db, "Meera Mentor", "mentor-password-1", mentor=True)
     learner = person(live_db, "Lata Learner", "learner-password-1")
-    open_now = make_session(live_db, mentor, title="Open now", start_in=timedelta(minutes=5), min_notice_minutes=0)
+    soon = make_session(  # its room opens 25 s from now
+        live_db, mentor, title="Opens soon", start_in=timedelta(minutes=10, seconds=25), min_notice_minutes=0
+    )
     later = make_session(live_db, mentor, title="Later today", start_in=timedelta(hours=3), min_notice_minutes=0)
-    book_session(learner, open_now, db=live_db)
-    book_session(learner, later, db=live_db)
+    for session_id in (soon, later):
+        book_session(learner, session_id, db=live_db)
     live_db.commit()
 
     log_in(page, learner.email, "learner-password-1")
-    open_row = page.locator(".booking-row", has_text="Open now")
+    soon_row = page.locator(".booking-row", has_text="Opens soon")
     later_row = page.locator(".booking-row", has_text="Later today")
-    expect(open_row.locator(".join-room-link")).to_be_visible()
-    expect(open_row).to_contain_text("starts in")
+    expect(soon_row).to_contain_text(f"({ZONE}), in 1 min")
+    expect(soon_row.locator(".join-room-link")).to_have_count(0)
+    # the page's own poll turns the countdown into Join when the room opens, without a reload
+    expect(soon_row.locator(".join-room-link")).to_be_visible(timeout=60_000)
+    expect(soon_row).to_contain_text("starts in 10 min")
     expect(later_row.locator(".join-room-link")).to_have_count(0)
     expect(later_row).to_contain_text(f"({ZONE}), in 2 h")
     shoot(page, "dashboard", "#upcoming-bookings")
@@ -76,8 +81,8 @@ def test_a_learner_joins_from_the_dashboard_once_the_room_is_open(page, live_db)
     page.wait_for_url("**/bookings/*")
 
     page.goto("/dashboard")
-    open_row.locator(".join-room-link").click()
-    page.wait_for_url(f"**/room/{open_now}")
+    soon_row.locator(".join-room-link").click()
+    page.wait_for_url(f"**/room/{soon}")
     expect(page.locator("#join-room")).to_be_visible()
 
 
