@@ -80,6 +80,12 @@ def test_a_learner_joins_from_the_dashboard_once_the_room_is_open(page, live_db)
     page.locator("#room-wait-back").click()
     page.wait_for_url("**/bookings/*")
 
+    page.goto(f"/sessions/{soon}")  # the session page: Join in the booking box too
+    expect(page.locator("#join-room-link")).to_be_visible()
+    page.goto(f"/sessions/{later}")
+    expect(page.locator("#room-note")).to_contain_text(f"({ZONE}), in 2 h")
+    expect(page.locator("#join-room-link")).to_have_count(0)
+
     page.goto("/dashboard")
     soon_row.locator(".join-room-link").click()
     page.wait_for_url(f"**/room/{soon}")
