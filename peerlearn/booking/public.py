@@ -8,6 +8,7 @@ from pydantic import BaseModel
 from sqlmodel import Session, col, select
 
 from peerlearn.booking.rules import SEAT_HOLDING, learner_can_cancel
+from peerlearn.live.room import room_window
 from peerlearn.models import Booking, LearningSession, Payment, Review
 from peerlearn.models.enums import AttendanceStatus, BookingStatus, PaymentStatus
 from peerlearn.models.types import utcnow
@@ -29,6 +30,8 @@ class BookingPublic(BaseModel):
     payment_id: int | None = None
     can_cancel: bool = False
     can_review: bool = False
+    room_opens_at: datetime | None = None  # the live room's window (live.room.room_window)
+    room_closes_at: datetime | None = None
 
 
 class ReviewPublic(BaseModel):
@@ -52,6 +55,7 @@ def booking_public(
 ) -> BookingPublic:
     now = now or utcnow()
     checkout_url = None
+    room_opens_at, room_closes_at = room_window(session)
     paid = db.exec(
         select(Payment.id)
         .where(Payment.booking_id == booking.id, col(Payment.paid_at).is_not(None))
@@ -76,5 +80,7 @@ def booking_public(
             "can_cancel": booking.status in SEAT_HOLDING
             and learner_can_cancel(session.start_at, session.cancellation_cutoff_hours, now),
             "can_review": can_review(booking, db=db),
+            "room_opens_at": room_opens_at,
+            "room_closes_at": room_closes_at,
         }
     )

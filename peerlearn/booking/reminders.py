@@ -1,4 +1,6 @@
-"""Reminders 24 hours and 1 hour before a session, each sent once (the flags live on the booking)."""
+"""Reminders 24 hours and 1 hour before a session, each sent once (the flags live on the booking).
+
+A reminder leads to the live room: its page says when the room opens until it does, then lets the learner in."""
 
 from __future__ import annotations
 
@@ -7,6 +9,7 @@ from datetime import datetime, timedelta
 from sqlmodel import Session, col, select
 
 from peerlearn import links
+from peerlearn.live.room import room_window
 from peerlearn.models import Booking, LearningSession
 from peerlearn.models.enums import BookingStatus, NotificationKind
 from peerlearn.models.types import utcnow
@@ -38,12 +41,17 @@ def send_due_reminders(*, db: Session, now: datetime | None = None) -> int:
             if flag == "reminder_24h_sent_at" and session.start_at - now <= timedelta(hours=1):
                 setattr(booking, flag, now)  # too late for the day-before reminder; the hour-before one follows
             else:
+                tz = user_zone(booking.learner_id, db=db)
+                opens, _closes = room_window(session)
                 notifications.notify(
                     booking.learner_id,
                     NotificationKind.REMINDER,
                     f"Starts {when}: {session.title}",
-                    body=f"Your session starts {format_local(session.start_at, user_zone(booking.learner_id, db=db))}.",
-                    link=links.session_link(session.id),
+                    body=(
+                        f"Your session starts {format_local(session.start_at, tz)}. "
+                        f"The live room opens {format_local(opens, tz)}; join it here:"
+                    ),
+                    link=links.room_link(session.id),
                     db=db,
                 )
                 setattr(booking, flag, now)

@@ -26,6 +26,7 @@ from peerlearn.platform.errors import (
 
 OPENS_BEFORE = timedelta(minutes=10)
 CLOSES_AFTER = timedelta(minutes=30)
+EARLY_OPEN_BEFORE = timedelta(minutes=60)  # the mentor may open the room this long before the start
 TOKEN_TTL = timedelta(hours=2)
 RECORDING_LINK_TTL = timedelta(hours=6)
 ROOM_BOOKINGS = (BookingStatus.CONFIRMED, BookingStatus.COMPLETED)
@@ -45,6 +46,11 @@ def room_window(session: LearningSession) -> tuple[datetime, datetime]:
     if session.room_opened_at is not None:
         opens = min(opens, session.room_opened_at)
     return opens, session.end_at + CLOSES_AFTER
+
+
+def can_open_early(session: LearningSession, now: datetime) -> bool:
+    """Whether the mentor may open the room now: from an hour before the start until 30 minutes after the end."""
+    return session.start_at - EARLY_OPEN_BEFORE <= now <= session.end_at + CLOSES_AFTER
 
 
 def participant_role(session: LearningSession, user: User, *, db: Session) -> str:
@@ -70,6 +76,51 @@ def _room_session(session_id: int, *, db: Session) -> LearningSession:
     if session.status == SessionStatus.CANCELLED:
         raise RuleViolationError("This session was cancelled.", ErrorCode.ROOM_CLOSED)
     return session
+
+
+class RoomDoor(BaseModel):
+    """What a participant needs before entering: when the room opens and closes, and who they are in it."""
+
+    session_id: int
+    title: str
+    role: str
+    starts_at: datetime
+    ends_at: datetime
+    opens_at: datetime
+    closes_at: datetime
+    booking_id: int | None = None
+    can_open_early: bool = False  # a mentor, in the early window, with the room not open yet
+
+    def is_open(self, now: datetime) -> bool:
+        return self.opens_at <= now <= self.closes_at
+
+
+def room_door(user: User, session_id: int, *, db: Session, now: datetime | None = None) -> RoomDoor:
+    """The door of a session's room for one of its participants (anyone else is refused, as for the token)."""
+    now = now or utcnow()
+    session = _room_session(session_id, db=db)
+    role = participant_role(session, user, db=db)
+    opens, closes = room_window(session)
+    booking_id = None
+    if role == "learner":
+        booking_id = db.exec(
+            select(Booking.id).where(
+                Booking.session_id == session.id,
+                Booking.learner_id == user.id,
+                col(Booking.status).in_(list(ROOM_BOOKINGS)),
+            )
+        ).first()
+    return RoomDoor(
+        session_id=saved_id(session),
+        title=session.title,
+        role=role,
+        starts_at=session.start_at,
+        ends_at=session.end_at,
+        opens_at=opens,
+        closes_at=closes,
+        booking_id=booking_id,
+        can_open_early=role == "mentor" and now < opens and can_open_early(session, now),
+    )
 
 
 def issue_room_token(user: User, session_id: int, *, db: Session, now: datetime | None = None) -> MediaTokenResponse:
@@ -107,7 +158,7 @@ def open_room_early(mentor: User, session_id: int, *, db: Session, now: datetime
     session = _room_session(session_id, db=db)
     if session.mentor_id != mentor.id:
         raise PermissionDeniedError("Only the session's mentor can open its room.")
-    if now < session.start_at - timedelta(minutes=60) or now > session.end_at + CLOSES_AFTER:
+    if not can_open_early(session, now):
         raise RuleViolationError(
             "A room can be opened from an hour before the start until 30 minutes after the end.", ErrorCode.ROOM_CLOSED
         )

@@ -114,6 +114,9 @@ class BookingRow:
     can_reschedule: bool
     checkout_url: str
     receipt: str
+    can_join: bool = False  # the live room is open now
+    room_note: str = ""  # "Room opens Tue 3 Dec, 14:20 (Asia/Kolkata), in 12 min", "Live now", ...
+    room_url: str = ""
 
 
 @dataclass(frozen=True)
@@ -185,6 +188,27 @@ class Participant:
 
 
 # --- the live room ---
+@dataclass(frozen=True)
+class RoomEntry:
+    """The way into a session's live room for one viewer, now: a Join button or when it opens."""
+
+    can_join: bool = False
+    note: str = ""
+    url: str = ""
+
+
+@dataclass(frozen=True)
+class RoomWait:
+    """The room page before the room opens: what, when, how long, and the way back."""
+
+    title: str = ""
+    starts: str = ""
+    note: str = ""
+    back_url: str = ""
+    back_label: str = ""
+    can_open_early: bool = False
+
+
 @dataclass(frozen=True)
 class RemotePerson:
     user_id: str

@@ -7,7 +7,7 @@ import pytest
 
 from peerlearn.booking.actions import book_session
 from peerlearn.config import get_settings
-from peerlearn.live.room import attendance_proposal, record_join, record_leave
+from peerlearn.live.room import attendance_proposal, open_room_early, record_join, record_leave, room_door
 from peerlearn.media.tokens import MediaTokenError, issue_media_token, verify_media_token
 from peerlearn.models import Booking
 from peerlearn.models.types import utcnow
@@ -183,3 +183,20 @@ def test_an_expired_recording_link_is_refused(db, room, tmp_path):
         recording_by_link(
             room["soon"], recording.id, int(params["user"]), int(params["expires"]), params["signature"], db=db
         )
+
+
+def test_the_door_says_when_the_room_opens_and_lets_the_mentor_open_it_within_the_hour_before(db):
+    mentor, learner = make_user(db, mentor=True), make_user(db)
+    sid = make_session(db, mentor, start_in=timedelta(minutes=40), min_notice_minutes=0)
+    book_session(learner, sid, db=db)
+    db.commit()
+    now = utcnow()
+    mentors, learners = room_door(mentor, sid, db=db, now=now), room_door(learner, sid, db=db, now=now)
+    assert not learners.is_open(now) and not learners.can_open_early and learners.booking_id is not None
+    assert mentors.can_open_early and mentors.role == "mentor"
+    assert not room_door(mentor, sid, db=db, now=now - timedelta(minutes=30)).can_open_early  # 70 min before
+    open_room_early(mentor, sid, db=db, now=now)
+    db.commit()
+    after = room_door(learner, sid, db=db, now=now)
+    assert after.is_open(now) and after.opens_at <= now
+    assert not room_door(mentor, sid, db=db, now=now).can_open_early  # open already: nothing left to open

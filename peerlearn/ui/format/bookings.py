@@ -3,17 +3,24 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import datetime
 
 from peerlearn.billing.receipts import Receipt
 from peerlearn.booking.public import BookingPublic
+from peerlearn.live.room import ROOM_BOOKINGS
 from peerlearn.models import LearningSession, Notification, WaitlistEntry
 from peerlearn.models.enums import BookingStatus
 from peerlearn.platform.timefmt import format_local
 from peerlearn.ui.format.common import on_this_site, price_text
-from peerlearn.ui.views import BookingRow, NotificationItem, ReceiptLine, SessionLink
+from peerlearn.ui.format.live import room_entry
+from peerlearn.ui.views import BookingRow, NotificationItem, ReceiptLine, RoomEntry, SessionLink
 
 
-def booking_row(b: BookingPublic, tz: str) -> BookingRow:
+def booking_row(b: BookingPublic, tz: str, now: datetime | None = None) -> BookingRow:
+    """One booking; a confirmed one also says how to get into its live room (Join, or when it opens)."""
+    entry = RoomEntry()
+    if now is not None and b.status in ROOM_BOOKINGS and b.room_opens_at and b.room_closes_at:
+        entry = room_entry(b.session_id, b.room_opens_at, b.room_closes_at, b.start_at, b.end_at, now, tz)
     return BookingRow(
         id=str(b.id),
         session_id=str(b.session_id),
@@ -26,6 +33,9 @@ def booking_row(b: BookingPublic, tz: str) -> BookingRow:
         can_reschedule=b.status == BookingStatus.CONFIRMED and b.can_cancel,
         checkout_url=on_this_site(b.checkout_url),
         receipt=f"/receipts/{b.payment_id}" if b.payment_id else "",
+        can_join=entry.can_join,
+        room_note=entry.note,
+        room_url=entry.url if entry.can_join else "",
     )
 
 

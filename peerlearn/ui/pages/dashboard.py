@@ -11,9 +11,29 @@ from peerlearn.ui.states.recommendations import RecommendationsState
 from peerlearn.ui.views import BookingRow
 
 
+def _room_way_in(row: rx.Var[BookingRow]) -> rx.Component:
+    """Join while the live room is open; before that, when it opens (refreshed while the page is open)."""
+    return rx.hstack(
+        rx.cond(
+            row.can_join,
+            rx.link(
+                rx.button(rx.icon("video", size=14), "Join", size="1", color_scheme="green"),
+                href=row.room_url,
+                class_name="join-room-link",
+            ),
+        ),
+        rx.cond(row.room_note != "", rx.text(row.room_note, size="1", color_scheme="gray", class_name="room-note")),
+        spacing="2",
+        align="center",
+        wrap="wrap",
+    )
+
+
 def _booking_row(row: rx.Var[BookingRow]) -> rx.Component:
     return rx.table.row(
-        rx.table.cell(rx.link(row.title, href="/sessions/" + row.session_id)),
+        rx.table.cell(
+            rx.vstack(rx.link(row.title, href="/sessions/" + row.session_id), _room_way_in(row), spacing="1")
+        ),
         rx.table.cell(row.when),
         rx.table.cell(rx.badge(row.status, variant="soft")),
         rx.table.cell(row.price),
@@ -56,7 +76,13 @@ def _review_form(row: rx.Var[BookingRow]) -> rx.Component:
 
 def _past_row(row: rx.Var[BookingRow]) -> rx.Component:
     return rx.table.row(
-        rx.table.cell(rx.link(row.title, href="/sessions/" + row.session_id)),
+        rx.table.cell(
+            rx.vstack(
+                rx.link(row.title, href="/sessions/" + row.session_id),
+                rx.cond(row.can_join, _room_way_in(row)),
+                spacing="1",
+            )
+        ),
         rx.table.cell(row.when),
         rx.table.cell(rx.badge(row.status, variant="soft", color_scheme="gray")),
         rx.table.cell(
@@ -155,6 +181,8 @@ def dashboard_page() -> rx.Component:
             _table(["Session", "When", "Status", ""], L.past, _past_row, "No past sessions yet.", "past-bookings"),
         ),
         _reschedule_dialog(),
+        on_mount=L.watch,  # the rooms' countdowns move and Join appears when a room opens
+        on_unmount=L.stop_watching,
         spacing="5",
         width="100%",
     )

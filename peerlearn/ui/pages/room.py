@@ -149,6 +149,31 @@ def _controls() -> rx.Component:
     )
 
 
+def _waiting() -> rx.Component:
+    """Before the room opens: what, when (in the viewer's zone), how long until it opens, and the way back."""
+    return card(
+        rx.vstack(
+            rx.heading(R.wait.title, size="6", id="room-wait-title"),
+            rx.text(R.wait.starts, size="3", id="room-wait-starts"),
+            rx.callout(R.wait.note, icon="clock", color_scheme="blue", id="room-wait-note"),
+            rx.hstack(
+                rx.cond(
+                    R.wait.can_open_early,
+                    rx.button(
+                        rx.icon("video", size=16), "Open the room now", on_click=R.open_room_now, id="open-room-now"
+                    ),
+                ),
+                rx.link(rx.button(R.wait.back_label, variant="soft"), href=R.wait.back_url, id="room-wait-back"),
+                wrap="wrap",
+                spacing="3",
+            ),
+            spacing="3",
+            width="100%",
+        ),
+        id="room-waiting",
+    )
+
+
 @page(routes.ROOM, "Live room", on_load=[AuthState.require_login, R.load_room])
 def room_page() -> rx.Component:
     body = rx.vstack(
@@ -184,9 +209,12 @@ def room_page() -> rx.Component:
                 rx.link("Play them on the session page", href="/sessions/" + R.room_id.to_string(), size="2"),
             ),
         ),
-        on_mount=R.watch,
-        on_unmount=R.stop_watching,
         spacing="4",
         width="100%",
     )
-    return rx.cond(R.problem != "", rx.callout(R.problem, color_scheme="amber", id="room-problem"), body)
+    return rx.cond(
+        R.problem != "",
+        rx.callout(R.problem, color_scheme="amber", id="room-problem"),
+        # one poll for both: it moves the countdown while waiting and enters the room once it opens
+        rx.box(rx.cond(R.waiting, _waiting(), body), on_mount=R.watch, on_unmount=R.stop_watching, width="100%"),
+    )

@@ -38,10 +38,16 @@ def _booking_box() -> rx.Component:
             color_scheme="green",
             id="booked-callout",
         ),
-        rx.link(
-            rx.button(rx.icon("video", size=16), "Open the live room", variant="soft", width="100%"),
-            href="/room/" + S.session.id,
+        rx.cond(
+            S.room.can_join,
+            rx.link(
+                rx.button(rx.icon("video", size=16), "Join", color_scheme="green", width="100%"),
+                href=S.room.url,
+                width="100%",
+                id="join-room-link",
+            ),
         ),
+        rx.cond(S.room.note != "", rx.text(S.room.note, size="2", color_scheme="gray", id="room-note")),
         rx.button(
             "Cancel my booking", color_scheme="red", variant="soft", on_click=S.cancel_my_booking, id="cancel-booking"
         ),

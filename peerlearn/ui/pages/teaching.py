@@ -323,11 +323,19 @@ def manage_session_page() -> rx.Component:
             ),
             rx.cond((M.info.status == "published") & M.ended, rx.button("Mark completed", on_click=M.complete)),
             rx.link(rx.button("View public page", variant="outline"), href="/sessions/" + M.session_id.to_string()),
-            rx.link(
-                rx.button(rx.icon("video", size=16), "Open the live room", variant="soft"),
-                href="/room/" + M.session_id.to_string(),
+            rx.cond(
+                M.can_open_room,
+                rx.button(rx.icon("video", size=16), "Open the room now", on_click=M.open_room_now, id="open-room-now"),
+                rx.link(
+                    rx.button(rx.icon("video", size=16), "Open the live room", variant="soft"),
+                    href="/room/" + M.session_id.to_string(),
+                ),
             ),
             wrap="wrap",
+        ),
+        rx.cond(
+            (M.info.status == "published") & (M.room.note != ""),
+            rx.text(M.room.note, size="2", color_scheme="gray", id="manage-room-note"),
         ),
         card(
             rx.heading("Learners and waitlist", size="4"),

@@ -3,20 +3,24 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime
 
 import reflex as rx
 from pydantic import ValidationError as PydanticValidationError
 from sqlmodel import Session
 
 from peerlearn.booking import actions as booking_service
+from peerlearn.booking.public import BookingPublic
 from peerlearn.booking.reviews import ReviewCreate, submit_review
 from peerlearn.models import User
 from peerlearn.models.enums import BookingStatus
 from peerlearn.models.types import utcnow
 from peerlearn.ui.format.bookings import booking_row, reschedule_choices, waitlist_links
+from peerlearn.ui.polling import poll_while_watching
 from peerlearn.ui.states.auth import AuthState
 from peerlearn.ui.views import BookingRow, SessionLink
 
+REFRESH_SECONDS = 20.0
 UPCOMING = {BookingStatus.HELD, BookingStatus.PENDING_APPROVAL, BookingStatus.PENDING_PAYMENT, BookingStatus.CONFIRMED}
 
 
@@ -26,6 +30,8 @@ class LearnerState(AuthState):
     waitlists: list[SessionLink] = []
     reschedule_for: int = 0
     reschedule_choices: list[SessionLink] = []
+    watching: bool = False
+    _bookings: list[BookingPublic] = []
 
     async def load_dashboard(self):
         if not self.user_id:
@@ -40,9 +46,27 @@ class LearnerState(AuthState):
                 booking_service.my_waitlists(user, db=db),
             )
         )
-        self.upcoming = [booking_row(b, tz) for b in reversed(rows) if b.status in UPCOMING and b.end_at > now]
-        self.past = [booking_row(b, tz) for b in rows if b.status not in UPCOMING or b.end_at <= now][:20]
+        self._bookings = rows
+        self._show(now)
         self.waitlists = waitlist_links(waiting, tz)
+
+    def _show(self, now: datetime) -> None:
+        rows, tz = self._bookings, self.viewer_timezone
+        self.upcoming = [booking_row(b, tz, now) for b in reversed(rows) if b.status in UPCOMING and b.end_at > now]
+        self.past = [booking_row(b, tz, now) for b in rows if b.status not in UPCOMING or b.end_at <= now][:20]
+
+    @rx.event(background=True)
+    async def watch(self):
+        """While the dashboard is open: the rooms' countdowns move and Join appears when a room opens (no database:
+        the times were read on load; a mentor opening a room early shows on the next load)."""
+        await poll_while_watching(self, REFRESH_SECONDS, self._tick)
+
+    async def _tick(self) -> None:
+        async with self:
+            self._show(utcnow())
+
+    def stop_watching(self):
+        self.watching = False
 
     async def _act(self, action: Callable[[User, Session], object], success: str):
         return await self._perform(action, success, self._load)

@@ -4,27 +4,34 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+import reflex as rx
 from sqlmodel import Session
 
 from peerlearn.booking import actions as booking_service
 from peerlearn.catalog import actions as session_service
+from peerlearn.links import room_link
 from peerlearn.live import room as live_room
 from peerlearn.models import User
+from peerlearn.models.enums import SessionStatus
 from peerlearn.models.types import utcnow
 from peerlearn.platform.errors import ServiceError
+from peerlearn.ui.format.live import room_entry
 from peerlearn.ui.format.teaching import managed_session, participants
 from peerlearn.ui.states.auth import AuthState
 from peerlearn.ui.states.session_detail import last_path_segment
-from peerlearn.ui.views import ManagedSession, Participant
+from peerlearn.ui.views import ManagedSession, Participant, RoomEntry
 
 
 def _read_managed(
     mentor: User, session_id: int, tz: str, db: Session
-) -> tuple[ManagedSession, list[Participant], bool, bool]:
+) -> tuple[ManagedSession, list[Participant], bool, bool, RoomEntry, bool]:
     session = session_service.owned_session(mentor, session_id, db=db)
     people = participants(booking_service.session_participants(mentor, session_id, db=db))
     now = utcnow()
-    return managed_session(session, tz), people, session.start_at <= now, session.end_at <= now
+    opens, closes = live_room.room_window(session)
+    room = room_entry(session_id, opens, closes, session.start_at, session.end_at, now, tz)
+    may_open = session.status == SessionStatus.PUBLISHED and now < opens and live_room.can_open_early(session, now)
+    return managed_session(session, tz), people, session.start_at <= now, session.end_at <= now, room, may_open
 
 
 class ManageSessionState(AuthState):
@@ -33,6 +40,8 @@ class ManageSessionState(AuthState):
     people: list[Participant] = []
     started: bool = False
     ended: bool = False
+    room: RoomEntry = RoomEntry()
+    can_open_room: bool = False  # in the early window, the room not open yet
 
     async def load_manage(self):
         if not self.user_id:
@@ -40,7 +49,7 @@ class ManageSessionState(AuthState):
         self.session_id = session_id = last_path_segment(self.router.url.path)
         tz = self.viewer_timezone
         try:
-            self.info, self.people, self.started, self.ended = await self._as_user(
+            self.info, self.people, self.started, self.ended, self.room, self.can_open_room = await self._as_user(
                 lambda mentor, db: _read_managed(mentor, session_id, tz, db)
             )
         except ServiceError:
@@ -72,6 +81,16 @@ class ManageSessionState(AuthState):
         return await self._manage(
             lambda m, db: session_service.complete_session(m, session_id, db=db), "Marked completed."
         )
+
+    async def open_room_now(self):
+        """The same action as POST /api/sessions/{id}/start/, then into the room."""
+        session_id = self.session_id
+        try:
+            await self._as_user(lambda m, db: live_room.open_room_early(m, session_id, db=db), write=True)
+        except ServiceError as error:
+            await self.load_manage()
+            return rx.toast.error(error.message)
+        return rx.redirect(room_link(session_id))
 
     async def apply_room_attendance(self):
         """Mark attendance from who actually connected to the live room (never connected -> no-show)."""

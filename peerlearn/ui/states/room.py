@@ -5,12 +5,15 @@ The lobby (devices) is `room_lobby.py` and the chat `room_chat.py`, mixed in her
 
 from __future__ import annotations
 
+from datetime import datetime
+
 import httpx
 import reflex as rx
 from sqlmodel import Session
 
 from peerlearn.live import room as live_room
 from peerlearn.models import User
+from peerlearn.models.types import utcnow
 from peerlearn.platform.errors import ServiceError
 from peerlearn.ui.components import live_media
 from peerlearn.ui.format.catalog import recording_items
@@ -20,6 +23,7 @@ from peerlearn.ui.offload import run_blocking
 from peerlearn.ui.polling import poll_while_watching
 from peerlearn.ui.states.auth import AuthState
 from peerlearn.ui.states.room_chat import RoomChat, chat_since
+from peerlearn.ui.states.room_entrance import RoomEntrance
 from peerlearn.ui.states.room_lobby import RoomLobby
 from peerlearn.ui.states.session_detail import last_path_segment
 from peerlearn.ui.views import RecordingItem, RemotePerson
@@ -27,17 +31,19 @@ from peerlearn.ui.views import RecordingItem, RemotePerson
 POLL_SECONDS = 1.0
 
 
-def _read_room(user: User, room_id: int, db: Session):
+def _read_room(user: User, room_id: int, db: Session, now: datetime):
+    """The door first: before the room opens (or after it closes) that is all the page shows."""
+    door = live_room.room_door(user, room_id, db=db, now=now)
+    if not door.is_open(now):
+        return door, None
     record = live_room.room_record(user, room_id, db=db)
-    grant = live_room.issue_room_token(user, room_id, db=db)
+    grant = live_room.issue_room_token(user, room_id, db=db, now=now)
     people = live_room.room_participants(room_id, db=db)
-    session = db.get(live_room.LearningSession, room_id)
-    return record, grant, people, session.title
+    return door, (record, grant, people)
 
 
-class RoomState(RoomLobby, RoomChat, AuthState):
+class RoomState(RoomEntrance, RoomLobby, RoomChat, AuthState):
     room_id: int = 0
-    title: str = ""
     role: str = ""
     problem: str = ""
     others: list[RemotePerson] = []
@@ -56,18 +62,21 @@ class RoomState(RoomLobby, RoomChat, AuthState):
     async def load_room(self):
         self.room_id, self.problem, self.joined = last_path_segment(self.router.url.path), "", False
         self._reset_chat()
+        self._token = ""
         if not self.user_id:
             return
-        room_id, tz = self.room_id, self.viewer_timezone
+        room_id, tz, now = self.room_id, self.viewer_timezone, utcnow()
         try:
-            record, grant, people, title = await self._as_user(
-                lambda user, db: _read_room(user, room_id, db), write=True
-            )
+            door, inside = await self._as_user(lambda user, db: _read_room(user, room_id, db, now), write=True)
         except ServiceError as error:
             self.problem = error.message
             return
+        self._show_door(door, now)
+        if inside is None:
+            return
+        record, grant, people = inside
         self.recordings = recording_items(record.recordings if record else [], tz)
-        self.title, self.role = title, grant.role
+        self.role = grant.role
         self._token, self._whip_url, self._media_base = grant.token, grant.whip_url, grant.media_base_url
         self.others = remote_people(people, self.user_id, grant.media_base_url, self.room_id)
         await self._pull_chat()
@@ -123,6 +132,10 @@ class RoomState(RoomLobby, RoomChat, AuthState):
 
     async def _poll_room(self) -> None:
         async with self:
+            if self.waiting:  # not open yet: the countdown moves, and the room is entered once it opens
+                if self._door_opened(utcnow()):
+                    await self.load_room()
+                return
             if not self._token:  # the page may mount before its on_load has fetched the token
                 return
             url, headers = f"{self._media_base}/media/rooms/{self.room_id}", {"Authorization": f"Bearer {self._token}"}

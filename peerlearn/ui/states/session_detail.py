@@ -14,12 +14,14 @@ from peerlearn.catalog.public import to_public
 from peerlearn.catalog.similar import similar_sessions
 from peerlearn.live import room as live_room
 from peerlearn.models import User
-from peerlearn.platform.errors import NotFoundError
+from peerlearn.models.types import utcnow
+from peerlearn.platform.errors import NotFoundError, ServiceError
 from peerlearn.platform.timefmt import format_local
 from peerlearn.ui.format.catalog import chat_log, recording_items, review_items, session_facts
+from peerlearn.ui.format.live import door_entry
 from peerlearn.ui.states.auth import AuthState
 from peerlearn.ui.states.session_booking import SessionBooking
-from peerlearn.ui.views import ChatLine, RecordingItem, ReviewItem, SessionFacts, SessionLink
+from peerlearn.ui.views import ChatLine, RecordingItem, ReviewItem, RoomEntry, SessionFacts, SessionLink
 
 
 def last_path_segment(path: str) -> int:
@@ -41,6 +43,7 @@ class _Detail:
     waitlist_place: int = 0
     recordings: list[RecordingItem] = field(default_factory=list)
     chat_log: list[ChatLine] = field(default_factory=list)
+    room: RoomEntry = field(default_factory=RoomEntry)
 
 
 def _read_detail(session_id: int, viewer_id: int, tz: str, db: Session) -> _Detail | None:
@@ -64,6 +67,12 @@ def _read_detail(session_id: int, viewer_id: int, tz: str, db: Session) -> _Deta
     if mine is not None:
         detail.my_booking_id, detail.my_booking_status = mine.id, mine.status.value
     detail.waitlist_place = waitlist_position(public.id, viewer.id, db=db) or 0
+    if mine is not None and mine.status in live_room.ROOM_BOOKINGS:
+        now = utcnow()
+        try:
+            detail.room = door_entry(live_room.room_door(viewer, public.id, db=db, now=now), now, tz)
+        except ServiceError:  # a cancelled session has no room to join
+            pass
     record = live_room.room_record(viewer, public.id, db=db)
     if record is not None:
         detail.recordings, detail.chat_log = recording_items(record.recordings, tz), chat_log(record.chat, tz)
@@ -82,6 +91,7 @@ class SessionDetailState(SessionBooking, AuthState):
     waitlist_place: int = 0
     recordings: list[RecordingItem] = []
     chat_log: list[ChatLine] = []
+    room: RoomEntry = RoomEntry()
 
     async def load_detail(self):
         self.message, self.coupon = "", ""
@@ -97,3 +107,4 @@ class SessionDetailState(SessionBooking, AuthState):
         self.reviews, self.similar = detail.reviews, detail.similar
         self.my_booking_id, self.my_booking_status = detail.my_booking_id, detail.my_booking_status
         self.waitlist_place, self.recordings, self.chat_log = detail.waitlist_place, detail.recordings, detail.chat_log
+        self.room = detail.room
