@@ -39,22 +39,27 @@ def brand() -> rx.Component:
     )
 
 
+def _logout_button(button_id: str, **style) -> rx.Component:
+    """Log out: the submit button of the one plain form (`_logout_form`) the browser posts to the server, which
+    revokes the token and clears the HttpOnly cookie."""
+    return rx.el.button(
+        "Log out",
+        type="submit",
+        form=LOGOUT_FORM_ID,
+        id=button_id,
+        border="none",
+        width="100%",
+        font="inherit",
+        cursor="pointer",
+        **style,
+    )
+
+
 def logout_item() -> rx.Component:
-    """Log out: the menu item is the submit button of a plain form the browser posts to the server, which revokes
-    the token and clears the HttpOnly cookie. The form sits outside the menu, and choosing the item keeps the menu
-    open (prevent_default), so the button is still on the page when the browser submits."""
+    """The account menu's log-out. The form sits outside the menu, and choosing the item keeps the menu open
+    (prevent_default), so the button is still on the page when the browser submits."""
     return rx.menu.item(
-        rx.el.button(
-            "Log out",
-            type="submit",
-            form=LOGOUT_FORM_ID,
-            id="logout",
-            background="none",
-            border="none",
-            width="100%",
-            font="inherit",
-            cursor="pointer",
-        ),
+        _logout_button("logout", background="none"),
         as_child=True,
         color="red",
         on_select=rx.prevent_default,
@@ -122,20 +127,13 @@ def _narrow_menu() -> rx.Component:
         rx.separator(),
         notification_panel("menu-notification-list", "menu-mark-all-read"),
         rx.separator(),
-        rx.el.button(
-            "Log out",
-            type="submit",
-            form=LOGOUT_FORM_ID,
-            id="menu-logout",
-            width="100%",
+        _logout_button(
+            "menu-logout",
             padding="0.5em",
-            border="none",
             border_radius="var(--radius-2)",
             background=rx.color("red", 3),
             color=rx.color("red", 11),
-            font="inherit",
             font_weight="500",
-            cursor="pointer",
         ),
         spacing="1",
         width="100%",
