@@ -7,7 +7,7 @@ from collections.abc import Callable
 import reflex as rx
 from reflex.event import EventSpec
 
-from peerlearn.ui import page_loads, routes
+from peerlearn.ui import routes
 from peerlearn.ui.components.notification_bell import notification_bell, notification_panel, unread_badge
 from peerlearn.ui.states.auth import AuthState
 from peerlearn.ui.states.notifications import NotificationState
@@ -232,9 +232,7 @@ def page(route: str, title: str, on_load=AuthState.load_session) -> Callable[[Pa
 
         wrapped.__name__ = fn.__name__
         loads = (on_load if isinstance(on_load, list) else [on_load]) + [NotificationState.load_notifications]
-        on_load_event = register_loaders(route, loads)
-        page_loads.register(route, [on_load_event])
-        PAGES.append((wrapped, route, f"{title} · PeerLearn", on_load_event))
+        PAGES.append((wrapped, route, f"{title} · PeerLearn", register_loaders(route, loads)))
         return fn
 
     return decorator

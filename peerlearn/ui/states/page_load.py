@@ -13,15 +13,15 @@ import inspect
 
 from reflex.event import EventHandler, EventSpec
 
+from peerlearn.ui import page_loads
 from peerlearn.ui.states.auth import AuthState
-
-_LOADERS: dict[str, tuple[EventHandler, ...]] = {}
 
 
 def register_loaders(route: str, handlers: list[EventHandler]) -> EventSpec:
     """Remember the page's on_load handlers; returns the one on_load event that runs them."""
-    _LOADERS[route] = tuple(handlers)
-    return PageLoadState.load_page(route)
+    event = PageLoadState.load_page(route)
+    page_loads.register(route, handlers, event)
+    return event
 
 
 def _is_redirect(result: object) -> bool:
@@ -31,7 +31,7 @@ def _is_redirect(result: object) -> bool:
 class PageLoadState(AuthState):
     async def load_page(self, route: str):
         followups: list = []
-        for handler in _LOADERS.get(route, ()):
+        for handler in page_loads.handlers_for(route):
             state = self if handler.state is None else await self.get_state(handler.state)
             result = handler.fn(state)
             if inspect.isawaitable(result):
