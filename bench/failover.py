@@ -5,8 +5,9 @@ measured window one app node gets SIGKILL (its whole process group: workers and 
 closes reconnects at once, as the frontend does, lands on the live node, hydrates again from its login cookie, and
 must get a delta for a fresh event: the time from the disconnect to that delta is its recovery time. Meanwhile
 learners book sessions through HAProxy's REST API and retry what failed in transit; afterwards every booking must
-exist exactly once. Printed: events sent / failed (unanswered after 10 s, incl. those lost with the socket), tabs
-cut off, recovery p50/max, bookings made / retried, and bench/load.py's usual per-step table.
+exist exactly once. Printed: events sent / failed (lost with the socket, or unanswered after 10 s: counted apart,
+with when each lost one was sent), tabs cut off, recovery p50/max, bookings made / retried, and bench/load.py's
+usual per-step table.
 
     .venv/bin/python bench/failover.py --users 100 --window 40 --kill-after 5
 """
@@ -26,7 +27,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import httpx
 
-from bench.load import SET_FILTER, LoadConfig, LoadRun, StepStats, format_step, percentile
+from bench.load import SET_FILTER, TIMEOUT_S, LoadConfig, LoadRun, StepStats, format_step, percentile
 from bench.topology import Node, Topology, topology
 
 RECOVERY_LIMIT_S = 30.0
@@ -55,6 +56,8 @@ class FailoverReport:
     recovery_s: list[float] = field(default_factory=list)
     bookings: list[Booker] = field(default_factory=list)
     killed: str = ""
+    failures: dict[str, int] = field(default_factory=dict)  # events_failed by how: lost with the socket, or late
+    lost_sent_s: list[float] = field(default_factory=list)  # when each lost event was sent, seconds from the kill
     not_recovered: list[str] = field(default_factory=list)  # what each tab still waiting was doing at the end
 
     @property
@@ -67,6 +70,8 @@ class FailoverReport:
             "events_sent": self.events_sent,
             "events_failed": self.events_failed,
             "failed_pct": round(self.failed_pct, 2),
+            "failures": self.failures,
+            "lost_sent_s_from_kill": [round(s, 2) for s in self.lost_sent_s],
             "tabs_cut_off": self.tabs_cut_off,
             "recovered": self.recovered,
             "recovery_p50_s": _round(percentile(self.recovery_s, 50)),
@@ -93,6 +98,23 @@ class FailoverRun(LoadRun):
         self.recovered_tabs: set[int] = set()
         self.recovery_s: list[float] = []
         self.recovering: set[asyncio.Task] = set()
+        self.killed_at: float | None = None
+        self.failures = {"lost_with_socket": 0, "unanswered_10s": 0}
+        self.lost_sent: list[float] = []
+
+    def _sweep(self, tab, now: float, everything: bool = False) -> None:
+        """Counts each failing event by how it failed before the shared sweep marks it timed out."""
+        for pending in tab.pending:
+            if pending.timed_out or pending.stats is None or pending.kind != "event":
+                continue
+            if everything:
+                self.failures["lost_with_socket"] += 1
+                self.lost_sent.append(pending.sent - (self.killed_at or pending.sent))
+            elif now - pending.sent >= TIMEOUT_S:
+                self.failures["unanswered_10s"] += 1
+            else:
+                break
+        super()._sweep(tab, now, everything)
 
     async def _load_page(self, tab, stats: StepStats) -> bool:
         lock = self.page_locks.setdefault(id(tab), asyncio.Lock())
@@ -189,6 +211,7 @@ async def run_failover(
             await asyncio.sleep(0.1)
         booking = asyncio.create_task(_book_all(top.url, bookers, spread_s=window_s * 0.8))
         await asyncio.sleep(kill_after_s)
+        run.killed_at = time.perf_counter()
         await asyncio.to_thread(victim.kill)
         await booking
 
@@ -204,6 +227,8 @@ async def run_failover(
         recovery_s=run.recovery_s,
         bookings=bookers,
         killed=victim.name,
+        failures=run.failures,
+        lost_sent_s=run.lost_sent,
         not_recovered=[
             f"connected={tab.connected} hydrated={tab.hydrated_at is not None} pending={len(tab.pending)}"
             for tab in run.tabs
