@@ -187,7 +187,7 @@ def test_killing_a_node_under_load_fails_under_1_percent_and_tabs_recover(top: T
     assert health.status_code == 200 and health.json()["balanced"] is True
 
     # Issue #12's bar, not met yet: runs lose 0.3-1.6% of events. The last measured failures were all events left
-    # unanswered for 10 s after the kill (none lost with the socket), on tabs whose Reflex state the killed node
-    # still held locked in Redis. Reported as an expected failure until that is fixed; everything above is strict.
+    # unanswered for 10 s after the kill (none lost with the socket), most likely on tabs whose Reflex state the
+    # killed node still held locked in Redis. An expected failure until that is fixed; everything above is strict.
     if report.failed_pct >= 1.0:
         pytest.xfail(f"failover lost {report.failed_pct:.2f}% of events (bar: <1%): {report.summary()}")
