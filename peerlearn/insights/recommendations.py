@@ -83,6 +83,11 @@ def _teaches(event: InteractionEvent) -> bool:
     return event.kind in WEIGHTS and not (event.kind == InteractionKind.BOOK and event.source == "recommendations")
 
 
+def _changes_lists(event: InteractionEvent) -> bool:
+    """Does this event change what someone is recommended: taste the model learns, or a dismissed session?"""
+    return _teaches(event) or event.kind == InteractionKind.DISMISS
+
+
 def _session_item(session: LearningSession, tags: list[str], category: str | None) -> Item:
     return Item(
         item_id=session.id,
@@ -281,6 +286,9 @@ class ModelHolder:
         _announce_profiles(user_ids)
 
     def observe(self, rows: list[InteractionEvent]) -> None:
+        rows = [row for row in rows if _changes_lists(row)]
+        if not rows:
+            return  # impressions: logged for the KPIs, but no one's list changes, so every cache stays good
         with self._lock:
             if self._model is not None:
                 fresh = set(
