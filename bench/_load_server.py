@@ -186,6 +186,7 @@ class Sample:
     processes: list[dict] = field(default_factory=list)
     redis: dict = field(default_factory=dict)
     postgres: dict = field(default_factory=dict)
+    services_cpu_percent: dict = field(default_factory=dict)  # PostgreSQL's and Redis's processes, machine-wide
 
 
 class ServerWatch:
@@ -196,8 +197,27 @@ class ServerWatch:
         self.redis_url, self.database_url = redis_url, database_url
         self._procs: list[psutil.Process] = []
         self._began = 0.0
-        self._redis_ops = self._commits = 0
+        self._redis_ops = self._redis_connections = self._commits = 0
+        self._services: dict[tuple[str, int], float] = {}
         self.pg_connections_max = 0
+
+    @staticmethod
+    def _service_cpu_seconds() -> dict[tuple[str, int], float]:
+        """CPU seconds used so far by each of this machine's PostgreSQL (every backend) and Redis processes."""
+        used = {}
+        for proc in psutil.process_iter(["name", "cpu_times"]):
+            name, times = proc.info["name"] or "", proc.info["cpu_times"]
+            group = "postgres" if name.startswith("postgres") else "redis" if name.startswith("redis") else None
+            if group and times is not None:
+                used[(group, proc.pid)] = times.user + times.system
+        return used
+
+    def _services_cpu_percent(self, seconds: float) -> dict[str, float]:
+        """Per group, the CPU its processes used since `start()` (a backend born meanwhile counts from zero)."""
+        shares = {"postgres": 0.0, "redis": 0.0}
+        for (group, pid), used in self._service_cpu_seconds().items():
+            shares[group] += used - self._services.get((group, pid), 0.0)
+        return {group: round(100 * used / seconds, 1) for group, used in shares.items()}
 
     def _tree(self) -> list[psutil.Process]:
         if self.root is None:
@@ -233,6 +253,7 @@ class ServerWatch:
 
     def start(self) -> None:
         self._began = time.monotonic()
+        self._services = self._service_cpu_seconds()
         self._procs = self._tree()
         for proc in self._procs:
             try:
@@ -240,7 +261,11 @@ class ServerWatch:
             except psutil.Error:
                 pass
         if self.redis_url:
-            self._redis_ops = self._redis_info()["total_commands_processed"]
+            info = self._redis_info()
+            self._redis_ops, self._redis_connections = (
+                info["total_commands_processed"],
+                info["total_connections_received"],
+            )
         if self.database_url.startswith("postgresql"):
             self._commits = self._pg_commits()
             self.pg_connections_max = 0
@@ -262,11 +287,16 @@ class ServerWatch:
                     )
             except psutil.Error:
                 continue
+        sample.services_cpu_percent = self._services_cpu_percent(seconds)
         if self.redis_url:
             info = self._redis_info()
             sample.redis = {
                 "ops_per_s": round((info["total_commands_processed"] - self._redis_ops) / seconds, 1),
                 "used_memory_mb": round(info["used_memory"] / 2**20, 1),
+                "clients": info["connected_clients"],
+                "new_connections_per_s": round(
+                    (info["total_connections_received"] - self._redis_connections) / seconds, 1
+                ),
             }
         if self.database_url.startswith("postgresql"):
             self.sample_connections()

@@ -14,6 +14,7 @@ probes, 25 page loads/s while ramping) against the two cores of this machine.
 
     .venv/bin/python bench/event_cost.py --start postgres --workers 1
     .venv/bin/python bench/event_cost.py --start sqlite --loads 100 --events 400
+    .venv/bin/python bench/event_cost.py --start postgres --accounts 200   # every page load a learner's first
 """
 
 from __future__ import annotations
@@ -97,12 +98,14 @@ async def _answered(tab: Tab, name: str, payload: dict) -> None:
     await asyncio.wait_for(done, 10)
 
 
-async def measure(url: str, root_pid: int, loads: int, events: int) -> list[tuple[str, int, dict, float]]:
+async def measure(
+    url: str, root_pid: int, loads: int, events: int, accounts: int
+) -> list[tuple[str, int, dict, float]]:
     meter = Meter(root_pid)
     rows = []
     async with httpx.AsyncClient(base_url=url, timeout=30) as http, aiohttp.ClientSession() as session:
         hashes = await initial_state_hashes(http, "/sessions")
-        tokens = await Accounts(http).tokens(PARALLEL * 2)
+        tokens = await Accounts(http).tokens(max(PARALLEL * 2, accounts))
 
         async def page_load(i: int) -> None:
             tab = Tab(url, tokens[i % len(tokens)], "/sessions", hashes, session)
@@ -111,6 +114,7 @@ async def measure(url: str, root_pid: int, loads: int, events: int) -> list[tupl
             await tab.close()
 
         await _gated(page_load, PARALLEL * 2)  # warm-up: caches, pools, imports
+        print(f"measuring page loads (server process {root_pid})", flush=True)  # e.g. for a profiler to attach
         rows.append(await _phase("page load", loads, page_load, meter))
 
         tabs = [Tab(url, token, "/sessions", hashes, session) for token in tokens[:PARALLEL]]
@@ -183,10 +187,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--workers", type=int, default=1)
     parser.add_argument("--loads", type=int, default=200)
     parser.add_argument("--events", type=int, default=600)
+    parser.add_argument(
+        "--accounts",
+        type=int,
+        default=PARALLEL * 2,
+        help="distinct learners for the page loads; as many as --loads makes each load a learner's first",
+    )
     args = parser.parse_args(argv)
     print(f"Starting the app: {args.start}, {args.workers} worker(s) ...", flush=True)
     with started_app(args.start, args.workers) as app:
-        rows = asyncio.run(measure(app.url, app.pid, args.loads, args.events))
+        rows = asyncio.run(measure(app.url, app.pid, args.loads, args.events, args.accounts))
     print(f"\n{args.start}, {args.workers} worker(s); server CPU per unit of work\n{report(rows)}")
     return 0
 

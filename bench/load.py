@@ -20,8 +20,10 @@ throw-away database and Redis db 12). Tabs log in as the demo learners (REST `PO
 `load-…@example.com` learners beyond those. Per step it prints users, events sent, event p50/p95/p99/max, errors
 (events unanswered after 10 s, disconnects, failed page loads, HTTP 5xx and failed requests) as count and %, page
 load (connect + hydrate) p95, the probes' event p50/p95 and ping p95, the ratio event p95 / probe p95, REST p95,
-openapi max, CPU% and RSS of each server process, Redis ops/s and memory, PostgreSQL connections and commits/s, and
-the generator's own CPU. An event unanswered after 10 s is an error and sorts as ">10000" in the percentiles.
+openapi max, CPU% and RSS of each server process, Redis ops/s, memory, clients and new connections/s, PostgreSQL
+connections and commits/s, the CPU of PostgreSQL, Redis, the generator and the whole machine, and the event p95 in
+each third of the window (a backlog draining, or a steady state). An event unanswered after 10 s is an error and
+sorts as ">10000" in the percentiles.
 
 Only 127.0.0.1 is ever a target; every loop ends with its step windows, and a total deadline stops the run.
 The generator is one asyncio loop with a deque per tab and plain lists of samples. Measured on this 2-core machine
@@ -96,6 +98,7 @@ class StepStats:
     window_s: float = 0.0
     events_sent: int = 0
     event_s: list[float] = field(default_factory=list)
+    event_at: list[float] = field(default_factory=list)  # when each answered event was answered (monotonic)
     probe_sent: int = 0
     probe_s: list[float] = field(default_factory=list)
     ping_sent: int = 0
@@ -124,12 +127,25 @@ class StepStats:
             self.ping_sent += 1
 
     def answered(self, kind: str, seconds: float) -> None:
+        if kind == "event":
+            self.event_at.append(time.monotonic())
         (self.event_s if kind == "event" else self.probe_s if kind == "probe" else self.ping_s).append(seconds)
 
     def with_timeouts(self, kind: str) -> list[float]:
         """Answered latencies plus one infinite latency per timeout, so percentiles never hide a lost answer."""
         answered = self.event_s if kind == "event" else self.probe_s if kind == "probe" else self.ping_s
         return answered + [float("inf")] * self.timeouts[kind]
+
+    def p95_by_third(self) -> list:
+        """Answered events' p95 in each third of the window: falling figures mean a backlog draining, flat ones a
+        steady state."""
+        if not self.event_at:
+            return []
+        began, span = min(self.event_at), max(max(self.event_at) - min(self.event_at), 1e-9)
+        thirds: list[list[float]] = [[], [], []]
+        for at, seconds in zip(self.event_at, self.event_s, strict=True):
+            thirds[min(int(3 * (at - began) / span), 2)].append(seconds)
+        return [ms(percentile(third, 95)) for third in thirds]
 
     def summary(self) -> dict:
         errors = (
@@ -153,6 +169,7 @@ class StepStats:
             "event_p95_ms": ms(event_p95),
             "event_p99_ms": ms(percentile(events, 99)),
             "event_max_ms": ms(max(events, default=None)),
+            "event_p95_by_third_ms": self.p95_by_third(),
             "errors": errors,
             "error_pct": round(100 * errors / attempts, 2) if attempts else 0.0,
             "event_timeouts": self.timeouts["event"],
@@ -545,6 +562,7 @@ class LoadRun:
         self._print(f"step {users} users: {new} new tabs loaded in {time.monotonic() - started:.0f} s; measuring")
         await asyncio.to_thread(watch.start)
         cpu_before, clock = self.generator.cpu_times(), time.monotonic()
+        machine_before = psutil.cpu_times()
         self.window = stats
         window_end = clock + config.window_s
         while (left := window_end - time.monotonic()) > 0:
@@ -554,6 +572,7 @@ class LoadRun:
         self.window = None
         stats.window_s = time.monotonic() - clock
         cpu_after = self.generator.cpu_times()
+        machine_after = psutil.cpu_times()
         if self.openapi_began is not None:
             stats.openapi_waiting_s = time.perf_counter() - self.openapi_began
         sample = await asyncio.to_thread(watch.finish)
@@ -570,6 +589,9 @@ class LoadRun:
             sample.redis,
             sample.postgres,
         )
+        result["services_cpu_percent"] = sample.services_cpu_percent
+        idle = (machine_after.idle + machine_after.iowait) - (machine_before.idle + machine_before.iowait)
+        result["machine_busy_percent"] = round(100 * (psutil.cpu_count() - idle / stats.window_s), 1)
         self.results.append(result)
         self._print(format_step(result))
 
@@ -615,13 +637,23 @@ def format_step(result: dict) -> str:
         f"ping p95 {_cell(result['ping_p95_ms'])} ms; REST {result['rest_sent']} requests; "
         f"openapi {result['openapi_requests']} requests; {result['page_loads_unfinished']} page loads unfinished"
     )
+    thirds = " / ".join(_cell(value) for value in result["event_p95_by_third_ms"])
+    lines.append(f"  event p95 by third of the window: {thirds or '-'} ms (answered events)")
     procs = ", ".join(
         f"{p['what']} {p['pid']}: {p['cpu_percent']:g}% {p['rss_mb']:g} MB" for p in result["server_processes"]
     )
     lines.append(f"  server: {procs or 'not watched'}")
-    extra = [f"generator {result['generator_cpu_percent']:g}% CPU"]
+    extra = [
+        f"machine {result['machine_busy_percent']:g}% busy of {100 * (psutil.cpu_count() or 1)}%",
+        f"generator {result['generator_cpu_percent']:g}% CPU",
+        *(f"{name} {share:g}% CPU" for name, share in result.get("services_cpu_percent", {}).items()),
+    ]
     if result["redis"]:
-        extra.append(f"Redis {result['redis']['ops_per_s']:g} ops/s, {result['redis']['used_memory_mb']:g} MB")
+        redis = result["redis"]
+        extra.append(
+            f"Redis {redis['ops_per_s']:g} ops/s, {redis['used_memory_mb']:g} MB, {redis['clients']} clients,"
+            f" {redis['new_connections_per_s']:g} new connections/s"
+        )
     if result["postgres"]:
         pg = result["postgres"]
         extra.append(f"PostgreSQL {pg['connections_max']} connections (max), {pg['commits_per_s']:g} commits/s")
