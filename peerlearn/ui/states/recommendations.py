@@ -16,24 +16,26 @@ from peerlearn.ui.views import RecommendationCard
 class RecommendationsState(AuthState):
     recommended: list[RecommendationCard] = []
 
+    @rx.event(background=True)
     async def load_recommendations(self):
-        if not self.user_id:
-            self.recommended = []
-            return
+        """Ranked outside the page's state lock (a background event chained by the page load): the page and its
+        search results do not wait for the ranking, and this list fills in when it is ready."""
+        items: list[recs.RecommendationPublic] = []
+        if self.user_id:
 
-        def rank(user: User, db: Session) -> list[recs.RecommendationPublic]:
-            return recs.recommendations_for(user, db=db, limit=6)
+            def rank(user: User, db: Session) -> list[recs.RecommendationPublic]:
+                return recs.recommendations_for(user, db=db, limit=6)
 
-        def record(user: User, shown: list[recs.RecommendationPublic], db: Session) -> None:
-            recs.record_shown(user, [item.session.id for item in shown], db=db)
+            def record(user: User, shown: list[recs.RecommendationPublic], db: Session) -> None:
+                recs.record_shown(user, [item.session.id for item in shown], db=db)
 
-        try:
-            items = await self._read_then_write(rank, record)
-        except (AuthenticationError, ServiceError):
-            self.recommended = []
-            return
-        tz = self.viewer_timezone
-        self.recommended = [recommendation_card(item, tz) for item in items]
+            try:
+                items = await self._read_then_write(rank, record)
+            except (AuthenticationError, ServiceError):
+                items = []
+        async with self:
+            tz = self.viewer_timezone
+            self.recommended = [recommendation_card(item, tz) for item in items]
 
     async def _feedback(self, session_id: str, action: str) -> None:
         await self._as_user(lambda user, db: recs.record_feedback(user, int(session_id), action, db=db), write=True)
