@@ -23,7 +23,7 @@ from types import FrameType
 
 log = logging.getLogger("peerlearn.loop_watchdog")
 STALL_MARKER = "event loop blocked for"
-TICK_SECONDS = 0.01
+MIN_TICK_SECONDS = 0.01
 
 
 def _where(frame: FrameType) -> str:
@@ -46,6 +46,8 @@ class LoopWatchdog:
 
     def __init__(self, loop: asyncio.AbstractEventLoop, threshold_ms: float) -> None:
         self.loop, self.threshold = loop, threshold_ms / 1000
+        # A tick costs the loop a wake-up and a hand-over of the GIL: five per threshold are enough to catch a stall.
+        self.tick = max(MIN_TICK_SECONDS, self.threshold / 5)
         self.loop_thread = threading.get_ident()
         self.loop_native_id = threading.get_native_id()
         self.stalls = 0
@@ -75,7 +77,7 @@ class LoopWatchdog:
                 if blocked > self.threshold:
                     self.stalls += 1
                     log.warning("%s %.0f ms in %s", STALL_MARKER, blocked * 1000, where)
-            time.sleep(TICK_SECONDS)
+            time.sleep(self.tick)
 
 
 async def watch_event_loop(threshold_ms: float) -> None:
