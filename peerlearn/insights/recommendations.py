@@ -14,6 +14,9 @@ from datetime import datetime
 from typing import Any
 
 from pydantic import BaseModel
+from sqlalchemy import event as sa_event
+from sqlalchemy import inspect as sa_inspect
+from sqlalchemy.orm import Session as OrmSession
 from sqlmodel import Session, col, select
 
 from peerlearn.catalog.public import to_public
@@ -191,10 +194,12 @@ class ModelHolder:
         self._feed = InteractionFeed()
         self._profiles = ProfileFeed()
         self.trained_at = 0.0
+        self._listings_seen: str | None = None  # the listings counter when the model was trained
+        self._listed_here = False  # a session was listed by this process since (the counter when there is no Redis)
 
     def get(self, *, db: Session) -> Recommender:
         with self._lock:
-            if self._model is None:
+            if self._model is None or self._listings_moved():
                 self._install(*self._train(db))
             else:
                 self._catch_up(db)
@@ -214,8 +219,21 @@ class ModelHolder:
         model = trained[0]
         return model
 
+    def _listings_moved(self) -> bool:
+        """A session was published (here, or anywhere through Redis) since the model was trained: it cannot rank what
+        it has never seen, so it is trained again (about a second on the demo data; mentors list sessions rarely)."""
+        return self._listed_here or _listings_version() != self._listings_seen
+
+    def listings_changed(self, _items: list[Any]) -> None:
+        """After-commit listener: a session was published."""
+        with self._lock:
+            self._listed_here = True
+        _announce_listings()
+
     def _train(self, db: Session) -> tuple[Recommender, list[InteractionEvent], str | None, int]:
         version = _feed_version()  # read first: a change after it makes the next request catch up
+        with self._lock:
+            self._listings_seen, self._listed_here = _listings_version(), False
         local = self._profiles.local  # the same for profiles saved in this process
         events = teaching_events(db=db)
         items, history, profiles = load_inputs(db=db, events=events)
@@ -319,6 +337,35 @@ def _feed_version() -> str | None:
     return None if value is None else str(value)  # the shared client decodes replies to str
 
 
+LISTINGS_KEY = "peerlearn:rec:listings:version"
+
+
+def _listings_version() -> str | None:
+    client = shared_redis()
+    value = None if client is None else client.get(LISTINGS_KEY)
+    return None if value is None else str(value)
+
+
+def _announce_listings() -> None:
+    client = shared_redis()
+    if client is not None:
+        client.incr(LISTINGS_KEY)
+
+
+def _newly_listed(row: object) -> bool:
+    if not isinstance(row, LearningSession) or row.status != SessionStatus.PUBLISHED:
+        return False
+    state = sa_inspect(row)
+    return bool(state.pending or state.attrs.status.history.has_changes())
+
+
+@sa_event.listens_for(OrmSession, "before_flush")
+def _note_listings(db: OrmSession, _context: object, _instances: object) -> None:
+    """A session published (created so, or a draft published) is one the model has never seen."""
+    if any(_newly_listed(row) for row in (*db.new, *db.dirty)):
+        after_commit.defer(db, after_commit.LISTINGS, True)
+
+
 def _announce_interactions() -> None:
     client = shared_redis()
     if client is not None:
@@ -335,6 +382,7 @@ def _announce_profiles(user_ids: list[int]) -> None:
 MODEL = ModelHolder()
 interactions.add_observer(MODEL.observe)
 after_commit.add_listener(after_commit.PROFILES, MODEL.profiles_saved)
+after_commit.add_listener(after_commit.LISTINGS, MODEL.listings_changed)
 
 
 def retrain_if_due(*, db: Session, now: datetime | None = None) -> int:
@@ -381,6 +429,30 @@ def _cache_put(user_id: int, key: str, value: list[dict[str, Any]], ranked_at: i
         client.expire(name, CACHE_SECONDS)
 
 
+# A learner the model knows nothing about (no history, no declared preference, nothing dismissed, no sessions of
+# their own) gets the same list as every other such learner: ranked once per worker and shared through Redis for
+# as long as a learner's own list is kept. Everything that makes a learner known also takes them off this list.
+BLANK_CACHE = "peerlearn:rec:blank"
+
+
+def _shared_get(key: str) -> list[dict[str, Any]] | None:
+    client = shared_redis()
+    raw = None if client is None else client.hget(BLANK_CACHE, key)
+    if not raw:
+        return None
+    items: list[dict[str, Any]] = json.loads(raw)  # type: ignore[arg-type]  # the shared client decodes replies to str
+    return items
+
+
+def _shared_put(key: str, value: list[dict[str, Any]]) -> None:
+    client = shared_redis()
+    if client is not None:
+        pipe = client.pipeline(transaction=False)
+        pipe.hset(BLANK_CACHE, key, json.dumps(value, default=str))
+        pipe.expire(BLANK_CACHE, CACHE_SECONDS, nx=True)
+        pipe.execute()
+
+
 def _cache_forget(user_id: int) -> None:
     client = shared_redis()
     if client is not None:
@@ -415,6 +487,10 @@ def recommendations_for(
     model = MODEL.for_weights(variant.name if variant else "", variant.weights if variant else None, db=db)
     dismissed = _dismissed(saved_id(user), db=db)
     with MODEL.lock:
+        blank = not dismissed and model.knows_nothing_about(saved_id(user))
+    if blank and (shared := _shared_get(cache_key)) is not None:
+        return [RecommendationPublic.model_validate(item) for item in shared]
+    with MODEL.lock:
         ranked_at = MODEL.caught_up_to
         ranked = model.recommend(user.id, now=now or utcnow(), limit=limit, exclude=dismissed)
     sessions = {
@@ -432,7 +508,11 @@ def recommendations_for(
         for r in ranked
         if r.item_id in public and public[r.item_id].spots_left > 0
     ]
-    _cache_put(saved_id(user), cache_key, [item.model_dump(mode="json") for item in out], ranked_at)
+    dumped = [item.model_dump(mode="json") for item in out]
+    if blank:
+        _shared_put(cache_key, dumped)
+    else:
+        _cache_put(saved_id(user), cache_key, dumped, ranked_at)
     return out
 
 

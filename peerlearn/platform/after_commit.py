@@ -3,8 +3,8 @@
 Domain code calls `defer(db, topic, *items)` inside a transaction; when that transaction commits, every listener of
 the topic gets the items collected for it (once, in order). Listeners are how the rest of the system hears about a
 committed change: open browsers are pushed fresh counts (`PEOPLE`), the recommender sees new interactions
-(`INTERACTIONS`) and saved learner profiles (`PROFILES`), and cached search results are dropped (`CATALOG`). A
-failing listener is logged and never undoes the change.
+(`INTERACTIONS`), saved learner profiles (`PROFILES`) and newly published sessions (`LISTINGS`), and cached search
+results are dropped (`CATALOG`). A failing listener is logged and never undoes the change.
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ PEOPLE = "people"  # user ids whose pages should refresh
 INTERACTIONS = "interactions"  # InteractionEvent rows for the recommender
 CATALOG = "catalog"  # something that search results show has changed
 PROFILES = "profiles"  # user ids whose declared profile (skills, interests, goals, language...) was saved
+LISTINGS = "listings"  # a session was published: the recommender must learn of it
 
 Listener = Callable[[list[Any]], None]
 _listeners: dict[str, list[Listener]] = defaultdict(list)

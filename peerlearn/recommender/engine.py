@@ -160,6 +160,14 @@ class Recommender:
         rows = [self._profile_row.get(u, -1) for u in user_ids]
         return _take_rows(self._profile_facets, rows, self.features.n_facets)
 
+    def knows_nothing_about(self, user_id: Id) -> bool:
+        """No history, no declared preference and no sessions of their own: the learner's list is the same as
+        every other such learner's (a new learner's first minute), so it can be ranked once and shared."""
+        profile = self.profiles.get(user_id)
+        declared = profile is not None and bool(profile.tags or profile.language or profile.price_cap_minor is not None)
+        own = self.features.vocab.get(MENTOR, user_id)
+        return not declared and own is None and not self.history.has_history(user_id)
+
     def user_batch(self, user_ids: Sequence[Id], now: float) -> UserBatch:
         """What the scorers need about these learners, their history decayed to ``now``."""
         rows = [self._profile_row.get(u, -1) for u in user_ids]

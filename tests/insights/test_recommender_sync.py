@@ -30,7 +30,7 @@ from peerlearn.models import InteractionEvent
 from peerlearn.models.types import utcnow
 from peerlearn.models.users import ProfileUpdate, UserCreate
 from tests.factories import make_session, make_user
-from tests.insights.helpers import assert_matches, interest_market, learner
+from tests.insights.helpers import POPULAR, assert_matches, interest_market, learner
 from tests.support import REDIS_URL, redis_available, require
 
 INTERESTS = ["Machine Learning", "Japanese", "Python"]
@@ -198,3 +198,41 @@ def test_a_list_ranked_before_the_latest_profile_save_is_never_served_from_the_c
     recs._cache_put(user_id, "10:-", [item.model_dump(mode="json") for item in ranked], ranked_at=0)
     fresh = recs.recommendations_for(learner(db, user_id), db=db)
     assert_matches([(item.session.skills, item.explanation) for item in fresh], ["Guitar"], top=2)
+
+
+def test_newcomers_share_one_list_until_something_makes_one_of_them_known(db, shared_redis) -> None:
+    ids = interest_market(db)
+    first, second, third = (make_user(db, name=f"Newcomer {i}") for i in range(3))
+    db.commit()
+    shared = [item.session.id for item in recs.recommendations_for(learner(db, first.id), db=db)]
+    assert shared[0] in {ids[skill][0] for skill in POPULAR}  # what the crowd booked leads a list of no one's
+    assert [item.session.id for item in recs.recommendations_for(learner(db, second.id), db=db)] == shared
+
+    # Dismissing a session makes a newcomer's list their own: the dismissed one is gone, the shared list keeps it.
+    recs.record_feedback(learner(db, second.id), shared[0], "dismiss", db=db)
+    db.commit()
+    mine = [item.session.id for item in recs.recommendations_for(learner(db, second.id), db=db)]
+    assert shared[0] not in mine
+    assert [item.session.id for item in recs.recommendations_for(learner(db, third.id), db=db)] == shared
+
+    # So does stating an interest.
+    update_profile(learner(db, third.id), ProfileUpdate(interests=["Guitar"]), db=db)
+    db.commit()
+    stated = recs.recommendations_for(learner(db, third.id), db=db)
+    assert_matches([(item.session.skills, item.explanation) for item in stated], ["Guitar"], top=2)
+
+
+def test_a_session_published_after_training_is_recommended_on_every_node(db, shared_redis) -> None:
+    mentor = make_user(db, mentor=True)
+    newcomer = make_user(db)
+    make_session(db, mentor, title="Python basics", skills=["Python"], capacity=10, start_in=timedelta(days=3))
+    db.commit()
+    node_a, node_b = ModelHolder(), ModelHolder()
+    before = _recommended(node_a, newcomer.id, db) + _recommended(node_b, newcomer.id, db)
+
+    published = make_session(db, mentor, title="Rust basics", skills=["Rust"], capacity=10, start_in=timedelta(days=4))
+    db.commit()  # the after-commit listener of this process announces it through Redis
+
+    assert published not in before
+    assert published in _recommended(node_a, newcomer.id, db)
+    assert published in _recommended(node_b, newcomer.id, db)  # trained before it existed; trained again
