@@ -30,7 +30,7 @@ class RecommendationsState(AuthState):
                 recs.record_shown(user, [item.session.id for item in shown], db=db)
 
             try:
-                items = await self._read_then_write(rank, record)
+                items = await self._read_then_write(rank, record, background=True)
             except (AuthenticationError, ServiceError):
                 items = []
         async with self:
