@@ -592,6 +592,8 @@ class LoadRun:
         result["services_cpu_percent"] = sample.services_cpu_percent
         idle = (machine_after.idle + machine_after.iowait) - (machine_before.idle + machine_before.iowait)
         result["machine_busy_percent"] = round(100 * (psutil.cpu_count() - idle / stats.window_s), 1)
+        steal = getattr(machine_after, "steal", 0.0) - getattr(machine_before, "steal", 0.0)  # the hypervisor's share
+        result["machine_steal_percent"] = round(100 * steal / stats.window_s, 1)
         self.results.append(result)
         self._print(format_step(result))
 
@@ -644,7 +646,8 @@ def format_step(result: dict) -> str:
     )
     lines.append(f"  server: {procs or 'not watched'}")
     extra = [
-        f"machine {result['machine_busy_percent']:g}% busy of {100 * (psutil.cpu_count() or 1)}%",
+        f"machine {result['machine_busy_percent']:g}% busy of {100 * (psutil.cpu_count() or 1)}%"
+        f" ({result['machine_steal_percent']:g}% stolen by the hypervisor)",
         f"generator {result['generator_cpu_percent']:g}% CPU",
         *(f"{name} {share:g}% CPU" for name, share in result.get("services_cpu_percent", {}).items()),
     ]

@@ -42,7 +42,7 @@ router = APIRouter(tags=["accounts"], include_in_schema=False)
 
 FormText = Annotated[str, Form()]
 _UNAVAILABLE = (DatabaseBusyError, RedisConnectionError, RedisTimeoutError)
-_SIGNUP_FIELDS = ("email", "password", "full_name", "role", "timezone")
+_SIGNUP_FIELDS = ("email", "password", "full_name", "role", "timezone", "interests")
 
 
 def trusted_origin(request: Request) -> str:
@@ -125,12 +125,20 @@ def signup_form(
     full_name: FormText = "",
     role: FormText = "",
     timezone: FormText = "UTC",
+    interests: FormText = "",
 ) -> Response:
+    """`interests`: what the person wants to learn, separated by commas (optional); their first recommendations
+    follow it."""
     origin = trusted_origin(request)
     kept = {"role": role if role in ("learner", "mentor") else ""}
     try:
         data = UserCreate(
-            email=email.strip(), password=password, full_name=full_name, role=role or "learner", timezone=timezone
+            email=email.strip(),
+            password=password,
+            full_name=full_name,
+            role=role or "learner",
+            timezone=timezone,
+            interests=interests.split(","),
         )
     except PydanticValidationError as error:
         field = str(error.errors()[0]["loc"][0]) if error.errors() and error.errors()[0]["loc"] else ""

@@ -143,6 +143,18 @@ def test_sign_up_logs_the_new_account_in(api):
     assert set(profile["user"]["roles"]) == {"learner", "mentor"}
 
 
+def test_what_a_person_wants_to_learn_at_sign_up_is_on_their_profile(api):
+    data = {
+        "full_name": "Ivo Ito",
+        "email": "ivo@example.org",
+        "password": PASSWORD,
+        "interests": "Rust,  python , ,Rust",
+    }
+    response = post(api, SIGNUP_FORM, data)
+    profile = api.get("/api/users/profile/", headers={"Authorization": f"Bearer {token_in(response)}"}).json()
+    assert profile["interests"] == ["Rust", "python"]
+
+
 @pytest.mark.parametrize(
     "fields, query",
     [
@@ -150,6 +162,10 @@ def test_sign_up_logs_the_new_account_in(api):
         ({"email": "not-an-email"}, {"error": ["validation_error"], "field": ["email"]}),
         ({"full_name": ""}, {"error": ["validation_error"], "field": ["full_name"]}),
         ({"role": "admin"}, {"error": ["validation_error"], "field": ["role"]}),
+        (
+            {"interests": ",".join(f"topic {n}" for n in range(51))},
+            {"error": ["validation_error"], "field": ["interests"]},
+        ),
         (
             {"role": "mentor", "password": "short"},
             {"error": ["validation_error"], "field": ["password"], "role": ["mentor"]},

@@ -11,8 +11,10 @@ def test_signup_login_edit_profile_and_reload(page):
     page.locator("#signup-name").fill("Ada Lovelace")
     page.locator("#signup-email").fill(email)
     page.locator("#signup-password").fill("analytical-engine")
+    page.locator("#signup-interests").fill("Mathematics, weaving")
     page.locator("#signup-submit").click()
     page.wait_for_url("**/profile**")
+    expect(page.locator("#profile-interests")).to_have_value("Mathematics, weaving")  # what sign-up was told
 
     page.locator("#account-menu").click()
     page.locator("#logout").click()

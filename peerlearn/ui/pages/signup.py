@@ -41,6 +41,17 @@ def signup_page() -> rx.Component:
                     ),
                 ),
                 labelled(
+                    "What do you want to learn? (optional, separated by commas)",
+                    rx.input(
+                        name="interests",
+                        placeholder="Python, guitar, public speaking",
+                        max_length=2000,
+                        width="100%",
+                        size="3",
+                        id="signup-interests",
+                    ),
+                ),
+                labelled(
                     "I want to",
                     rx.radio_group.root(
                         rx.hstack(

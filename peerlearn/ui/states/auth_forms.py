@@ -30,6 +30,7 @@ FIELD_ERRORS = {
     "password": "Use a password of at least 10 characters; a short phrase of unrelated words is easy to remember.",
     "full_name": "Enter your name as others should see it.",
     "role": "Choose whether you want to learn, or to learn and teach.",
+    "interests": "List at most 50 things you want to learn, separated by commas.",
 }
 UNKNOWN_ERROR = "That did not work. Please try again."
 
