@@ -4,8 +4,10 @@ SQLite), facets, sorting and pagination over published sessions that have not st
 from __future__ import annotations
 
 import json
-from datetime import datetime
+import re
+from datetime import date, datetime, time, timedelta
 from typing import Any, Literal, get_args
+from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from pydantic import BaseModel, Field, model_validator
@@ -19,7 +21,9 @@ from peerlearn.models.catalog import SEARCH_DOCUMENT, LearningSessionPublic
 from peerlearn.models.enums import SessionStatus, SkillLevel
 from peerlearn.models.types import as_utc, saved_id, utcnow
 from peerlearn.platform.errors import ValidationError
+from peerlearn.platform.timefmt import valid_zone
 
+_DATE_ONLY = re.compile(r"\d{4}-\d{2}-\d{2}")
 Sort = Literal["relevance", "soonest", "price", "price_desc", "rating"]
 SORTS: tuple[str, ...] = get_args(Sort)
 
@@ -58,12 +62,30 @@ class SearchResult(BaseModel):
     facets: dict[str, dict[str, int]] = {}
 
 
-def parse_filters(**values: Any) -> SessionFilters:
-    """Filters from loose input (query strings, forms); bad values raise a ValidationError with a clear message."""
+def _whole_days(values: dict[str, Any], zone: str) -> dict[str, Any]:
+    """A bare date ("2026-12-10", a date picker's answer) means that whole day where the person is: "from" its first
+    instant, "until" its last, in `zone`. Datetimes are kept as given (naive ones are UTC)."""
+    tz = ZoneInfo(valid_zone(zone))
+    for name, days_after in (("starts_after", 0), ("starts_before", 1)):
+        text = values.get(name)
+        if isinstance(text, str) and _DATE_ONLY.fullmatch(text.strip()):
+            try:
+                day = date.fromisoformat(text.strip())
+            except ValueError:
+                continue  # not a real day: the validation below says so
+            start = datetime.combine(day + timedelta(days=days_after), time.min, tzinfo=tz)
+            values[name] = start - timedelta(microseconds=days_after)
+    return values
+
+
+def parse_filters(*, zone: str = "UTC", **values: Any) -> SessionFilters:
+    """Filters from loose input (query strings, forms); bad values raise a ValidationError with a clear message.
+    `zone`: the viewer's time zone, in which bare dates are read."""
     from pydantic import ValidationError as PydanticValidationError
 
+    values = _whole_days({k: v for k, v in values.items() if v not in (None, "")}, zone)
     try:
-        return SessionFilters(**{k: v for k, v in values.items() if v not in (None, "")})
+        return SessionFilters(**values)
     except PydanticValidationError as error:
         item = error.errors()[0]
         where = ".".join(str(p) for p in item["loc"])

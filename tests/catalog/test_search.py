@@ -1,6 +1,7 @@
 """Session search: ranking, every filter, pagination, what never shows, and bad filters."""
 
-from datetime import timedelta
+from datetime import datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -147,3 +148,25 @@ def test_api_listing_and_bad_filter(api, catalog):
     } <= set(body["items"][0])
     bad = api.get("/api/sessions/", params={"min_price": 5, "max_price": 1})
     assert bad.status_code == 422 and "min_price" in bad.json()["error"]["message"]
+
+
+def test_date_filters_mean_whole_days_where_the_viewer_is(db):
+    mentor = make_user(db, mentor=True)
+    # 22:00 in New York on a day ten days out is 03:00 UTC on the next day.
+    ny = ZoneInfo("America/New_York")
+    day = (utcnow() + timedelta(days=10)).astimezone(ny).date()
+    evening = datetime.combine(day, time(22, 0), tzinfo=ny)
+    make_session(db, mentor, title="Late lesson", now=utcnow(), start_in=evening - utcnow())
+    db.commit()
+
+    def titles(**dates) -> list[str]:
+        return [i.title for i in search_sessions(parse_filters(q="lesson", **dates), db=db).items]
+
+    assert titles(starts_before=day.isoformat(), zone="America/New_York") == ["Late lesson"]  # that day, there
+    assert titles(starts_after=day.isoformat(), starts_before=day.isoformat(), zone="America/New_York") == [
+        "Late lesson"
+    ]
+    assert titles(starts_before=day.isoformat(), zone="UTC") == []  # in UTC it is the next day
+    next_day = (day + timedelta(days=1)).isoformat()
+    assert titles(starts_after=next_day, zone="America/New_York") == []
+    assert titles(starts_after=next_day, zone="UTC") == ["Late lesson"]

@@ -101,6 +101,7 @@ class DiscoverState(AuthState):
                 sort=self.sort,
                 page=self.page,
                 page_size=PAGE_SIZE,
+                zone=self.viewer_timezone,
             )
         except (ValidationError, ValueError) as error:
             self.problem = getattr(error, "message", "Prices are amounts like 25 or 25.50.")
