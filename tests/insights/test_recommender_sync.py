@@ -236,3 +236,22 @@ def test_a_session_published_after_training_is_recommended_on_every_node(db, sha
     assert published not in before
     assert published in _recommended(node_a, newcomer.id, db)
     assert published in _recommended(node_b, newcomer.id, db)  # trained before it existed; trained again
+
+
+def test_being_shown_a_list_keeps_it_cached_and_moves_no_ones_model(db, shared_redis) -> None:
+    ids = interest_market(db)
+    reader = make_user(db, name="Rhea Reader")
+    book_session(reader, ids["Python"][0], db=db)  # known to the model: a list of her own
+    db.commit()
+    client = redis.Redis.from_url(REDIS_URL)
+    shown = recs.recommendations_for(learner(db, reader.id), db=db)
+    version = client.get(VERSION_KEY)
+
+    recs.record_shown(learner(db, reader.id), [item.session.id for item in shown], db=db)  # what a page load logs
+    db.commit()
+
+    assert client.hget(f"peerlearn:rec:{reader.id}", "10:-") is not None  # the next page load is served from it
+    assert client.get(VERSION_KEY) == version  # impressions change no one's list, so no node catches up on them
+    assert [i.session.id for i in recs.recommendations_for(learner(db, reader.id), db=db)] == [
+        i.session.id for i in shown
+    ]
