@@ -18,6 +18,7 @@ class Booking(SQLModel, table=True):
     status: BookingStatus = enum_field(BookingStatus.HELD, index=True)
     price_minor: int = 0
     discount_minor: int = 0
+    learner_fee_minor: int = Field(default=0, description="Service fee fixed when the booking was held")
     currency: str = Field(default="USD", sa_type=sa.String(3))
     coupon_id: int | None = Field(default=None, foreign_key="coupon.id")
     hold_expires_at: datetime | None = utc_field(nullable=True, index=True)
@@ -35,7 +36,13 @@ class Booking(SQLModel, table=True):
 
     @property
     def amount_due_minor(self) -> int:
+        """The session's price after the coupon (the fee is not included)."""
         return max(self.price_minor - self.discount_minor, 0)
+
+    @property
+    def total_due_minor(self) -> int:
+        """What the learner pays: the price after the coupon plus the service fee."""
+        return self.amount_due_minor + self.learner_fee_minor
 
 
 class WaitlistEntry(SQLModel, table=True):

@@ -76,6 +76,7 @@ class RefundStatus(StrEnum):
 class LedgerAccount(StrEnum):
     LEARNER_FUNDS = "learner_funds"  # money received from learners through a gateway
     PLATFORM_REVENUE = "platform_revenue"
+    PLATFORM_LEARNER_FEES = "platform_learner_fees"  # the learner's service fee, apart from commission
     MENTOR_PAYABLE = "mentor_payable"
     COUPON_EXPENSE = "coupon_expense"
     PAYOUT_CLEARING = "payout_clearing"

@@ -23,6 +23,7 @@ class Payment(SQLModel, table=True):
     amount_minor: int
     currency: str = Field(sa_type=sa.String(3))
     platform_fee_minor: int = 0
+    learner_fee_minor: int = Field(default=0, description="Service fee inside amount_minor, paid by the learner")
     refunded_minor: int = 0
     status: PaymentStatus = enum_field(PaymentStatus.CREATED, index=True)
     created_at: datetime = utc_field(default_now=True, index=True)
