@@ -16,6 +16,7 @@ from pathlib import Path
 from pydantic import AliasChoices, Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from peerlearn.money import SUPPORTED_CURRENCIES, format_money, to_minor
 from peerlearn.secret_store import MIN_SECRET_LENGTH, load_or_create_secret
 
 # Values seen in templates and old versions of this project: never accepted as a signing key.
@@ -39,6 +40,12 @@ PLACEHOLDER_SECRETS = frozenset(
 )
 
 
+# Sanity ceilings for the learner fee: anything above is a typo (e.g. percent given as a fraction, major units
+# given as minor), refused at start-up rather than charged.
+MAX_LEARNER_FEE_BASIS_POINTS = 3000  # 30 %
+MAX_LEARNER_FEE_FIXED_MAJOR = {"USD": "50", "EUR": "50", "GBP": "50", "INR": "4000", "JPY": "7500"}
+
+
 def is_placeholder_secret(value: str) -> bool:
     return value.strip().lower() in PLACEHOLDER_SECRETS
 
@@ -59,6 +66,14 @@ class Settings(BaseSettings):
     api_max_body_bytes: int = Field(1_000_000, ge=1024, description="Largest request body /api reads")
 
     commission_rate: float = 0.12
+    # The learner's service fee, on top of the price after coupons (off unless set; free sessions never carry it).
+    learner_fee_basis_points: int = Field(
+        0, description="Percent part of the learner fee in basis points of the price after coupons (250 = 2.5 %)"
+    )
+    learner_fee_fixed_minor: dict[str, int] = Field(
+        default_factory=dict,
+        description='Fixed part of the learner fee per currency, in minor units, as JSON: {"USD": 50, "INR": 1000}',
+    )
     login_token_ttl_hours: int = Field(
         24 * 14,
         # SESSION_TOKEN_TTL_HOURS, its name before "session" meant only a learning session, is still read.
@@ -110,6 +125,35 @@ class Settings(BaseSettings):
         if not 0 <= value < 1:
             raise ValueError("COMMISSION_RATE must be between 0 and 1")
         return value
+
+    @field_validator("learner_fee_basis_points")
+    @classmethod
+    def _fee_percent_in_range(cls, value: int) -> int:
+        if not 0 <= value <= MAX_LEARNER_FEE_BASIS_POINTS:
+            raise ValueError(
+                f"LEARNER_FEE_BASIS_POINTS must be between 0 and {MAX_LEARNER_FEE_BASIS_POINTS} "
+                f"(basis points: 250 means 2.5 %), got {value}"
+            )
+        return value
+
+    @field_validator("learner_fee_fixed_minor")
+    @classmethod
+    def _fee_fixed_in_range(cls, value: dict[str, int]) -> dict[str, int]:
+        fixed: dict[str, int] = {}
+        for raw_code, amount in value.items():
+            code = raw_code.strip().upper()
+            if code not in SUPPORTED_CURRENCIES:
+                raise ValueError(
+                    f"LEARNER_FEE_FIXED_MINOR names {raw_code!r}; use currencies from {', '.join(SUPPORTED_CURRENCIES)}"
+                )
+            ceiling = to_minor(MAX_LEARNER_FEE_FIXED_MAJOR[code], code)
+            if not 0 <= amount <= ceiling:
+                raise ValueError(
+                    f"LEARNER_FEE_FIXED_MINOR[{code}] must be between 0 and {ceiling} minor units "
+                    f"({format_money(ceiling, code)}), got {amount}"
+                )
+            fixed[code] = amount
+        return fixed
 
     @model_validator(mode="after")
     def _refuse_placeholder_secret_in_production(self) -> Settings:

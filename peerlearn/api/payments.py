@@ -138,6 +138,7 @@ class PaymentForReview(BaseModel):
     provider: str
     provider_ref: str
     amount_minor: int
+    learner_fee_minor: int
     currency: str
     review_reason: str
     flagged_at: str
@@ -154,6 +155,7 @@ def payments_for_review(admin: Admin, db: DB) -> list[PaymentForReview]:
             provider=p.provider,
             provider_ref=p.provider_ref,
             amount_minor=p.amount_minor,
+            learner_fee_minor=p.learner_fee_minor,
             currency=p.currency,
             review_reason=p.review_reason,
             flagged_at=p.flagged_at.isoformat() if p.flagged_at else "",

@@ -4,6 +4,7 @@ Sign convention: debits are positive, credits negative.
 - LEARNER_FUNDS: cash received from learners through a gateway.
 - COUPON_EXPENSE: what PeerLearn pays for coupon discounts (coupons are platform-funded).
 - PLATFORM_REVENUE: commission on the full price (credit).
+- PLATFORM_LEARNER_FEES: the learner's service fee on top of the price (credit), apart from commission.
 - MENTOR_PAYABLE: what PeerLearn owes a mentor (credit), available after the escrow delay.
 - PAYOUT_CLEARING: cash paid out to mentors.
 """
@@ -68,8 +69,10 @@ def record_charge(
     discount_minor: int = 0,
     at: datetime | None = None,
 ) -> LedgerTransaction:
-    """A learner paid: commission is taken on the full price; a coupon discount is the platform's expense."""
-    gross = payment.amount_minor + discount_minor
+    """A learner paid: commission is taken on the full price; a coupon discount is the platform's expense;
+    the learner's service fee (inside the amount paid) goes to its own account."""
+    fee = payment.learner_fee_minor
+    gross = payment.amount_minor - fee + discount_minor
     platform, mentor = split_commission(gross, commission_rate)
     payment.platform_fee_minor = platform
     db.add(payment)
@@ -83,6 +86,8 @@ def record_charge(
     ]
     if discount_minor:
         entries.append(_entry(tx, LedgerAccount.COUPON_EXPENSE, discount_minor, payment.currency))
+    if fee:
+        entries.append(_entry(tx, LedgerAccount.PLATFORM_LEARNER_FEES, -fee, payment.currency))
     db.add_all(entries)
     return tx
 
@@ -90,11 +95,16 @@ def record_charge(
 def record_refund(
     payment: Payment, refund: Refund, *, mentor_id: int, discount_minor: int, db: Session
 ) -> LedgerTransaction:
-    """Reverse a charge in proportion to the refunded share (successive partial refunds add up exactly)."""
+    """Reverse a charge in proportion to the refunded share (successive partial refunds add up exactly).
+
+    The learner's service fee is given back in the same proportion as the price: refunding half of what was paid
+    returns half of the fee.
+    """
     amount, already = refund.amount_minor, payment.refunded_minor
     coupon_part = prorate(amount, payment.amount_minor, discount_minor, already=already)
     platform_part = prorate(amount, payment.amount_minor, payment.platform_fee_minor, already=already)
-    mentor_part = amount + coupon_part - platform_part
+    fee_part = prorate(amount, payment.amount_minor, payment.learner_fee_minor, already=already)
+    mentor_part = amount + coupon_part - platform_part - fee_part
     tx = _transaction(
         "refund", f"Refund {refund.id} of payment {payment.id}", payment_id=payment.id, refund_id=refund.id, db=db
     )
@@ -105,6 +115,8 @@ def record_refund(
     ]
     if coupon_part:
         entries.append(_entry(tx, LedgerAccount.COUPON_EXPENSE, -coupon_part, payment.currency))
+    if fee_part:
+        entries.append(_entry(tx, LedgerAccount.PLATFORM_LEARNER_FEES, fee_part, payment.currency))
     db.add_all(entries)
     return tx
 

@@ -18,6 +18,7 @@ from sqlmodel import Session, col, func, select
 
 from peerlearn import links
 from peerlearn.billing.ledger import record_charge, record_refund
+from peerlearn.billing.receipts import charge_sentence
 from peerlearn.booking import notices
 from peerlearn.booking.rules import takes_learners
 from peerlearn.config import get_settings
@@ -86,7 +87,8 @@ def start_checkout(booking: Booking, *, db: Session) -> Payment:
         learner_id=booking.learner_id,
         provider=gateway.name,
         idempotency_key=f"booking-{booking.id}-attempt-{attempt}",
-        amount_minor=booking.amount_due_minor,
+        amount_minor=booking.total_due_minor,
+        learner_fee_minor=booking.learner_fee_minor,
         currency=booking.currency,
         status=PaymentStatus.CREATED,
     )
@@ -209,11 +211,11 @@ def _payment_succeeded(event: PaymentEvent, *, db: Session, now: datetime) -> st
     )
     db.flush()
     if booking.status == BookingStatus.PENDING_PAYMENT:
-        _confirm_paid(booking, session, db=db, now=now)
+        _confirm_paid(booking, session, payment, db=db, now=now)
     elif booking.status in (BookingStatus.EXPIRED, BookingStatus.CANCELLED) and _seat_still_available(session, now):
         session.seats_taken += 1
         db.add(session)
-        _confirm_paid(booking, session, db=db, now=now)
+        _confirm_paid(booking, session, payment, db=db, now=now)
     elif booking.status not in (BookingStatus.CONFIRMED, BookingStatus.PENDING_APPROVAL, BookingStatus.COMPLETED):
         # The seat is gone (hold expired on a now-full session, or the session was cancelled): give the money back.
         refund_booking(booking, None, reason="Paid after the seat was released", db=db)
@@ -281,7 +283,7 @@ def _seat_still_available(session: LearningSession, now: datetime) -> bool:
     return takes_learners(session, now) and session.seats_taken < session.capacity
 
 
-def _confirm_paid(booking: Booking, session: LearningSession, *, db: Session, now: datetime) -> None:
+def _confirm_paid(booking: Booking, session: LearningSession, payment: Payment, *, db: Session, now: datetime) -> None:
     booking.hold_expires_at = None
     if session.requires_approval:
         booking.status = BookingStatus.PENDING_APPROVAL
@@ -289,8 +291,17 @@ def _confirm_paid(booking: Booking, session: LearningSession, *, db: Session, no
         return
     booking.status, booking.confirmed_at = BookingStatus.CONFIRMED, now
     db.add(booking)
+    paid = charge_sentence(
+        payment.amount_minor - payment.learner_fee_minor + booking.discount_minor,
+        booking.discount_minor,
+        payment.learner_fee_minor,
+        payment.currency,
+    )
     notices.booking_confirmed(
-        booking.learner_id, session, learner_body="Your payment went through and your seat is confirmed.", db=db
+        booking.learner_id,
+        session,
+        learner_body=f"Your payment went through and your seat is confirmed. {paid}",
+        db=db,
     )
 
 

@@ -19,6 +19,7 @@ class PaymentPublic(BaseModel):
     amount_minor: int
     currency: str
     platform_fee_minor: int
+    learner_fee_minor: int  # the service fee inside amount_minor
     refunded_minor: int
     status: str
     created_at: str

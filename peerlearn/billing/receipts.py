@@ -1,4 +1,4 @@
-"""Receipts for payments and their refunds, as data and as a PDF (fpdf2), platform fee shown."""
+"""Receipts for payments and their refunds, as data and as a PDF (fpdf2), service fee and platform fee shown."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from fpdf import FPDF
 from pydantic import BaseModel
 from sqlmodel import Session, col, select
 
+from peerlearn.billing.fees import SERVICE_FEE_LABEL
 from peerlearn.models import Booking, LearningSession, Payment, Refund, User
 from peerlearn.models.enums import RefundStatus
 from peerlearn.models.types import linked_row
@@ -36,6 +37,31 @@ class Receipt(BaseModel):
     timezone: str = "UTC"  # the learner's: the PDF quotes its times there
 
 
+def charge_lines(price_minor: int, discount_minor: int, fee_minor: int, currency: str) -> list[ReceiptLine]:
+    """What a learner pays, line by line: the session's price, the coupon, the service fee, and the total.
+
+    The same lines on the checkout page, the booking's confirmation and the receipt.
+    """
+
+    def money(amount: int) -> str:
+        return format_money(amount, currency)
+
+    lines = [ReceiptLine(label="Session price", amount=money(price_minor))]
+    if discount_minor:
+        lines.append(ReceiptLine(label="Coupon discount", amount=money(-discount_minor)))
+    if fee_minor:
+        lines.append(ReceiptLine(label=SERVICE_FEE_LABEL, amount=money(fee_minor)))
+    lines.append(ReceiptLine(label="Total", amount=money(max(price_minor - discount_minor, 0) + fee_minor)))
+    return lines
+
+
+def charge_sentence(price_minor: int, discount_minor: int, fee_minor: int, currency: str) -> str:
+    """The same as one sentence, for a notification or an e-mail: 'You paid $25.63 (...)'."""
+    lines = charge_lines(price_minor, discount_minor, fee_minor, currency)
+    parts = ", ".join(f"{line.label.lower()} {line.amount}" for line in lines[:-1])
+    return f"You paid {lines[-1].amount} ({parts})."
+
+
 def receipt_for(payment_id: int, viewer: User, *, db: Session) -> Receipt:
     payment = db.get(Payment, payment_id)
     if payment is None or (payment.learner_id != viewer.id and not viewer.is_admin):
@@ -47,9 +73,8 @@ def receipt_for(payment_id: int, viewer: User, *, db: Session) -> Receipt:
     def money(amount: int) -> str:
         return format_money(amount, payment.currency)
 
-    lines = [ReceiptLine(label="Session price", amount=money(payment.amount_minor + booking.discount_minor))]
-    if booking.discount_minor:
-        lines.append(ReceiptLine(label="Coupon discount", amount=money(-booking.discount_minor)))
+    price = payment.amount_minor - payment.learner_fee_minor + booking.discount_minor
+    lines = charge_lines(price, booking.discount_minor, payment.learner_fee_minor, payment.currency)[:-1]
     lines.append(ReceiptLine(label="Paid", amount=money(payment.amount_minor)))
     lines.append(ReceiptLine(label="of which PeerLearn platform fee", amount=money(payment.platform_fee_minor)))
     refunds = db.exec(

@@ -15,6 +15,7 @@ from sqlmodel import Session, col, select
 from peerlearn import links
 from peerlearn.accounts.actions import require_role
 from peerlearn.billing.coupons import redeem_coupon, release_coupon
+from peerlearn.billing.fees import current_learner_fee
 from peerlearn.billing.payments import refund_booking, start_checkout
 from peerlearn.booking import notices
 from peerlearn.booking.public import BookingPublic, booking_public
@@ -94,6 +95,7 @@ def book_session(
     db.flush()
     if coupon_code:
         redeem_coupon(coupon_code, booking, session, db=db, now=now)
+    booking.learner_fee_minor = current_learner_fee(booking.amount_due_minor, booking.currency)
     payment = None
     if booking.amount_due_minor > 0:
         booking.status = BookingStatus.PENDING_PAYMENT
@@ -258,6 +260,7 @@ def reschedule_booking(
         status=BookingStatus.CONFIRMED,
         price_minor=booking.price_minor,
         discount_minor=booking.discount_minor,
+        learner_fee_minor=booking.learner_fee_minor,
         currency=booking.currency,
         coupon_id=booking.coupon_id,
         created_at=now,

@@ -23,7 +23,9 @@ class BookingPublic(BaseModel):
     status: BookingStatus
     price_minor: int
     discount_minor: int
-    amount_due_minor: int
+    amount_due_minor: int  # the price after the coupon
+    learner_fee_minor: int  # the service fee on top of it
+    total_due_minor: int  # what the learner pays: amount_due_minor + learner_fee_minor
     currency: str
     hold_expires_at: datetime | None = None
     checkout_url: str | None = None
@@ -75,6 +77,7 @@ def booking_public(
             "start_at": session.start_at,
             "end_at": session.end_at,
             "amount_due_minor": booking.amount_due_minor,
+            "total_due_minor": booking.total_due_minor,
             "checkout_url": checkout_url,
             "payment_id": paid,
             "can_cancel": booking.status in SEAT_HOLDING

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime
 
-from peerlearn.billing.receipts import Receipt
+from peerlearn.billing.receipts import Receipt, charge_lines
 from peerlearn.booking.public import BookingPublic
 from peerlearn.live.room import ROOM_BOOKINGS
 from peerlearn.models import LearningSession, Notification, WaitlistEntry
@@ -63,6 +63,16 @@ def receipt_summary(receipt: Receipt, tz: str) -> list[str]:
         f"Issued {issued} to {receipt.learner_name}",
         f"{receipt.session_title} with {receipt.mentor_name}, {starts}",
         f"Paid through {receipt.provider} · {receipt.status}",
+    ]
+
+
+def booking_charge_lines(b: BookingPublic) -> list[ReceiptLine]:
+    """A paid booking's price, coupon, service fee and total; nothing for a free one."""
+    if b.price_minor <= 0:
+        return []
+    return [
+        ReceiptLine(line.label, line.amount)
+        for line in charge_lines(b.price_minor, b.discount_minor, b.learner_fee_minor, b.currency)
     ]
 
 

@@ -3,6 +3,7 @@
 import reflex as rx
 
 from peerlearn.ui import routes
+from peerlearn.ui.components.charge_lines import charge_lines
 from peerlearn.ui.layout import card, page
 from peerlearn.ui.pages.login import labelled
 from peerlearn.ui.states.auth import AuthState
@@ -24,6 +25,7 @@ def checkout_page() -> rx.Component:
                 rx.heading("Pay for your seat", size="6"),
                 rx.text(C.title, size="3"),
                 rx.heading(C.amount, size="7", id="checkout-amount"),
+                charge_lines(C.lines, id="checkout-lines"),
                 rx.form(
                     rx.vstack(
                         labelled(
