@@ -10,6 +10,7 @@ from peerlearn.models.engagement import (
     MarketingSpend,
     Notification,
 )
+from peerlearn.models.paths import LearningPath, LearningPathStep, PathFollow
 from peerlearn.models.payment import (
     Coupon,
     CouponRedemption,
@@ -45,12 +46,15 @@ __all__ = [
     "Experiment",
     "ExperimentAssignment",
     "InteractionEvent",
+    "LearningPath",
+    "LearningPathStep",
     "LearningSession",
     "LedgerEntry",
     "LedgerTransaction",
     "MarketingSpend",
     "MentorProfile",
     "Notification",
+    "PathFollow",
     "Payment",
     "Payout",
     "PayoutBatch",
