@@ -421,3 +421,60 @@ def test_a_payment_reported_for_another_amount_or_currency_is_held_for_review(
     with pytest.raises(ServiceError, match="being checked"):
         start_checkout(fresh(db).get(Booking, booked["id"]), db=db)
     db.rollback()
+
+
+@pytest.fixture
+def learner_fee(gateways, monkeypatch):
+    """5 % of the price after coupons plus $0.30 / ₹10.00 (see tests/billing/test_learner_fee.py)."""
+    monkeypatch.setenv("LEARNER_FEE_BASIS_POINTS", "500")
+    monkeypatch.setenv("LEARNER_FEE_FIXED_MINOR", '{"USD": 30, "INR": 1000}')
+    reset_settings_cache()
+    clear_gateway_cache()
+    return gateways
+
+
+def test_stripe_charges_price_plus_learner_fee_and_a_cancellation_refunds_both(api, db, learner_fee):
+    mentor, learner = make_user(db, mentor=True), make_user(db)
+    sid = make_session(db, mentor, price_minor=2500, currency="USD")
+    auth = token_for(db, learner)
+    booked = api.post(f"/api/sessions/{sid}/book/", headers=auth).json()
+    assert learner_fee.only("POST", "/v1/checkout/sessions").form()["line_items[0][price_data][unit_amount]"] == "2655"
+    body, headers = stripe_paid(payment_of(db, booked["id"]))
+    assert api.post("/api/payments/stripe/webhook/", content=body, headers=headers).json()["outcome"] == "applied"
+    assert status_of(db, booked["id"]) == BookingStatus.CONFIRMED
+    cancelled = api.delete(f"/api/sessions/{sid}/cancel/", headers=auth)
+    assert cancelled.status_code == 200 and cancelled.json()["refund_minor"] == 2655
+    assert learner_fee.only("POST", "/v1/refunds").form()["amount"] == "2655"
+    assert payment_of(db, booked["id"]).status == PaymentStatus.REFUNDED
+    assert unbalanced_transactions(db=fresh(db)) == []
+
+
+def test_razorpay_link_asks_for_price_plus_fee_and_a_report_of_the_price_alone_is_held(api, db, learner_fee):
+    mentor, learner = make_user(db, mentor=True), make_user(db)
+    sid = make_session(db, mentor, price_minor=49900, currency="INR")
+    booked = api.post(f"/api/sessions/{sid}/book/", headers=token_for(db, learner)).json()
+    assert booked["learner_fee_minor"] == 2495 + 1000
+    assert learner_fee.only("POST", "/v1/payment_links").json()["amount"] == 49900 + 3495
+    payment = payment_of(db, booked["id"])
+    body, headers = razorpay_event(
+        {
+            "entity": "event",
+            "event": "payment_link.paid",
+            "payload": {
+                "payment_link": {
+                    "entity": {
+                        "id": payment.provider_ref,
+                        "amount": 49900,
+                        "amount_paid": 49900,
+                        "currency": "INR",
+                        "reference_id": payment.idempotency_key,
+                        "status": "paid",
+                    }
+                },
+                "payment": {"entity": {"id": "pay_F1", "amount": 49900, "currency": "INR", "status": "captured"}},
+            },
+        },
+        "EvtF1",
+    )
+    assert api.post("/api/payments/razorpay/webhook/", content=body, headers=headers).json()["outcome"] == "flagged"
+    assert payment_of(db, booked["id"]).status == PaymentStatus.NEEDS_REVIEW
