@@ -181,7 +181,8 @@ def find_path(model: TransitionModel, held: Mapping[str, int], goal: Mapping[str
     position: list[State] = []
     while missing:
         targets = {s for s in model.states if s[0] in missing and s[1] >= goal[s[0]] and not _holds(held, s)}
-        everywhere = [START, *held.items()]
+        # Holding a skill at a level covers its lower levels too: the route may leave from any of them.
+        everywhere = [START, *held.items(), *(s for s in model.states if _holds(held, s))]
         found = None
         if targets:
             # On from the last step reached; from anything held (or the usual start) when no route leaves it.

@@ -1,4 +1,5 @@
-"""Reads for learning paths: journeys (who completed what, in which order, how they rated it)."""
+"""Reads for learning paths: journeys (who completed what, in which order, how they rated it), where a learner
+is, paths with their progress, and the sessions of a step."""
 
 from __future__ import annotations
 
@@ -8,9 +9,25 @@ from datetime import datetime
 
 from sqlmodel import Session, col, select
 
-from peerlearn.models import Booking, LearningSession, Review, SessionSkill, Skill
+from peerlearn.booking.rules import SEAT_HOLDING
+from peerlearn.models import (
+    Booking,
+    Category,
+    LearningPath,
+    LearningPathStep,
+    LearningSession,
+    PathFollow,
+    Review,
+    SessionSkill,
+    Skill,
+    UserSkill,
+)
+from peerlearn.models.enums import SessionStatus
+from peerlearn.models.types import saved_id
 from peerlearn.paths.mining import JourneyStep
-from peerlearn.paths.rules import DONE_STATUSES, level_rank
+from peerlearn.paths.public import CURATED_LABEL, MINED_LABEL, PathPublic, PathStepPublic, StepStatus
+from peerlearn.paths.rules import DONE_STATUSES, LEVELS, VocabularySkill, level_rank
+from peerlearn.platform.errors import NotFoundError
 
 
 @dataclass(frozen=True)
@@ -25,7 +42,7 @@ def completed_journeys(
     """Each learner's completed sessions in start order (one step per skill of the session, skills by name), with
     the learner's rating when they left one; sessions starting at or after ``before`` are left out."""
     query = (
-        select(Booking.learner_id, LearningSession.start_at, LearningSession.level, Skill.name, Review.rating)
+        select(Booking.learner_id, LearningSession, Skill.name, Review.rating)
         .join(LearningSession, col(LearningSession.id) == Booking.session_id)
         .join(SessionSkill, col(SessionSkill.session_id) == LearningSession.id)
         .join(Skill, col(Skill.id) == SessionSkill.skill_id)
@@ -38,8 +55,179 @@ def completed_journeys(
     if before is not None:
         query = query.where(col(LearningSession.start_at) < before)
     journeys: dict[int, list[TimedStep]] = defaultdict(list)
-    for learner_id, start_at, level, skill, rating in db.exec(query):
-        journeys[learner_id].append(
-            TimedStep(start_at, JourneyStep(skill, level_rank(level), float(rating) if rating is not None else None))
-        )
+    for learner_id, session, skill, rating in db.exec(query):
+        step = JourneyStep(skill, level_rank(session.level), float(rating) if rating is not None else None)
+        journeys[learner_id].append(TimedStep(session.start_at, step))
     return dict(journeys)
+
+
+# ---------------------------------------------------------------- the learner: what they hold, booked and did
+
+
+def skill_vocabulary(*, db: Session) -> list[VocabularySkill]:
+    rows = db.exec(
+        select(Skill.name, Category.name)
+        .outerjoin(Category, col(Category.id) == Skill.category_id)
+        .order_by(Skill.name)
+    )
+    return [VocabularySkill(name, category or "") for name, category in rows]
+
+
+def held_levels(learner_id: int, *, db: Session) -> dict[str, int]:
+    """Where the learner is: each skill's highest level on their profile or among their completed sessions."""
+    held: dict[str, int] = {}
+    for name, level in db.exec(
+        select(Skill.name, UserSkill.level)
+        .join(Skill, col(Skill.id) == UserSkill.skill_id)
+        .where(col(UserSkill.user_id) == learner_id)
+    ):
+        held[name] = max(held.get(name, -1), level_rank(level))
+    for step in completed_journeys(db=db, learner_ids=[learner_id]).get(learner_id, []):
+        held[step.step.skill] = max(held.get(step.step.skill, -1), step.step.level)
+    return held
+
+
+@dataclass(frozen=True)
+class LearnerProgress:
+    done: dict[int, int]  # skill id -> highest level rank completed
+    booked: dict[int, int]  # skill id -> highest level rank with a seat in an upcoming session
+
+
+def learner_progress(learner_id: int, *, db: Session, now: datetime) -> LearnerProgress:
+    done: dict[int, int] = {}
+    booked: dict[int, int] = {}
+    for status, level, start_at, skill_id in db.exec(
+        select(Booking.status, LearningSession.level, LearningSession.start_at, SessionSkill.skill_id)
+        .join(LearningSession, col(LearningSession.id) == Booking.session_id)
+        .join(SessionSkill, col(SessionSkill.session_id) == LearningSession.id)
+        .where(col(Booking.learner_id) == learner_id, col(Booking.status).in_(list(DONE_STATUSES | SEAT_HOLDING)))
+    ):
+        rank = level_rank(level)
+        if status in DONE_STATUSES:
+            done[skill_id] = max(done.get(skill_id, -1), rank)
+        elif start_at > now:
+            booked[skill_id] = max(booked.get(skill_id, -1), rank)
+    return LearnerProgress(done, booked)
+
+
+# ---------------------------------------------------------------- paths
+
+
+def path_steps(path_ids: list[int], *, db: Session) -> dict[int, list[tuple[LearningPathStep, str]]]:
+    steps: dict[int, list[tuple[LearningPathStep, str]]] = defaultdict(list)
+    if not path_ids:
+        return {}
+    for step, name in db.exec(
+        select(LearningPathStep, Skill.name)
+        .join(Skill, col(Skill.id) == LearningPathStep.skill_id)
+        .where(col(LearningPathStep.path_id).in_(path_ids))
+        .order_by(col(LearningPathStep.path_id), col(LearningPathStep.position))
+    ):
+        steps[step.path_id].append((step, name))
+    return dict(steps)
+
+
+def to_public(paths: list[LearningPath], *, db: Session, learner_id: int | None, now: datetime) -> list[PathPublic]:
+    """Paths with the learner's progress on each step (none when nobody is logged in)."""
+    ids = [saved_id(p) for p in paths]
+    steps = path_steps(ids, db=db)
+    progress = learner_progress(learner_id, db=db, now=now) if learner_id is not None else LearnerProgress({}, {})
+    followed = (
+        set(
+            db.exec(
+                select(PathFollow.path_id).where(
+                    col(PathFollow.learner_id) == learner_id, col(PathFollow.path_id).in_(ids)
+                )
+            )
+        )
+        if learner_id is not None and ids
+        else set()
+    )
+    out = []
+    for path in paths:
+        public_steps = []
+        next_position = None
+        for step, name in steps.get(saved_id(path), []):
+            rank = level_rank(step.level)
+            if progress.done.get(step.skill_id, -1) >= rank:
+                status = StepStatus.DONE
+            elif progress.booked.get(step.skill_id, -1) >= rank:
+                status = StepStatus.BOOKED
+            elif next_position is None:
+                status, next_position = StepStatus.NEXT, step.position
+            else:
+                status = StepStatus.LATER
+            public_steps.append(
+                PathStepPublic(
+                    position=step.position,
+                    skill=name,
+                    level=step.level,
+                    status=status,
+                    learners=step.learners,
+                    probability=round(step.probability, 4),
+                )
+            )
+        done = sum(s.status == StepStatus.DONE for s in public_steps)
+        out.append(
+            PathPublic(
+                id=saved_id(path),
+                goal=path.goal,
+                goal_skills=path.goal_skills,
+                curated=path.curated,
+                label=CURATED_LABEL if path.curated else MINED_LABEL,
+                steps=public_steps,
+                following=saved_id(path) in followed,
+                done_steps=done,
+                next_position=next_position,
+                complete=bool(public_steps) and done == len(public_steps),
+            )
+        )
+    return out
+
+
+def get_path(path_id: int, *, db: Session) -> LearningPath:
+    path = db.get(LearningPath, path_id)
+    if path is None:
+        raise NotFoundError("No such learning path.")
+    return path
+
+
+def followed_paths(learner_id: int, *, db: Session) -> list[LearningPath]:
+    return list(
+        db.exec(
+            select(LearningPath)
+            .join(PathFollow, col(PathFollow.path_id) == LearningPath.id)
+            .where(col(PathFollow.learner_id) == learner_id)
+            .order_by(col(PathFollow.started_at).desc(), col(PathFollow.id).desc())
+        )
+    )
+
+
+def curated_paths(*, db: Session) -> list[LearningPath]:
+    return list(db.exec(select(LearningPath).where(col(LearningPath.curated)).order_by(col(LearningPath.id))))
+
+
+def upcoming_sessions_for_step(
+    step: LearningPathStep, *, learner_id: int | None, db: Session, now: datetime, limit: int = 6
+) -> list[LearningSession]:
+    """Bookable sessions in the step's skill at its level or above, soonest first; never the learner's own or one
+    they already hold a seat in."""
+    query = (
+        select(LearningSession)
+        .join(SessionSkill, col(SessionSkill.session_id) == LearningSession.id)
+        .where(
+            col(SessionSkill.skill_id) == step.skill_id,
+            col(LearningSession.status) == SessionStatus.PUBLISHED,
+            col(LearningSession.start_at) > now,
+            col(LearningSession.seats_taken) < col(LearningSession.capacity),
+            col(LearningSession.level).in_([lv for lv in LEVELS if level_rank(lv) >= level_rank(step.level)]),
+        )
+        .order_by(col(LearningSession.start_at), col(LearningSession.id))
+        .limit(limit * 4)
+    )
+    if learner_id is not None:
+        mine = select(Booking.session_id).where(
+            col(Booking.learner_id) == learner_id, col(Booking.status).in_(list(SEAT_HOLDING))
+        )
+        query = query.where(col(LearningSession.mentor_id) != learner_id, col(LearningSession.id).not_in(mine))
+    return list(db.exec(query))

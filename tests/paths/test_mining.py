@@ -146,3 +146,11 @@ def test_rank_next_fills_up_from_the_fallback_and_never_repeats_what_is_held() -
 
     assert ranked == [("Excel", B)]
     assert START not in model.states
+
+
+def test_holding_a_skill_above_the_travelled_level_still_leaves_from_it() -> None:
+    model = mine_transitions(JOURNEYS)
+
+    path = find_path(model, held={"Excel": A, "SQL": I}, goal={"Data analysis": 0})
+
+    assert route(path) == [("Python", B), ("Data analysis", I)]
