@@ -18,14 +18,16 @@ from peerlearn.billing.coupons import redeem_coupon, release_coupon
 from peerlearn.billing.fees import current_learner_fee
 from peerlearn.billing.payments import refund_booking, start_checkout
 from peerlearn.booking import notices
-from peerlearn.booking.public import BookingPublic, booking_public
+from peerlearn.booking.public import BookingPublic, CancellationPreview, booking_public
 from peerlearn.booking.queries import lock_listed_session
 from peerlearn.booking.rules import (
     SEAT_HOLDING,
+    LearnerCancellation,
     check_bookable,
+    describe_learner_cancellation,
     learner_can_cancel,
+    learner_cancellation,
     overlaps,
-    refund_for_learner_cancel,
 )
 from peerlearn.booking.waitlist import offer_next_seat, take_offer
 from peerlearn.config import get_settings
@@ -166,28 +168,53 @@ def _own_booking(user: User, booking_id: int, *, db: Session) -> Booking:
     return booking
 
 
+def _paid_for(booking: Booking, *, db: Session) -> Payment | None:
+    return db.exec(
+        select(Payment).where(Payment.booking_id == booking.id, Payment.status == PaymentStatus.SUCCEEDED)
+    ).first()
+
+
+def _cancellation(
+    booking: Booking, session: LearningSession, paid: Payment | None, now: datetime
+) -> LearnerCancellation:
+    paid_minor = paid.amount_minor if paid is not None else None
+    return learner_cancellation(booking.status, session, paid_minor, paid.currency if paid else booking.currency, now)
+
+
+def cancellation_preview(
+    learner: User, booking_id: int, *, db: Session, now: datetime | None = None
+) -> CancellationPreview:
+    """What cancelling this booking now would do, in the learner's terms (the same rule `cancel_booking` applies)."""
+    now = now or utcnow()
+    booking = db.get(Booking, booking_id)
+    if booking is None or booking.learner_id != learner.id:
+        raise NotFoundError("No such booking.")
+    session = linked_row(LearningSession, booking.session_id, db=db)
+    paid = _paid_for(booking, db=db)
+    outcome = _cancellation(booking, session, paid, now)
+    to_card = paid is None or paid.provider != "razorpay"
+    return CancellationPreview(
+        booking_id=booking_id,
+        title=session.title,
+        statement=describe_learner_cancellation(outcome, to_card=to_card),
+        allowed=outcome.refusal is None,
+        refund_minor=outcome.refund_minor,
+        currency=outcome.currency,
+    )
+
+
 def cancel_booking(learner: User, booking_id: int, *, db: Session, now: datetime | None = None) -> tuple[Booking, int]:
     """Cancel before the cut-off, refunded as the session's policy says. Returns the booking and the refund."""
     now = now or utcnow()
     booking = _own_booking(learner, booking_id, db=db)
     session = lock_linked(LearningSession, booking.session_id, db=db)
-    if booking.status not in SEAT_HOLDING:
-        raise RuleViolationError(
-            f"This booking is {booking.status.value} and cannot be cancelled.", ErrorCode.INVALID_STATE
-        )
-    if booking.status == BookingStatus.CONFIRMED and not learner_can_cancel(
-        session.start_at, session.cancellation_cutoff_hours, now
-    ):
-        raise RuleViolationError(
-            f"Cancelling closed {session.cancellation_cutoff_hours} hours before the start.",
-            ErrorCode.CANCELLATION_CUTOFF,
-        )
+    paid = _paid_for(booking, db=db)
+    outcome = _cancellation(booking, session, paid, now)
+    if outcome.refusal is not None:
+        raise outcome.refusal
     refunded = 0
-    paid = db.exec(
-        select(Payment).where(Payment.booking_id == booking.id, Payment.status == PaymentStatus.SUCCEEDED)
-    ).first()
     if paid is not None:
-        amount = refund_for_learner_cancel(paid.amount_minor, session.refund_policy, session.partial_refund_percent)
+        amount = outcome.refund_minor
         refunded = refund_booking(booking, amount, reason="Cancelled by the learner", db=db, now=now) if amount else 0
     else:
         release_coupon(booking, db=db)

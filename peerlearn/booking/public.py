@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from pydantic import BaseModel
+from pydantic import BaseModel, computed_field
 from sqlmodel import Session, col, select
 
 from peerlearn.booking.rules import SEAT_HOLDING, learner_can_cancel
@@ -24,8 +24,7 @@ class BookingPublic(BaseModel):
     price_minor: int
     discount_minor: int
     amount_due_minor: int  # the price after the coupon
-    learner_fee_minor: int  # the service fee on top of it
-    total_due_minor: int  # what the learner pays: amount_due_minor + learner_fee_minor
+    learner_fee_minor: int = 0  # the service fee on top of it
     currency: str
     hold_expires_at: datetime | None = None
     checkout_url: str | None = None
@@ -34,6 +33,23 @@ class BookingPublic(BaseModel):
     can_review: bool = False
     room_opens_at: datetime | None = None  # the live room's window (live.room.room_window)
     room_closes_at: datetime | None = None
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def total_due_minor(self) -> int:
+        """What the learner pays: the price after the coupon plus the service fee."""
+        return self.amount_due_minor + self.learner_fee_minor
+
+
+class CancellationPreview(BaseModel):
+    """What cancelling a booking now would do, said before the learner confirms."""
+
+    booking_id: int
+    title: str
+    statement: str  # e.g. "You'll get a full refund of $40.00 to your card."
+    allowed: bool
+    refund_minor: int
+    currency: str
 
 
 class ReviewPublic(BaseModel):
@@ -77,7 +93,6 @@ def booking_public(
             "start_at": session.start_at,
             "end_at": session.end_at,
             "amount_due_minor": booking.amount_due_minor,
-            "total_due_minor": booking.total_due_minor,
             "checkout_url": checkout_url,
             "payment_id": paid,
             "can_cancel": booking.status in SEAT_HOLDING

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from peerlearn.models import LearningSession
 from peerlearn.models.enums import BookingStatus, RefundPolicy, SessionStatus
+from peerlearn.money import format_money
 from peerlearn.platform.errors import ConflictError, ErrorCode, RuleViolationError
 
 # Statuses that hold a seat.
@@ -73,6 +75,92 @@ def refund_for_learner_cancel(paid_minor: int, policy: RefundPolicy, partial_per
     if policy == RefundPolicy.PARTIAL:
         return paid_minor * max(0, min(100, partial_percent)) // 100
     return 0
+
+
+@dataclass(frozen=True)
+class LearnerCancellation:
+    """What cancelling one booking does at a given moment: refused (and why), or the refund it brings.
+
+    `paid_minor` is None when nothing was paid (a seat held while paying, a free session, an approval pending)."""
+
+    refusal: RuleViolationError | None
+    paid_minor: int | None
+    refund_minor: int
+    currency: str
+    policy: RefundPolicy
+    partial_percent: int
+
+
+def learner_cancellation(
+    status: BookingStatus,
+    session: LearningSession,
+    paid_minor: int | None,
+    currency: str,
+    now: datetime,
+) -> LearnerCancellation:
+    """The one rule for a learner cancelling: a seat-holding booking may go; a confirmed one only before the cut-off;
+    a payment comes back as the session's refund policy says. `cancel_booking` applies it, the dialog states it."""
+    refusal = None
+    if status not in SEAT_HOLDING:
+        refusal = RuleViolationError(
+            f"This booking is {status.value} and cannot be cancelled.", ErrorCode.INVALID_STATE
+        )
+    elif status == BookingStatus.CONFIRMED and not learner_can_cancel(
+        session.start_at, session.cancellation_cutoff_hours, now
+    ):
+        refusal = RuleViolationError(
+            f"Cancelling closed {session.cancellation_cutoff_hours} hours before the start.",
+            ErrorCode.CANCELLATION_CUTOFF,
+        )
+    policy, percent = session.refund_policy, session.partial_refund_percent
+    refund = refund_for_learner_cancel(paid_minor, policy, percent) if paid_minor and refusal is None else 0
+    return LearnerCancellation(refusal, paid_minor, refund, currency, policy, percent)
+
+
+def describe_learner_cancellation(outcome: LearnerCancellation, *, to_card: bool = True) -> str:
+    """What the learner is told before they confirm, in their terms (the amounts `cancel_booking` will refund)."""
+    if outcome.refusal is not None:
+        return outcome.refusal.message
+    if not outcome.paid_minor:
+        return "Nothing has been paid, so there is nothing to refund. Your seat is given back."
+    where = "to your card" if to_card else "to the account you paid from"
+    paid = format_money(outcome.paid_minor, outcome.currency)
+    refund = format_money(outcome.refund_minor, outcome.currency)
+    if outcome.refund_minor >= outcome.paid_minor:
+        return f"You'll get a full refund of {refund} {where}."
+    if outcome.refund_minor > 0:
+        return f"You'll get a {outcome.partial_percent}% refund: {refund} of the {paid} you paid, {where}."
+    return f"No refund: this session's cancellation policy refunds nothing, so the {paid} you paid is kept."
+
+
+def check_session_cancellable(session: LearningSession, now: datetime) -> None:
+    """A mentor may cancel a session only before it starts (once it is live or over, learners were taught or are
+    being taught, and a no-show is settled by the room's own rule)."""
+    if session.status in (SessionStatus.CANCELLED, SessionStatus.COMPLETED):
+        raise RuleViolationError(f"This session is already {session.status.value}.", ErrorCode.INVALID_STATE)
+    if session.start_at <= now:
+        ended = session.end_at <= now
+        raise RuleViolationError(
+            "This session has ended and can no longer be cancelled."
+            if ended
+            else "This session is live and can no longer be cancelled.",
+            ErrorCode.SESSION_STARTED,
+        )
+
+
+def describe_session_cancellation(booked: int, paid: int) -> str:
+    """What the mentor is told before cancelling: who is affected and what each learner gets (`cancel_session`
+    refunds every payment in full and tells every learner, in the app and by e-mail)."""
+    if booked == 0:
+        return "Nobody has booked yet. The session leaves the catalogue and its waitlist is closed."
+    who = "1 learner is booked" if booked == 1 else f"{booked} learners are booked"
+    if paid == booked:
+        each = "they get" if booked == 1 else "each gets"
+        return f"{who}; {each} a full refund and an e-mail."
+    if paid == 0:
+        return f"{who}; nobody has paid, so there is nothing to refund. Each gets an e-mail."
+    payers = "the one who paid gets" if paid == 1 else f"the {paid} who paid get"
+    return f"{who}; {payers} a full refund, and everyone gets an e-mail."
 
 
 def describe_refund_policy(policy: RefundPolicy, partial_percent: int, cutoff_hours: int) -> str:

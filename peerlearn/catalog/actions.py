@@ -4,12 +4,19 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlmodel import Session, col, delete, select
+from sqlmodel import Session, col, delete, func, select
 
 from peerlearn import links
 from peerlearn.accounts.actions import require_role
 from peerlearn.billing.payments import refund_booking
-from peerlearn.booking.rules import ACTIVE, SEAT_HOLDING, overlaps, weekly_occurrences
+from peerlearn.booking.rules import (
+    ACTIVE,
+    SEAT_HOLDING,
+    check_session_cancellable,
+    describe_session_cancellation,
+    overlaps,
+    weekly_occurrences,
+)
 from peerlearn.catalog.search_index import refresh_session_tags
 from peerlearn.catalog.skills import get_or_create_category, get_or_create_skill
 from peerlearn.insights.interactions import log_interaction
@@ -17,6 +24,7 @@ from peerlearn.models import (
     Booking,
     LearningSession,
     MentorProfile,
+    Payment,
     Profile,
     SessionSeries,
     SessionSkill,
@@ -29,6 +37,7 @@ from peerlearn.models.enums import (
     BookingStatus,
     InteractionKind,
     NotificationKind,
+    PaymentStatus,
     SessionStatus,
     UserRole,
     WaitlistStatus,
@@ -256,11 +265,48 @@ def unpublish_session(mentor: User, session_id: int, *, db: Session) -> Learning
 def cancel_session(
     mentor: User, session_id: int, *, db: Session, reason: str = "", now: datetime | None = None
 ) -> LearningSession:
-    """The mentor cancels: every learner is refunded in full and told; the waitlist is closed."""
+    """The mentor cancels before the start: every learner is refunded in full and told; the waitlist is closed.
+    A session that is live or over is refused (`session_already_started`)."""
+    now = now or utcnow()
+    session = owned_session(mentor, session_id, db=db, lock=True)
+    check_session_cancellable(session, now)
+    return _cancel_and_refund(session, reason=reason, db=db, now=now)
+
+
+def cancel_after_mentor_no_show(
+    mentor: User, session_id: int, *, db: Session, reason: str, now: datetime | None = None
+) -> LearningSession:
+    """The room's rule, after the end: the mentor never came, so the session is cancelled and everyone refunded."""
     now = now or utcnow()
     session = owned_session(mentor, session_id, db=db, lock=True)
     if session.status in (SessionStatus.CANCELLED, SessionStatus.COMPLETED):
         raise RuleViolationError(f"This session is already {session.status.value}.")
+    return _cancel_and_refund(session, reason=reason, db=db, now=now)
+
+
+def session_cancellation_preview(
+    mentor: User, session_id: int, *, db: Session, now: datetime | None = None
+) -> tuple[bool, str]:
+    """Whether the mentor may cancel now, and what it would do in their terms: who is booked and what each gets."""
+    now = now or utcnow()
+    session = owned_session(mentor, session_id, db=db)
+    try:
+        check_session_cancellable(session, now)
+    except RuleViolationError as refusal:
+        return False, refusal.message
+    booked = _active_bookings(saved_id(session), db=db)
+    paid = 0
+    if booked:
+        paid = db.exec(
+            select(func.count(func.distinct(Payment.booking_id))).where(
+                col(Payment.booking_id).in_([b.id for b in booked]),
+                col(Payment.status).in_([PaymentStatus.SUCCEEDED, PaymentStatus.PARTIALLY_REFUNDED]),
+            )
+        ).one()
+    return True, describe_session_cancellation(len(booked), paid)
+
+
+def _cancel_and_refund(session: LearningSession, *, reason: str, db: Session, now: datetime) -> LearningSession:
     for booking in _active_bookings(saved_id(session), db=db):
         refunded = refund_booking(booking, None, reason="Session cancelled by the mentor", db=db)
         booking.status = BookingStatus.REFUNDED if refunded else BookingStatus.CANCELLED

@@ -344,7 +344,7 @@ def room_record(user: User, session_id: int, *, db: Session, now: datetime | Non
 
 def refund_mentor_no_shows(*, db: Session, now: datetime | None = None) -> int:
     """Scheduler job: learners came to the room but the mentor never connected -> cancel and refund everyone in full."""
-    from peerlearn.catalog.actions import cancel_session
+    from peerlearn.catalog.actions import cancel_after_mentor_no_show
 
     now = now or utcnow()
     ended = db.exec(
@@ -359,7 +359,7 @@ def refund_mentor_no_shows(*, db: Session, now: datetime | None = None) -> int:
         present = set(db.exec(select(AttendanceLog.user_id).where(AttendanceLog.session_id == session.id)).all())
         mentor = db.get(User, session.mentor_id)
         if present and session.mentor_id not in present and mentor is not None:
-            cancel_session(
+            cancel_after_mentor_no_show(
                 mentor,
                 saved_id(session),
                 reason="The mentor did not join the live room",

@@ -30,6 +30,7 @@ class ErrorCode(StrEnum):
     COUPON_INVALID = "coupon_invalid"
     PAYMENT_ERROR = "payment_error"
     ROOM_CLOSED = "room_closed"
+    SESSION_STARTED = "session_already_started"
     BUSY = "temporarily_unavailable"
 
 

@@ -3,6 +3,7 @@
 import reflex as rx
 
 from peerlearn.ui import routes
+from peerlearn.ui.components.confirm import confirm_dialog
 from peerlearn.ui.components.recommended import recommended_strip
 from peerlearn.ui.layout import card, page, stack_on_phone
 from peerlearn.ui.states.auth import AuthState
@@ -50,7 +51,7 @@ def _booking_row(row: rx.Var[BookingRow]) -> rx.Component:
                 ),
                 rx.cond(
                     row.can_cancel,
-                    rx.button("Cancel", size="1", color_scheme="red", variant="soft", on_click=L.cancel(row.id)),
+                    rx.button("Cancel", size="1", color_scheme="red", variant="soft", on_click=L.ask_cancel(row.id)),
                 ),
                 spacing="2",
                 wrap="wrap",
@@ -125,15 +126,59 @@ def _reschedule_dialog() -> rx.Component:
                 rx.vstack(
                     rx.foreach(
                         L.reschedule_choices,
-                        lambda c: rx.button(c.label, variant="outline", width="100%", on_click=L.reschedule_to(c.id)),
+                        lambda c: rx.button(
+                            c.label,
+                            variant="outline",
+                            width="100%",
+                            white_space="normal",
+                            height="auto",
+                            min_height="2em",
+                            on_click=L.pick_reschedule(c.id, c.when),
+                            class_name="reschedule-choice",
+                        ),
                     ),
                     width="100%",
                 ),
                 rx.text("No other session of this mentor at this price has a free seat.", size="2"),
             ),
-            rx.button("Close", variant="soft", on_click=L.close_reschedule, margin_top="1em"),
+            rx.button("Close", variant="soft", on_click=L.close_reschedule(False), margin_top="1em"),
         ),
-        open=L.reschedule_for > 0,
+        open=(L.reschedule_for > 0) & (L.move_to == ""),
+        on_open_change=L.close_reschedule,
+    )
+
+
+def _confirm_dialogs() -> rx.Fragment:
+    return rx.fragment(
+        confirm_dialog(
+            open_=L.cancel_for > 0,
+            title="Cancel your booking of " + L.cancel_title + "?",
+            statement=L.cancel_statement,
+            confirm_label="Cancel booking",
+            on_confirm=L.cancel,
+            dismiss_label="Keep booking",
+            on_dismiss=L.keep_booking,
+            dialog_id="cancel-booking-dialog",
+        ),
+        confirm_dialog(
+            open_=L.move_to != "",
+            title="Move your booking?",
+            statement=rx.cond(
+                L.move_from_when != "",
+                "Your seat moves from " + L.move_from_when + " to " + L.move_to_when + ".",
+                "Your seat moves to " + L.move_to_when + ".",
+            ),
+            detail=rx.text(
+                "Same price, so nothing is charged or refunded; your current seat is given up.",
+                size="2",
+                color_scheme="gray",
+            ),
+            confirm_label="Move my booking",
+            on_confirm=L.reschedule_to,
+            dismiss_label="Keep current time",
+            on_dismiss=L.close_reschedule,
+            dialog_id="reschedule-confirm-dialog",
+        ),
     )
 
 
@@ -181,6 +226,7 @@ def dashboard_page() -> rx.Component:
             _table(["Session", "When", "Status", ""], L.past, _past_row, "No past sessions yet.", "past-bookings"),
         ),
         _reschedule_dialog(),
+        _confirm_dialogs(),
         on_mount=L.watch,  # the rooms' countdowns move and Join appears when a room opens
         on_unmount=L.stop_watching,
         spacing="5",

@@ -4,6 +4,7 @@ import reflex as rx
 
 from peerlearn.models.enums import SkillLevel
 from peerlearn.ui import routes
+from peerlearn.ui.components.confirm import confirm_dialog
 from peerlearn.ui.layout import card, error_callout, page, stack_on_phone
 from peerlearn.ui.pages.login import labelled
 from peerlearn.ui.states.auth import AuthState
@@ -344,19 +345,35 @@ def manage_session_page() -> rx.Component:
             ),
         ),
         rx.cond(
-            M.info.status == "published",
+            (M.info.status == "published") & ~M.started,  # once live or over, a session can no longer be cancelled
             card(
                 rx.form(
                     rx.vstack(
                         rx.heading("Cancel this session", size="4"),
                         rx.text("Every learner is refunded in full and told at once.", size="2", color_scheme="gray"),
                         rx.input(name="reason", placeholder="Reason shown to learners", width="100%"),
-                        rx.button("Cancel session", color_scheme="red", type="submit"),
+                        rx.button("Cancel session", color_scheme="red", type="submit", id="cancel-session"),
                         spacing="2",
                     ),
-                    on_submit=M.cancel,
-                )
+                    on_submit=M.ask_cancel,
+                    reset_on_submit=False,
+                ),
+                id="cancel-session-card",
             ),
+        ),
+        confirm_dialog(
+            open_=M.cancel_asked,
+            title="Cancel " + M.info.title + "?",
+            statement=M.cancel_statement,
+            detail=rx.cond(
+                M.cancel_reason != "",
+                rx.text("Reason they will read: ", M.cancel_reason, size="2", color_scheme="gray"),
+            ),
+            confirm_label="Cancel session",
+            on_confirm=M.cancel,
+            dismiss_label="Keep session",
+            on_dismiss=M.keep_session,
+            dialog_id="cancel-session-dialog",
         ),
         spacing="4",
         width="100%",

@@ -15,6 +15,7 @@ from peerlearn.booking.reviews import ReviewCreate, submit_review
 from peerlearn.models import User
 from peerlearn.models.enums import BookingStatus
 from peerlearn.models.types import utcnow
+from peerlearn.platform.errors import ServiceError
 from peerlearn.ui.format.bookings import booking_row, reschedule_choices, waitlist_links
 from peerlearn.ui.polling import poll_while_watching
 from peerlearn.ui.states.auth import AuthState
@@ -30,6 +31,12 @@ class LearnerState(AuthState):
     waitlists: list[SessionLink] = []
     reschedule_for: int = 0
     reschedule_choices: list[SessionLink] = []
+    move_to: str = ""  # the reschedule option picked (a session id), waiting for the learner to confirm
+    move_to_when: str = ""
+    move_from_when: str = ""
+    cancel_for: int = 0  # the booking whose Cancel was clicked, waiting for the learner to confirm
+    cancel_title: str = ""
+    cancel_statement: str = ""  # what cancelling does now, e.g. "You'll get a full refund of $40.00 to your card."
     watching: bool = False
     _bookings: list[BookingPublic] = []
 
@@ -71,9 +78,30 @@ class LearnerState(AuthState):
     async def _act(self, action: Callable[[User, Session], object], success: str):
         return await self._perform(action, success, self._load)
 
-    async def cancel(self, booking_id: str):
+    async def ask_cancel(self, booking_id: str):
+        """Cancel was clicked: say what cancelling would do now (the refund), and wait for a yes."""
+        try:
+            preview = await self._as_user(
+                lambda user, db: booking_service.cancellation_preview(user, int(booking_id), db=db)
+            )
+        except ServiceError as error:
+            return rx.toast.error(error.message)
+        if not preview.allowed:
+            return rx.toast.error(preview.statement)
+        self.cancel_for, self.cancel_title, self.cancel_statement = preview.booking_id, preview.title, preview.statement
+        return None
+
+    def keep_booking(self, _open: bool = False):
+        self.cancel_for, self.cancel_title, self.cancel_statement = 0, "", ""
+
+    async def cancel(self):
+        """Yes, cancel: the booking named in the dialog."""
+        booking_id = self.cancel_for
+        self.keep_booking()
+        if not booking_id:
+            return None
         return await self._act(
-            lambda user, db: booking_service.cancel_booking(user, int(booking_id), db=db), "Booking cancelled."
+            lambda user, db: booking_service.cancel_booking(user, booking_id, db=db), "Booking cancelled."
         )
 
     async def open_reschedule(self, booking_id: str):
@@ -81,13 +109,20 @@ class LearnerState(AuthState):
         options = await self._as_user(lambda user, db: booking_service.reschedule_options(user, int(booking_id), db=db))
         self.reschedule_choices = reschedule_choices(options, tz)
         self.reschedule_for = int(booking_id)
+        self.move_from_when = next((row.when for row in self.upcoming if row.id == booking_id), "")
 
-    def close_reschedule(self):
-        self.reschedule_for, self.reschedule_choices = 0, []
+    def close_reschedule(self, _open: bool = False):
+        self.reschedule_for, self.reschedule_choices, self.move_to, self.move_to_when = 0, [], "", ""
 
-    async def reschedule_to(self, session_id: str):
-        booking_id = self.reschedule_for
+    def pick_reschedule(self, session_id: str, when: str):
+        self.move_to, self.move_to_when = session_id, when
+
+    async def reschedule_to(self):
+        """Yes, move: to the option picked in the list."""
+        booking_id, session_id = self.reschedule_for, self.move_to
         self.close_reschedule()
+        if not booking_id or not session_id:
+            return None
         return await self._act(
             lambda user, db: booking_service.reschedule_booking(user, booking_id, int(session_id), db=db),
             "Moved. Your seat in the new session is confirmed.",

@@ -42,6 +42,9 @@ class ManageSessionState(AuthState):
     ended: bool = False
     room: RoomEntry = RoomEntry()
     can_open_room: bool = False  # in the early window, the room not open yet
+    cancel_asked: bool = False  # "Cancel session" was clicked: the dialog says what it does and waits for a yes
+    cancel_statement: str = ""  # e.g. "3 learners are booked; each gets a full refund and an e-mail."
+    cancel_reason: str = ""
 
     async def load_manage(self):
         if not self.user_id:
@@ -69,10 +72,32 @@ class ManageSessionState(AuthState):
             lambda m, db: session_service.unpublish_session(m, session_id, db=db), "Back to draft."
         )
 
-    async def cancel(self, form: dict):
+    async def ask_cancel(self, form: dict):
+        """The cancel form was sent: say who is booked and what each learner gets, then wait for a yes."""
         session_id = self.session_id
+        try:
+            allowed, statement = await self._as_user(
+                lambda m, db: session_service.session_cancellation_preview(m, session_id, db=db)
+            )
+        except ServiceError as error:
+            return rx.toast.error(error.message)
+        if not allowed:
+            await self.load_manage()
+            return rx.toast.error(statement)
+        self.cancel_asked, self.cancel_statement, self.cancel_reason = True, statement, form.get("reason", "")
+        return None
+
+    def keep_session(self, _open: bool = False):
+        self.cancel_asked, self.cancel_statement = False, ""
+
+    async def cancel(self):
+        """Yes, cancel the session, with the reason typed in the form."""
+        if not self.cancel_asked:
+            return None
+        session_id, reason = self.session_id, self.cancel_reason
+        self.keep_session()
         return await self._manage(
-            lambda m, db: session_service.cancel_session(m, session_id, reason=form.get("reason", ""), db=db),
+            lambda m, db: session_service.cancel_session(m, session_id, reason=reason, db=db),
             "Cancelled. Every learner is refunded in full and has been told.",
         )
 
