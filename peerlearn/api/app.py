@@ -11,7 +11,18 @@ from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 from fastapi.routing import APIRoute
 
-from peerlearn.api import auth, auth_forms, bookings, discovery, insights, live, payments, recommendations, sessions
+from peerlearn.api import (
+    auth,
+    auth_forms,
+    bookings,
+    discovery,
+    insights,
+    live,
+    paths,
+    payments,
+    recommendations,
+    sessions,
+)
 from peerlearn.api.body_limit import BodySizeLimitMiddleware
 from peerlearn.api.errors import error_body, install_error_handlers
 from peerlearn.api.security_headers import SecurityHeadersMiddleware
@@ -28,6 +39,7 @@ ROUTERS = [
     recommendations.router,
     insights.router,
     live.router,
+    paths.router,
 ]
 CATCH_ALL_METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
 
