@@ -17,6 +17,7 @@ from peerlearn.models import AuthToken, MentorProfile, Profile, Skill, User, Use
 from peerlearn.models.enums import UserRole
 from peerlearn.models.types import saved_id, utcnow
 from peerlearn.models.users import (
+    MentorProfileCreate,
     PasswordChange,
     ProfilePublic,
     ProfileUpdate,
@@ -147,6 +148,22 @@ def change_password(user: User, data: PasswordChange, *, db: Session) -> None:
     db.add(user)
     # Every other login of this account ends with a password change.
     db.exec(delete(AuthToken).where(col(AuthToken.user_id) == user.id))
+
+
+def become_mentor(user: User, data: MentorProfileCreate, *, db: Session) -> User:
+    """A learner starts teaching on the account they have: the mentor role and a mentor profile (headline,
+    expertise), with their bookings, history and password kept. An account that already teaches is refused."""
+    if user.is_mentor:
+        raise ConflictError("This account already teaches on PeerLearn.", ErrorCode.ALREADY_MENTOR)
+    if not user.is_active:
+        raise PermissionDeniedError("This account is not active.")
+    user_id = saved_id(user)
+    mentor = db.get(MentorProfile, user_id) or MentorProfile(user_id=user_id)
+    mentor.headline, mentor.expertise = data.headline, _clean_list(data.expertise)
+    user.is_mentor = True
+    db.add_all([user, mentor])
+    db.flush()
+    return user
 
 
 def require_role(user: User, role: UserRole) -> None:

@@ -12,6 +12,7 @@ from peerlearn.api.errors import AUTHENTICATED, LOGIN, PUBLIC, PUBLIC_THROTTLED
 from peerlearn.db import session_scope
 from peerlearn.models.types import saved_id
 from peerlearn.models.users import (
+    MentorProfileCreate,
     PasswordChange,
     PasswordResetConfirm,
     PasswordResetRequest,
@@ -97,6 +98,14 @@ def confirm_password_reset(data: PasswordResetConfirm, request: Request, db: DB)
 @route(router, "GET", "/api/users/profile/", response_model=ProfilePublic, responses=AUTHENTICATED)
 def read_profile(user: CurrentUser, db: DB) -> ProfilePublic:
     return accounts.get_profile(user.id, db=db)
+
+
+@route(router, "POST", "/api/users/mentor/", status_code=201, response_model=ProfilePublic, responses=AUTHENTICATED)
+def become_mentor(data: MentorProfileCreate, user: CurrentUser, db: DB) -> ProfilePublic:
+    """Adds the mentor role and a mentor profile to the signed-in learner's own account. 409 `already_mentor`: the
+    account already teaches; 422: no headline (3 to 200 characters) or more than 20 skills."""
+    accounts.become_mentor(user, data, db=db)
+    return accounts.get_profile(saved_id(user), db=db)
 
 
 @route(router, "PUT", "/api/users/profile/update/", response_model=ProfilePublic, responses=AUTHENTICATED)

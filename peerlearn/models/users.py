@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from datetime import datetime
 from functools import cache
-from typing import Literal
+from typing import Annotated, Literal
 from zoneinfo import available_timezones
 
 import sqlalchemy as sa
-from pydantic import BaseModel, EmailStr, field_validator
+from pydantic import BaseModel, EmailStr, StringConstraints, field_validator
 from pydantic import Field as PField
 from sqlmodel import Field, SQLModel
 
@@ -178,6 +178,15 @@ class ProfileUpdate(BaseModel):
     domain: str | None = PField(default=None, max_length=120)
     preferred_language: str | None = PField(default=None, max_length=32)
     headline: Headline | None = None
+
+
+class MentorProfileCreate(BaseModel):
+    """What a learner states to start teaching on their own account (`accounts.actions.become_mentor`)."""
+
+    headline: Annotated[str, StringConstraints(strip_whitespace=True, min_length=3, max_length=200)] = PField(
+        description="One line learners see next to the mentor's name, e.g. 'Data engineer, 6 years of Python'"
+    )
+    expertise: list[str] = PField(default_factory=list, max_length=20, description="Skills they can teach")
 
 
 class UserPublic(BaseModel):

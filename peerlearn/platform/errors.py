@@ -31,6 +31,7 @@ class ErrorCode(StrEnum):
     PAYMENT_ERROR = "payment_error"
     ROOM_CLOSED = "room_closed"
     SESSION_STARTED = "session_already_started"
+    ALREADY_MENTOR = "already_mentor"
     BUSY = "temporarily_unavailable"
 
 

@@ -192,6 +192,17 @@ def dashboard_page() -> rx.Component:
         rx.hstack(
             rx.heading("Welcome, ", AuthState.user_name, size="7", id="dashboard-greeting"),
             rx.spacer(),
+            rx.cond(
+                AuthState.is_mentor,
+                rx.link(
+                    rx.button(rx.icon("presentation", size=16), "Your teaching", variant="soft"), href=routes.TEACH
+                ),
+                rx.link(
+                    rx.button(rx.icon("presentation", size=16), "Start teaching", variant="soft"),
+                    href=f"{routes.SIGNUP}?role=mentor",
+                    id="start-teaching",
+                ),
+            ),
             rx.link(rx.button(rx.icon("search", size=16), "Find sessions"), href=routes.DISCOVER),
             width="100%",
             wrap="wrap",
