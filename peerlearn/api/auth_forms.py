@@ -99,9 +99,11 @@ def login_form(
     password: FormText = "",
     next_path: Annotated[str, Form(alias="next")] = "",
 ) -> Response:
+    """Afterwards: the `next` page when there is one (a local path), else the person's home: a mentor's teaching
+    desk, a learner's dashboard."""
     origin = trusted_origin(request)
-    target = links.local_path(next_path, links.DASHBOARD)
-    back = {"next": target if target != links.DASHBOARD else ""}
+    target = links.local_path(next_path, "")
+    back = {"next": target}
     try:
         data = UserLogin(email=email, password=password)
     except PydanticValidationError:
@@ -111,10 +113,11 @@ def login_form(
         with read_scope() as db:  # the slow password check holds no write lock
             user_id = saved_id(accounts.check_password(data.email, data.password, client=client, db=db))
         with session_scope() as db:
-            _, token = accounts.finish_log_in(user_id, client=client, db=db)
+            user, token = accounts.finish_log_in(user_id, client=client, db=db)
+            home = links.TEACH if user.is_mentor else links.DASHBOARD
     except (ServiceError, *_UNAVAILABLE) as error:
         return _go(origin, links.LOGIN, **_error_query(error), **back)
-    return _logged_in(request, origin, target, token)
+    return _logged_in(request, origin, target or home, token)
 
 
 @router.post(links.SIGNUP_FORM, response_class=Response, status_code=303)

@@ -74,6 +74,18 @@ def test_log_in_goes_back_to_the_alias_the_person_used(api, account):
     assert response.headers["location"] == "http://127.0.0.1:3000/dashboard"
 
 
+def test_a_mentor_lands_on_the_teaching_desk_unless_next_says_otherwise(api):
+    body = {"email": "mo@example.org", "password": PASSWORD, "full_name": "Mo Mentor", "role": "mentor"}
+    assert api.post("/api/auth/register/", json=body).status_code == 201
+    assert login(api, body["email"]).headers["location"] == f"{OWN}/teach"
+    assert login(api, body["email"], next="/dashboard").headers["location"] == f"{OWN}/dashboard"
+    assert login(api, body["email"], next="/sessions/7").headers["location"] == f"{OWN}/sessions/7"
+
+
+def test_a_learner_lands_on_the_dashboard(api, account):
+    assert login(api, account).headers["location"] == f"{OWN}/dashboard"
+
+
 @pytest.mark.parametrize(
     "target", ["//evil.example", "//evil.example/dashboard", "/\\evil.example", "https://evil.example/"]
 )
