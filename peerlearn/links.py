@@ -27,6 +27,7 @@ INSIGHTS_DEFINITIONS = "/insights/definitions"
 ROOM = "/room/[session_id]"
 RECEIPT = "/receipts/[payment_id]"
 FORGOT_PASSWORD = "/forgot-password"
+LEARNING_PATHS = "/paths"
 PASSWORD_RESET = "/reset-password"  # the emailed link; peerlearn/accounts/password_reset.py builds it
 
 # The log-in, sign-up and log-out forms post here (plain HTML forms; the answers set or clear the HttpOnly login

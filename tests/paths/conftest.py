@@ -41,7 +41,8 @@ def completed(db: Session, learner: User, session_id: int, rating: int | None, m
         )
 
 
-def build_market(db: Session) -> Market:
+def build_market(db: Session, suffix: str = "") -> Market:
+    """``suffix`` makes the skill names unique ('Excel qx1'), for a database other tests share."""
     mentor = make_user(db, mentor=True, name="Mira Mentor")
     past_now = utcnow() - timedelta(days=60)
     past: dict[str, int] = {}
@@ -51,8 +52,8 @@ def build_market(db: Session) -> Market:
             mentor,
             now=past_now,
             start_in=timedelta(days=1 + i),
-            title=f"{skill} ({level.value})",
-            skills=[skill],
+            title=f"{skill}{suffix} ({level.value})",
+            skills=[f"{skill}{suffix}"],
             level=level,
             capacity=20,
         )
@@ -66,8 +67,8 @@ def build_market(db: Session) -> Market:
             db,
             mentor,
             start_in=timedelta(days=2 + i),
-            title=f"Next {skill}",
-            skills=[skill],
+            title=f"Next {skill}{suffix}",
+            skills=[f"{skill}{suffix}"],
             level=level,
             capacity=5,
             min_notice_minutes=0,
