@@ -4,6 +4,7 @@ path with its next step's sessions. The UI and the REST API call these; none of 
 from __future__ import annotations
 
 import hashlib
+import threading
 from collections import Counter
 from collections.abc import Sequence
 from datetime import datetime
@@ -18,7 +19,7 @@ from peerlearn.models import LearningPath, LearningPathStep, PathFollow, Profile
 from peerlearn.models.enums import SkillLevel, UserRole
 from peerlearn.models.types import saved_id, utcnow
 from peerlearn.paths import queries
-from peerlearn.paths.mining import MinedStep, PathOutcome, find_path, mine_transitions
+from peerlearn.paths.mining import MinedStep, PathOutcome, TransitionModel, find_path, mine_transitions
 from peerlearn.paths.public import PathDetailPublic, PathListPublic, PathPublic, RankedBy
 from peerlearn.paths.rules import goal_level, level_at, match_goal
 from peerlearn.platform.errors import ValidationError
@@ -110,21 +111,40 @@ def _mined_steps(steps: Sequence[MinedStep], *, db: Session) -> list[tuple[int, 
     return [(ids[s.skill], level_at(s.level), s.learners, s.probability) for s in steps]
 
 
+_MODEL_CACHE: dict[tuple[object, ...], tuple[TransitionModel, Counter[str]]] = {}
+_MODEL_LOCK = threading.Lock()
+
+
+def _mined_model(*, db: Session) -> tuple[TransitionModel, Counter[str]]:
+    """The transition model over every completed journey, and how often each skill was completed; mined again
+    only when the journeys changed (a completion, a review, a session's skills or level), else from this process's
+    cache."""
+    key = (str(db.get_bind().engine.url), *queries.journeys_version(db=db))
+    with _MODEL_LOCK:
+        cached = _MODEL_CACHE.get(key)
+    if cached is not None:
+        return cached
+    journeys = queries.completed_journeys(db=db)
+    mined = (
+        mine_transitions([t.step for t in steps] for steps in journeys.values()),
+        Counter(t.step.skill for steps in journeys.values() for t in steps),
+    )
+    with _MODEL_LOCK:
+        _MODEL_CACHE.clear()
+        _MODEL_CACHE[key] = mined
+    return mined
+
+
 def find_paths(goal: str | None, *, learner: User | None, db: Session, now: datetime | None = None) -> PathListPublic:
     """The most travelled, best-rated route from where the learner is to the goal's skills (stored, so it can be
     opened and followed), and the curated paths to the same skills."""
     now = now or utcnow()
     text = resolve_goal(goal, learner, db=db)
-    journeys = queries.completed_journeys(db=db)
-    taken = Counter(t.step.skill for steps in journeys.values() for t in steps)
+    model, taken = _mined_model(db=db)
     goal_skills = match_goal(text, queries.skill_vocabulary(db=db), taken)
     level = goal_level(text)
     held = queries.held_levels(saved_id(learner), db=db) if learner is not None else {}
-    mined = find_path(
-        mine_transitions([t.step for t in steps] for steps in journeys.values()),
-        held=held,
-        goal={skill: level for skill in goal_skills},
-    )
+    mined = find_path(model, held=held, goal={skill: level for skill in goal_skills})
     paths: list[LearningPath] = []
     if mined.outcome is PathOutcome.FOUND:
         steps = _mined_steps(mined.steps, db=db)

@@ -7,6 +7,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
 
+import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
 from peerlearn.booking.rules import SEAT_HOLDING
@@ -59,6 +60,20 @@ def completed_journeys(
         step = JourneyStep(skill, level_rank(session.level), float(rating) if rating is not None else None)
         journeys[learner_id].append(TimedStep(session.start_at, step))
     return dict(journeys)
+
+
+def journeys_version(*, db: Session) -> tuple[int, ...]:
+    """Changes whenever ``completed_journeys`` may answer differently: how many completed bookings and reviews
+    there are, their ratings' sum, and the sessions' last update (a level or skill edited)."""
+    completed = db.exec(
+        select(sa.func.count(col(Booking.id)), sa.func.coalesce(sa.func.sum(col(Booking.id)), 0)).where(
+            col(Booking.status).in_(list(DONE_STATUSES))
+        )
+    ).one()
+    reviews = db.exec(select(sa.func.count(col(Review.id)), sa.func.coalesce(sa.func.sum(col(Review.rating)), 0))).one()
+    updated = db.exec(select(sa.func.max(col(LearningSession.updated_at)))).one()
+    counts = (int(v or 0) for v in (*completed, *reviews))
+    return (*counts, round(updated.timestamp() * 1_000_000) if updated else 0)
 
 
 # ---------------------------------------------------------------- the learner: what they hold, booked and did

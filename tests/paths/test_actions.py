@@ -153,3 +153,27 @@ def test_an_unknown_path_is_not_found(db, market: Market) -> None:
         paths.follow_path(9999, learner, db=db)
     with pytest.raises(NotFoundError):
         paths.path_detail(9999, learner=learner, db=db)
+
+
+def test_new_well_rated_journeys_change_the_mined_path(db, market: Market) -> None:
+    from tests.paths.conftest import completed
+
+    learner = make_user(db)
+    db.commit()
+    before = paths.find_paths("Data analyst", learner=learner, db=db).paths[0]
+    assert [s.skill for s in before.steps][:2] == ["Excel", "SQL"]
+    past = utcnow() - timedelta(days=30)
+    shortcut = make_session(db, market.mentor, now=past, start_in=timedelta(days=1), skills=["Excel"], capacity=9)
+    analysis = make_session(
+        db, market.mentor, now=past, start_in=timedelta(days=2), skills=["Data analysis"], level="intermediate"
+    )
+    for _ in range(5):  # five learners went Excel -> Data analysis directly and liked it
+        someone = make_user(db)
+        completed(db, someone, shortcut, 5, market.mentor)
+        completed(db, someone, analysis, 5, market.mentor)
+    db.commit()
+
+    after = paths.find_paths("Data analyst", learner=learner, db=db).paths[0]
+
+    assert [s.skill for s in after.steps] == ["Excel", "Data analysis"]
+    assert after.id != before.id
