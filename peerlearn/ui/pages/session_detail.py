@@ -3,6 +3,7 @@
 import reflex as rx
 
 from peerlearn.ui import routes
+from peerlearn.ui.components.confirm import confirm_dialog
 from peerlearn.ui.components.zone_switcher import zone_switcher
 from peerlearn.ui.layout import card, page
 from peerlearn.ui.states.auth import AuthState
@@ -49,7 +50,21 @@ def _booking_box() -> rx.Component:
         ),
         rx.cond(S.room.note != "", rx.text(S.room.note, size="2", color_scheme="gray", id="room-note")),
         rx.button(
-            "Cancel my booking", color_scheme="red", variant="soft", on_click=S.cancel_my_booking, id="cancel-booking"
+            "Cancel my booking",
+            color_scheme="red",
+            variant="soft",
+            on_click=S.ask_cancel_my_booking,
+            id="cancel-booking",
+        ),
+        confirm_dialog(
+            open_=S.cancel_asked,
+            title="Cancel your booking of " + S.session.title + "?",
+            statement=S.cancel_statement,
+            confirm_label="Cancel booking",
+            on_confirm=S.cancel_my_booking,
+            dismiss_label="Keep booking",
+            on_dismiss=S.keep_my_booking,
+            dialog_id="cancel-booking-dialog",
         ),
         width="100%",
     )
@@ -83,7 +98,7 @@ def _booking_box() -> rx.Component:
                 rx.cond(
                     S.spots_left > 0,
                     rx.text(S.spots_left, " of ", S.session.capacity, " spots left"),
-                    "Fully booked",
+                    rx.badge("Full", color_scheme="orange", size="2"),
                 ),
                 size="2",
                 id="spots-left",

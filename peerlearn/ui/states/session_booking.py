@@ -1,5 +1,6 @@
 """Booking from the session page: book (and pay), join the waitlist, cancel my booking (mixed into SessionDetailState).
 
+Cancelling asks first, stating the refund (the same preview and dialog as the dashboard).
 Whatever happens, the page then shows what is true now: a refusal reloads it too (someone may have taken the
 last seat meanwhile).
 """
@@ -19,6 +20,8 @@ from peerlearn.ui.format.common import on_this_site
 class SessionBooking(rx.State, mixin=True):
     coupon: str = ""
     message: str = ""
+    cancel_asked: bool = False  # "Cancel my booking" was clicked: the dialog states the refund and waits for a yes
+    cancel_statement: str = ""  # e.g. "You'll get a full refund of $40.00 to your card."
 
     @rx.event
     def set_coupon(self, value: str):
@@ -59,14 +62,38 @@ class SessionBooking(rx.State, mixin=True):
         await self._load()
         return rx.toast.success("You are on the waitlist. We will tell you when a seat frees up.")
 
+    async def ask_cancel_my_booking(self):
+        """ "Cancel my booking" was clicked: say what cancelling would do now (the refund), and wait for a yes."""
+        booking_id = self.my_booking_id
+        try:
+            preview = await self._as_user(
+                lambda user, db: booking_service.cancellation_preview(user, booking_id, db=db)
+            )
+        except AuthenticationError:
+            return self._login_again()
+        except ServiceError as error:
+            await self._load()
+            return rx.toast.error(error.message)
+        if not preview.allowed:
+            return rx.toast.error(preview.statement)
+        self.cancel_asked, self.cancel_statement = True, preview.statement
+        return None
+
+    def keep_my_booking(self, _open: bool = False):
+        self.cancel_asked, self.cancel_statement = False, ""
+
     async def cancel_my_booking(self):
+        """Yes, cancel: only after the dialog asked."""
+        if not self.cancel_asked:
+            return None
+        self.keep_my_booking()
         booking_id = self.my_booking_id
         try:
             _, refunded = await self._as_user(
                 lambda user, db: booking_service.cancel_booking(user, booking_id, db=db), write=True
             )
         except AuthenticationError:
-            return rx.redirect("/login")
+            return self._login_again()
         except ServiceError as error:
             await self._load()
             return rx.toast.error(error.message)

@@ -95,6 +95,7 @@ class SessionDetailState(SessionBooking, AuthState):
 
     async def load_detail(self):
         self.message, self.coupon = "", ""
+        self.cancel_asked, self.cancel_statement = False, ""
         await self._load()
 
     async def _load(self) -> None:
