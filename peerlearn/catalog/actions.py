@@ -76,6 +76,15 @@ def _validate_currency(currency: str) -> str:
     return code
 
 
+class SessionFieldError(RuleViolationError):
+    """A rule about one field of a session; `field` is the `LearningSessionUpdate` field, so a form can show the
+    message next to it."""
+
+    def __init__(self, message: str, *, field: str) -> None:
+        super().__init__(message)
+        self.field = field
+
+
 def owned_session(mentor: User, session_id: int, *, db: Session, lock: bool = False) -> LearningSession:
     session = lock_session(session_id, db=db) if lock else db.get(LearningSession, session_id)
     if session is None:
@@ -198,12 +207,15 @@ def update_session(
     booked = bool(_active_bookings(saved_id(session), db=db))
     money_or_time = {"start_at", "end_at", "price_minor", "currency"} & changes.keys()
     if booked and money_or_time:
-        raise RuleViolationError(
+        raise SessionFieldError(
             "Learners have booked this session, so its time and price cannot change. Cancel it and create a new one "
-            "instead."
+            "instead.",
+            field=next(f for f in ("start_at", "end_at", "price_minor", "currency") if f in money_or_time),
         )
     if "capacity" in changes and changes["capacity"] < session.seats_taken:
-        raise RuleViolationError(f"{session.seats_taken} seats are already taken; capacity cannot go below that.")
+        raise SessionFieldError(
+            f"{session.seats_taken} seats are already taken; capacity cannot go below that.", field="capacity"
+        )
     if "start_at" in changes or "end_at" in changes:
         start_at, end_at = _validate_times(
             changes.get("start_at", session.start_at), changes.get("end_at", session.end_at), now

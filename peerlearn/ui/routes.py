@@ -26,6 +26,7 @@ from peerlearn.links import (
     SIGNUP_FORM,
     SIMULATED_CHECKOUT,
     TEACH,
+    TEACH_EDIT,
     TEACH_NEW,
     TEACH_SESSION,
 )
@@ -54,6 +55,7 @@ __all__ = [
     "SIGNUP_FORM",
     "SIMULATED_CHECKOUT",
     "TEACH",
+    "TEACH_EDIT",
     "TEACH_NEW",
     "TEACH_SESSION",
 ]

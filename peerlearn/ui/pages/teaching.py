@@ -5,6 +5,7 @@ import reflex as rx
 from peerlearn.models.enums import SkillLevel
 from peerlearn.ui import routes
 from peerlearn.ui.components.confirm import confirm_dialog
+from peerlearn.ui.format.session_form import EditorValues
 from peerlearn.ui.layout import card, error_callout, page, stack_on_phone
 from peerlearn.ui.pages.login import labelled
 from peerlearn.ui.states.auth import AuthState
@@ -40,6 +41,28 @@ def _session_row(row: rx.Var[MentorSessionRow]) -> rx.Component:
         rx.table.cell(row.booked),
         rx.table.cell(row.fill),
         rx.table.cell(row.price),
+    )
+
+
+def _upcoming_row(row: rx.Var[MentorSessionRow]) -> rx.Component:
+    """An upcoming session, with Edit while it can still change (a draft or published one)."""
+    return rx.table.row(
+        rx.table.cell(rx.link(row.title, href="/teach/sessions/" + row.id)),
+        rx.table.cell(row.when),
+        rx.table.cell(rx.badge(row.status, variant="soft")),
+        rx.table.cell(row.booked),
+        rx.table.cell(row.fill),
+        rx.table.cell(row.price),
+        rx.table.cell(
+            rx.cond(
+                (row.status == "draft") | (row.status == "published"),
+                rx.link(
+                    rx.button(rx.icon("pencil", size=14), "Edit", size="1", variant="soft"),
+                    href="/teach/sessions/" + row.id + "/edit",
+                    class_name="edit-session",
+                ),
+            )
+        ),
     )
 
 
@@ -131,9 +154,9 @@ def teaching_page() -> rx.Component:
         card(
             rx.heading("Upcoming", size="5"),
             _table(
-                ["Session", "When", "Status", "Booked", "Fill", "Price"],
+                ["Session", "When", "Status", "Booked", "Fill", "Price", ""],
                 T.upcoming,
-                _session_row,
+                _upcoming_row,
                 "No upcoming sessions. Create one to start teaching.",
                 "teaching-upcoming",
             ),
@@ -176,71 +199,100 @@ def teaching_page() -> rx.Component:
     )
 
 
-def _editor_form() -> rx.Component:
+def _field(label, name: str, control: rx.Component) -> rx.Component:
+    """A labelled input with its own error line under it (set by the edit form's checks and the domain's rules)."""
+    return rx.vstack(
+        rx.text(label, size="2", weight="medium", as_="label"),
+        control,
+        rx.cond(
+            E.field_errors.contains(name),
+            rx.text(E.field_errors[name], size="2", color_scheme="red", id=f"error-{name}", role="alert"),
+        ),
+        spacing="1",
+        width="100%",
+    )
+
+
+def _editor_form(v, *, editing: bool = False) -> rx.Component:
+    """The session form. `v`: the values it starts with (`EditorValues()` for a new session, `E.before` to edit)."""
     two = lambda *children: rx.grid(*children, columns=rx.breakpoints(initial="1", sm="2"), spacing="3", width="100%")
+    text = lambda name, width="100%", **props: rx.input(name=name, default_value=getattr(v, name), width=width, **props)
     return rx.form(
         rx.vstack(
-            labelled("Title", rx.input(name="title", required=True, width="100%", id="session-title-input")),
-            labelled("Description", rx.text_area(name="description", rows="4", width="100%")),
+            _field("Title", "title", text("title", required=True, id="session-title-input")),
+            _field(
+                "Description",
+                "description",
+                rx.text_area(name="description", rows="4", width="100%", default_value=v.description),
+            ),
             two(
-                labelled(
-                    "Skills (comma separated)",
-                    rx.input(name="skills", placeholder="Python, SQL", width="100%", id="session-skills"),
+                _field(
+                    "Skills (comma separated)", "skills", text("skills", placeholder="Python, SQL", id="session-skills")
                 ),
-                labelled("Category", rx.input(name="category", placeholder="Programming", width="100%")),
+                _field("Category", "category", text("category", placeholder="Programming")),
             ),
             two(
-                labelled("Level", rx.select([lvl.value for lvl in SkillLevel], name="level", default_value="beginner")),
-                labelled("Language", rx.input(name="language", default_value="English", width="100%")),
+                _field(
+                    "Level",
+                    "level",
+                    rx.select([lvl.value for lvl in SkillLevel], name="level", default_value=v.level),
+                ),
+                _field("Language", "language", text("language")),
             ),
             two(
-                labelled(
+                _field(
                     rx.text("Date (", E.timezone, ")"),
-                    rx.input(name="date", type="date", required=True, id="session-date"),
+                    "date",
+                    text("date", type="date", required=True, id="session-date", width="auto"),
                 ),
-                labelled("Start time", rx.input(name="time", type="time", required=True, id="session-time")),
+                _field("Start time", "time", text("time", type="time", required=True, id="session-time", width="auto")),
             ),
             two(
-                labelled("Duration (minutes)", rx.input(name="minutes", default_value="60", width="100%")),
-                labelled(
-                    "Seats (1 for 1:1)",
-                    rx.input(name="capacity", default_value="1", width="100%", id="session-capacity"),
-                ),
+                _field("Duration (minutes)", "minutes", text("minutes")),
+                _field("Seats (1 for 1:1)", "capacity", text("capacity", id="session-capacity")),
             ),
             two(
-                labelled("Price", rx.input(name="price", default_value="0", width="100%", id="session-price")),
-                labelled("Currency", rx.select(["USD", "EUR", "GBP", "INR"], name="currency", default_value="USD")),
-            ),
-            two(
-                labelled("Minimum booking notice (minutes)", rx.input(name="notice", default_value="60", width="100%")),
-                labelled(
-                    "Cancellation cut-off (hours before)", rx.input(name="cutoff", default_value="24", width="100%")
+                _field("Price", "price", text("price", id="session-price")),
+                _field(
+                    "Currency",
+                    "currency",
+                    rx.select(["USD", "EUR", "GBP", "INR"], name="currency", default_value=v.currency),
                 ),
             ),
             two(
-                labelled(
+                _field("Minimum booking notice (minutes)", "notice", text("notice")),
+                _field("Cancellation cut-off (hours before)", "cutoff", text("cutoff")),
+            ),
+            two(
+                _field(
                     "Refund when a learner cancels in time",
-                    rx.select(["full", "partial", "none"], name="refund_policy", default_value="full"),
+                    "refund_policy",
+                    rx.select(["full", "partial", "none"], name="refund_policy", default_value=v.refund_policy),
                 ),
-                labelled("Partial refund (%)", rx.input(name="partial_percent", default_value="50", width="100%")),
+                _field("Partial refund (%)", "partial_percent", text("partial_percent")),
             ),
             two(
-                labelled(
-                    "Buffer between your sessions (minutes)", rx.input(name="buffer", default_value="0", width="100%")
-                ),
-                labelled("Repeat weekly for (weeks)", rx.input(name="weeks", default_value="1", width="100%")),
+                _field("Buffer between your sessions (minutes)", "buffer", text("buffer")),
+                rx.fragment()
+                if editing
+                else labelled("Repeat weekly for (weeks)", rx.input(name="weeks", default_value="1", width="100%")),
             ),
             rx.hstack(
-                rx.checkbox("I approve each booking", name="requires_approval"),
-                rx.checkbox("Save as draft", name="draft"),
+                rx.checkbox("I approve each booking", name="requires_approval", default_checked=v.requires_approval),
+                rx.fragment() if editing else rx.checkbox("Save as draft", name="draft"),
                 spacing="5",
                 wrap="wrap",
             ),
-            rx.button("Create session", type="submit", size="3", id="create-session"),
+            rx.button(
+                "Save changes" if editing else "Create session",
+                type="submit",
+                size="3",
+                id="save-session" if editing else "create-session",
+            ),
             spacing="3",
             width="100%",
         ),
-        on_submit=E.submit_session,
+        on_submit=E.submit_edit if editing else E.submit_session,
         reset_on_submit=False,
     )
 
@@ -274,7 +326,26 @@ def new_session_page() -> rx.Component:
         rx.heading("New session", size="7"),
         _advice_form(),
         error_callout(E.editor_error),
-        card(_editor_form()),
+        card(_editor_form(EditorValues())),
+        spacing="4",
+        width="100%",
+    )
+
+
+@page(routes.TEACH_EDIT, "Edit session", on_load=[AuthState.require_mentor, E.load_edit])
+def edit_session_page() -> rx.Component:
+    """The new-session form, prefilled; once learners booked, time and price stay as they are (the domain's rule)."""
+    return rx.vstack(
+        rx.heading("Edit session", size="7"),
+        error_callout(E.editor_error),
+        rx.cond(
+            E.edit_id > 0,
+            rx.vstack(
+                rx.link("Back to this session", href="/teach/sessions/" + E.edit_id.to_string(), size="2"),
+                card(_editor_form(E.before, editing=True)),  # mounted once loaded, so it starts with the values
+                width="100%",
+            ),
+        ),
         spacing="4",
         width="100%",
     )
@@ -323,6 +394,14 @@ def manage_session_page() -> rx.Component:
                 rx.button("Take attendance from the live room", variant="soft", on_click=M.apply_room_attendance),
             ),
             rx.cond((M.info.status == "published") & M.ended, rx.button("Mark completed", on_click=M.complete)),
+            rx.cond(
+                (M.info.status == "draft") | ((M.info.status == "published") & ~M.started),
+                rx.link(
+                    rx.button(rx.icon("pencil", size=16), "Edit", variant="soft"),
+                    href="/teach/sessions/" + M.session_id.to_string() + "/edit",
+                    id="edit-session",
+                ),
+            ),
             rx.link(rx.button("View public page", variant="outline"), href="/sessions/" + M.session_id.to_string()),
             rx.cond(
                 M.can_open_room,

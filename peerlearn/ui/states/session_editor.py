@@ -1,4 +1,5 @@
-"""The session editor: the new-session form, pricing advice before publishing, and creating the session(s)."""
+"""The session editor: the new-session form, pricing advice before publishing, and creating the session(s);
+the same form prefilled to edit one session later (`update_session`, as PUT /api/sessions/{id}/ does)."""
 
 from __future__ import annotations
 
@@ -9,23 +10,71 @@ from pydantic import ValidationError as PydanticValidationError
 from sqlmodel import Session
 
 from peerlearn.catalog import actions as session_service
+from peerlearn.catalog.public import to_public
 from peerlearn.insights import advice as session_advice
 from peerlearn.models import User
 from peerlearn.models.catalog import LearningSessionCreate, Recurrence
 from peerlearn.models.types import utcnow
 from peerlearn.platform.errors import AuthenticationError, ServiceError
+from peerlearn.ui.format.session_form import EditorValues, FieldError, editor_values, error_field, session_changes
 from peerlearn.ui.forms import FormError, first_error, local_to_utc, price_to_minor, skill_list, whole_number
 from peerlearn.ui.states.auth import AuthState
+from peerlearn.ui.states.session_detail import last_path_segment
+
+
+def _read_for_edit(mentor: User, session_id: int, tz: str, db: Session) -> EditorValues:
+    session = session_service.owned_session(mentor, session_id, db=db)
+    public = to_public([session], db=db)[0]
+    return editor_values(session, public.skills, public.category or "", tz)
 
 
 class SessionEditorState(AuthState):
     timezone: str = "UTC"
     editor_error: str = ""
     advice: list[str] = []
+    edit_id: int = 0  # the session being edited (0: none found)
+    before: EditorValues = EditorValues()  # the edit form starts with these; only what differs is sent
+    field_errors: dict[str, str] = {}  # form input name -> what is wrong with it
 
     def load_editor(self):
         """Dates and times in the form are in the mentor's own zone."""
         self.timezone = self.viewer_timezone
+
+    async def load_edit(self):
+        self.timezone, self.editor_error, self.field_errors, self.edit_id = self.viewer_timezone, "", {}, 0
+        session_id, tz = last_path_segment(self.router.url.path.rstrip("/").removesuffix("/edit")), self.timezone
+        try:
+            self.before = await self._as_user(lambda mentor, db: _read_for_edit(mentor, session_id, tz, db))
+        except AuthenticationError:
+            return rx.redirect(f"/login?next={self.router.url.path}")
+        except ServiceError as error:
+            self.editor_error = error.message
+            return None
+        self.edit_id = session_id
+        return None
+
+    async def submit_edit(self, form: dict):
+        self.editor_error, self.field_errors = "", {}
+        session_id = self.edit_id
+        try:
+            changes = session_changes(form, self.before, self.timezone)
+        except FieldError as error:
+            self.field_errors = {error.field: str(error)}
+            return None
+        try:
+            await self._as_user(
+                lambda mentor, db: session_service.update_session(mentor, session_id, changes, db=db), write=True
+            )
+        except AuthenticationError:
+            return rx.redirect(f"/login?next={self.router.url.path}")
+        except ServiceError as error:
+            field = error_field(error, changes)
+            if field:
+                self.field_errors = {field: error.message}
+            else:
+                self.editor_error = error.message
+            return None
+        return [rx.toast.success("Saved."), rx.redirect(f"/teach/sessions/{session_id}")]
 
     async def get_advice(self, form: dict):
         """Price range from comparable sessions and the chance of a good outcome, before publishing."""
