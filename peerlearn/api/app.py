@@ -18,6 +18,7 @@ from peerlearn.api import (
     discovery,
     insights,
     live,
+    mentors,
     paths,
     payments,
     recommendations,
@@ -40,6 +41,7 @@ ROUTERS = [
     insights.router,
     live.router,
     paths.router,
+    mentors.router,
 ]
 CATCH_ALL_METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
 
