@@ -43,9 +43,11 @@ from peerlearn.models import (
 from peerlearn.models.catalog import LearningSessionPublic, MentorCard
 from peerlearn.models.enums import InteractionKind, SessionStatus
 from peerlearn.models.types import saved_id, utcnow
+from peerlearn.paths.queries import next_steps
+from peerlearn.paths.rules import level_rank
 from peerlearn.platform import after_commit
 from peerlearn.platform.errors import NotFoundError, ValidationError
-from peerlearn.recommender.data import Interaction, Item, UserProfile
+from peerlearn.recommender.data import Interaction, Item, PathStep, UserProfile
 from peerlearn.recommender.engine import COLD, WARM, Recommender
 from peerlearn.redis_client import shared_redis
 
@@ -105,6 +107,7 @@ def _session_item(session: LearningSession, tags: list[str], category: str | Non
         if session.status == SessionStatus.PUBLISHED
         else 0,
         category=category,
+        level=level_rank(session.level),
     )
 
 
@@ -429,9 +432,10 @@ def _cache_put(user_id: int, key: str, value: list[dict[str, Any]], ranked_at: i
         client.expire(name, CACHE_SECONDS)
 
 
-# A learner the model knows nothing about (no history, no declared preference, nothing dismissed, no sessions of
-# their own) gets the same list as every other such learner: ranked once per worker and shared through Redis for
-# as long as a learner's own list is kept. Everything that makes a learner known also takes them off this list.
+# A learner the model knows nothing about (no history, no declared preference, nothing dismissed, no path followed,
+# no sessions of their own) gets the same list as every other such learner: ranked once per worker and shared
+# through Redis for as long as a learner's own list is kept. Everything that makes a learner known also takes them
+# off this list.
 BLANK_CACHE = "peerlearn:rec:blank"
 
 
@@ -474,6 +478,12 @@ def _dismissed(user_id: int, *, db: Session) -> set[int]:
     }
 
 
+def _path_steps(user_id: int, *, db: Session, now: datetime) -> list[PathStep]:
+    """The next steps of the learning paths the learner follows, as the ranking core takes them. Read per request,
+    so a step booked or completed moves the boost on; a follow drops the cached list (see paths.actions)."""
+    return [PathStep(s.skill, s.level, s.goal) for s in next_steps(user_id, db=db, now=now)]
+
+
 def recommendations_for(
     user: User, *, db: Session, limit: int = 10, now: datetime | None = None
 ) -> list[RecommendationPublic]:
@@ -486,13 +496,14 @@ def recommendations_for(
         return [RecommendationPublic.model_validate(item) for item in cached]
     model = MODEL.for_weights(variant.name if variant else "", variant.weights if variant else None, db=db)
     dismissed = _dismissed(saved_id(user), db=db)
+    path = _path_steps(saved_id(user), db=db, now=now or utcnow())
     with MODEL.lock:
-        blank = not dismissed and model.knows_nothing_about(saved_id(user))
+        blank = not dismissed and not path and model.knows_nothing_about(saved_id(user))
     if blank and (shared := _shared_get(cache_key)) is not None:
         return [RecommendationPublic.model_validate(item) for item in shared]
     with MODEL.lock:
         ranked_at = MODEL.caught_up_to
-        ranked = model.recommend(user.id, now=now or utcnow(), limit=limit, exclude=dismissed)
+        ranked = model.recommend(user.id, now=now or utcnow(), limit=limit, exclude=dismissed, path=path)
     sessions = {
         s.id: s
         for s in db.exec(select(LearningSession).where(col(LearningSession.id).in_([r.item_id for r in ranked])))

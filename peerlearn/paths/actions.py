@@ -22,6 +22,7 @@ from peerlearn.paths import queries
 from peerlearn.paths.mining import MinedStep, PathOutcome, TransitionModel, find_path, mine_transitions
 from peerlearn.paths.public import PathDetailPublic, PathListPublic, PathPublic, RankedBy
 from peerlearn.paths.rules import goal_level, level_at, match_goal
+from peerlearn.platform import after_commit
 from peerlearn.platform.errors import ValidationError
 from peerlearn.platform.text import slugify
 
@@ -174,7 +175,9 @@ def _message(outcome: PathOutcome, goal: str, skills: Sequence[str], missing: Se
 
 
 def follow_path(path_id: int, learner: User, *, db: Session, now: datetime | None = None) -> PathPublic:
-    """Follow a path (again is no change); its progress comes from the learner's bookings."""
+    """Follow a path (again is no change); its progress comes from the learner's bookings. Following changes what
+    the learner is recommended (the next step is boosted), so once it commits their cached lists are dropped the
+    way a saved profile's are."""
     require_role(learner, UserRole.LEARNER)
     path = queries.get_path(path_id, db=db)
     already = db.exec(
@@ -185,6 +188,7 @@ def follow_path(path_id: int, learner: User, *, db: Session, now: datetime | Non
             with db.begin_nested():
                 db.add(PathFollow(path_id=path_id, learner_id=saved_id(learner)))
                 db.flush()
+            after_commit.defer(db, after_commit.PROFILES, saved_id(learner))
         except sa.exc.IntegrityError:  # the same learner, twice at once: one follow stands
             pass
     [public] = queries.to_public([path], db=db, learner_id=saved_id(learner), now=now or utcnow())

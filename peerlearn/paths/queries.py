@@ -218,6 +218,24 @@ def followed_paths(learner_id: int, *, db: Session) -> list[LearningPath]:
     )
 
 
+@dataclass(frozen=True)
+class NextStep:
+    skill: str
+    level: int  # level rank (see rules.level_rank)
+    goal: str
+
+
+def next_steps(learner_id: int, *, db: Session, now: datetime) -> list[NextStep]:
+    """The next step of every path the learner follows and has not finished, the path followed last first: what the
+    recommender boosts ('Next on your path to <goal>')."""
+    out = []
+    for path in to_public(followed_paths(learner_id, db=db), db=db, learner_id=learner_id, now=now):
+        step = next((s for s in path.steps if s.position == path.next_position), None)
+        if step is not None:
+            out.append(NextStep(step.skill, level_rank(step.level), path.goal))
+    return out
+
+
 def curated_paths(*, db: Session) -> list[LearningPath]:
     return list(db.exec(select(LearningPath).where(col(LearningPath.curated)).order_by(col(LearningPath.id))))
 

@@ -42,4 +42,7 @@ class RecommenderConfig:
     mmr_pool: int = 50
     mentor_cap: int = 2
     exploration_share: float = 0.1  # slots reserved for sessions with no bookings yet
+    # Added to the blended score (which is at most 1) of a session teaching the next step of a path the learner
+    # follows, times how well it matches (see peerlearn/recommender/pathboost.py).
+    path_boost: float = 0.5
     seed: int = 0

@@ -23,6 +23,7 @@ class Item:
     language: str | None = None
     capacity_left: int | None = None
     category: str | None = None
+    level: int | None = None  # the level it teaches as a rank (0 = beginner, 1, 2, 3 = expert); None = unknown
 
 
 @dataclass
@@ -44,6 +45,16 @@ class UserProfile:
     tags: list[str] = field(default_factory=list)
     language: str | None = None
     price_cap_minor: int | None = None
+
+
+@dataclass(frozen=True)
+class PathStep:
+    """The next step on a learning path the learner follows: a skill (one of the items' tags) at a level rank
+    (None = any level), and the goal the path leads to. Given per request by the integration layer."""
+
+    skill: str
+    level: int | None
+    goal: str
 
 
 @dataclass

@@ -20,7 +20,7 @@ from typing import Any
 import numpy as np
 import scipy.sparse as sp
 
-from peerlearn.recommender import explain
+from peerlearn.recommender import explain, pathboost
 from peerlearn.recommender.candidates import candidate_mask
 from peerlearn.recommender.config import COLD, COMPONENTS, WARM, RecommenderConfig
 from peerlearn.recommender.data import (
@@ -28,6 +28,7 @@ from peerlearn.recommender.data import (
     Interaction,
     Item,
     MentorRecommendation,
+    PathStep,
     Recommendation,
     TrendingItem,
     TrendingTag,
@@ -215,8 +216,10 @@ class Recommender:
         now: datetime | float | None = None,
         limit: int = 10,
         exclude: Collection[Id] = (),
+        path: Sequence[PathStep] = (),
     ) -> list[Recommendation]:
-        """Top ``limit`` bookable sessions for one learner, diversified and explained."""
+        """Top ``limit`` bookable sessions for one learner, diversified and explained. ``path``: the next steps of
+        the learning paths they follow (the one followed last first); sessions teaching one get the path boost."""
         now_s = _now(now)
         f = self.features
         mask = candidate_mask(
@@ -227,7 +230,7 @@ class Recommender:
             profile=self.profiles.get(user_id),
             exclude=[f.index[e] for e in exclude if e in f.index],
         )
-        return self._rank([user_id], np.flatnonzero(mask), now_s, limit)[0]
+        return self._rank([user_id], np.flatnonzero(mask), now_s, limit, paths=[path])[0]
 
     def recommend_batch(
         self,
@@ -253,8 +256,15 @@ class Recommender:
         return out
 
     def _rank(
-        self, user_ids: list[Id], cand: np.ndarray, now: float, limit: int, with_reasons: bool = True
+        self,
+        user_ids: list[Id],
+        cand: np.ndarray,
+        now: float,
+        limit: int,
+        with_reasons: bool = True,
+        paths: Sequence[Sequence[PathStep]] | None = None,
     ) -> list[list[Recommendation]]:
+        """``paths``: per learner, the next steps of the paths they follow (none when not given)."""
         if len(cand) == 0 or limit <= 0:
             return [[] for _ in user_ids]
         cfg, f = self.config, self.features
@@ -267,6 +277,10 @@ class Recommender:
         results = []
         for r, user in enumerate(user_ids):
             scores = blended[r].copy()
+            steps = paths[r] if paths is not None else ()
+            on_path, step_of = pathboost.step_match(f, cand, steps)
+            boost = cfg.path_boost * on_path
+            scores += boost
             booked = (
                 pos_of[list(self.history.booked(user))] if self.history.has_history(user) else np.zeros(0, np.int64)
             )
@@ -284,7 +298,20 @@ class Recommender:
             explore = self._exploration_pick(user, now, scores, picked, cand, limit)
             reasons = self._reasons(batch, r) if with_reasons else None
             results.append(
-                [self._recommendation(comps, parts, r, cand, p, scores[p], reasons, p == explore) for p in picked]
+                [
+                    self._recommendation(
+                        comps,
+                        parts,
+                        r,
+                        cand,
+                        p,
+                        scores[p],
+                        reasons,
+                        p == explore,
+                        (float(boost[p]), steps[step_of[p]].goal) if boost[p] > 0 else None,
+                    )
+                    for p in picked
+                ]
             )
         return results
 
@@ -338,21 +365,29 @@ class Recommender:
         score: float,
         reasons: explain.LearnerExplainer | None,
         exploration: bool = False,
+        path: tuple[float, str] | None = None,
     ) -> Recommendation:
-        """Candidate ``p`` for learner ``r`` of the batch; no reason text when ``reasons`` is None."""
+        """Candidate ``p`` for learner ``r`` of the batch; no reason text when ``reasons`` is None. ``path``: the
+        path boost added to its score and the goal of the step it teaches (None: no boost), which is then the
+        reason given and a ``path`` component."""
         values = {c: float(comps[c][r, p]) for c in COMPONENTS}
         item = int(cand[p])
-        if exploration:
+        if path is not None and reasons is not None:
+            text = pathboost.path_reason(path[1])
+        elif exploration:
             text = explain.EXPLORATION_REASON
         elif reasons is None:
             text = ""
         else:
             weights = self.weights[self.segment(reasons.batch.user_ids[r])]
             text = reasons.reason(values, weights, item, parts["collab_item"][r, p], parts["collab_facet"][r, p])
+        components = {c: round(v, 4) for c, v in values.items()}
+        if path is not None:
+            components["path"] = round(path[0], 4)
         return Recommendation(
             item_id=self.features.items[item].item_id,
             score=float(score),
-            components={c: round(v, 4) for c, v in values.items()},
+            components=components,
             explanation=text,
         )
 

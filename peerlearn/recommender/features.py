@@ -142,6 +142,7 @@ class ItemFeatures:
         self.start = np.zeros(0)
         self.capacity = np.zeros(0)
         self.price = np.zeros(0)
+        self.level = np.zeros(0)  # level rank per item, NaN = unknown
         self.language: list[str | None] = []
         self.lang_code = np.zeros(0, dtype=np.int64)  # -1 = no language set
         self.lang_index: dict[str, int] = {}
@@ -198,15 +199,17 @@ class ItemFeatures:
         self.start = np.concatenate([self.start, [to_seconds(i.start_at) for i in fresh]])
         self.capacity = np.concatenate([self.capacity, [_num(i.capacity_left) for i in fresh]])
         self.price = np.concatenate([self.price, [_num(i.price_minor, 0.0) for i in fresh]])
+        self.level = np.concatenate([self.level, [_num(i.level, np.nan) for i in fresh]])
         self.language.extend(_lang(i.language) for i in fresh)
         self.lang_code = np.concatenate([self.lang_code, [self._lang_code(i.language) for i in fresh]]).astype(np.int64)
 
     def _refresh(self, idx: int, item: Item) -> None:
-        """Mutable fields only (seats, price, time, language); tags need a retrain."""
+        """Mutable fields only (seats, price, time, language, level); tags need a retrain."""
         self.items[idx] = item
         self.start[idx] = to_seconds(item.start_at)
         self.capacity[idx] = _num(item.capacity_left)
         self.price[idx] = _num(item.price_minor, 0.0)
+        self.level[idx] = _num(item.level, np.nan)
         self.language[idx] = _lang(item.language)
         self.lang_code[idx] = self._lang_code(item.language)
 
