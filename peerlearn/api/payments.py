@@ -22,6 +22,7 @@ from peerlearn.billing.earnings import (
 )
 from peerlearn.billing.ledger import unbalanced_transactions
 from peerlearn.billing.payments import EventNotReadyError
+from peerlearn.billing.payouts import PayoutPublic, PayoutRequest, payout_history, request_payout
 from peerlearn.billing.public import PaymentPublic, payment_public
 from peerlearn.billing.receipts import receipt_for, receipt_pdf
 from peerlearn.db import session_scope
@@ -87,6 +88,19 @@ def receipt(payment_id: Id, user: CurrentUser, db: DB) -> Response:
 @route(router, "GET", "/api/mentor/earnings/", responses=AUTHENTICATED)
 def mentor_earnings(mentor: Mentor, db: DB) -> list[Balance]:
     return mentor_balances(saved_id(mentor), db=db)
+
+
+@route(router, "GET", "/api/payouts/", response_model=list[PayoutPublic], responses=AUTHENTICATED)
+def my_payouts(mentor: Mentor, db: DB) -> list[PayoutPublic]:
+    """The mentor's payouts, newest first (status `draft`: on its way; `paid`)."""
+    return payout_history(saved_id(mentor), db=db)
+
+
+@route(router, "POST", "/api/payouts/", status_code=201, response_model=PayoutPublic, responses=AUTHENTICATED)
+def ask_for_payout(data: PayoutRequest, mentor: Mentor, db: DB) -> PayoutPublic:
+    """Pay out `amount_minor` (all when left out) of the available balance in `currency`; 409
+    `payout_over_available` above it, 409 `payout_below_minimum` under the minimum."""
+    return PayoutPublic.model_validate(request_payout(mentor, data.currency, data.amount_minor, db=db))
 
 
 @route(router, "POST", "/api/admin/payouts/", status_code=201, responses=AUTHENTICATED)

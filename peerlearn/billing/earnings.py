@@ -1,4 +1,4 @@
-"""Mentor earnings held in escrow, and payout batches.
+"""Mentor earnings held in escrow, and payout batches (a mentor's own payout request: `payouts.py`).
 
 A mentor's payable becomes available `PAYOUT_DELAY_HOURS` after the session
 ends (the `available_at` stamped on the ledger entry). Refunds (including a
@@ -27,7 +27,8 @@ class Balance(BaseModel):
     currency: str
     pending_minor: int = 0
     available_minor: int = 0
-    paid_out_minor: int = 0
+    paid_out_minor: int = 0  # handed to payouts: the requested (still on their way) and the paid
+    requested_minor: int = 0  # of that, payouts not marked paid yet
 
 
 def mentor_balances(mentor_id: int, *, db: Session, now: datetime | None = None) -> list[Balance]:
@@ -50,6 +51,9 @@ def mentor_balances(mentor_id: int, *, db: Session, now: datetime | None = None)
                 )
             ).first()
             bucket["paid" if paid_out else "reversed"] += entry.amount_minor
+    on_the_way: dict[str, int] = defaultdict(int)
+    for payout in db.exec(select(Payout).where(Payout.mentor_id == mentor_id, Payout.status != PayoutStatus.PAID)):
+        on_the_way[payout.currency] += payout.amount_minor
     balances = []
     for currency, b in sorted(earned.items()):
         # Reversals (refunds) come off what is still pending first, then off what is available.
@@ -58,7 +62,11 @@ def mentor_balances(mentor_id: int, *, db: Session, now: datetime | None = None)
         available = b["available"] - (b["reversed"] - from_pending) - b["paid"]
         balances.append(
             Balance(
-                currency=currency, pending_minor=pending, available_minor=max(available, 0), paid_out_minor=b["paid"]
+                currency=currency,
+                pending_minor=pending,
+                available_minor=max(available, 0),
+                paid_out_minor=b["paid"],
+                requested_minor=on_the_way[currency],
             )
         )
     return balances
@@ -75,6 +83,9 @@ def create_payout_batch(admin: User, *, db: Session, now: datetime | None = None
     batch = PayoutBatch(created_by=saved_id(admin))
     db.add(batch)
     db.flush()
+    for requested in db.exec(select(Payout).where(col(Payout.batch_id).is_(None))):  # mentors' own requests
+        requested.batch_id = batch.id
+        db.add(requested)
     for mentor_id in mentor_ids:
         if mentor_id is None:  # every payable entry names its mentor (see ledger.record_charge)
             continue
@@ -85,6 +96,7 @@ def create_payout_batch(admin: User, *, db: Session, now: datetime | None = None
                     mentor_id=mentor_id,
                     amount_minor=balance.available_minor,
                     currency=balance.currency,
+                    requested_at=now,
                 )
                 db.add(payout)
                 db.flush()

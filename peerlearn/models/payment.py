@@ -75,12 +75,16 @@ class PayoutBatch(SQLModel, table=True):
 
 
 class Payout(SQLModel, table=True):
+    """Money on its way to a mentor: requested by the mentor (no batch until an admin's next batch takes it) or
+    put in a batch by an admin; `draft` until the batch is marked paid."""
+
     id: int | None = Field(default=None, primary_key=True)
-    batch_id: int = Field(foreign_key="payoutbatch.id", index=True)
+    batch_id: int | None = Field(default=None, foreign_key="payoutbatch.id", index=True)
     mentor_id: int = Field(foreign_key="user.id", index=True)
     amount_minor: int
     currency: str = Field(sa_type=sa.String(3))
     status: PayoutStatus = enum_field(PayoutStatus.DRAFT)
+    requested_at: datetime = utc_field(default_now=True)
     paid_at: datetime | None = utc_field(nullable=True)
 
 

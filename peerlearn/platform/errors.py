@@ -32,6 +32,8 @@ class ErrorCode(StrEnum):
     ROOM_CLOSED = "room_closed"
     SESSION_STARTED = "session_already_started"
     ALREADY_MENTOR = "already_mentor"
+    PAYOUT_BELOW_MINIMUM = "payout_below_minimum"
+    PAYOUT_OVER_AVAILABLE = "payout_over_available"
     BUSY = "temporarily_unavailable"
 
 

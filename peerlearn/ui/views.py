@@ -27,6 +27,7 @@ class SessionCard:
     level: str
     spots: str
     language: str
+    mentor_href: str = ""  # the mentor's profile page
 
 
 @dataclass(frozen=True)
@@ -52,6 +53,7 @@ class SessionFacts:
     mentor_reviews: str = ""
     mentor_taught: str = ""
     requires_approval: bool = False
+    mentor_href: str = ""  # the mentor's profile page
 
 
 @dataclass(frozen=True)
@@ -158,7 +160,19 @@ class EarningRow:
     currency: str
     pending: str
     available: str
-    paid: str
+    paid: str  # paid out (marked paid)
+    requested: str = ""  # payouts on their way
+    available_amount: str = ""  # the payout form starts with it, e.g. "360.80"
+    can_request: bool = False  # available reaches the minimum payout
+    minimum: str = ""  # e.g. "$10.00"
+
+
+@dataclass(frozen=True)
+class PayoutRow:
+    when: str  # requested, in the viewer's zone with the zone named
+    amount: str
+    status: str  # Pending or Paid
+    paid: bool
 
 
 @dataclass(frozen=True)

@@ -7,12 +7,13 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from peerlearn.billing.earnings import Balance
+from peerlearn.billing.payouts import PayoutPublic, minimum_payout
 from peerlearn.models import LearningSession
-from peerlearn.models.enums import SessionStatus
-from peerlearn.money import format_money
+from peerlearn.models.enums import PayoutStatus, SessionStatus
+from peerlearn.money import format_money, from_minor
 from peerlearn.platform.timefmt import format_local
 from peerlearn.ui.format.common import price_text
-from peerlearn.ui.views import CalendarDay, EarningRow, ManagedSession, MentorSessionRow, Participant
+from peerlearn.ui.views import CalendarDay, EarningRow, ManagedSession, MentorSessionRow, Participant, PayoutRow
 
 CALENDAR_DAYS = 14
 
@@ -43,14 +44,33 @@ def mentor_session_row(session: LearningSession, tz: str) -> MentorSessionRow:
 
 
 def earning_rows(balances: Iterable[Balance]) -> list[EarningRow]:
-    return [
-        EarningRow(
-            b.currency,
-            format_money(b.pending_minor, b.currency),
-            format_money(b.available_minor, b.currency),
-            format_money(b.paid_out_minor, b.currency),
+    rows = []
+    for b in balances:
+        least = minimum_payout(b.currency)
+        rows.append(
+            EarningRow(
+                b.currency,
+                format_money(b.pending_minor, b.currency),
+                format_money(b.available_minor, b.currency),
+                format_money(b.paid_out_minor - b.requested_minor, b.currency),
+                requested=format_money(b.requested_minor, b.currency),
+                available_amount=f"{from_minor(b.available_minor, b.currency)}",
+                can_request=b.available_minor >= least,
+                minimum=format_money(least, b.currency),
+            )
         )
-        for b in balances
+    return rows
+
+
+def payout_rows(payouts: Iterable[PayoutPublic], tz: str) -> list[PayoutRow]:
+    return [
+        PayoutRow(
+            when=format_local(p.requested_at, tz),
+            amount=format_money(p.amount_minor, p.currency),
+            status="Paid" if p.status == PayoutStatus.PAID else "Pending",
+            paid=p.status == PayoutStatus.PAID,
+        )
+        for p in payouts
     ]
 
 

@@ -12,7 +12,7 @@ from peerlearn.ui.states.auth import AuthState
 from peerlearn.ui.states.manage_session import ManageSessionState as M
 from peerlearn.ui.states.session_editor import SessionEditorState as E
 from peerlearn.ui.states.teaching import TeachingState as T
-from peerlearn.ui.views import MentorSessionRow, Participant, ReviewItem
+from peerlearn.ui.views import EarningRow, MentorSessionRow, Participant, PayoutRow, ReviewItem
 
 
 def _table(headers: list[str], rows, render, empty: str, table_id: str) -> rx.Component:
@@ -91,6 +91,70 @@ def _review(item: rx.Var[ReviewItem]) -> rx.Component:
     )
 
 
+def _payout_form(e: rx.Var[EarningRow]) -> rx.Component:
+    """Ask for the available money (all of it unless a smaller amount is typed)."""
+    return rx.cond(
+        e.can_request,
+        rx.form(
+            rx.hstack(
+                rx.el.input(type="hidden", name="currency", value=e.currency),
+                rx.input(name="amount", default_value=e.available_amount, width="7em", size="1", aria_label="Amount"),
+                rx.button("Request payout", size="1", type="submit", class_name="request-payout"),
+                spacing="2",
+                align="center",
+            ),
+            on_submit=T.ask_payout,
+            reset_on_submit=False,
+            key=e.currency + e.available_amount,  # a new balance: the amount starts again from all that is available
+        ),
+        rx.text("Payouts start at ", e.minimum, size="1", color_scheme="gray"),
+    )
+
+
+def _payout_item(p: rx.Var[PayoutRow]) -> rx.Component:
+    return rx.hstack(
+        rx.text(p.when, size="2"),
+        rx.spacer(),
+        rx.text(p.amount, size="2", weight="medium"),
+        rx.badge(p.status, color_scheme=rx.cond(p.paid, "green", "amber"), variant="soft"),
+        width="100%",
+        wrap="wrap",
+        align="center",
+    )
+
+
+def _earnings_card() -> rx.Component:
+    return card(
+        rx.heading("Earnings", size="5"),
+        _table(
+            ["Currency", "In escrow", "Available", "Requested", "Paid out", ""],
+            T.earnings,
+            lambda e: rx.table.row(
+                rx.table.cell(e.currency),
+                rx.table.cell(e.pending),
+                rx.table.cell(e.available),
+                rx.table.cell(e.requested),
+                rx.table.cell(e.paid),
+                rx.table.cell(_payout_form(e)),
+            ),
+            "No earnings yet. What learners pay for your sessions shows here, held for 48 hours after each session "
+            "ends, then available to pay out.",
+            "earnings",
+        ),
+        rx.heading("Payouts", size="3", padding_top="0.8em"),
+        rx.cond(
+            T.payouts.length() > 0,
+            rx.vstack(rx.foreach(T.payouts, _payout_item), spacing="2", width="100%", id="payout-history"),
+            rx.text(
+                "No payouts yet. Request your available earnings here; each payout is listed with its status.",
+                size="2",
+                color_scheme="gray",
+                id="payout-history-empty",
+            ),
+        ),
+    )
+
+
 @page(routes.TEACH, "Teach", on_load=[AuthState.require_mentor, T.load_teaching])
 def teaching_page() -> rx.Component:
     return rx.vstack(
@@ -161,21 +225,7 @@ def teaching_page() -> rx.Component:
                 "teaching-upcoming",
             ),
         ),
-        card(
-            rx.heading("Earnings", size="5"),
-            _table(
-                ["Currency", "In escrow", "Available", "Paid out"],
-                T.earnings,
-                lambda e: rx.table.row(
-                    rx.table.cell(e.currency),
-                    rx.table.cell(e.pending),
-                    rx.table.cell(e.available),
-                    rx.table.cell(e.paid),
-                ),
-                "No earnings yet.",
-                "earnings",
-            ),
-        ),
+        _earnings_card(),
         card(
             rx.heading("Recent reviews", size="5"),
             rx.cond(

@@ -8,9 +8,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+import reflex as rx
 from sqlmodel import Session
 
 from peerlearn.billing.earnings import mentor_balances
+from peerlearn.billing.payouts import payout_history, request_payout
 from peerlearn.booking import actions as booking_service
 from peerlearn.booking.reviews import reply_to_review, session_reviews
 from peerlearn.catalog import actions as session_service
@@ -18,9 +20,10 @@ from peerlearn.models import User
 from peerlearn.models.enums import BookingStatus
 from peerlearn.models.types import utcnow
 from peerlearn.ui.format.catalog import review_items
-from peerlearn.ui.format.teaching import average_rating, earning_rows, mentor_session_row, two_weeks
+from peerlearn.ui.format.teaching import average_rating, earning_rows, mentor_session_row, payout_rows, two_weeks
+from peerlearn.ui.forms import FormError, price_to_minor
 from peerlearn.ui.states.auth import AuthState
-from peerlearn.ui.views import Approval, CalendarDay, EarningRow, MentorSessionRow, ReviewItem
+from peerlearn.ui.views import Approval, CalendarDay, EarningRow, MentorSessionRow, PayoutRow, ReviewItem
 
 PAST_SHOWN = 20
 
@@ -33,6 +36,7 @@ class _Desk:
     past: list[MentorSessionRow]
     calendar: list[CalendarDay]
     earnings: list[EarningRow]
+    payouts: list[PayoutRow]
     reviews: list[ReviewItem]
     rating: str
     approvals: list[Approval]
@@ -48,6 +52,7 @@ def _read_desk(mentor: User, tz: str, db: Session) -> _Desk:
         past=[mentor_session_row(s, tz) for s in reversed(rows) if s.end_at < now][:PAST_SHOWN],
         calendar=two_weeks(rows, tz, now),
         earnings=earning_rows(mentor_balances(mentor.id, db=db)),
+        payouts=payout_rows(payout_history(mentor.id, db=db), tz),
         reviews=review_items(reviews),
         rating=average_rating([r.rating for r in reviews]),
         approvals=[
@@ -64,6 +69,7 @@ class TeachingState(AuthState):
     upcoming: list[MentorSessionRow] = []
     past: list[MentorSessionRow] = []
     earnings: list[EarningRow] = []
+    payouts: list[PayoutRow] = []
     reviews: list[ReviewItem] = []
     approvals: list[Approval] = []
     rating: str = "New"
@@ -74,7 +80,7 @@ class TeachingState(AuthState):
             return
         self.timezone = tz = self.viewer_timezone
         desk = await self._as_user(lambda mentor, db: _read_desk(mentor, tz, db))
-        self.upcoming, self.past, self.calendar = desk.upcoming, desk.past, desk.calendar
+        self.upcoming, self.past, self.calendar, self.payouts = desk.upcoming, desk.past, desk.calendar, desk.payouts
         self.earnings, self.reviews, self.rating, self.approvals = (
             desk.earnings,
             desk.reviews,
@@ -95,4 +101,16 @@ class TeachingState(AuthState):
         return await self._act(
             lambda user, db: reply_to_review(user, int(form.get("review_id", 0)), form.get("reply", ""), db=db),
             "Reply posted.",
+        )
+
+    async def ask_payout(self, form: dict):
+        """Pay out the amount typed (all that is available when left empty) in the row's currency."""
+        currency, typed = str(form.get("currency", "USD")), str(form.get("amount", "")).strip()
+        try:
+            amount = price_to_minor(typed, currency) if typed else None
+        except FormError as error:
+            return rx.toast.error(str(error))
+        return await self._act(
+            lambda user, db: request_payout(user, currency, amount, db=db),
+            "Payout requested. It is on its way with the next payout run.",
         )
