@@ -29,6 +29,8 @@ ROOM = "/room/[session_id]"
 RECEIPT = "/receipts/[payment_id]"
 FORGOT_PASSWORD = "/forgot-password"
 LEARNING_PATHS = "/paths"
+MENTORS = "/mentors"
+MENTOR = "/mentors/[mentor_id]"
 PASSWORD_RESET = "/reset-password"  # the emailed link; peerlearn/accounts/password_reset.py builds it
 
 # The log-in, sign-up and log-out forms post here (plain HTML forms; the answers set or clear the HttpOnly login
@@ -68,6 +70,11 @@ def session_link(session_id: int | None) -> str:
 def teach_session_link(session_id: int | None) -> str:
     """The mentor's page for one of their sessions: its bookings and attendance."""
     return fill(TEACH_SESSION, session_id=session_id)
+
+
+def mentor_link(mentor_id: int | None) -> str:
+    """A mentor's public profile: who they are, what learners said, their upcoming sessions."""
+    return fill(MENTOR, mentor_id=mentor_id)
 
 
 def booking_link(booking_id: int | None) -> str:

@@ -124,7 +124,7 @@ def _listed() -> sa.ColumnElement[bool]:
     """Active mentor accounts with a mentor profile or at least one published session."""
     has_profile = col(MentorProfile.user_id).is_not(None)  # the queries outer-join MentorProfile
     has_session = sa.exists().where(
-        col(LearningSession.mentor_id) == col(User.id), LearningSession.status == SessionStatus.PUBLISHED
+        col(LearningSession.mentor_id) == col(User.id), col(LearningSession.status) == SessionStatus.PUBLISHED
     )
     return sa.and_(col(User.is_active), col(User.is_mentor), sa.or_(has_profile, has_session))
 
@@ -167,16 +167,16 @@ def mentor_directory(filters: MentorFilters, *, db: Session, now: datetime | Non
     rating = func.coalesce(MentorProfile.rating_avg, 0.0)
     taught = func.coalesce(MentorProfile.sessions_taught, 0)
     query = (
-        select(
+        sa.select(  # more columns than sqlmodel's typed select takes; read as plain rows
             col(User.id),
             col(User.full_name),
-            MentorProfile.headline,
+            col(MentorProfile.headline),
             rating.label("rating_avg"),
             func.coalesce(MentorProfile.rating_count, 0).label("rating_count"),
             taught.label("sessions_taught"),
-            MentorProfile.verification_status,
-            MentorProfile.expertise,
-            Profile.avatar_url,
+            col(MentorProfile.verification_status),
+            col(MentorProfile.expertise),
+            col(Profile.avatar_url),
             free.c.next_at,
             func.coalesce(free.c.open_sessions, 0).label("open_sessions"),
             func.count().over().label("total"),
@@ -205,11 +205,15 @@ def mentor_directory(filters: MentorFilters, *, db: Session, now: datetime | Non
         MentorSort.SESSIONS_TAUGHT: [taught.desc(), rating.desc()],
         MentorSort.SOONEST: [free.c.next_at.is_(None), free.c.next_at, rating.desc()],
     }
-    rows = db.exec(
-        query.order_by(*orders[filters.sort], col(User.id))
-        .offset((filters.page - 1) * filters.page_size)
-        .limit(filters.page_size)
-    ).all()
+    rows = (
+        db.connection()
+        .execute(
+            query.order_by(*orders[filters.sort], col(User.id))
+            .offset((filters.page - 1) * filters.page_size)
+            .limit(filters.page_size)
+        )
+        .all()
+    )
     if rows:
         total = rows[0].total
     else:  # past the last page: count on its own
@@ -246,8 +250,8 @@ def _skills_taught(mentor_ids: list[int], *, db: Session) -> dict[int, list[str]
         .join(SessionSkill, col(SessionSkill.session_id) == col(LearningSession.id))
         .join(Skill, col(Skill.id) == col(SessionSkill.skill_id))
         .where(col(LearningSession.mentor_id).in_(mentor_ids), col(LearningSession.status).in_(TAUGHT))
-        .group_by(LearningSession.mentor_id, Skill.name)
-        .order_by(LearningSession.mentor_id, n.desc(), Skill.name)
+        .group_by(col(LearningSession.mentor_id), col(Skill.name))
+        .order_by(col(LearningSession.mentor_id), n.desc(), col(Skill.name))
     ).all()
     out: dict[int, list[str]] = defaultdict(list)
     for mentor_id, name, _ in rows:
@@ -309,7 +313,7 @@ def _learner_counts(mentor_id: int, *, db: Session) -> tuple[int, int]:
             Booking.status == BookingStatus.COMPLETED,
             Booking.attendance == AttendanceStatus.ATTENDED,
         )
-        .group_by(Booking.learner_id)
+        .group_by(col(Booking.learner_id))
         .subquery()
     )
     learners, repeat = db.exec(

@@ -74,6 +74,7 @@ def _logout_form() -> rx.Component:
 def _wide_links() -> rx.Component:
     signed_in = rx.hstack(
         _nav_link("Find sessions", routes.DISCOVER),
+        _nav_link("Mentors", routes.MENTORS),
         _nav_link("Dashboard", routes.DASHBOARD),
         rx.cond(AuthState.is_mentor, _nav_link("Teach", routes.TEACH)),
         rx.cond(AuthState.is_admin, _nav_link("Business", routes.INSIGHTS)),
@@ -93,6 +94,7 @@ def _wide_links() -> rx.Component:
     )
     visitor = rx.hstack(
         _nav_link("Find sessions", routes.DISCOVER),
+        _nav_link("Mentors", routes.MENTORS),
         rx.link(rx.button("Log in", variant="ghost"), href=routes.LOGIN),
         rx.link(rx.button("Sign up"), href=routes.SIGNUP),
         spacing="3",
@@ -120,6 +122,7 @@ def _narrow_menu() -> rx.Component:
     signed_in = rx.vstack(
         rx.text(AuthState.user_name, size="2", color_scheme="gray", weight="medium"),
         _menu_link("Find sessions", routes.DISCOVER, "search"),
+        _menu_link("Mentors", routes.MENTORS, "users"),
         _menu_link("Dashboard", routes.DASHBOARD, "layout-dashboard"),
         rx.cond(AuthState.is_mentor, _menu_link("Teach", routes.TEACH, "presentation")),
         rx.cond(AuthState.is_admin, _menu_link("Business", routes.INSIGHTS, "chart-column")),
@@ -140,6 +143,7 @@ def _narrow_menu() -> rx.Component:
     )
     visitor = rx.vstack(
         _menu_link("Find sessions", routes.DISCOVER, "search"),
+        _menu_link("Mentors", routes.MENTORS, "users"),
         _menu_link("Log in", routes.LOGIN, "log-in"),
         _menu_link("Sign up", routes.SIGNUP, "user-plus"),
         spacing="1",

@@ -8,6 +8,7 @@ from peerlearn.booking.public import ReviewPublic
 from peerlearn.booking.rules import describe_refund_policy
 from peerlearn.catalog.public import LearningSessionPublic
 from peerlearn.insights.recommendations import RecommendationPublic
+from peerlearn.links import mentor_link
 from peerlearn.live.public import ChatMessagePublic, RecordingPublic
 from peerlearn.platform.timefmt import format_local
 from peerlearn.ui.format.common import price_text, rating_text, stars
@@ -26,6 +27,7 @@ def session_card(s: LearningSessionPublic, tz: str) -> SessionCard:
         level=s.level.value,
         spots="Full" if s.spots_left == 0 else f"{s.spots_left} left",
         language=s.language,
+        mentor_href=mentor_link(s.mentor.id),
     )
 
 
@@ -50,6 +52,7 @@ def session_facts(s: LearningSessionPublic, tz: str) -> SessionFacts:
         mentor_reviews=str(s.mentor.rating_count),
         mentor_taught=str(s.mentor.sessions_taught),
         requires_approval=s.requires_approval,
+        mentor_href=mentor_link(s.mentor.id),
     )
 
 

@@ -103,7 +103,15 @@ def _result(item: rx.Var[SessionCard]) -> rx.Component:
                 rx.text(item.when, size="2"),
                 rx.text(item.skills, size="1", color_scheme="gray"),
                 rx.hstack(
-                    rx.text(item.mentor, size="2"),
+                    rx.text(  # the card is a link to the session already: no link inside a link
+                        item.mentor,
+                        size="2",
+                        text_decoration="underline",
+                        cursor="pointer",
+                        role="link",
+                        class_name="mentor-link",
+                        on_click=rx.redirect(item.mentor_href).stop_propagation.prevent_default,
+                    ),
                     rx.badge(rx.icon("star", size=12), item.rating, color_scheme="amber"),
                     rx.spacer(),
                     rx.text(item.spots, size="1", color_scheme="gray"),

@@ -19,13 +19,14 @@ def _mentor_card() -> rx.Component:
     return card(
         rx.vstack(
             rx.text("Your mentor", size="1", color_scheme="gray"),
-            rx.heading(S.session.mentor_name, size="4", id="mentor-name"),
+            rx.link(rx.heading(S.session.mentor_name, size="4", id="mentor-name"), href=S.session.mentor_href),
             rx.text(S.session.mentor_headline, size="2", color_scheme="gray"),
             rx.hstack(
                 rx.badge(rx.icon("star", size=12), S.session.mentor_rating, color_scheme="amber"),
                 rx.text(S.session.mentor_reviews, " reviews · ", S.session.mentor_taught, " sessions taught", size="1"),
                 align="center",
             ),
+            rx.link("See their profile and reviews", href=S.session.mentor_href, size="2", id="mentor-profile-link"),
             spacing="2",
         )
     )
