@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from peerlearn.insights.churn import ChurnModel
+from peerlearn.insights.churn import HORIZON, MIN_LEARNERS, ChurnModel
 from peerlearn.insights.experiments import ExperimentResults
 from peerlearn.insights.kpis import KpiReport
 from peerlearn.money import format_money
@@ -133,8 +133,13 @@ def at_risk_rows(risky: Iterable[dict]) -> list[TableRow]:
 
 
 def churn_note(model: ChurnModel) -> str:
-    if not model.enough_data:
-        return model.message
+    if not model.enough_data:  # in an admin's words, not the model's (its own message stays in the evaluation log)
+        days = HORIZON.days
+        return (
+            "Not enough booking history yet to tell who may stop booking. Learners at risk appear here once at "
+            f"least {MIN_LEARNERS} learners were active in each of the last two {days}-day periods, some of whom "
+            "booked again and some not. The model is rebuilt every day, so this fills in by itself."
+        )
     f = model.figures
     return (
         f"ROC AUC {f['roc_auc']} vs {f['recency_only_roc_auc']} for recency alone; "

@@ -156,10 +156,20 @@ def insights_page() -> rx.Component:
         card(rx.heading("Cohort retention (booked again in month +1, +2, …)", size="4"), _heat_map()),
         card(
             rx.heading("Skills: demand vs supply", size="4"),
-            _table(
-                ["Skill", "Bookings", "Seats offered", "Gap (share)"],
-                I.skills_rows,
-                "skills-gap",
+            rx.cond(
+                I.skills_rows.length() > 0,
+                _table(
+                    ["Skill", "Bookings", "Seats offered", "Gap (share)"],
+                    I.skills_rows,
+                    "skills-gap",
+                ),
+                rx.text(
+                    "No skills to compare yet. Each skill appears here once sessions teaching it start within the "
+                    "chosen dates, with its bookings beside the seats on offer.",
+                    size="2",
+                    color_scheme="gray",
+                    id="skills-gap-empty",
+                ),
             ),
         ),
         card(
@@ -172,9 +182,12 @@ def insights_page() -> rx.Component:
                     "offline-evaluation",
                 ),
                 rx.text(
-                    "No offline evaluation recorded yet (python -m peerlearn.cli import-evaluation FILE).",
+                    "No offline evaluation yet. When the recommender is tested against past bookings, its scores "
+                    "appear here: how often a session the learner really booked was among the ten suggested, for "
+                    "PeerLearn's model and for simple rules to compare with.",
                     size="2",
                     color_scheme="gray",
+                    id="offline-evaluation-empty",
                 ),
             ),
         ),
@@ -196,16 +209,25 @@ def insights_page() -> rx.Component:
                     I.experiments,
                     "experiments",
                 ),
-                rx.text("No experiments yet (POST /api/admin/experiments/).", size="2", color_scheme="gray"),
+                rx.text(
+                    "No experiments yet. An experiment shows some learners their recommendations ranked another way; "
+                    "once one runs, each version's click rate, bookings and a verdict appear here.",
+                    size="2",
+                    color_scheme="gray",
+                    id="experiments-empty",
+                ),
             ),
         ),
         card(
             rx.heading("Learners at risk of churning", size="4"),
-            rx.text(I.churn_note, size="1", color_scheme="gray"),
-            _table(
-                ["Learner", "Churn probability", "Days since last booking", "Bookings (90 d)"],
-                I.at_risk,
-                "at-risk",
+            rx.text(I.churn_note, size="2", color_scheme="gray", id="churn-note"),
+            rx.cond(
+                I.at_risk.length() > 0,
+                _table(
+                    ["Learner", "Churn probability", "Days since last booking", "Bookings (90 d)"],
+                    I.at_risk,
+                    "at-risk",
+                ),
             ),
         ),
         on_mount=I.watch,
