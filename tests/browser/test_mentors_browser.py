@@ -57,3 +57,30 @@ def test_a_learner_finds_a_mentor_and_books_their_upcoming_session(page, live_db
     page.wait_for_url(f"**/sessions/{session_id}")
     page.locator("#book-button").click()
     expect(page.locator("#booked-callout")).to_be_visible()
+
+
+def test_the_mentor_pages_fit_a_360_px_phone_and_the_menu_leads_there(browser, live_app, live_db):
+    tag = uuid.uuid4().hex[:6]
+    mentor = make_user(live_db, mentor=True, name=f"Maximiliana Longname-Mentorova{tag}")
+    profile = live_db.get(MentorProfile, mentor.id)
+    profile.headline = "Negotiation, public speaking and interview preparation for engineers changing careers"
+    live_db.add(profile)
+    live_db.commit()
+    make_session(live_db, mentor, start_in=timedelta(days=2), title=f"A long negotiation workshop title {tag}")
+    context = browser.new_context(base_url=live_app, viewport={"width": 360, "height": 740}, timezone_id="Asia/Kolkata")
+    context.set_default_timeout(30_000)
+    phone = context.new_page()
+    try:
+        phone.goto("/")
+        phone.locator("#nav-menu").click()
+        phone.locator("#nav-menu-panel").get_by_text("Mentors").click()
+        phone.wait_for_url("**/mentors")
+        expect(phone.locator(".mentor-card").first).to_be_visible()
+        for path, ready in (("/mentors", ".mentor-card"), (f"/mentors/{mentor.id}", ".mentor-session")):
+            phone.goto(path)
+            expect(phone.locator(ready).first).to_be_visible()
+            width = phone.evaluate("document.documentElement.scrollWidth")
+            assert width <= 360, f"{path} is {width} px wide on a 360 px phone"
+        expect(phone.locator(".mentor-session").first).to_contain_text("(Asia/Kolkata)")
+    finally:
+        context.close()
