@@ -189,7 +189,10 @@ def mentor_directory(filters: MentorFilters, *, db: Session, now: datetime | Non
     if filters.skill and filters.skill.strip():
         name = filters.skill.strip().lower()
         query = query.where(
-            sa.or_(_teaches_skill_named(func.lower(Skill.name) == name), _expertise_text().contains(f'"{name}"'))
+            sa.or_(
+                _teaches_skill_named(func.lower(Skill.name) == name),
+                _expertise_text().contains(f'"{name}"', autoescape=True),
+            )
         )
     for word in _words(filters.q):
         query = query.where(

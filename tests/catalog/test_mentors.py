@@ -150,6 +150,7 @@ def test_the_directory_sorts_filters_and_pages(db):
     assert _names(db, q="spanish") == ["Sam Soon"]
     assert _names(db, q="tara guitar") == ["Tara Top"]
     assert _names(db, q="nobody-teaches-this") == []
+    assert _names(db, skill="%") == [] and _names(db, skill="_") == []  # a skill name, not a pattern
 
     page = mentor_directory(MentorFilters(page=2, page_size=3), db=db)
     assert (page.total, [x.full_name for x in page.items]) == (4, ["Quinn Quiet"])
