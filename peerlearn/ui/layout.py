@@ -17,12 +17,15 @@ PageFn = Callable[[], rx.Component]
 
 
 def _nav_link(label: str, href: str) -> rx.Component:
-    return rx.link(label, href=href, size="3", weight="medium", color_scheme="gray", high_contrast=True)
+    return rx.link(
+        label, href=href, size="3", weight="medium", color_scheme="gray", high_contrast=True, white_space="nowrap"
+    )
 
 
-# Below Reflex's "sm" breakpoint (48em) the links, bell and account collapse into one menu.
-WIDE_ONLY = ["none", "none", "flex"]
-NARROW_ONLY = ["flex", "flex", "none"]
+# Below Reflex's "md" breakpoint (62em) the links, bell and account collapse into one menu (a mentor's or admin's
+# links and account need about 950 px in a row).
+WIDE_ONLY = ["none", "none", "none", "flex"]
+NARROW_ONLY = ["flex", "flex", "flex", "none"]
 LOGOUT_FORM_ID = "logout-form"
 
 
@@ -76,6 +79,7 @@ def _wide_links() -> rx.Component:
         _nav_link("Find sessions", routes.DISCOVER),
         _nav_link("Mentors", routes.MENTORS),
         _nav_link("Dashboard", routes.DASHBOARD),
+        _nav_link("Paths", routes.LEARNING_PATHS),
         rx.cond(AuthState.is_mentor, _nav_link("Teach", routes.TEACH)),
         rx.cond(AuthState.is_admin, _nav_link("Business", routes.INSIGHTS)),
         notification_bell(),
@@ -89,7 +93,7 @@ def _wide_links() -> rx.Component:
                 logout_item(),
             ),
         ),
-        spacing="5",
+        spacing=rx.breakpoints(initial="4", lg="5"),
         align="center",
     )
     visitor = rx.hstack(
@@ -124,6 +128,7 @@ def _narrow_menu() -> rx.Component:
         _menu_link("Find sessions", routes.DISCOVER, "search"),
         _menu_link("Mentors", routes.MENTORS, "users"),
         _menu_link("Dashboard", routes.DASHBOARD, "layout-dashboard"),
+        _menu_link("Paths", routes.LEARNING_PATHS, "route"),
         rx.cond(AuthState.is_mentor, _menu_link("Teach", routes.TEACH, "presentation")),
         rx.cond(AuthState.is_admin, _menu_link("Business", routes.INSIGHTS, "chart-column")),
         _menu_link("Profile", routes.PROFILE, "user"),

@@ -23,7 +23,8 @@ def test_a_learner_follows_a_path_and_books_its_next_step(page, live_db):
     live_db.commit()
 
     log_in(page, email, PASSWORD)
-    page.goto("/paths")
+    page.get_by_role("link", name="Paths", exact=True).click()  # in the navigation bar
+    page.wait_for_url("**/paths")
     page.locator("#goal-input").fill(f"Data analysis{suffix}")
     page.locator("#goal-submit").click()
 

@@ -62,6 +62,7 @@ def test_every_main_page_fits_a_phone_and_the_menu_works_for_each_role(phone: Pa
             ("/sessions", "#result-count"),
             (f"/sessions/{session_id}", "#booked-callout"),
             ("/dashboard", "#upcoming-bookings"),
+            ("/paths", "#goal-input"),
             ("/profile", "#profile-name"),
         ],
         mentor_email: [
@@ -86,6 +87,7 @@ def test_every_main_page_fits_a_phone_and_the_menu_works_for_each_role(phone: Pa
         menu = phone.locator("#nav-menu-panel")
         expect(menu).to_be_visible()
         expect(menu.get_by_role("link", name="Dashboard")).to_be_visible()
+        expect(menu.get_by_role("link", name="Paths")).to_be_visible()
         expect(menu.get_by_role("link", name="Teach")).to_have_count(1 if email == mentor_email else 0)
         expect(menu.get_by_role("link", name="Business")).to_have_count(1 if email == admin_email else 0)
         assert phone.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
@@ -98,6 +100,10 @@ def test_every_main_page_fits_a_phone_and_the_menu_works_for_each_role(phone: Pa
             menu.get_by_role("link", name="Profile").click()
             phone.wait_for_url("**/profile")
             expect(phone.locator("#nav-menu-panel")).to_be_hidden()
+            phone.locator("#nav-menu").click()
+            phone.locator("#nav-menu-panel").get_by_role("link", name="Paths").click()
+            phone.wait_for_url("**/paths")
+            expect(phone.locator("#goal-input")).to_be_visible()
             phone.locator("#nav-menu").click()
         phone.locator("#menu-logout").click()
         phone.wait_for_url(lambda url: url.rstrip("/").count("/") == 2)  # the home page
