@@ -48,6 +48,14 @@ def test_mentor_edits_the_title_of_a_booked_session(page, live_db):
     page.locator("#save-session").click()
     page.wait_for_url(f"**/teach/sessions/{sid}")
     expect(page.locator("#manage-title")).to_have_text(f"Wheel throwing {tag}")
+    page.screenshot(path=f"{SHOTS}-manage-390.png")
+    page.locator("#edit-session").click()  # again: the form starts from what was saved, not the old title
+    page.wait_for_url(f"**/teach/sessions/{sid}/edit")
+    expect(page.locator("#session-title-input")).to_have_value(f"Wheel throwing {tag}")
+    page.go_back()
+    page.set_viewport_size({"width": 1366, "height": 900})
+    expect(page.locator("#manage-title")).to_have_text(f"Wheel throwing {tag}")
+    page.screenshot(path=f"{SHOTS}-manage-1366.png")
 
     page.goto(f"/sessions/{sid}")
     expect(page.locator("#session-title")).to_have_text(f"Wheel throwing {tag}")

@@ -263,7 +263,7 @@ def _field(label, name: str, control: rx.Component) -> rx.Component:
     )
 
 
-def _editor_form(v, *, editing: bool = False) -> rx.Component:
+def _editor_form(v, *, editing: bool = False, **props) -> rx.Component:
     """The session form. `v`: the values it starts with (`EditorValues()` for a new session, `E.before` to edit)."""
     two = lambda *children: rx.grid(*children, columns=rx.breakpoints(initial="1", sm="2"), spacing="3", width="100%")
     text = lambda name, width="100%", **props: rx.input(name=name, default_value=getattr(v, name), width=width, **props)
@@ -344,6 +344,7 @@ def _editor_form(v, *, editing: bool = False) -> rx.Component:
         ),
         on_submit=E.submit_edit if editing else E.submit_session,
         reset_on_submit=False,
+        **props,
     )
 
 
@@ -392,7 +393,8 @@ def edit_session_page() -> rx.Component:
             E.edit_id > 0,
             rx.vstack(
                 rx.link("Back to this session", href="/teach/sessions/" + E.edit_id.to_string(), size="2"),
-                card(_editor_form(E.before, editing=True)),  # mounted once loaded, so it starts with the values
+                # mounted once loaded, and again on each load (key), so its inputs start with the session's values
+                card(_editor_form(E.before, editing=True, key=E.edit_version.to_string())),
                 width="100%",
             ),
         ),

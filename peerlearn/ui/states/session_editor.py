@@ -35,6 +35,7 @@ class SessionEditorState(AuthState):
     edit_id: int = 0  # the session being edited (0: none found)
     before: EditorValues = EditorValues()  # the edit form starts with these; only what differs is sent
     field_errors: dict[str, str] = {}  # form input name -> what is wrong with it
+    edit_version: int = 0  # a new load, a new form: its inputs start from `before` again
 
     def load_editor(self):
         """Dates and times in the form are in the mentor's own zone."""
@@ -50,7 +51,7 @@ class SessionEditorState(AuthState):
         except ServiceError as error:
             self.editor_error = error.message
             return None
-        self.edit_id = session_id
+        self.edit_id, self.edit_version = session_id, self.edit_version + 1
         return None
 
     async def submit_edit(self, form: dict):
