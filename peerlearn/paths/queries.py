@@ -228,8 +228,11 @@ class NextStep:
 def next_steps(learner_id: int, *, db: Session, now: datetime) -> list[NextStep]:
     """The next step of every path the learner follows and has not finished, the path followed last first: what the
     recommender boosts ('Next on your path to <goal>')."""
+    followed = followed_paths(learner_id, db=db)
+    if not followed:
+        return []  # one query for the many learners who follow none
     out = []
-    for path in to_public(followed_paths(learner_id, db=db), db=db, learner_id=learner_id, now=now):
+    for path in to_public(followed, db=db, learner_id=learner_id, now=now):
         step = next((s for s in path.steps if s.position == path.next_position), None)
         if step is not None:
             out.append(NextStep(step.skill, level_rank(step.level), path.goal))
