@@ -5,8 +5,7 @@ from __future__ import annotations
 from pydantic import BaseModel
 from sqlmodel import Session
 
-from peerlearn.accounts.actions import user_for_token
-from peerlearn.models import Profile
+from peerlearn.accounts.actions import signed_in
 from peerlearn.models.enums import UserRole
 
 
@@ -22,8 +21,7 @@ class Viewer(BaseModel):
 
 def viewer_for_token(token: str | None, *, db: Session) -> Viewer:
     """Raises AuthenticationError when the token is missing, expired or revoked."""
-    user = user_for_token(token, db=db)
-    profile = db.get(Profile, user.id)
+    user, profile = signed_in(token, db=db)
     return Viewer(
         id=user.id,
         full_name=user.full_name,

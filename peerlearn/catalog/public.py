@@ -30,8 +30,16 @@ def to_public(sessions: list[LearningSession], *, db: Session) -> list[LearningS
         else {}
     )
     mentor_ids = {s.mentor_id for s in sessions}
-    names = dict(db.exec(select(User.id, User.full_name).where(col(User.id).in_(mentor_ids))).all())
-    profiles = {p.user_id: p for p in db.exec(select(MentorProfile).where(col(MentorProfile.user_id).in_(mentor_ids)))}
+    names: dict[int | None, str] = {}
+    profiles: dict[int, MentorProfile] = {}
+    for user_id, full_name, profile in db.exec(
+        select(User.id, User.full_name, MentorProfile)
+        .outerjoin(MentorProfile, col(MentorProfile.user_id) == User.id)
+        .where(col(User.id).in_(mentor_ids))
+    ):
+        names[user_id] = full_name
+        if profile is not None:
+            profiles[profile.user_id] = profile
 
     def mentor_card(mentor_id: int) -> MentorCard:
         profile = profiles.get(mentor_id)
