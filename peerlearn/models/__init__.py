@@ -22,6 +22,7 @@ from peerlearn.models.payment import (
     Refund,
     WebhookEvent,
 )
+from peerlearn.models.subscription import Subscription, SubscriptionCharge, SubscriptionPlan, SubscriptionPrice
 from peerlearn.models.users import (
     AuthToken,
     KnownLoginClient,
@@ -64,6 +65,10 @@ __all__ = [
     "Review",
     "SessionSeries",
     "SessionSkill",
+    "Subscription",
+    "SubscriptionCharge",
+    "SubscriptionPlan",
+    "SubscriptionPrice",
     "Skill",
     "User",
     "UserSkill",

@@ -19,6 +19,9 @@ class Booking(SQLModel, table=True):
     price_minor: int = 0
     discount_minor: int = 0
     learner_fee_minor: int = Field(default=0, description="Service fee fixed when the booking was held")
+    commission_bps: int | None = Field(
+        default=None, description="The mentor's plan rate when booked; None: the platform's rate"
+    )
     currency: str = Field(default="USD", sa_type=sa.String(3))
     coupon_id: int | None = Field(default=None, foreign_key="coupon.id")
     hold_expires_at: datetime | None = utc_field(nullable=True, index=True)
