@@ -1,0 +1,1 @@
+"""Sponsored placements ("featured mentors"): prepaid campaigns shown in a labelled slot on Discover."""
