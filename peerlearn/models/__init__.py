@@ -22,6 +22,7 @@ from peerlearn.models.payment import (
     Refund,
     WebhookEvent,
 )
+from peerlearn.models.sponsorship import SponsoredEvent, Sponsorship
 from peerlearn.models.subscription import Subscription, SubscriptionCharge, SubscriptionPlan, SubscriptionPrice
 from peerlearn.models.users import (
     AuthToken,
@@ -65,6 +66,8 @@ __all__ = [
     "Review",
     "SessionSeries",
     "SessionSkill",
+    "SponsoredEvent",
+    "Sponsorship",
     "Subscription",
     "SubscriptionCharge",
     "SubscriptionPlan",

@@ -80,6 +80,9 @@ class LedgerAccount(StrEnum):
     MENTOR_PAYABLE = "mentor_payable"
     COUPON_EXPENSE = "coupon_expense"
     PAYOUT_CLEARING = "payout_clearing"
+    SPONSOR_FUNDS = "sponsor_funds"  # cash received from mentors for sponsored placements
+    SPONSOR_PREPAID = "sponsor_prepaid"  # a campaign's unspent prepaid balance, owed to the mentor (credit)
+    SPONSORED_REVENUE = "sponsored_revenue"  # prepaid balance drawn down as placements are delivered
 
 
 class PayoutStatus(StrEnum):
