@@ -46,7 +46,7 @@ from peerlearn.models.types import linked_row, saved_id, utcnow
 from peerlearn.platform import notifications
 from peerlearn.platform.errors import ConflictError, ErrorCode, NotFoundError, PermissionDeniedError, RuleViolationError
 from peerlearn.platform.locks import lock_linked, lock_row, lock_session
-from peerlearn.platform.timefmt import format_local, user_zone
+from peerlearn.platform.timefmt import format_for_user
 
 
 def _check_learner_free(
@@ -227,7 +227,8 @@ def cancel_booking(learner: User, booking_id: int, *, db: Session, now: datetime
         saved_id(learner),
         NotificationKind.BOOKING_CANCELLED,
         f"Cancelled: {session.title}",
-        body="Your booking is cancelled." + (" A refund is on its way." if refunded else ""),
+        body=f"Your booking for {format_for_user(session.start_at, saved_id(learner), db=db)} is cancelled."
+        + (" A refund is on its way." if refunded else ""),
         link=links.session_link(session_id),
         session_id=session_id,
         db=db,
@@ -311,7 +312,7 @@ def reschedule_booking(
         learner_id,
         NotificationKind.BOOKING_CANCELLED,
         f"Moved from: {source.title}",
-        body=f"Your booking moved to {format_local(target.start_at, user_zone(saved_id(learner), db=db))}.",
+        body=f"Your booking moved to {format_for_user(target.start_at, learner_id, db=db)}.",
         link=links.session_link(saved_id(target)),
         session_id=source.id,
         db=db,
@@ -344,7 +345,7 @@ def decide_booking(mentor: User, booking_id: int, accept: bool, *, db: Session, 
             booking.learner_id,
             NotificationKind.BOOKING_CONFIRMED,
             f"Accepted: {session.title}",
-            body="The mentor accepted your booking.",
+            body=f"The mentor accepted your booking. {notices.starts_for(session, booking.learner_id, db=db)}",
             link=links.session_link(saved_id(session)),
             session_id=session.id,
             db=db,
@@ -358,7 +359,9 @@ def decide_booking(mentor: User, booking_id: int, accept: bool, *, db: Session, 
             booking.learner_id,
             NotificationKind.BOOKING_CANCELLED,
             f"Declined: {session.title}",
-            body="The mentor could not accept your booking." + (" You are refunded in full." if refunded else ""),
+            body="The mentor could not accept your booking for "
+            f"{format_for_user(session.start_at, booking.learner_id, db=db)}."
+            + (" You are refunded in full." if refunded else ""),
             link=links.session_link(saved_id(session)),
             db=db,
         )

@@ -13,6 +13,12 @@ from peerlearn.models import LearningSession
 from peerlearn.models.enums import NotificationKind
 from peerlearn.models.types import saved_id
 from peerlearn.platform import notifications
+from peerlearn.platform.timefmt import format_for_user
+
+
+def starts_for(session: LearningSession, user_id: int, *, db: Session) -> str:
+    """'It starts Tue 8 Dec, 18:00 GMT+5:30 (Asia/Kolkata).': the session's start as this person reads it."""
+    return f"It starts {format_for_user(session.start_at, user_id, db=db)}."
 
 
 def approval_needed(session: LearningSession, *, body: str, db: Session) -> None:
@@ -20,7 +26,7 @@ def approval_needed(session: LearningSession, *, body: str, db: Session) -> None
         session.mentor_id,
         NotificationKind.BOOKING_MADE,
         f"Approval needed: {session.title}",
-        body=body,
+        body=f"{body} {starts_for(session, session.mentor_id, db=db)}",
         link=links.TEACH,
         db=db,
         email=False,
@@ -36,7 +42,7 @@ def booking_confirmed(
         learner_id,
         NotificationKind.BOOKING_CONFIRMED,
         f"Booked: {session.title}",
-        body=learner_body,
+        body=f"{learner_body} {starts_for(session, learner_id, db=db)}",
         link=links.session_link(session_id),
         session_id=session_id,
         db=db,
@@ -45,7 +51,7 @@ def booking_confirmed(
         session.mentor_id,
         NotificationKind.BOOKING_MADE,
         f"New booking: {session.title}",
-        body=mentor_body,
+        body=f"{mentor_body} {starts_for(session, session.mentor_id, db=db)}".strip(),
         link=links.teach_session_link(session_id),
         db=db,
         email=False,

@@ -20,6 +20,7 @@ from peerlearn.models.types import linked_row, saved_id, utcnow
 from peerlearn.platform import notifications
 from peerlearn.platform.errors import ConflictError, ErrorCode, RuleViolationError
 from peerlearn.platform.locks import lock_linked
+from peerlearn.platform.timefmt import format_for_user
 
 OFFER_MINUTES = 60
 
@@ -77,14 +78,15 @@ def offer_next_seat(session: LearningSession, *, db: Session, now: datetime) -> 
     if entry is None:
         return None
     entry.status, entry.offered_at = WaitlistStatus.OFFERED, now
-    entry.offer_expires_at = min(now + timedelta(minutes=OFFER_MINUTES), session.start_at)
+    entry.offer_expires_at = expires = min(now + timedelta(minutes=OFFER_MINUTES), session.start_at)
     session.seats_taken += 1  # reserved for this offer
     db.add_all([entry, session])
     notifications.notify(
         entry.learner_id,
         NotificationKind.WAITLIST_OFFER,
         f"A seat is free: {session.title}",
-        body=f"Book it within {OFFER_MINUTES} minutes; after that it goes to the next learner.",
+        body=f"Book it by {format_for_user(expires, entry.learner_id, db=db)}; after that it goes to "
+        f"the next learner. The session starts {format_for_user(session.start_at, entry.learner_id, db=db)}.",
         link=links.session_link(saved_id(session)),
         db=db,
     )

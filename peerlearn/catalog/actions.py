@@ -53,7 +53,7 @@ from peerlearn.platform.errors import (
     ValidationError,
 )
 from peerlearn.platform.locks import lock_session
-from peerlearn.platform.timefmt import format_local, user_zone
+from peerlearn.platform.timefmt import format_for_user, format_local, user_zone
 
 MAX_DURATION = timedelta(hours=12)
 
@@ -330,7 +330,7 @@ def _cancel_and_refund(session: LearningSession, *, reason: str, db: Session, no
             NotificationKind.SESSION_CANCELLED,
             f"Cancelled: {session.title}",
             body=(
-                "The mentor cancelled this session. "
+                f"The mentor cancelled this session ({format_for_user(session.start_at, booking.learner_id, db=db)}). "
                 + (f"Reason: {reason}. " if reason else "")
                 + ("You will be refunded in full." if refunded else "")
             ).strip(),

@@ -99,6 +99,12 @@ def user_zone(user_id: int | None, *, db: Session) -> str:
     return valid_zone(zone)
 
 
+def format_for_user(value: datetime, user_id: int | None, *, db: Session, always_year: bool = False) -> str:
+    """A time as a message to one person states it (notifications, e-mails, reminders, their domain errors):
+    in their profile's zone, named, with the year when it is not their current year."""
+    return format_local(value, user_zone(user_id, db=db), always_year=always_year)
+
+
 def format_time(value: datetime, tz_name: str) -> str:
     """'18:00', the time of day in the viewer's zone (for things that happen today, like chat)."""
     zone = _zone(tz_name)[0]
