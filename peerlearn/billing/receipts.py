@@ -77,6 +77,7 @@ def receipt_for(payment_id: int, viewer: User, *, db: Session) -> Receipt:
     lines = charge_lines(price, booking.discount_minor, payment.learner_fee_minor, payment.currency)[:-1]
     lines.append(ReceiptLine(label="Paid", amount=money(payment.amount_minor)))
     lines.append(ReceiptLine(label="of which PeerLearn platform fee", amount=money(payment.platform_fee_minor)))
+    zone = user_zone(learner.id, db=db)  # the payer's: a receipt quotes its times where they paid
     refunds = db.exec(
         select(Refund)
         .where(Refund.payment_id == payment.id, Refund.status != RefundStatus.FAILED)
@@ -85,7 +86,8 @@ def receipt_for(payment_id: int, viewer: User, *, db: Session) -> Receipt:
     for refund in refunds:
         lines.append(
             ReceiptLine(
-                label=f"Refund on {refund.created_at:%Y-%m-%d} ({refund.reason or 'refund'})",
+                label=f"Refund on {format_local(refund.created_at, zone, always_year=True)} "
+                f"({refund.reason or 'refund'})",
                 amount=money(-refund.amount_minor),
             )
         )
@@ -93,7 +95,7 @@ def receipt_for(payment_id: int, viewer: User, *, db: Session) -> Receipt:
         number=f"PL-{payment.id:06d}",
         issued_at=payment.paid_at or payment.created_at,
         learner_name=learner.full_name,
-        timezone=user_zone(learner.id, db=db),
+        timezone=zone,
         learner_email=learner.email,
         session_title=session.title,
         session_start_at=session.start_at,

@@ -57,7 +57,7 @@ def notification_items(rows: Iterable[Notification], tz: str) -> list[Notificati
 
 
 def receipt_summary(receipt: Receipt, tz: str) -> list[str]:
-    """The three lines under the receipt number; its times in the viewer's zone, with the year (a document)."""
+    """The three lines under the receipt number; its times in `tz` (the payer's zone), with the year (a document)."""
     issued, starts = (format_local(t, tz, always_year=True) for t in (receipt.issued_at, receipt.session_start_at))
     return [
         f"Issued {issued} to {receipt.learner_name}",

@@ -33,7 +33,7 @@ class ReceiptState(AuthState):
             self.missing = True
             return
         self.missing, self.number, self.total = False, receipt.number, receipt.total
-        self.summary, self.lines = receipt_summary(receipt, self.viewer_timezone), receipt_lines(receipt)
+        self.summary, self.lines = receipt_summary(receipt, receipt.timezone), receipt_lines(receipt)
 
     async def download_pdf(self):
         receipt = await self._receipt()
