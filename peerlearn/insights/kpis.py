@@ -38,6 +38,7 @@ from peerlearn.models.enums import (
     RefundStatus,
 )
 from peerlearn.models.types import as_utc, utcnow
+from peerlearn.money import from_minor
 from peerlearn.platform.errors import ValidationError
 from peerlearn.redis_client import shared_redis
 
@@ -103,6 +104,65 @@ DEFINITIONS: dict[str, str] = {
     ),
     "offline_evaluation": "Figures from the latest offline evaluation run of the recommender.",
 }
+
+
+# What each figure is called wherever an admin reads it: the dashboard's cards, the definitions page, the CSV.
+LABELS: dict[str, str] = {
+    "gross_booking_value": "Gross booking value",
+    "platform_revenue": "Platform revenue",
+    "coupon_expense": "Coupon expense",
+    "net_revenue": "Net revenue",
+    "refunds": "Refunds",
+    "mrr": "MRR (last 30 days)",
+    "arr": "ARR",
+    "revenue_per_active_learner": "Revenue per active learner",
+    "revenue_by_month": "Platform revenue per month",
+    "gbv_by_gateway": "Gross booking value by gateway",
+    "signups_per_week": "Sign-ups per week",
+    "active_learners": "Active learners",
+    "cohort_retention": "Cohort retention",
+    "ltv": "LTV so far",
+    "projected_ltv": "Projected LTV",
+    "average_month_retention": "Average month-on-month retention",
+    "cac": "CAC",
+    "ltv_to_cac": "LTV:CAC",
+    "funnel": "Booking funnel",
+    "booking_conversion": "Booking conversion",
+    "completion_rate": "Completion rate",
+    "cancellation_rate": "Cancellations",
+    "no_show_rate": "No-shows",
+    "seat_utilisation": "Seat utilisation",
+    "active_mentor_share": "Active mentors",
+    "average_rating": "Average rating",
+    "rating_distribution": "Ratings",
+    "skills_gap": "Skills: demand vs supply",
+    "impressions": "Recommendation impressions",
+    "clicks": "Recommendation clicks",
+    "bookings": "Bookings from recommendations",
+    "recommendation_ctr": "Recommendation CTR",
+    "recommendation_conversion": "Recommendation conversion",
+    "offline_evaluation": "Recommender: last offline evaluation",
+}
+# The figures that are amounts of money per currency, in minor units (some averages carry a fraction of one).
+MONEY_KEYS = frozenset(
+    {
+        "gross_booking_value",
+        "platform_revenue",
+        "coupon_expense",
+        "net_revenue",
+        "refunds",
+        "mrr",
+        "arr",
+        "revenue_per_active_learner",
+        "ltv",
+        "projected_ltv",
+        "cac",
+    }
+)
+
+
+def label(key: str) -> str:
+    return LABELS.get(key) or key.replace("_", " ").capitalize()
 
 
 class KpiReport(BaseModel):
@@ -473,47 +533,107 @@ def cached_kpi_report(start: datetime | None, end: datetime | None, *, db: Sessi
     return report
 
 
+def _major(amount_minor: int | float, currency: str) -> str:
+    """An amount in the currency's main unit as the CSV writes it: 1250 USD -> '12.50' (averages to the cent)."""
+    return str(from_minor(int(round(amount_minor)), currency))
+
+
+def _currencies(values: Iterable[dict[str, Any]]) -> list[str]:
+    return sorted({c for v in values for c in v})
+
+
+def _summary_rows(report: KpiReport) -> tuple[list[str], list[list[Any]]]:
+    """Section, KPI, Value, then one 'Amount (XXX)' column per currency in major units; a money figure fills only
+    its currency columns, any other figure only Value."""
+    sections = (
+        ("Revenue", report.revenue),
+        ("Learners", report.learners),
+        ("Marketplace", report.marketplace),
+        ("Recommender", report.recommender),
+    )
+    scalars = [(name, k, v) for name, values in sections for k, v in values.items() if not isinstance(v, list)]
+    currencies = _currencies(v for _, k, v in scalars if k in MONEY_KEYS and isinstance(v, dict))
+    rows: list[list[Any]] = []
+    for section, key, value in scalars:
+        if key == "offline_evaluation":
+            continue  # a table of its own
+        if key in MONEY_KEYS and isinstance(value, dict):
+            amounts = [_major(value[c], c) if c in value else "" for c in currencies]
+            rows.append([section, label(key), "", *amounts])
+        elif isinstance(value, dict):  # per currency (LTV:CAC) or per star (ratings): one row each
+            rows += [[section, f"{label(key)} ({k})", v, *[""] * len(currencies)] for k, v in sorted(value.items())]
+        else:
+            rows.append([section, label(key), "" if value is None else value, *[""] * len(currencies)])
+    return ["Section", "KPI", "Value", *[f"Amount ({c})" for c in currencies]], rows
+
+
+def _offline_rows(figures: dict[str, Any] | None) -> tuple[list[str], list[list[Any]]]:
+    if not figures:
+        return [], []
+    k = figures.get("k", 10)
+    models = [("engine", figures.get("engine", {})), ("engine (new learners)", figures.get("engine_cold", {}))]
+    models += sorted(figures.get("baselines", {}).items())
+    metrics = [f"ndcg@{k}", f"recall@{k}", f"hit_rate@{k}", "coverage"]
+    header = ["Model", f"NDCG@{k}", f"Recall@{k}", f"Hit rate@{k}", "Coverage"]
+    return header, [[name, *[m.get(x, "") for x in metrics]] for name, m in models if m]
+
+
 def report_csv(report: KpiReport) -> str:
-    """Every table of the report as CSV: one block per table, headed by its name."""
+    """Every table of the report as CSV: one block per table, headed by its name. Money has one column per currency
+    with the currency in the header ('Revenue (USD)'), in major units ('12.50'); no column mixes currencies."""
     out = io.StringIO()
     writer = csv.writer(out)
 
-    def block(name: str, rows: list[dict[str, Any]]) -> None:
+    def block(name: str, header: list[str], rows: list[list[Any]]) -> None:
         writer.writerow([f"# {name}"])
         if rows:
-            keys = sorted(
-                {k for row in rows for k in row},
-                key=lambda k: (k not in ("month", "week", "stage", "skill", "cohort"), k),
-            )
-            writer.writerow(keys)
-            for row in rows:
-                writer.writerow([row.get(k, "") for k in keys])
+            writer.writerow(header)
+            writer.writerows(rows)
         writer.writerow([])
 
-    scalar_rows = [
-        {"section": section, "kpi": key, "value": value}
-        for section, values in (
-            ("revenue", report.revenue),
-            ("learners", report.learners),
-            ("marketplace", report.marketplace),
-            ("recommender", report.recommender),
-        )
-        for key, value in values.items()
-        if not isinstance(value, list)
-    ]
-    block("summary", scalar_rows)
-    block("revenue_by_month", report.revenue["revenue_by_month"])
-    block("gbv_by_gateway", report.revenue["gbv_by_gateway"])
-    block("signups_per_week", report.learners["signups_per_week"])
+    block("Summary", *_summary_rows(report))
+    by_month = report.revenue["revenue_by_month"]
+    currencies = _currencies({k: v for k, v in row.items() if k != "month"} for row in by_month)
     block(
-        "cohort_retention",
-        [
-            {"cohort": c["cohort"], "size": c["size"], **{f"month_{i + 1}": v for i, v in enumerate(c["retention"])}}
-            for c in report.learners["cohort_retention"]
-        ],
+        label("revenue_by_month"),
+        ["Month", *[f"Revenue ({c})" for c in currencies]],
+        [[row["month"], *[_major(row.get(c, 0), c) for c in currencies]] for row in by_month],
     )
-    block("funnel", report.marketplace["funnel"])
-    block("skills_gap", report.marketplace["skills_gap"])
+    gateways = report.revenue["gbv_by_gateway"]
+    gbv: dict[str, dict[str, int]] = defaultdict(dict)
+    for g in gateways:
+        gbv[g["gateway"]][g["currency"]] = g["gbv_minor"]
+    gbv_currencies = _currencies(gbv.values())
+    block(
+        label("gbv_by_gateway"),
+        ["Gateway", *[f"GBV ({c})" for c in gbv_currencies]],
+        [[name, *[_major(gbv[name][c], c) if c in gbv[name] else "" for c in gbv_currencies]] for name in sorted(gbv)],
+    )
+    block(
+        label("signups_per_week"),
+        ["Week (starts Monday)", "Sign-ups"],
+        [[w["week"], w["signups"]] for w in report.learners["signups_per_week"]],
+    )
+    cohorts = report.learners["cohort_retention"]
+    months = max((len(c["retention"]) for c in cohorts), default=0)
+    block(
+        label("cohort_retention"),
+        ["Sign-up month", "Learners", *[f"Booked again in month +{i + 1} (share)" for i in range(months)]],
+        [[c["cohort"], c["size"], *c["retention"]] for c in cohorts],
+    )
+    funnel = report.marketplace["funnel"]
+    top = funnel[0]["count"] if funnel else 0
+    block(
+        label("funnel"),
+        ["Step", "Count", "Share of session views"],
+        [[f["stage"], f["count"], round(f["count"] / top, 4) if top else ""] for f in funnel],
+    )
+    block(
+        label("skills_gap"),
+        ["Skill", "Bookings", "Seats offered", "Gap (share)"],
+        [[r["skill"], r["demand"], r["supply"], r["gap"]] for r in report.marketplace["skills_gap"]],
+    )
+    block(label("offline_evaluation"), *_offline_rows(report.recommender.get("offline_evaluation")))
     return out.getvalue()
 
 

@@ -113,7 +113,7 @@ def test_kpi_api_access_and_csv(api, db, market):
     assert body["revenue"]["platform_revenue"] == {"USD": 1200, "INR": 6000}
     assert "platform_revenue" in body["definitions"]
     csv_text = api.get("/api/admin/kpis/export/", headers=admin).text
-    assert "# funnel" in csv_text and "Session views,10" in csv_text
+    assert "# Booking funnel" in csv_text and "Session views,10,1.0" in csv_text
     bad = api.get(
         "/api/admin/kpis/", params={"start": "2026-05-01T00:00:00Z", "end": "2026-04-01T00:00:00Z"}, headers=admin
     )
