@@ -1,16 +1,47 @@
-"""iCalendar (.ics) invites for bookings: created, updated on reschedule, cancelled."""
+"""iCalendar (.ics, RFC 5545) invites for bookings: created, updated on reschedule, cancelled.
+
+Event times are UTC ("...Z"), so no VTIMEZONE is needed; calendars show them in their owner's zone. Text that
+quotes a time (the description's first line) is written by the caller in the recipient's zone.
+"""
 
 from __future__ import annotations
 
 from datetime import datetime
 
+from peerlearn.models.types import as_utc
+
 
 def _ics_time(value: datetime) -> str:
-    return value.strftime("%Y%m%dT%H%M%SZ")
+    """'20261208T123000Z': the moment in UTC, whatever zone `value` carries (naive is taken as UTC)."""
+    return as_utc(value).strftime("%Y%m%dT%H%M%SZ")
 
 
 def _escape(text: str) -> str:
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
     return text.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\n", "\\n")
+
+
+def _fold(line: str) -> str:
+    """Content lines longer than 75 octets continue on lines that start with a space (RFC 5545 3.1), never
+    splitting a UTF-8 character."""
+    parts: list[str] = []
+    current, size = "", 0
+    for char in line:
+        width = len(char.encode())
+        if size + width > (75 if not parts else 74):
+            parts.append(current)
+            current, size = "", 0
+        current, size = current + char, size + width
+    parts.append(current)
+    return "\r\n ".join(parts)
+
+
+def _attendee(email: str, name: str) -> list[str]:
+    """The invited person (iTIP wants one on a REQUEST); a quoted CN cannot hold a double quote."""
+    if not email:
+        return []
+    cn = name.replace('"', "").replace("\r", " ").replace("\n", " ")
+    return [f'ATTENDEE;CN="{cn}";ROLE=REQ-PARTICIPANT;RSVP=FALSE:mailto:{email}']
 
 
 def build_invite(
@@ -22,6 +53,8 @@ def build_invite(
     end_at: datetime,
     url: str,
     organizer_email: str,
+    attendee_email: str = "",
+    attendee_name: str = "",
     sequence: int = 0,
     cancelled: bool = False,
     stamp: datetime,
@@ -42,8 +75,9 @@ def build_invite(
         f"DESCRIPTION:{_escape(description)}",
         f"URL:{url}",
         f"ORGANIZER:mailto:{organizer_email}",
+        *_attendee(attendee_email, attendee_name),
         f"STATUS:{'CANCELLED' if cancelled else 'CONFIRMED'}",
         "END:VEVENT",
         "END:VCALENDAR",
     ]
-    return "\r\n".join(lines) + "\r\n"
+    return "\r\n".join(_fold(line) for line in lines) + "\r\n"

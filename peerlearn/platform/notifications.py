@@ -15,6 +15,7 @@ from peerlearn.models.types import saved_id, utcnow
 from peerlearn.platform.after_commit import announce
 from peerlearn.platform.calendar_invite import build_invite
 from peerlearn.platform.mailer import send_email
+from peerlearn.platform.timefmt import format_for_user
 
 INVITE_KINDS = {NotificationKind.BOOKING_CONFIRMED, NotificationKind.BOOKING_RESCHEDULED}
 CANCEL_KINDS = {NotificationKind.BOOKING_CANCELLED, NotificationKind.SESSION_CANCELLED}
@@ -125,11 +126,13 @@ def _invite_for(note: Notification, user: User, now: datetime, organizer: str, *
     return build_invite(
         uid=f"session-{session.id}-user-{user.id}@peerlearn",
         title=session.title,
-        description=session.description[:500],
+        description=f"{format_for_user(session.start_at, user.id, db=db)}\n\n{session.description[:500]}".strip(),
         start_at=session.start_at,
         end_at=session.end_at,
         url=f"{get_settings().base_url}{links.session_link(session.id)}",
         organizer_email=organizer.split("<")[-1].rstrip(">"),
+        attendee_email=user.email,
+        attendee_name=user.full_name,
         sequence=int(now.timestamp()),
         cancelled=note.kind in CANCEL_KINDS,
         stamp=now,
