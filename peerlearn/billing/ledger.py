@@ -7,6 +7,8 @@ Sign convention: debits are positive, credits negative.
 - PLATFORM_LEARNER_FEES: the learner's service fee on top of the price (credit), apart from commission.
 - MENTOR_PAYABLE: what PeerLearn owes a mentor (credit), available after the escrow delay.
 - PAYOUT_CLEARING: cash paid out to mentors.
+- SUBSCRIPTION_FUNDS: cash received from mentors for their plan.
+- PLATFORM_SUBSCRIPTION_REVENUE: subscription revenue (credit), platform revenue kept apart from commission.
 """
 
 from __future__ import annotations
@@ -16,10 +18,10 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
-from peerlearn.models import LedgerEntry, LedgerTransaction, Payment, Refund
+from peerlearn.models import LedgerEntry, LedgerTransaction, Payment, Refund, SubscriptionCharge
 from peerlearn.models.enums import LedgerAccount
 from peerlearn.models.types import saved_id
-from peerlearn.money import prorate, split_commission
+from peerlearn.money import Rate, prorate, split_commission
 
 
 def _transaction(
@@ -63,7 +65,7 @@ def record_charge(
     payment: Payment,
     *,
     mentor_id: int,
-    commission_rate: float,
+    commission_rate: Rate,
     available_at: datetime | None,
     db: Session,
     discount_minor: int = 0,
@@ -127,6 +129,32 @@ def record_payout(payout_id: int, mentor_id: int, amount: int, currency: str, *,
         [
             _entry(tx, LedgerAccount.MENTOR_PAYABLE, amount, currency, user_id=mentor_id),
             _entry(tx, LedgerAccount.PAYOUT_CLEARING, -amount, currency),
+        ]
+    )
+    return tx
+
+
+def record_subscription_charge(charge: SubscriptionCharge, *, mentor_id: int, db: Session) -> LedgerTransaction:
+    """A mentor paid for their plan: all of it is platform revenue."""
+    tx = _transaction("subscription", f"Subscription charge {charge.id}", db=db, at=charge.created_at)
+    db.add_all(
+        [
+            _entry(tx, LedgerAccount.SUBSCRIPTION_FUNDS, charge.amount_minor, charge.currency, user_id=mentor_id),
+            _entry(tx, LedgerAccount.PLATFORM_SUBSCRIPTION_REVENUE, -charge.amount_minor, charge.currency),
+        ]
+    )
+    return tx
+
+
+def record_subscription_refund(
+    charge: SubscriptionCharge, amount: int, *, mentor_id: int, db: Session
+) -> LedgerTransaction:
+    """Give back (part of) a subscription charge: the revenue is reversed by the same amount."""
+    tx = _transaction("subscription_refund", f"Refund of subscription charge {charge.id}", db=db)
+    db.add_all(
+        [
+            _entry(tx, LedgerAccount.SUBSCRIPTION_FUNDS, -amount, charge.currency, user_id=mentor_id),
+            _entry(tx, LedgerAccount.PLATFORM_SUBSCRIPTION_REVENUE, amount, charge.currency),
         ]
     )
     return tx

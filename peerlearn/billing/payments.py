@@ -13,24 +13,27 @@ import logging
 from collections.abc import Mapping
 from datetime import datetime, timedelta
 
-from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, func, select
 
 from peerlearn import links
 from peerlearn.billing.ledger import record_charge, record_refund
+from peerlearn.billing.provider_events import payment_settings
+from peerlearn.billing.provider_events import record_event as _record_event
 from peerlearn.billing.receipts import charge_sentence
 from peerlearn.booking import notices
 from peerlearn.booking.rules import takes_learners
 from peerlearn.config import get_settings
-from peerlearn.models import Booking, LearningSession, Payment, Refund, User, WebhookEvent
+from peerlearn.models import Booking, LearningSession, Payment, Refund, User
 from peerlearn.models.enums import BookingStatus, NotificationKind, PaymentStatus, RefundStatus
 from peerlearn.models.types import linked_row, saved_id, utcnow
 from peerlearn.payments.base import CheckoutRequest, PaymentError, PaymentEvent, PaymentEventKind
 from peerlearn.payments.razorpay_gateway import RazorpayGateway
-from peerlearn.payments.registry import PaymentSettings, gateway_by_name, select_gateway
+from peerlearn.payments.registry import gateway_by_name, select_gateway
 from peerlearn.platform import notifications
 from peerlearn.platform.errors import ConflictError, ErrorCode, NotFoundError, ServiceError
 from peerlearn.platform.locks import lock_linked, lock_row
+from peerlearn.subscriptions.actions import SUBSCRIPTION_KINDS, apply_subscription_event
+from peerlearn.subscriptions.queries import commission_bps_at
 
 log = logging.getLogger(__name__)
 
@@ -43,22 +46,6 @@ class EventNotReadyError(ServiceError):
     """The event depends on one not seen yet (e.g. a refund before its payment): the provider should retry."""
 
     code = ErrorCode.INVALID_STATE
-
-
-def payment_settings() -> PaymentSettings:
-    s = get_settings()
-    return PaymentSettings(
-        stripe_secret_key=s.stripe_secret_key,
-        stripe_webhook_secret=s.stripe_webhook_secret,
-        stripe_api_base=s.stripe_api_base,
-        razorpay_key_id=s.razorpay_key_id,
-        razorpay_key_secret=s.razorpay_key_secret,
-        razorpay_webhook_secret=s.razorpay_webhook_secret,
-        razorpay_base_url=s.razorpay_base_url,
-        simulated_secret=f"simulated:{s.secret_key}",
-        public_base_url=s.base_url,
-        allow_simulated=not s.is_production,
-    )
 
 
 def start_checkout(booking: Booking, *, db: Session) -> Payment:
@@ -80,6 +67,9 @@ def start_checkout(booking: Booking, *, db: Session) -> Payment:
         )
     learner = linked_row(User, booking.learner_id, db=db)
     session = linked_row(LearningSession, booking.session_id, db=db)
+    if booking.commission_bps is None:  # the mentor's plan when the booking was made, kept for good
+        booking.commission_bps = commission_bps_at(session.mentor_id, booking.created_at, db=db)
+        db.add(booking)
     gateway = select_gateway(booking.currency, payment_settings())
     attempt = db.exec(select(func.count()).select_from(Payment).where(Payment.booking_id == booking.id)).one() + 1
     payment = Payment(
@@ -149,6 +139,8 @@ def apply_payment_event(event: PaymentEvent, *, db: Session, now: datetime | Non
         return "ignored"
     if not _record_event(event, db=db):
         return "duplicate"
+    if event.kind in SUBSCRIPTION_KINDS:
+        return apply_subscription_event(event, db=db, now=now)
     handlers = {
         PaymentEventKind.PAYMENT_SUCCEEDED: _payment_succeeded,
         PaymentEventKind.PAYMENT_FAILED: _payment_failed,
@@ -156,17 +148,6 @@ def apply_payment_event(event: PaymentEvent, *, db: Session, now: datetime | Non
         PaymentEventKind.REFUND_SUCCEEDED: _refund_succeeded,
     }
     return handlers[event.kind](event, db=db, now=now) or "applied"
-
-
-def _record_event(event: PaymentEvent, *, db: Session) -> bool:
-    """Insert the event id; False when it was seen before (the unique constraint decides, even across workers)."""
-    try:
-        with db.begin_nested():
-            db.add(WebhookEvent(provider=event.provider, event_id=event.event_id, kind=event.kind.value))
-            db.flush()
-    except IntegrityError:
-        return False
-    return True
 
 
 def _payment_for(event: PaymentEvent, *, db: Session) -> Payment | None:
@@ -204,7 +185,7 @@ def _payment_succeeded(event: PaymentEvent, *, db: Session, now: datetime) -> st
     record_charge(
         payment,
         mentor_id=session.mentor_id,
-        commission_rate=settings.commission_rate,
+        commission_rate=settings.commission_rate if booking.commission_bps is None else booking.commission_bps,
         discount_minor=booking.discount_minor,
         available_at=session.end_at + timedelta(hours=settings.payout_delay_hours),
         db=db,

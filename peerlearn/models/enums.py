@@ -83,6 +83,8 @@ class LedgerAccount(StrEnum):
     SPONSOR_FUNDS = "sponsor_funds"  # cash received from mentors for sponsored placements
     SPONSOR_PREPAID = "sponsor_prepaid"  # a campaign's unspent prepaid balance, owed to the mentor (credit)
     SPONSORED_REVENUE = "sponsored_revenue"  # prepaid balance drawn down as placements are delivered
+    SUBSCRIPTION_FUNDS = "subscription_funds"  # money received from mentors for their plan
+    PLATFORM_SUBSCRIPTION_REVENUE = "platform_subscriptions"  # platform revenue, apart from commission
 
 
 class PayoutStatus(StrEnum):
@@ -114,6 +116,7 @@ class NotificationKind(StrEnum):
     REVIEW_RECEIVED = "review_received"
     PAYMENT_REFUNDED = "payment_refunded"
     PAYMENT_NEEDS_REVIEW = "payment_needs_review"
+    SUBSCRIPTION = "subscription"
     PASSWORD_CHANGED = "password_changed"
     SYSTEM = "system"
 

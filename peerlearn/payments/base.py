@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import datetime
 from enum import StrEnum
 from typing import Any, Protocol, runtime_checkable
 
@@ -21,6 +22,11 @@ class PaymentEventKind(StrEnum):
     PAYMENT_FAILED = "payment_failed"
     CHECKOUT_EXPIRED = "checkout_expired"
     REFUND_SUCCEEDED = "refund_succeeded"
+    # Recurring products (subscriptions)
+    SUBSCRIPTION_ACTIVATED = "subscription_activated"  # its first checkout was paid
+    SUBSCRIPTION_RENEWED = "subscription_renewed"  # a period's invoice was paid
+    SUBSCRIPTION_PAYMENT_FAILED = "subscription_payment_failed"
+    SUBSCRIPTION_CANCELLED = "subscription_cancelled"  # ended at the provider
     IGNORED = "ignored"  # a genuine, verified event PeerLearn does not act on
 
 
@@ -36,6 +42,20 @@ class CheckoutRequest:
     cancel_url: str
     idempotency_key: str  # one per booking attempt: a retry of the same attempt reuses it
     expires_in_seconds: int = 1800
+
+
+@dataclass(frozen=True)
+class SubscriptionCheckoutRequest:
+    subscription_id: int
+    plan_name: str
+    amount_minor: int  # the recurring price per interval
+    first_charge_minor: int  # what is charged now (0 in a trial; the proration on an upgrade)
+    currency: str
+    interval: str  # "month" or "year"
+    customer_email: str | None
+    success_url: str
+    cancel_url: str
+    idempotency_key: str
 
 
 @dataclass(frozen=True)
@@ -74,6 +94,9 @@ class PaymentEvent:
     refund_id: str | None = None
     refunded_total_minor: int | None = None
     type: str = ""  # the provider's own event type, e.g. "checkout.session.completed"
+    provider_subscription_id: str | None = None  # recurring events: the provider's subscription
+    period_start_at: datetime | None = None  # recurring events: the period the payment covers
+    period_end_at: datetime | None = None
     raw: dict[str, Any] = field(default_factory=dict, repr=False)
 
 
@@ -145,6 +168,16 @@ class PaymentGateway(Protocol):
     def parse_webhook(self, raw_body: bytes, headers: Mapping[str, str]) -> PaymentEvent:
         """Verify the signature over the raw body first; raise SignatureError if it fails."""
         ...
+
+
+@runtime_checkable
+class RecurringGateway(Protocol):
+    """A gateway that sells recurring products (subscriptions)."""
+
+    @property
+    def name(self) -> str: ...
+
+    def create_subscription_checkout(self, req: SubscriptionCheckoutRequest) -> CheckoutResult: ...
 
 
 def header(headers: Mapping[str, str], name: str) -> str | None:

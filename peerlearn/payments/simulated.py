@@ -18,6 +18,7 @@ import threading
 import time
 import uuid
 from collections.abc import Callable, Mapping
+from datetime import UTC, datetime
 from typing import Any
 
 from peerlearn.models.enums import RefundStatus
@@ -31,6 +32,7 @@ from peerlearn.payments.base import (
     PaymentEventKind,
     RefundResult,
     SignatureError,
+    SubscriptionCheckoutRequest,
     header,
     validate_checkout,
     validate_money,
@@ -43,12 +45,17 @@ DEFAULT_TOLERANCE_SECONDS = 300
 CARD_SUCCESS = "4242424242424242"
 CARD_DECLINED = "4000000000000002"
 _REF_RE = re.compile(r"^sim_cs_[0-9a-f]{32}$")
+_SUB_REF_RE = re.compile(r"^sim_sub_cs_[0-9a-f]{32}$")
 
 _KINDS = {
     "payment.succeeded": PaymentEventKind.PAYMENT_SUCCEEDED,
     "payment.failed": PaymentEventKind.PAYMENT_FAILED,
     "checkout.expired": PaymentEventKind.CHECKOUT_EXPIRED,
     "refund.succeeded": PaymentEventKind.REFUND_SUCCEEDED,
+    "subscription.activated": PaymentEventKind.SUBSCRIPTION_ACTIVATED,
+    "subscription.renewed": PaymentEventKind.SUBSCRIPTION_RENEWED,
+    "subscription.payment_failed": PaymentEventKind.SUBSCRIPTION_PAYMENT_FAILED,
+    "subscription.cancelled": PaymentEventKind.SUBSCRIPTION_CANCELLED,
 }
 
 Delivery = tuple[bytes, dict[str, str]]
@@ -126,6 +133,68 @@ class SimulatedGateway:
         data = {"provider_ref": provider_ref, "amount_minor": amount_minor, "currency": code, **extra}
         return self.deliver(self._event(event_type, data))
 
+    # Recurring mode: the simulated provider's subscriptions. Periods are decided by the caller (no clock of its own).
+
+    def create_subscription_checkout(self, req: SubscriptionCheckoutRequest) -> CheckoutResult:
+        """A hosted page for the first payment of a subscription (``/pay/simulated/subscription/<ref>``)."""
+        if not req.idempotency_key:
+            raise PaymentError("Checkout needs an idempotency key", PaymentErrorCode.INVALID_REQUEST, provider=NAME)
+        validate_money(req.amount_minor, req.currency, what="Subscription")
+        ref = f"sim_sub_cs_{uuid.uuid4().hex}"
+        return CheckoutResult(
+            provider=NAME, provider_ref=ref, checkout_url=f"{self._base_url}/pay/simulated/subscription/{ref}"
+        )
+
+    def complete_subscription(
+        self,
+        provider_ref: str,
+        card_number: str,
+        *,
+        amount_minor: int,
+        currency: str,
+        period_start_at: datetime,
+        period_end_at: datetime,
+    ) -> Delivery:
+        """Pay a subscription checkout with a test card: a signed ``subscription.activated`` (the provider's
+        subscription id is new), or a CardError for any card but 4242 4242 4242 4242."""
+        if not _SUB_REF_RE.match(provider_ref or ""):
+            raise PaymentError("Unknown simulated checkout reference", PaymentErrorCode.INVALID_REQUEST, provider=NAME)
+        if re.sub(r"[\s-]", "", card_number or "") != CARD_SUCCESS:
+            raise CardError("Your card was declined. Use test card 4242 4242 4242 4242.", provider=NAME)
+        data = {
+            "provider_ref": provider_ref,
+            "subscription_id": f"sim_sub_{uuid.uuid4().hex}",
+            "payment_id": f"sim_pay_{uuid.uuid4().hex}" if amount_minor else None,
+            **_period(period_start_at, period_end_at),
+            "amount_minor": amount_minor,
+            "currency": currency.upper(),
+        }
+        return self.deliver(self._event("subscription.activated", data))
+
+    def subscription_invoice(
+        self,
+        provider_subscription_id: str,
+        *,
+        paid: bool,
+        amount_minor: int,
+        currency: str,
+        period_start_at: datetime,
+        period_end_at: datetime,
+    ) -> Delivery:
+        """A renewal attempt: ``subscription.renewed`` when it paid, else ``subscription.payment_failed``."""
+        data = {
+            "subscription_id": provider_subscription_id,
+            "payment_id": f"sim_pay_{uuid.uuid4().hex}" if paid else None,
+            **_period(period_start_at, period_end_at),
+            "amount_minor": amount_minor,
+            "currency": currency.upper(),
+        }
+        return self.deliver(self._event("subscription.renewed" if paid else "subscription.payment_failed", data))
+
+    def subscription_cancelled(self, provider_subscription_id: str) -> Delivery:
+        """The provider ended the subscription (at its period end, or in its portal)."""
+        return self.deliver(self._event("subscription.cancelled", {"subscription_id": provider_subscription_id}))
+
     def expire(self, provider_ref: str) -> Delivery:
         """A signed ``checkout.expired`` event for ``provider_ref``."""
         return self.deliver(self._event("checkout.expired", {"provider_ref": provider_ref}))
@@ -187,6 +256,9 @@ class SimulatedGateway:
             amount_minor=data.get("amount_minor"),
             currency=data.get("currency"),
             refund_id=data.get("refund_id"),
+            provider_subscription_id=data.get("subscription_id"),
+            period_start_at=_when(data.get("period_start")),
+            period_end_at=_when(data.get("period_end")),
         )
 
     def _verify(self, raw_body: bytes, signature: str | None) -> None:
@@ -206,3 +278,11 @@ class SimulatedGateway:
 
     def _event(self, event_type: str, data: dict[str, Any]) -> dict[str, Any]:
         return {"id": f"evt_sim_{uuid.uuid4().hex}", "type": event_type, "created": int(self._clock()), "data": data}
+
+
+def _period(start_at: datetime, end_at: datetime) -> dict[str, int]:
+    return {"period_start": int(start_at.timestamp()), "period_end": int(end_at.timestamp())}
+
+
+def _when(value: object) -> datetime | None:
+    return datetime.fromtimestamp(value, UTC) if isinstance(value, int) else None

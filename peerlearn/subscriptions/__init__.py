@@ -1,0 +1,1 @@
+"""Premium mentor subscriptions: plans, the subscription state machine, billing events and their figures."""
