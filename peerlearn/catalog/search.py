@@ -22,6 +22,7 @@ from peerlearn.models.enums import SessionStatus, SkillLevel
 from peerlearn.models.types import as_utc, saved_id, utcnow
 from peerlearn.platform.errors import ValidationError
 from peerlearn.platform.timefmt import valid_zone
+from peerlearn.sponsorships import queries as sponsored_placement
 
 _DATE_ONLY = re.compile(r"\d{4}-\d{2}-\d{2}")
 Sort = Literal["relevance", "soonest", "price", "price_desc", "rating"]
@@ -160,7 +161,7 @@ def search_sessions(filters: SessionFilters, *, db: Session, now: datetime | Non
     """A page of results with its total and facets. Identical searches are answered from the cache until the
     catalogue changes; a fresh one costs three round trips for the page and one for the facets."""
     if now is not None:  # a search "as of" another time is never cached
-        return _search(filters, db=db, now=now)
+        return _with_sponsored(_search(filters, db=db, now=now), filters, db=db, now=now)
     question = f"{db.get_bind().dialect.name}:{filters.model_dump_json()}"
     page = search_cache.cached(
         "page",
@@ -177,7 +178,40 @@ def search_sessions(filters: SessionFilters, *, db: Session, now: datetime | Non
         dump=json.dumps,
         load=json.loads,
     )
-    return page.model_copy(update={"facets": facets})
+    return _with_sponsored(page.model_copy(update={"facets": facets}), filters, db=db, now=utcnow())
+
+
+def _with_sponsored(result: SearchResult, filters: SessionFilters, *, db: Session, now: datetime) -> SearchResult:
+    """Sponsored items (labelled `sponsored`) merged into the first page per request, after the cache, so a
+    campaign's budget and daily cap hold. Only sessions that are themselves results of this search are candidates
+    (peerlearn.sponsorships.rules states the placement and relevance rules)."""
+    if filters.page != 1 or not result.items:
+        return result
+
+    def matching(ids: list[int]) -> dict[int, str]:
+        query = _matching(filters, now, db=db)[0].where(col(LearningSession.id).in_(ids))
+        rows = db.exec(
+            select(
+                LearningSession.id, LearningSession.title, LearningSession.search_tags, LearningSession.description
+            ).where(col(LearningSession.id).in_(query.subquery().select()))
+        ).all()
+        return {int(i or 0): f"{title} {tags} {text}" for i, title, tags, text in rows}
+
+    def load(ids: list[int]) -> list[LearningSessionPublic]:
+        rows = {saved_id(s): s for s in db.exec(select(LearningSession).where(col(LearningSession.id).in_(ids)))}
+        return [item.model_copy(update={"sponsored": True}) for item in to_public([rows[i] for i in ids], db=db)]
+
+    placed = sponsored_placement.place(
+        result.items,
+        query=filters.q,
+        skill=filters.skill,
+        category=filters.category,
+        today=now.date(),
+        db=db,
+        matching=matching,
+        load=load,
+    )
+    return result.model_copy(update={"items": [item for item, _ in placed]})
 
 
 def _matching(

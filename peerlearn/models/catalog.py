@@ -131,6 +131,7 @@ class LearningSessionPublic(BaseModel):
     partial_refund_percent: int
     requires_approval: bool
     series_id: int | None = None
+    sponsored: bool = False  # a paid placement, shown with a "Sponsored" label
 
 
 class Recurrence(BaseModel):
