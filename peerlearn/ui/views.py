@@ -263,6 +263,7 @@ class TableRow:
 class Definition:
     key: str
     text: str
+    label: str = ""  # the card's words for it
 
 
 # --- the profile editor ---

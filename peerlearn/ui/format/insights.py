@@ -4,15 +4,18 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from babel.numbers import format_decimal, format_percent
+
 from peerlearn.insights.churn import HORIZON, MIN_LEARNERS, ChurnModel
 from peerlearn.insights.experiments import ExperimentResults
-from peerlearn.insights.kpis import KpiReport
-from peerlearn.money import format_money
+from peerlearn.insights.kpis import KpiReport, label
+from peerlearn.money import format_money, from_minor
 from peerlearn.ui.format.common import money_text
 from peerlearn.ui.views import Definition, HeatCell, KpiCard, TableRow
 
 COHORT_MONTHS = 6
 BLANK = "transparent"
+LOCALE = "en"  # the admin pages are in English
 
 
 def _whole(values: dict[str, float]) -> dict[str, int]:
@@ -24,32 +27,53 @@ def kpi_cards(report: KpiReport) -> list[KpiCard]:
     r, m, lr, rec = report.revenue, report.marketplace, report.learners, report.recommender
     ratios = ", ".join(f"{c} {v}" for c, v in lr["ltv_to_cac"].items()) or "—"
     return [
-        KpiCard("gross_booking_value", "Gross booking value", money_text(r["gross_booking_value"])),
-        KpiCard("platform_revenue", "Platform revenue", money_text(r["platform_revenue"])),
-        KpiCard("mrr", "MRR (last 30 days)", money_text(r["mrr"])),
-        KpiCard("arr", "ARR", money_text(r["arr"])),
-        KpiCard("refunds", "Refunds", money_text(r["refunds"])),
-        KpiCard("net_revenue", "Net revenue", money_text(r["net_revenue"])),
-        KpiCard("active_learners", "Active learners", str(lr["active_learners"])),
+        KpiCard("gross_booking_value", label("gross_booking_value"), money_text(r["gross_booking_value"])),
+        KpiCard("platform_revenue", label("platform_revenue"), money_text(r["platform_revenue"])),
+        KpiCard("mrr", label("mrr"), money_text(r["mrr"])),
+        KpiCard("arr", label("arr"), money_text(r["arr"])),
+        KpiCard("refunds", label("refunds"), money_text(r["refunds"])),
+        KpiCard("net_revenue", label("net_revenue"), money_text(r["net_revenue"])),
+        KpiCard("active_learners", label("active_learners"), str(lr["active_learners"])),
         KpiCard(
             "ltv",
-            "LTV so far / projected",
+            f"{label('ltv')} / {label('projected_ltv')}",
             f"{money_text(_whole(lr['ltv']))} / {money_text(_whole(lr['projected_ltv']))}",
         ),
-        KpiCard("cac", "CAC · LTV:CAC", f"{money_text(_whole(lr['cac']))} · {ratios}"),
-        KpiCard("booking_conversion", "Booking conversion", f"{m['booking_conversion']:.1%}"),
-        KpiCard("completion_rate", "Completion rate", f"{m['completion_rate']:.1%}"),
+        KpiCard("cac", f"{label('cac')} · {label('ltv_to_cac')}", f"{money_text(_whole(lr['cac']))} · {ratios}"),
+        KpiCard("booking_conversion", label("booking_conversion"), percent(m["booking_conversion"])),
+        KpiCard("completion_rate", label("completion_rate"), percent(m["completion_rate"])),
         KpiCard(
-            "cancellation_rate", "Cancellations · no-shows", f"{m['cancellation_rate']:.1%} · {m['no_show_rate']:.1%}"
+            "cancellation_rate",
+            f"{label('cancellation_rate')} · {label('no_show_rate')}",
+            f"{percent(m['cancellation_rate'])} · {percent(m['no_show_rate'])}",
         ),
-        KpiCard("seat_utilisation", "Seat utilisation", f"{m['seat_utilisation']:.1%}"),
-        KpiCard("active_mentor_share", "Active mentors", f"{m['active_mentor_share']:.1%}"),
-        KpiCard("average_rating", "Average rating", str(m["average_rating"] or "—")),
+        KpiCard("seat_utilisation", label("seat_utilisation"), percent(m["seat_utilisation"])),
+        KpiCard("active_mentor_share", label("active_mentor_share"), percent(m["active_mentor_share"])),
+        KpiCard("average_rating", label("average_rating"), str(m["average_rating"] or "—")),
         KpiCard(
             "recommendation_ctr",
-            "Recommendation CTR · conversion",
-            f"{rec['recommendation_ctr']:.1%} · {rec['recommendation_conversion']:.1%}",
+            f"{label('recommendation_ctr')} · {label('recommendation_conversion')}",
+            f"{percent(rec['recommendation_ctr'])} · {percent(rec['recommendation_conversion'])}",
         ),
+    ]
+
+
+def percent(share: float) -> str:
+    """0.382 -> '38.2%' (CLDR pattern through Babel)."""
+    return format_percent(share, format="#,##0.0%", locale=LOCALE)
+
+
+def funnel_rows(report: KpiReport) -> list[dict[str, str | int]]:
+    """Recharts rows for the funnel: step, count, and the text beside its bar: '412 (38.2%)' of session views."""
+    steps = report.marketplace["funnel"]
+    top = steps[0]["count"] if steps else 0
+    return [
+        {
+            "stage": s["stage"],
+            "count": s["count"],
+            "text": f"{format_decimal(s['count'], locale=LOCALE)} ({percent(s['count'] / top if top else 0)})",
+        }
+        for s in steps
     ]
 
 
@@ -154,11 +178,15 @@ def ledger_note(unbalanced: list) -> str:
 
 
 def revenue_chart(report: KpiReport) -> tuple[list[str], list[dict[str, str | float]]]:
-    """The currencies (one bar series each) and the chart's rows: month, then each currency in major units."""
+    """The currencies (the chart shows one at a time) and the chart's rows: month, then each currency in major
+    units."""
     by_month = report.revenue["revenue_by_month"]
     currencies = sorted({c for row in by_month for c in row if c != "month"})
-    return currencies, [{k: (v if k == "month" else v / 100) for k, v in row.items()} for row in by_month]
+    return currencies, [
+        {k: (v if k == "month" else float(from_minor(v, k))) for k, v in row.items()} for row in by_month
+    ]
 
 
 def definitions(texts: dict[str, str]) -> list[Definition]:
-    return [Definition(k, v) for k, v in texts.items()]
+    """Each definition under the same words the dashboard's cards use."""
+    return [Definition(k, v, label(k)) for k, v in texts.items()]

@@ -23,15 +23,39 @@ def _card(item: rx.Var[KpiCard]) -> rx.Component:
 
 
 def _revenue_chart() -> rx.Component:
+    """One currency at a time: amounts in different currencies never share an axis."""
     return rx.recharts.bar_chart(
-        rx.foreach(I.currencies, lambda c, i: rx.recharts.bar(data_key=c, fill=rx.Var.create(COLORS)[i % 4], name=c)),
+        rx.recharts.bar(data_key=I.chart_currency, fill=COLORS[0], name=I.chart_currency),
         rx.recharts.x_axis(data_key="month"),
         rx.recharts.y_axis(),
-        rx.recharts.legend(),
         rx.recharts.tooltip(),
         data=I.revenue_rows,
         width="100%",
         height=280,
+    )
+
+
+def _currency_switch() -> rx.Component:
+    return rx.hstack(
+        rx.el.label("Currency", html_for="revenue-currency", font_size="0.85em"),
+        rx.select(
+            I.currencies,
+            value=I.chart_currency,
+            on_change=I.set_chart_currency,
+            id="revenue-currency",
+            aria_label="Currency of the revenue chart",
+            size="1",
+        ),
+        align="center",
+        spacing="2",
+    )
+
+
+def _date_field(text: str, field_id: str, value: rx.Var[str], on_change) -> rx.Component:
+    return rx.vstack(
+        rx.el.label(text, html_for=field_id, font_size="0.8em", color="var(--gray-11)"),
+        rx.input(type="date", value=value, on_change=on_change, id=field_id),
+        spacing="0",
     )
 
 
@@ -48,14 +72,30 @@ def _signups_chart() -> rx.Component:
 
 
 def _funnel_chart() -> rx.Component:
-    return rx.recharts.bar_chart(
-        rx.recharts.bar(data_key="count", fill=COLORS[1]),
-        rx.recharts.x_axis(data_key="stage"),
-        rx.recharts.y_axis(),
-        rx.recharts.tooltip(),
-        data=I.funnel_rows,
+    return rx.vstack(
+        rx.recharts.bar_chart(
+            rx.recharts.bar(rx.recharts.label_list(data_key="text", position="top"), data_key="count", fill=COLORS[1]),
+            rx.recharts.x_axis(data_key="stage", interval=0, font_size=11),
+            rx.recharts.y_axis(),
+            rx.recharts.tooltip(),
+            data=I.funnel_rows,
+            width="100%",
+            height=240,
+            margin={"top": 20},
+        ),
+        rx.foreach(
+            I.funnel_rows,
+            lambda step: rx.hstack(
+                rx.text(step["stage"], size="2"),
+                rx.spacer(),
+                rx.text(step["text"], size="2", weight="bold"),
+                width="100%",
+            ),
+        ),
+        rx.text("Share: of session views.", size="1", color_scheme="gray"),
         width="100%",
-        height=240,
+        spacing="1",
+        id="funnel",
     )
 
 
@@ -105,13 +145,13 @@ def insights_page() -> rx.Component:
         rx.hstack(
             rx.heading("Business dashboards", size="7"),
             rx.spacer(),
-            rx.input(type="date", value=I.start_date, on_change=I.set_start_date, aria_label="From"),
-            rx.input(type="date", value=I.end_date, on_change=I.set_end_date, aria_label="Until"),
+            _date_field("From", "insights-from", I.start_date, I.set_start_date),
+            _date_field("Until (inclusive)", "insights-until", I.end_date, I.set_end_date),
             rx.button(rx.icon("download", size=14), "CSV", variant="soft", on_click=I.export_csv),
             rx.link("Definitions", href=routes.INSIGHTS_DEFINITIONS),
             width="100%",
             wrap="wrap",
-            align="center",
+            align="end",
         ),
         rx.cond(I.problem != "", rx.callout(I.problem, color_scheme="red")),
         rx.grid(
@@ -124,8 +164,30 @@ def insights_page() -> rx.Component:
             id="ledger-health",
         ),
         card(
-            rx.heading("Platform revenue per month", size="4"),
-            rx.box(_revenue_chart(), id="revenue-chart", width="100%"),
+            rx.hstack(
+                rx.heading("Platform revenue per month", size="4"),
+                rx.spacer(),
+                rx.cond(I.currencies.length() > 1, _currency_switch()),
+                width="100%",
+                wrap="wrap",
+                align="center",
+            ),
+            rx.cond(
+                I.currencies.length() > 0,
+                rx.vstack(
+                    rx.box(_revenue_chart(), width="100%"),
+                    rx.text("In ", I.chart_currency, ", main units.", size="1", color_scheme="gray"),
+                    width="100%",
+                ),
+                rx.text(
+                    "No platform revenue in these dates yet. Each month's commission appears here, one currency "
+                    "at a time, once a paid booking lands.",
+                    size="2",
+                    color_scheme="gray",
+                    id="revenue-chart-empty",
+                ),
+            ),
+            id="revenue-chart",
         ),
         card(
             rx.heading("Gross booking value by gateway", size="4"),
@@ -245,7 +307,7 @@ def definitions_page() -> rx.Component:
             rx.foreach(
                 I.definitions,
                 lambda d: rx.vstack(
-                    rx.text(d.key, weight="bold", size="2"),
+                    rx.text(d.label, weight="bold", size="2"),
                     rx.text(d.text, size="2"),
                     spacing="0",
                     padding_y="0.4em",

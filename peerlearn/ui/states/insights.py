@@ -50,8 +50,9 @@ class InsightsState(InsightsTools, AuthState):
     cards: list[KpiCard] = []
     revenue_rows: list[dict[str, str | float]] = []  # recharts rows: a month and one value per currency
     currencies: list[str] = []
+    chart_currency: str = ""  # the revenue chart shows one currency at a time (never two scales on one axis)
     signup_rows: list[dict[str, str | int]] = []  # recharts rows: week, signups
-    funnel_rows: list[dict[str, str | int]] = []  # recharts rows: stage, count
+    funnel_rows: list[dict[str, str | int]] = []  # recharts rows: stage, count, text ('412 (38.2%)')
     cohort_cells: list[HeatCell] = []
     skills_rows: list[TableRow] = []
     at_risk: list[TableRow] = []
@@ -95,7 +96,9 @@ class InsightsState(InsightsTools, AuthState):
         self.end_date = (report.end - timedelta(seconds=1)).date().isoformat()
         self.cards = fmt.kpi_cards(report)
         self.currencies, self.revenue_rows = fmt.revenue_chart(report)
-        self.signup_rows, self.funnel_rows = report.learners["signups_per_week"], report.marketplace["funnel"]
+        if self.chart_currency not in self.currencies:
+            self.chart_currency = self.currencies[0] if self.currencies else ""
+        self.signup_rows, self.funnel_rows = report.learners["signups_per_week"], fmt.funnel_rows(report)
         self.cohort_cells = fmt.heat_cells(report.learners["cohort_retention"])
         self.skills_rows, self.gateways = fmt.skills_rows(report), fmt.gateway_rows(report)
         self.churn_note, self.at_risk = fmt.churn_note(model), fmt.at_risk_rows(risky)
@@ -103,6 +106,10 @@ class InsightsState(InsightsTools, AuthState):
         self.offline = fmt.offline_rows(report.recommender.get("offline_evaluation"))
         self.experiments = fmt.experiment_rows(results)
         self.ledger_note = fmt.ledger_note(unbalanced)
+
+    @rx.event
+    def set_chart_currency(self, value: str):
+        self.chart_currency = value
 
     @rx.event
     async def set_start_date(self, value: str):
