@@ -23,6 +23,7 @@ from peerlearn.api import (
     payments,
     recommendations,
     sessions,
+    sponsorships,
 )
 from peerlearn.api.body_limit import BodySizeLimitMiddleware
 from peerlearn.api.errors import error_body, install_error_handlers
@@ -42,6 +43,7 @@ ROUTERS = [
     live.router,
     paths.router,
     mentors.router,
+    sponsorships.router,
 ]
 CATCH_ALL_METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
 
