@@ -28,6 +28,7 @@ class SessionCard:
     spots: str
     language: str
     mentor_href: str = ""  # the mentor's profile page
+    sponsored: bool = False  # a paid placement: the card says "Sponsored"
 
 
 @dataclass(frozen=True)

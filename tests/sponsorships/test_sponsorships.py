@@ -17,6 +17,7 @@ from peerlearn.models.sponsorship import PricingModel, SponsorshipStatus
 from peerlearn.models.types import utcnow
 from peerlearn.platform.errors import PermissionDeniedError, RuleViolationError
 from peerlearn.sponsorships import actions, queries
+from peerlearn.ui.format.catalog import session_card
 from tests.factories import make_session, make_user
 
 
@@ -150,6 +151,7 @@ def test_discover_labels_the_sponsored_item_and_respects_relevance(db: Session) 
     flags = [(item.id, item.sponsored) for item in page.items]
     assert flags[1] == (far, True)  # second, never above the first organic result
     assert sum(s for _, s in flags) == 1
+    assert [session_card(item, "UTC").sponsored for item in page.items][:2] == [False, True]  # the card's label
     assert guitar not in [i for i, _ in flags]  # below the relevance floor: not a result of this search
     assert search_sessions(parse_filters(q="python", page=2, page_size=5), db=db).items[0].sponsored is False
     soon = parse_filters(q="python", starts_before=(utcnow() + timedelta(days=10)).isoformat())

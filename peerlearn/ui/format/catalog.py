@@ -28,6 +28,7 @@ def session_card(s: LearningSessionPublic, tz: str) -> SessionCard:
         spots="Full" if s.spots_left == 0 else f"{s.spots_left} left",
         language=s.language,
         mentor_href=mentor_link(s.mentor.id),
+        sponsored=s.sponsored,
     )
 
 

@@ -93,6 +93,10 @@ def _result(item: rx.Var[SessionCard]) -> rx.Component:
         card(
             rx.vstack(
                 rx.hstack(
+                    rx.cond(
+                        item.sponsored,
+                        rx.badge("Sponsored", color_scheme="gray", variant="surface", class_name="sponsored-label"),
+                    ),
                     rx.badge(item.level, variant="soft"),
                     rx.badge(item.language, variant="outline"),
                     rx.spacer(),
