@@ -23,7 +23,9 @@ from peerlearn.booking.queries import lock_listed_session
 from peerlearn.booking.rules import (
     SEAT_HOLDING,
     LearnerCancellation,
+    cancellation_deadline,
     check_bookable,
+    closed_at,
     describe_learner_cancellation,
     learner_can_cancel,
     learner_cancellation,
@@ -46,7 +48,7 @@ from peerlearn.models.types import linked_row, saved_id, utcnow
 from peerlearn.platform import notifications
 from peerlearn.platform.errors import ConflictError, ErrorCode, NotFoundError, PermissionDeniedError, RuleViolationError
 from peerlearn.platform.locks import lock_linked, lock_row, lock_session
-from peerlearn.platform.timefmt import format_for_user
+from peerlearn.platform.timefmt import format_for_user, user_zone
 
 
 def _check_learner_free(
@@ -72,14 +74,22 @@ def _check_learner_free(
 
 
 def book_session(
-    learner: User, session_id: int, *, db: Session, coupon_code: str | None = None, now: datetime | None = None
+    learner: User,
+    session_id: int,
+    *,
+    db: Session,
+    coupon_code: str | None = None,
+    now: datetime | None = None,
+    zone: str | None = None,
 ) -> tuple[Booking, Payment | None]:
-    """Take a seat. Free sessions confirm at once; paid ones hold the seat while the learner pays."""
+    """Take a seat. Free sessions confirm at once; paid ones hold the seat while the learner pays.
+
+    `zone`: where a refusal quotes its times (the page's viewer zone; by default the learner's profile zone)."""
     require_role(learner, UserRole.LEARNER)
     now = now or utcnow()
     learner_id = saved_id(learner)
     session = lock_listed_session(session_id, db=db)
-    check_bookable(session, learner_id, now)
+    check_bookable(session, learner_id, now, zone or user_zone(learner_id, db=db))
     _check_learner_free(learner_id, session, db=db)
     if not take_offer(session, learner_id, db=db, now=now):
         if session.seats_taken >= session.capacity:
@@ -175,14 +185,15 @@ def _paid_for(booking: Booking, *, db: Session) -> Payment | None:
 
 
 def _cancellation(
-    booking: Booking, session: LearningSession, paid: Payment | None, now: datetime
+    booking: Booking, session: LearningSession, paid: Payment | None, now: datetime, zone: str
 ) -> LearnerCancellation:
     paid_minor = paid.amount_minor if paid is not None else None
-    return learner_cancellation(booking.status, session, paid_minor, paid.currency if paid else booking.currency, now)
+    currency = paid.currency if paid else booking.currency
+    return learner_cancellation(booking.status, session, paid_minor, currency, now, zone)
 
 
 def cancellation_preview(
-    learner: User, booking_id: int, *, db: Session, now: datetime | None = None
+    learner: User, booking_id: int, *, db: Session, now: datetime | None = None, zone: str | None = None
 ) -> CancellationPreview:
     """What cancelling this booking now would do, in the learner's terms (the same rule `cancel_booking` applies)."""
     now = now or utcnow()
@@ -191,7 +202,7 @@ def cancellation_preview(
         raise NotFoundError("No such booking.")
     session = linked_row(LearningSession, booking.session_id, db=db)
     paid = _paid_for(booking, db=db)
-    outcome = _cancellation(booking, session, paid, now)
+    outcome = _cancellation(booking, session, paid, now, zone or user_zone(learner.id, db=db))
     to_card = paid is None or paid.provider != "razorpay"
     return CancellationPreview(
         booking_id=booking_id,
@@ -203,13 +214,16 @@ def cancellation_preview(
     )
 
 
-def cancel_booking(learner: User, booking_id: int, *, db: Session, now: datetime | None = None) -> tuple[Booking, int]:
-    """Cancel before the cut-off, refunded as the session's policy says. Returns the booking and the refund."""
+def cancel_booking(
+    learner: User, booking_id: int, *, db: Session, now: datetime | None = None, zone: str | None = None
+) -> tuple[Booking, int]:
+    """Cancel before the cut-off, refunded as the session's policy says. Returns the booking and the refund.
+    `zone`: where a refusal quotes the cut-off (the page's viewer zone; by default the learner's profile zone)."""
     now = now or utcnow()
     booking = _own_booking(learner, booking_id, db=db)
     session = lock_linked(LearningSession, booking.session_id, db=db)
     paid = _paid_for(booking, db=db)
-    outcome = _cancellation(booking, session, paid, now)
+    outcome = _cancellation(booking, session, paid, now, zone or user_zone(learner.id, db=db))
     if outcome.refusal is not None:
         raise outcome.refusal
     refunded = 0
@@ -246,9 +260,16 @@ def cancel_booking(learner: User, booking_id: int, *, db: Session, now: datetime
 
 
 def reschedule_booking(
-    learner: User, booking_id: int, target_session_id: int, *, db: Session, now: datetime | None = None
+    learner: User,
+    booking_id: int,
+    target_session_id: int,
+    *,
+    db: Session,
+    now: datetime | None = None,
+    zone: str | None = None,
 ) -> Booking:
-    """Move a confirmed booking to another session of the same mentor at the same price, without paying again."""
+    """Move a confirmed booking to another session of the same mentor at the same price, without paying again.
+    `zone`: where a refusal quotes its times (the page's viewer zone; by default the learner's profile zone)."""
     now = now or utcnow()
     booking = _own_booking(learner, booking_id, db=db)
     if booking.status != BookingStatus.CONFIRMED:
@@ -271,12 +292,15 @@ def reschedule_booking(
         raise RuleViolationError(
             "You can move only to a session of the same mentor at the same price.", ErrorCode.RESCHEDULE_NOT_ALLOWED
         )
-    if not learner_can_cancel(source.start_at, source.cancellation_cutoff_hours, now):
-        raise RuleViolationError(
-            f"Changes closed {source.cancellation_cutoff_hours} hours before the start.", ErrorCode.CANCELLATION_CUTOFF
-        )
     learner_id = saved_id(learner)
-    check_bookable(target, learner_id, now)
+    zone = zone or user_zone(learner_id, db=db)
+    if not learner_can_cancel(source.start_at, source.cancellation_cutoff_hours, now):
+        deadline = cancellation_deadline(source.start_at, source.cancellation_cutoff_hours)
+        raise RuleViolationError(
+            f"Changes {closed_at(deadline, f'{source.cancellation_cutoff_hours} hours', zone)}.",
+            ErrorCode.CANCELLATION_CUTOFF,
+        )
+    check_bookable(target, learner_id, now, zone)
     _check_learner_free(learner_id, target, db=db, ignore_booking_id=booking.id)
     if not take_offer(target, learner_id, db=db, now=now):
         if target.seats_taken >= target.capacity:

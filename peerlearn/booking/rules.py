@@ -9,6 +9,7 @@ from peerlearn.models import LearningSession
 from peerlearn.models.enums import BookingStatus, RefundPolicy, SessionStatus
 from peerlearn.money import format_money
 from peerlearn.platform.errors import ConflictError, ErrorCode, RuleViolationError
+from peerlearn.platform.timefmt import format_local
 
 # Statuses that hold a seat.
 SEAT_HOLDING = frozenset(
@@ -30,12 +31,19 @@ def overlaps(
     return a_start - buffer < b_end and b_start < a_end + buffer
 
 
-def booking_opens_check(start_at: datetime, min_notice_minutes: int, now: datetime) -> str | None:
-    """Why a session can no longer be booked now, or None when it can."""
+def closed_at(deadline: datetime, before: str, tz: str) -> str:
+    """'closed at Tue 8 Dec, 17:30 GMT+5:30 (Asia/Kolkata), 30 minutes before the start': a deadline as the
+    person told about it reads it (`tz`, their zone, is given by the caller: the page's viewer or the profile)."""
+    return f"closed at {format_local(deadline, tz)}, {before} before the start"
+
+
+def booking_opens_check(start_at: datetime, min_notice_minutes: int, now: datetime, tz: str = "UTC") -> str | None:
+    """Why a session can no longer be booked now, or None when it can (a deadline quoted in `tz`)."""
     if start_at <= now:
         return "This session has already started."
-    if start_at - now < timedelta(minutes=min_notice_minutes):
-        return f"Bookings close {min_notice_minutes} minutes before the start."
+    notice = timedelta(minutes=min_notice_minutes)
+    if start_at - now < notice:
+        return f"Bookings {closed_at(start_at - notice, f'{min_notice_minutes} minutes', tz)}."
     return None
 
 
@@ -44,7 +52,7 @@ def takes_learners(session: LearningSession, now: datetime) -> bool:
     return session.status == SessionStatus.PUBLISHED and session.start_at > now
 
 
-def check_bookable(session: LearningSession, learner_id: int, now: datetime) -> None:
+def check_bookable(session: LearningSession, learner_id: int, now: datetime, tz: str = "UTC") -> None:
     """The one answer to "may this learner take a seat in this session now?": nothing, or the error that says why not.
 
     Seats are not counted here: a full session may still be bookable by the learner holding a waitlist offer.
@@ -55,7 +63,7 @@ def check_bookable(session: LearningSession, learner_id: int, now: datetime) -> 
         )
     if session.mentor_id == learner_id:
         raise ConflictError("You cannot book your own session.", ErrorCode.OWN_SESSION)
-    reason = booking_opens_check(session.start_at, session.min_notice_minutes, now)
+    reason = booking_opens_check(session.start_at, session.min_notice_minutes, now, tz)
     if reason:
         raise RuleViolationError(reason, ErrorCode.NOTICE_TOO_SHORT)
 
@@ -97,6 +105,7 @@ def learner_cancellation(
     paid_minor: int | None,
     currency: str,
     now: datetime,
+    tz: str = "UTC",
 ) -> LearnerCancellation:
     """The one rule for a learner cancelling: a seat-holding booking may go; a confirmed one only before the cut-off;
     a payment comes back as the session's refund policy says. `cancel_booking` applies it, the dialog states it."""
@@ -108,8 +117,9 @@ def learner_cancellation(
     elif status == BookingStatus.CONFIRMED and not learner_can_cancel(
         session.start_at, session.cancellation_cutoff_hours, now
     ):
+        hours = session.cancellation_cutoff_hours
         refusal = RuleViolationError(
-            f"Cancelling closed {session.cancellation_cutoff_hours} hours before the start.",
+            f"Cancelling {closed_at(cancellation_deadline(session.start_at, hours), f'{hours} hours', tz)}.",
             ErrorCode.CANCELLATION_CUTOFF,
         )
     policy, percent = session.refund_policy, session.partial_refund_percent

@@ -46,7 +46,7 @@ def _session(policy: RefundPolicy = RefundPolicy.FULL, percent: int = 50) -> Lea
         ),
         (RefundPolicy.NONE, 4000, BookingStatus.CONFIRMED, 48, "No refund: this session's cancellation policy"),
         (RefundPolicy.FULL, None, BookingStatus.PENDING_PAYMENT, 48, "Nothing has been paid"),
-        (RefundPolicy.FULL, 4000, BookingStatus.CONFIRMED, 3, "Cancelling closed 24 hours before the start."),
+        (RefundPolicy.FULL, 4000, BookingStatus.CONFIRMED, 3, "Cancelling closed at Sat 28 Feb"),
     ],
 )
 def test_the_statement_says_what_comes_back(policy, paid, status, before, expected):

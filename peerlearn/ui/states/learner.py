@@ -80,9 +80,10 @@ class LearnerState(AuthState):
 
     async def ask_cancel(self, booking_id: str):
         """Cancel was clicked: say what cancelling would do now (the refund), and wait for a yes."""
+        zone = self.viewer_timezone
         try:
             preview = await self._as_user(
-                lambda user, db: booking_service.cancellation_preview(user, int(booking_id), db=db)
+                lambda user, db: booking_service.cancellation_preview(user, int(booking_id), db=db, zone=zone)
             )
         except ServiceError as error:
             return rx.toast.error(error.message)
@@ -96,12 +97,12 @@ class LearnerState(AuthState):
 
     async def cancel(self):
         """Yes, cancel: the booking named in the dialog."""
-        booking_id = self.cancel_for
+        booking_id, zone = self.cancel_for, self.viewer_timezone
         self.keep_booking()
         if not booking_id:
             return None
         return await self._act(
-            lambda user, db: booking_service.cancel_booking(user, booking_id, db=db), "Booking cancelled."
+            lambda user, db: booking_service.cancel_booking(user, booking_id, db=db, zone=zone), "Booking cancelled."
         )
 
     async def open_reschedule(self, booking_id: str):
@@ -119,12 +120,12 @@ class LearnerState(AuthState):
 
     async def reschedule_to(self):
         """Yes, move: to the option picked in the list."""
-        booking_id, session_id = self.reschedule_for, self.move_to
+        booking_id, session_id, zone = self.reschedule_for, self.move_to, self.viewer_timezone
         self.close_reschedule()
         if not booking_id or not session_id:
             return None
         return await self._act(
-            lambda user, db: booking_service.reschedule_booking(user, booking_id, int(session_id), db=db),
+            lambda user, db: booking_service.reschedule_booking(user, booking_id, int(session_id), db=db, zone=zone),
             "Moved. Your seat in the new session is confirmed.",
         )
 

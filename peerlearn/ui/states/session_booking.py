@@ -32,10 +32,10 @@ class SessionBooking(rx.State, mixin=True):
 
     async def book(self):
         self.message = ""
-        session_id, coupon = int(self.session.id), self.coupon or None
+        session_id, coupon, zone = int(self.session.id), self.coupon or None, self.viewer_timezone
 
         def book(user: User, db: Session) -> str:
-            _, payment = booking_service.book_session(user, session_id, coupon_code=coupon, db=db)
+            _, payment = booking_service.book_session(user, session_id, coupon_code=coupon, db=db, zone=zone)
             return on_this_site(payment.checkout_url) if payment else ""
 
         try:
@@ -64,10 +64,10 @@ class SessionBooking(rx.State, mixin=True):
 
     async def ask_cancel_my_booking(self):
         """ "Cancel my booking" was clicked: say what cancelling would do now (the refund), and wait for a yes."""
-        booking_id = self.my_booking_id
+        booking_id, zone = self.my_booking_id, self.viewer_timezone
         try:
             preview = await self._as_user(
-                lambda user, db: booking_service.cancellation_preview(user, booking_id, db=db)
+                lambda user, db: booking_service.cancellation_preview(user, booking_id, db=db, zone=zone)
             )
         except AuthenticationError:
             return self._login_again()
@@ -87,10 +87,10 @@ class SessionBooking(rx.State, mixin=True):
         if not self.cancel_asked:
             return None
         self.keep_my_booking()
-        booking_id = self.my_booking_id
+        booking_id, zone = self.my_booking_id, self.viewer_timezone
         try:
             _, refunded = await self._as_user(
-                lambda user, db: booking_service.cancel_booking(user, booking_id, db=db), write=True
+                lambda user, db: booking_service.cancel_booking(user, booking_id, db=db, zone=zone), write=True
             )
         except AuthenticationError:
             return self._login_again()
