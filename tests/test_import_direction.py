@@ -12,7 +12,7 @@ from pathlib import Path
 
 PACKAGE_ROOT = Path(__file__).resolve().parents[1] / "peerlearn"
 
-DOMAIN = ("accounts", "catalog", "booking", "billing", "live", "insights", "paths", "subscriptions")
+DOMAIN = ("accounts", "catalog", "booking", "billing", "live", "insights", "paths", "subscriptions", "sponsorships")
 # Everything below the UI and the REST API: none of it may know about the web frameworks or the layers above.
 LOWER_PACKAGES = (*DOMAIN, "platform", "models", "payments", "recommender")
 LOWER_MODULES = ("db", "config", "money", "links")
