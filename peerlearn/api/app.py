@@ -24,6 +24,7 @@ from peerlearn.api import (
     recommendations,
     sessions,
     sponsorships,
+    subscriptions,
 )
 from peerlearn.api.body_limit import BodySizeLimitMiddleware
 from peerlearn.api.errors import error_body, install_error_handlers
@@ -43,6 +44,7 @@ ROUTERS = [
     live.router,
     paths.router,
     mentors.router,
+    subscriptions.router,
     sponsorships.router,
 ]
 CATCH_ALL_METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]

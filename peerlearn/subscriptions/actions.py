@@ -130,7 +130,10 @@ def start_checkout(
         prorated_minor=prorated,
         created_at=now,
     )
-    gateway = select_gateway(code, payment_settings())
+    try:
+        gateway = select_gateway(code, payment_settings())
+    except PaymentError as error:
+        raise SubscriptionError(f"No payment provider can take this subscription: {error}") from error
     if not isinstance(gateway, RecurringGateway):
         raise SubscriptionError(f"Subscriptions through {gateway.name} are not available yet.")
     sub.provider = gateway.name

@@ -22,24 +22,37 @@ from peerlearn.subscriptions.actions import SubscriptionError, first_charge_mino
 
 
 def _gateway() -> SimulatedGateway:
-    gateway = gateway_by_name("simulated", payment_settings())
+    try:
+        gateway = gateway_by_name("simulated", payment_settings())
+    except PaymentError as error:
+        raise SubscriptionError(str(error)) from error
     assert isinstance(gateway, SimulatedGateway)
     return gateway
 
 
-def checkout(provider_ref: str, *, db: Session) -> Subscription:
+def checkout(provider_ref: str, *, db: Session, mentor_id: int | None = None) -> Subscription:
+    """The subscription of a simulated checkout (only the mentor's own when ``mentor_id`` is given)."""
     sub = db.exec(
         select(Subscription).where(Subscription.provider == "simulated", Subscription.provider_ref == provider_ref)
     ).first()
-    if sub is None:
+    if sub is None or (mentor_id is not None and sub.mentor_id != mentor_id):
         raise NotFoundError("No such checkout.")
     return sub
 
 
-def pay_delivery(provider_ref: str, card_number: str, *, db: Session, now: datetime | None = None) -> Delivery:
+def simulated_subscription(subscription_id: int, *, db: Session) -> Subscription:
+    sub = db.get(Subscription, subscription_id)
+    if sub is None or sub.provider != "simulated":
+        raise NotFoundError("No such subscription on the simulated gateway.")
+    return sub
+
+
+def pay_delivery(
+    provider_ref: str, card_number: str, *, db: Session, now: datetime | None = None, mentor_id: int | None = None
+) -> Delivery:
     """The signed ``subscription.activated`` webhook for paying this checkout with ``card_number``."""
     now = now or utcnow()
-    sub = checkout(provider_ref, db=db)
+    sub = checkout(provider_ref, db=db, mentor_id=mentor_id)
     if sub.status != SubscriptionStatus.INCOMPLETE:
         raise ConflictError("This checkout is already closed.", ErrorCode.INVALID_STATE)
     try:
@@ -55,9 +68,11 @@ def pay_delivery(provider_ref: str, card_number: str, *, db: Session, now: datet
         raise SubscriptionError(str(error)) from error
 
 
-def pay_checkout(provider_ref: str, card_number: str, *, db: Session, now: datetime | None = None) -> Subscription:
+def pay_checkout(
+    provider_ref: str, card_number: str, *, db: Session, now: datetime | None = None, mentor_id: int | None = None
+) -> Subscription:
     """The hosted page, in-process: pay, and deliver the signed webhook to the webhook handler."""
-    body, headers = pay_delivery(provider_ref, card_number, db=db, now=now)
+    body, headers = pay_delivery(provider_ref, card_number, db=db, now=now, mentor_id=mentor_id)
     handle_webhook("simulated", body, headers, db=db, now=now)
     return checkout(provider_ref, db=db)
 
