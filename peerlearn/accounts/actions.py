@@ -14,7 +14,7 @@ from peerlearn.catalog.search_index import refresh_mentor_sessions
 from peerlearn.catalog.skills import get_or_create_skill
 from peerlearn.config import get_settings
 from peerlearn.models import AuthToken, MentorProfile, Profile, Skill, User, UserSkill
-from peerlearn.models.enums import UserRole
+from peerlearn.models.enums import UserRole, VerificationStatus
 from peerlearn.models.types import saved_id, utcnow
 from peerlearn.models.users import (
     MentorProfileCreate,
@@ -35,6 +35,7 @@ from peerlearn.platform.errors import (
     PermissionDeniedError,
     ValidationError,
 )
+from peerlearn.platform.locks import lock_row
 
 _TIMEZONES = frozenset(available_timezones())
 
@@ -174,6 +175,24 @@ def become_mentor(user: User, data: MentorProfileCreate, *, db: Session) -> User
     db.add_all([user, mentor])
     db.flush()
     return user
+
+
+UNDECIDED = (VerificationStatus.PENDING, VerificationStatus.UNVERIFIED)
+
+
+def decide_verification(admin: User, mentor_id: int, verified: bool, *, db: Session) -> MentorProfile:
+    """An admin verifies a mentor (the Verified badge on their profile and cards) or rejects them. Only a mentor
+    still waiting (pending or never checked) can be decided; a second click on a decided one is refused."""
+    require_role(admin, UserRole.ADMIN)
+    mentor = lock_row(MentorProfile, mentor_id, db=db)
+    if mentor is None:
+        raise NotFoundError("No mentor with that id.")
+    if mentor.verification_status not in UNDECIDED:
+        raise ConflictError(f"This mentor is already {mentor.verification_status.value}.")
+    mentor.verification_status = VerificationStatus.VERIFIED if verified else VerificationStatus.REJECTED
+    db.add(mentor)
+    db.flush()
+    return mentor
 
 
 def require_role(user: User, role: UserRole) -> None:

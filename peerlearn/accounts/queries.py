@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from pydantic import BaseModel
-from sqlmodel import Session
+from sqlmodel import Session, col, select
 
-from peerlearn.accounts.actions import signed_in
-from peerlearn.models.enums import UserRole
+from peerlearn.accounts.actions import UNDECIDED, signed_in
+from peerlearn.models import MentorProfile, User
+from peerlearn.models.enums import UserRole, VerificationStatus
 
 
 class Viewer(BaseModel):
@@ -29,3 +30,34 @@ def viewer_for_token(token: str | None, *, db: Session) -> Viewer:
         roles=user.roles,
         timezone=profile.timezone if profile and profile.timezone else "UTC",
     )
+
+
+class MentorToVerify(BaseModel):
+    user_id: int
+    full_name: str
+    email: str
+    headline: str
+    expertise: list[str]
+    status: VerificationStatus
+
+
+def mentors_to_verify(*, db: Session, limit: int = 50) -> list[MentorToVerify]:
+    """Active mentors an admin has not decided on yet: those who asked (pending) first, then the never checked."""
+    rows = db.exec(
+        select(MentorProfile, User)
+        .join(User, col(User.id) == MentorProfile.user_id)
+        .where(col(MentorProfile.verification_status).in_(UNDECIDED), col(User.is_mentor), col(User.is_active))
+        .order_by(col(MentorProfile.verification_status) != VerificationStatus.PENDING, col(User.id))
+        .limit(limit)
+    ).all()
+    return [
+        MentorToVerify(
+            user_id=m.user_id,
+            full_name=u.full_name,
+            email=u.email,
+            headline=m.headline,
+            expertise=m.expertise,
+            status=m.verification_status,
+        )
+        for m, u in rows
+    ]

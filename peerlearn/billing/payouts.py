@@ -13,13 +13,13 @@ from pydantic import BaseModel, ConfigDict, Field
 from sqlmodel import Session, col, select
 
 from peerlearn.accounts.actions import require_role
-from peerlearn.billing.earnings import mentor_balances
+from peerlearn.billing.earnings import mark_batch_paid, mentor_balances
 from peerlearn.billing.ledger import record_payout
-from peerlearn.models import Payout, User
-from peerlearn.models.enums import UserRole
+from peerlearn.models import Payout, PayoutBatch, User
+from peerlearn.models.enums import PayoutStatus, UserRole
 from peerlearn.models.types import saved_id, utcnow
 from peerlearn.money import format_money, normalize_currency, to_minor
-from peerlearn.platform.errors import ErrorCode, RuleViolationError, ValidationError
+from peerlearn.platform.errors import ConflictError, ErrorCode, NotFoundError, RuleViolationError, ValidationError
 from peerlearn.platform.locks import lock_row
 
 MINIMUM_PAYOUT = "10"  # in the currency's main unit: $10.00, €10.00, ₹10.00; smaller amounts wait for more
@@ -92,3 +92,55 @@ def payout_history(mentor_id: int, *, db: Session, limit: int = 50) -> list[Payo
         .limit(limit)
     )
     return [PayoutPublic.model_validate(p) for p in rows]
+
+
+class PayoutToApprove(BaseModel):
+    id: int
+    mentor_name: str
+    mentor_email: str
+    amount_minor: int
+    currency: str
+    requested_at: datetime
+
+
+def payouts_to_approve(*, db: Session, limit: int = 50) -> list[PayoutToApprove]:
+    """Mentors' own payout requests that no batch has taken yet, oldest first."""
+    rows = db.exec(
+        select(Payout, User)
+        .join(User, col(User.id) == Payout.mentor_id)
+        .where(col(Payout.batch_id).is_(None), Payout.status == PayoutStatus.DRAFT)
+        .order_by(col(Payout.requested_at), col(Payout.id))
+        .limit(limit)
+    ).all()
+    return [
+        PayoutToApprove(
+            id=saved_id(p),
+            mentor_name=u.full_name,
+            mentor_email=u.email,
+            amount_minor=p.amount_minor,
+            currency=p.currency,
+            requested_at=p.requested_at,
+        )
+        for p, u in rows
+    ]
+
+
+def approve_payout(admin: User, payout_id: int, *, db: Session, now: datetime | None = None) -> Payout:
+    """An admin pays one mentor's request now: a batch of its own (so the payout CSV and history read as for any
+    batch), marked paid by `earnings.mark_batch_paid`. The money left the mentor's balance when they asked."""
+    require_role(admin, UserRole.ADMIN)
+    payout = lock_row(Payout, payout_id, db=db)  # two admins clicking at once cannot pay it twice
+    if payout is None:
+        raise NotFoundError("No payout request with that id.")
+    if payout.status == PayoutStatus.PAID:
+        raise ConflictError("This payout is already paid.")
+    if payout.batch_id is not None:
+        raise ConflictError("This payout is in a batch already; it is paid when its batch is.")
+    batch = PayoutBatch(created_by=saved_id(admin))
+    db.add(batch)
+    db.flush()
+    payout.batch_id = saved_id(batch)
+    db.add(payout)
+    db.flush()
+    mark_batch_paid(saved_id(batch), db=db, now=now)
+    return payout
