@@ -102,8 +102,10 @@ def check_mentor_free(
     *,
     db: Session,
     ignore_id: int | None = None,
+    zone: str | None = None,
 ) -> None:
-    """A mentor cannot publish two sessions that overlap (their buffer included)."""
+    """A mentor cannot publish two sessions that overlap (their buffer included). The refusal names the other
+    session's time in `zone` (the page's viewer zone), by default the mentor's profile zone."""
     buffer = timedelta(minutes=buffer_minutes)
     candidates = db.exec(
         select(LearningSession).where(
@@ -120,7 +122,7 @@ def check_mentor_free(
         if overlaps(start_at, end_at, other.start_at, other.end_at, gap):
             raise ConflictError(
                 f"This overlaps your session '{other.title}' "
-                f"({format_local(other.start_at, user_zone(mentor_id, db=db))}), buffer included.",
+                f"({format_local(other.start_at, zone or user_zone(mentor_id, db=db))}), buffer included.",
                 ErrorCode.MENTOR_OVERLAP,
             )
 
@@ -138,9 +140,10 @@ def _set_skills(session: LearningSession, names: list[str], *, db: Session) -> N
 
 
 def create_sessions(
-    mentor: User, data: LearningSessionCreate, *, db: Session, now: datetime | None = None
+    mentor: User, data: LearningSessionCreate, *, db: Session, now: datetime | None = None, zone: str | None = None
 ) -> list[LearningSession]:
-    """Create one session, or every occurrence of a weekly series. Published at once unless a draft."""
+    """Create one session, or every occurrence of a weekly series. Published at once unless a draft.
+    `zone`: where a refusal quotes times (the editor's viewer zone), by default the mentor's profile zone."""
     require_role(mentor, UserRole.MENTOR)
     now = now or utcnow()
     start_at, end_at = _validate_times(data.start_at, data.end_at, now)
@@ -162,7 +165,7 @@ def create_sessions(
     created = []
     for occ_start, occ_end in occurrences:
         if data.status == SessionStatus.PUBLISHED:
-            check_mentor_free(saved_id(mentor), occ_start, occ_end, data.buffer_minutes, db=db)
+            check_mentor_free(saved_id(mentor), occ_start, occ_end, data.buffer_minutes, db=db, zone=zone)
         session = LearningSession(
             mentor_id=saved_id(mentor),
             series_id=series_id,
@@ -197,7 +200,13 @@ def _active_bookings(session_id: int, *, db: Session) -> list[Booking]:
 
 
 def update_session(
-    mentor: User, session_id: int, data: LearningSessionUpdate, *, db: Session, now: datetime | None = None
+    mentor: User,
+    session_id: int,
+    data: LearningSessionUpdate,
+    *,
+    db: Session,
+    now: datetime | None = None,
+    zone: str | None = None,
 ) -> LearningSession:
     now = now or utcnow()
     session = owned_session(mentor, session_id, db=db, lock=True)
@@ -237,6 +246,7 @@ def update_session(
             session.buffer_minutes,
             db=db,
             ignore_id=saved_id(session),
+            zone=zone,
         )
     session.updated_at = now
     db.add(session)
@@ -246,7 +256,9 @@ def update_session(
     return session
 
 
-def publish_session(mentor: User, session_id: int, *, db: Session, now: datetime | None = None) -> LearningSession:
+def publish_session(
+    mentor: User, session_id: int, *, db: Session, now: datetime | None = None, zone: str | None = None
+) -> LearningSession:
     now = now or utcnow()
     session = owned_session(mentor, session_id, db=db, lock=True)
     if session.status == SessionStatus.PUBLISHED:
@@ -256,7 +268,13 @@ def publish_session(mentor: User, session_id: int, *, db: Session, now: datetime
     if session.start_at <= now:
         raise RuleViolationError("This session's start time has passed; change it before publishing.")
     check_mentor_free(
-        saved_id(mentor), session.start_at, session.end_at, session.buffer_minutes, db=db, ignore_id=saved_id(session)
+        saved_id(mentor),
+        session.start_at,
+        session.end_at,
+        session.buffer_minutes,
+        db=db,
+        ignore_id=saved_id(session),
+        zone=zone,
     )
     session.status, session.updated_at = SessionStatus.PUBLISHED, now
     db.add(session)

@@ -63,8 +63,10 @@ class ManageSessionState(AuthState):
         return await self._perform(action, success, self.load_manage)
 
     async def publish(self):
-        session_id = self.session_id
-        return await self._manage(lambda m, db: session_service.publish_session(m, session_id, db=db), "Published.")
+        session_id, zone = self.session_id, self.viewer_timezone
+        return await self._manage(
+            lambda m, db: session_service.publish_session(m, session_id, db=db, zone=zone), "Published."
+        )
 
     async def unpublish(self):
         session_id = self.session_id

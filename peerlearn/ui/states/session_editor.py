@@ -56,15 +56,16 @@ class SessionEditorState(AuthState):
 
     async def submit_edit(self, form: dict):
         self.editor_error, self.field_errors = "", {}
-        session_id = self.edit_id
+        session_id, zone = self.edit_id, self.timezone
         try:
-            changes = session_changes(form, self.before, self.timezone)
+            changes = session_changes(form, self.before, zone)
         except FieldError as error:
             self.field_errors = {error.field: str(error)}
             return None
         try:
             await self._as_user(
-                lambda mentor, db: session_service.update_session(mentor, session_id, changes, db=db), write=True
+                lambda mentor, db: session_service.update_session(mentor, session_id, changes, db=db, zone=zone),
+                write=True,
             )
         except AuthenticationError:
             return rx.redirect(f"/login?next={self.router.url.path}")
@@ -105,9 +106,10 @@ class SessionEditorState(AuthState):
         except PydanticValidationError as error:
             self.editor_error = first_error(error)
             return
+        zone = self.viewer_timezone  # the form's times were read in this zone
         try:
             first_id = await self._as_user(
-                lambda mentor, db: session_service.create_sessions(mentor, data, db=db)[0].id, write=True
+                lambda mentor, db: session_service.create_sessions(mentor, data, db=db, zone=zone)[0].id, write=True
             )
         except AuthenticationError:
             return rx.redirect("/login?next=/teach/new")
