@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+import hashlib
 
-from peerlearn.api.deps import DB, CurrentUser, route
+from fastapi import APIRouter, Request, Response
+
+from peerlearn.api.deps import DB, CurrentUser, client_address, route
 from peerlearn.api.errors import AUTHENTICATED
 from peerlearn.api.params import Id
 from peerlearn.models import Sponsorship
@@ -47,3 +49,12 @@ def pause(sponsorship_id: Id, user: CurrentUser, db: DB) -> SponsorshipPublic:
 def end(sponsorship_id: Id, user: CurrentUser, db: DB) -> SponsorshipPublic:
     """End a campaign now; the unspent balance is refunded (409 when it has ended already)."""
     return SponsorshipPublic.model_validate(actions.end_sponsorship(sponsorship_id, actor=user, db=db))
+
+
+@route(router, "POST", "/api/sponsorships/{sponsorship_id}/click/", status_code=204, responses=AUTHENTICATED)
+def click(sponsorship_id: Id, user: CurrentUser, request: Request, db: DB) -> Response:
+    """A learner opened a sponsored item. Always logged; billed once per learner per campaign per day, never when
+    the learner or their address clicks faster than a person would (the address is kept only as a hash)."""
+    client_key = hashlib.sha256(client_address(request).encode()).hexdigest()[:32]
+    actions.record_click(sponsorship_id, user_id=user.id, client_key=client_key, db=db)
+    return Response(status_code=204)

@@ -59,6 +59,8 @@ class SponsoredEvent(SQLModel, table=True):
     kind: InteractionKind = enum_field(InteractionKind.IMPRESSION)
     charge_minor: int = 0
     billed: bool = False
-    reason: str = Field(default="", sa_type=sa.String(20), description="Why a click was not billed: duplicate, bot")
+    reason: str = Field(
+        default="", sa_type=sa.String(20), description="Why a click was not billed: duplicate, bot, not_delivering"
+    )
     client_key: str = Field(default="", sa_type=sa.String(64), index=True)
     created_at: datetime = utc_field(default_now=True, index=True)

@@ -245,7 +245,7 @@ def record_click(
     billed, reason = rules.click_billable(same_learner_today=same_today, recent_clicks_last_minute=recent)
     charge = rules.cpc_charge(row.bid_minor) if row.pricing == PricingModel.CPC else 0
     if billed and charge and not _draw_down(row, charge, now.date(), db=db):
-        billed, reason = False, "exhausted"
+        billed, reason = False, "not_delivering"
     row.clicks += 1
     db.add(row)
     event = SponsoredEvent(

@@ -43,9 +43,12 @@ def test_buy_show_list_pause_and_end(api, db) -> None:
     found = api.get("/api/sessions/", params={"q": "python", "page_size": 1}).json()
     assert [(i["id"], i["sponsored"]) for i in found["items"]][1] == (session_id, True)
 
+    learner = token_for(db, make_user(db))
+    for _ in range(2):  # the second click the same day is not billed
+        assert api.post(f"/api/sponsorships/{campaign['id']}/click/", headers=learner).status_code == 204
     listed = api.get("/api/sponsorships/", headers=headers).json()
-    assert [(c["id"], c["impressions"], c["clicks"], c["balance_minor"]) for c in listed] == [
-        (campaign["id"], 0, 0, 5000)
+    assert [(c["id"], c["clicks"], c["billed_clicks"], c["spent_minor"], c["balance_minor"]) for c in listed] == [
+        (campaign["id"], 2, 1, 50, 4950)
     ]
     assert api.get("/api/sponsorships/", headers=token_for(db, other)).json() == []
 
@@ -53,7 +56,7 @@ def test_buy_show_list_pause_and_end(api, db) -> None:
     assert paused.status_code == 200 and paused.json()["status"] == "paused"
     error_of(api.post(f"/api/sponsorships/{campaign['id']}/pause/", headers=headers), 409, "invalid_state")
     ended = api.post(f"/api/sponsorships/{campaign['id']}/end/", headers=headers).json()
-    assert (ended["status"], ended["refunded_minor"]) == ("ended", 5000)
+    assert (ended["status"], ended["refunded_minor"]) == ("ended", 4950)
 
 
 def test_bad_input_is_a_4xx_in_the_one_shape(api, db) -> None:
@@ -73,3 +76,5 @@ def test_bad_input_is_a_4xx_in_the_one_shape(api, db) -> None:
     error_of(api.post("/api/sponsorships/", json=good, headers=token_for(db, other)), 403, "forbidden")
     error_of(api.post("/api/sponsorships/0/pause/", headers=headers), 422, "validation_error")
     error_of(api.post("/api/sponsorships/424242/pause/", headers=headers), 404, "not_found")
+    error_of(api.post("/api/sponsorships/424242/click/", headers=headers), 404, "not_found")
+    error_of(api.post("/api/sponsorships/1/click/"), 401, "unauthenticated")
