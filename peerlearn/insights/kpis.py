@@ -41,6 +41,7 @@ from peerlearn.models.types import as_utc, utcnow
 from peerlearn.money import from_minor
 from peerlearn.platform.errors import ValidationError
 from peerlearn.redis_client import shared_redis
+from peerlearn.subscriptions.queries import recurring_revenue
 
 PAID = [PaymentStatus.SUCCEEDED, PaymentStatus.PARTIALLY_REFUNDED, PaymentStatus.REFUNDED]
 TAKEN = [BookingStatus.CONFIRMED, BookingStatus.COMPLETED, BookingStatus.NO_SHOW]
@@ -56,8 +57,27 @@ DEFINITIONS: dict[str, str] = {
     "coupon_expense": "Coupon discounts PeerLearn paid for in the range, net of reversals (per currency).",
     "net_revenue": "Platform revenue minus coupon expense (per currency).",
     "refunds": "Sum of refunds issued in the range (per currency).",
-    "mrr": "Monthly recurring revenue: platform revenue in the 30 days before the end of the range (per currency).",
-    "arr": "Annual run rate: 12 x MRR.",
+    "mrr": (
+        "Monthly recurring revenue from mentor subscriptions now: each paying (active or past-due) subscription's "
+        "price per month, a yearly price counted as a twelfth; trials pay nothing yet (per currency)."
+    ),
+    "arr": "Annual recurring revenue: 12 x MRR (subscriptions).",
+    "churned_mrr": (
+        "MRR of paid subscriptions that ended in the range (cancelled or expired); an upgrade is not churn (per "
+        "currency)."
+    ),
+    "expansion_mrr": "MRR added by upgrades to a dearer plan in the range (per currency).",
+    "subscribers_by_plan": "Mentors on each paid plan now, trials included (per currency).",
+    "trial_conversion": "Trials that ended in the range and were paid for afterwards, divided by trials ended.",
+    "subscription_revenue": (
+        "What mentors paid for their plans in the range: the credit to the subscription-revenue ledger account, net "
+        "of refunds (per currency). Platform revenue, kept apart from commission."
+    ),
+    "commission_run_rate": (
+        "Commission run-rate: commission (platform revenue from bookings) in the 30 days before the end of the range "
+        "(per currency). Not recurring revenue: learners are not subscribed."
+    ),
+    "commission_run_rate_annual": "Commission run-rate x 12.",
     "revenue_per_active_learner": (
         "Platform revenue in the range divided by active learners in the range (per currency)."
     ),
@@ -113,8 +133,15 @@ LABELS: dict[str, str] = {
     "coupon_expense": "Coupon expense",
     "net_revenue": "Net revenue",
     "refunds": "Refunds",
-    "mrr": "MRR (last 30 days)",
-    "arr": "ARR",
+    "mrr": "MRR (subscriptions)",
+    "arr": "ARR (subscriptions)",
+    "churned_mrr": "Churned MRR",
+    "expansion_mrr": "Expansion MRR",
+    "subscribers_by_plan": "Subscribers by plan",
+    "trial_conversion": "Trial conversion",
+    "subscription_revenue": "Subscription revenue",
+    "commission_run_rate": "Commission run-rate (last 30 days)",
+    "commission_run_rate_annual": "Commission run-rate x 12",
     "revenue_per_active_learner": "Revenue per active learner",
     "revenue_by_month": "Platform revenue per month",
     "gbv_by_gateway": "Gross booking value by gateway",
@@ -153,6 +180,11 @@ MONEY_KEYS = frozenset(
         "refunds",
         "mrr",
         "arr",
+        "churned_mrr",
+        "expansion_mrr",
+        "subscription_revenue",
+        "commission_run_rate",
+        "commission_run_rate_annual",
         "revenue_per_active_learner",
         "ltv",
         "projected_ltv",
@@ -219,7 +251,9 @@ def revenue(start: datetime, end: datetime, *, db: Session) -> dict[str, Any]:
             .group_by(col(Refund.currency))
         ).all()
     )
-    mrr = {c: -v for c, v in ledger(LedgerAccount.PLATFORM_REVENUE, end - timedelta(days=30), end).items()}
+    run_rate = {c: -v for c, v in ledger(LedgerAccount.PLATFORM_REVENUE, end - timedelta(days=30), end).items()}
+    recurring = recurring_revenue(start, end, db=db)
+    subscription_revenue = {c: -v for c, v in ledger(LedgerAccount.PLATFORM_SUBSCRIPTION_REVENUE, start, end).items()}
     by_month: dict[str, dict[str, int]] = defaultdict(dict)
     for created_at, currency, amount in db.exec(
         select(LedgerTransaction.created_at, LedgerEntry.currency, LedgerEntry.amount_minor)
@@ -248,8 +282,17 @@ def revenue(start: datetime, end: datetime, *, db: Session) -> dict[str, Any]:
         "coupon_expense": coupons,
         "net_revenue": {c: platform.get(c, 0) - coupons.get(c, 0) for c in currencies},
         "refunds": refunds,
-        "mrr": mrr,
-        "arr": {c: 12 * v for c, v in mrr.items()},
+        "mrr": {f.currency: f.mrr_minor for f in recurring},
+        "arr": {f.currency: f.arr_minor for f in recurring},
+        "churned_mrr": {f.currency: f.churned_mrr_minor for f in recurring},
+        "expansion_mrr": {f.currency: f.expansion_mrr_minor for f in recurring},
+        "subscribers_by_plan": {
+            f"{plan} in {f.currency}": n for f in recurring for plan, n in sorted(f.subscribers_by_plan.items())
+        },
+        "trial_conversion": {f.currency: f.trial_conversion for f in recurring},
+        "subscription_revenue": subscription_revenue,
+        "commission_run_rate": run_rate,
+        "commission_run_rate_annual": {c: 12 * v for c, v in run_rate.items()},
         "revenue_per_active_learner": {c: round(v / active, 2) if active else 0.0 for c, v in platform.items()},
         "revenue_by_month": [{"month": m, **by_month[m]} for m in sorted(by_month)],
         "gbv_by_gateway": by_gateway,

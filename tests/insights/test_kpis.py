@@ -63,7 +63,9 @@ def test_revenue_kpis_per_currency(db, market):
     }  # the refund reversed the 4.80 fee of the 40.00 payment
     assert revenue["refunds"] == {"USD": 4000}
     assert revenue["net_revenue"] == {"USD": 1200, "INR": 6000}
-    assert revenue["mrr"] == {"USD": 1200, "INR": 6000} and revenue["arr"] == {"USD": 14400, "INR": 72000}
+    assert revenue["commission_run_rate"] == {"USD": 1200, "INR": 6000}
+    assert revenue["commission_run_rate_annual"] == {"USD": 14400, "INR": 72000}
+    assert revenue["mrr"] == {} and revenue["arr"] == {}  # no mentor subscribes: commission is not recurring revenue
     assert revenue["revenue_per_active_learner"] == {"USD": 400.0, "INR": 2000.0}
     assert {(g["gateway"], g["currency"], g["gbv_minor"]) for g in revenue["gbv_by_gateway"]} == {
         ("simulated", "USD", 14000),

@@ -186,3 +186,20 @@ def test_a_trial_charges_nothing_and_counts_as_converted_once_renewed(db):
     assert sub.status == SubscriptionStatus.ACTIVE
     figure = recurring_revenue(start, utcnow(), db=db)[0]
     assert (figure.trials_ended, figure.trials_converted, figure.trial_conversion) == (1, 1, 1.0)
+
+
+def test_the_dashboard_shows_subscription_mrr_and_keeps_the_commission_run_rate_apart(db):
+    from peerlearn.insights import kpis
+
+    mentor, plan = make_user(db, mentor=True), make_plan(db, "Test Pro", yearly=15000)
+    learner = make_user(db)
+    subscribe(db, mentor, plan, BillingInterval.YEAR)
+    sid = make_session(db, mentor, price_minor=2500, currency="USD")
+    booking, _ = bookings.book_session(learner, sid, db=db)
+    db.commit()
+    pay(db, booking.id)
+    revenue = kpis.kpi_report(utcnow() - timedelta(days=1), utcnow() + timedelta(minutes=1), db=db).revenue
+    assert revenue["mrr"] == {"USD": 1250} and revenue["arr"] == {"USD": 15000}
+    assert revenue["subscription_revenue"] == {"USD": 15000}
+    assert revenue["commission_run_rate"] == {"USD": 200}  # 8 % of 25.00, commission only
+    assert revenue["subscribers_by_plan"] == {"Test Pro in USD": 1}

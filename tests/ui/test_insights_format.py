@@ -30,7 +30,7 @@ def test_percentages_have_one_decimal():
 
 def test_definitions_are_titled_with_the_card_labels():
     titles = {d.key: d.label for d in fmt.definitions(kpis.DEFINITIONS)}
-    assert titles["mrr"] == "MRR (last 30 days)" and titles["gross_booking_value"] == "Gross booking value"
+    assert titles["mrr"] == "MRR (subscriptions)" and titles["gross_booking_value"] == "Gross booking value"
     card_words = {word for card in _cards() for word in card.label.replace(" / ", " · ").split(" · ")}
     assert {"Gross booking value", "Cancellations", "No-shows", "LTV so far", "Projected LTV", "LTV:CAC"} <= card_words
     assert card_words <= set(titles.values())  # every word on a card is the title of a definition
@@ -42,7 +42,16 @@ def _cards():
             start=datetime(2026, 9, 1, tzinfo=UTC),
             end=datetime(2026, 12, 1, tzinfo=UTC),
             revenue={
-                k: {} for k in ("gross_booking_value", "platform_revenue", "mrr", "arr", "refunds", "net_revenue")
+                k: {}
+                for k in (
+                    "gross_booking_value",
+                    "platform_revenue",
+                    "mrr",
+                    "arr",
+                    "commission_run_rate",
+                    "refunds",
+                    "net_revenue",
+                )
             },
             learners={"active_learners": 0, "ltv": {}, "projected_ltv": {}, "cac": {}, "ltv_to_cac": {}},
             marketplace={

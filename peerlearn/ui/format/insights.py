@@ -6,12 +6,16 @@ from collections.abc import Iterable
 
 from babel.numbers import format_decimal, format_percent
 
+from peerlearn.accounts.queries import MentorToVerify
+from peerlearn.billing.payouts import PayoutToApprove
 from peerlearn.insights.churn import HORIZON, MIN_LEARNERS, ChurnModel
 from peerlearn.insights.experiments import ExperimentResults
 from peerlearn.insights.kpis import KpiReport, label
+from peerlearn.models.enums import VerificationStatus
 from peerlearn.money import format_money, from_minor
+from peerlearn.platform.timefmt import format_local
 from peerlearn.ui.format.common import money_text
-from peerlearn.ui.views import Definition, HeatCell, KpiCard, TableRow
+from peerlearn.ui.views import Definition, HeatCell, KpiCard, MentorToVerifyRow, PayoutRequestRow, TableRow
 
 COHORT_MONTHS = 6
 BLANK = "transparent"
@@ -31,6 +35,7 @@ def kpi_cards(report: KpiReport) -> list[KpiCard]:
         KpiCard("platform_revenue", label("platform_revenue"), money_text(r["platform_revenue"])),
         KpiCard("mrr", label("mrr"), money_text(r["mrr"])),
         KpiCard("arr", label("arr"), money_text(r["arr"])),
+        KpiCard("commission_run_rate", label("commission_run_rate"), money_text(r["commission_run_rate"])),
         KpiCard("refunds", label("refunds"), money_text(r["refunds"])),
         KpiCard("net_revenue", label("net_revenue"), money_text(r["net_revenue"])),
         KpiCard("active_learners", label("active_learners"), str(lr["active_learners"])),
@@ -190,3 +195,24 @@ def revenue_chart(report: KpiReport) -> tuple[list[str], list[dict[str, str | fl
 def definitions(texts: dict[str, str]) -> list[Definition]:
     """Each definition under the same words the dashboard's cards use."""
     return [Definition(k, v, label(k)) for k, v in texts.items()]
+
+
+def mentor_rows(mentors: Iterable[MentorToVerify]) -> list[MentorToVerifyRow]:
+    return [
+        MentorToVerifyRow(
+            m.user_id,
+            m.full_name,
+            " · ".join(part for part in (m.email, m.headline, ", ".join(m.expertise)) if part),
+            "Asked to be verified" if m.status == VerificationStatus.PENDING else "Not checked yet",
+        )
+        for m in mentors
+    ]
+
+
+def payout_request_rows(payouts: Iterable[PayoutToApprove], tz: str) -> list[PayoutRequestRow]:
+    return [
+        PayoutRequestRow(
+            p.id, p.mentor_name, format_money(p.amount_minor, p.currency), format_local(p.requested_at, tz)
+        )
+        for p in payouts
+    ]
