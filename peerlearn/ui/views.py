@@ -261,6 +261,22 @@ class TableRow:
 
 
 @dataclass(frozen=True)
+class MentorToVerifyRow:
+    user_id: int
+    name: str
+    detail: str  # e-mail, headline and expertise
+    status: str  # Asked to be verified / Not checked yet
+
+
+@dataclass(frozen=True)
+class PayoutRequestRow:
+    id: int
+    mentor: str
+    amount: str
+    when: str  # requested, in the viewer's zone with the zone named
+
+
+@dataclass(frozen=True)
 class Definition:
     key: str
     text: str

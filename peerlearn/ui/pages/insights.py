@@ -3,10 +3,12 @@
 import reflex as rx
 
 from peerlearn.ui import routes
+from peerlearn.ui.components.confirm import confirm_dialog
 from peerlearn.ui.layout import card, page
 from peerlearn.ui.states.auth import AuthState
 from peerlearn.ui.states.insights import InsightsState as I
-from peerlearn.ui.views import KpiCard, TableRow
+from peerlearn.ui.states.insights_queue import InsightsQueueState as Q
+from peerlearn.ui.views import KpiCard, MentorToVerifyRow, PayoutRequestRow, TableRow
 
 COLORS = ["#3e63dd", "#12a594", "#e5484d", "#f76b15"]
 
@@ -72,16 +74,22 @@ def _signups_chart() -> rx.Component:
 
 
 def _funnel_chart() -> rx.Component:
+    """Steps down the side (long names stay readable on a phone), each bar labelled with its count and share."""
     return rx.vstack(
         rx.recharts.bar_chart(
-            rx.recharts.bar(rx.recharts.label_list(data_key="text", position="top"), data_key="count", fill=COLORS[1]),
-            rx.recharts.x_axis(data_key="stage", interval=0, font_size=11),
-            rx.recharts.y_axis(),
+            rx.recharts.bar(
+                rx.recharts.label_list(data_key="text", position="right", font_size=11),
+                data_key="count",
+                fill=COLORS[1],
+            ),
+            rx.recharts.x_axis(type_="number", hide=True),
+            rx.recharts.y_axis(data_key="stage", type_="category", width=110, font_size=11, interval=0),
             rx.recharts.tooltip(),
             data=I.funnel_rows,
+            layout="vertical",
             width="100%",
-            height=240,
-            margin={"top": 20},
+            height=220,
+            margin={"right": 90},
         ),
         rx.foreach(
             I.funnel_rows,
@@ -139,7 +147,111 @@ def _table(headers: list[str], rows: rx.Var[list[TableRow]], table_id: str) -> r
     )
 
 
-@page(routes.INSIGHTS, "Business dashboards", on_load=[AuthState.require_admin, I.load_insights])
+def _empty(text: str, element_id: str) -> rx.Component:
+    return rx.text(text, size="2", color_scheme="gray", id=element_id)
+
+
+def _mentor_row(m: rx.Var[MentorToVerifyRow]) -> rx.Component:
+    return rx.flex(
+        rx.vstack(
+            rx.hstack(rx.text(m.name, weight="bold", size="2"), rx.badge(m.status, variant="soft"), wrap="wrap"),
+            rx.text(m.detail, size="1", color_scheme="gray", word_break="break-word"),
+            spacing="1",
+            flex="1",
+            min_width="0",
+        ),
+        rx.hstack(
+            rx.button("Verify", size="2", on_click=Q.verify(m.user_id), class_name="verify-mentor"),
+            rx.button(
+                "Reject",
+                size="2",
+                variant="soft",
+                color_scheme="red",
+                on_click=Q.ask_reject(m.user_id, m.name),
+                class_name="reject-mentor",
+            ),
+        ),
+        direction=rx.breakpoints(initial="column", sm="row"),
+        gap="2",
+        align=rx.breakpoints(initial="start", sm="center"),
+        width="100%",
+        padding_y="0.4em",
+        border_bottom="1px solid var(--gray-a4)",
+    )
+
+
+def _payout_row(p: rx.Var[PayoutRequestRow]) -> rx.Component:
+    return rx.flex(
+        rx.vstack(
+            rx.hstack(rx.text(p.mentor, weight="bold", size="2"), rx.text(p.amount, size="2"), wrap="wrap"),
+            rx.text("Asked ", p.when, size="1", color_scheme="gray"),
+            spacing="1",
+            flex="1",
+            min_width="0",
+        ),
+        rx.button("Mark paid", size="2", on_click=Q.pay(p.id), class_name="pay-payout"),
+        direction=rx.breakpoints(initial="column", sm="row"),
+        gap="2",
+        align=rx.breakpoints(initial="start", sm="center"),
+        width="100%",
+        padding_y="0.4em",
+        border_bottom="1px solid var(--gray-a4)",
+    )
+
+
+def _admin_queue() -> rx.Component:
+    return rx.grid(
+        card(
+            rx.heading("Mentors to verify", size="4"),
+            rx.cond(
+                Q.mentors.length() > 0,
+                rx.vstack(
+                    rx.foreach(Q.mentors, _mentor_row),
+                    rx.cond(
+                        Q.more_mentors,
+                        rx.text("More are waiting: the next ones appear as you decide these.", size="1"),
+                    ),
+                    spacing="0",
+                    width="100%",
+                ),
+                _empty(
+                    "No mentor is waiting. A mentor appears here when they start teaching or ask to be verified; "
+                    "verifying gives their profile the Verified badge.",
+                    "mentors-to-verify-empty",
+                ),
+            ),
+            id="mentors-to-verify",
+        ),
+        card(
+            rx.heading("Payout requests", size="4"),
+            rx.text("Send the money, then mark the request paid: the mentor sees it as paid.", size="1"),
+            rx.cond(
+                Q.payouts.length() > 0,
+                rx.vstack(rx.foreach(Q.payouts, _payout_row), spacing="0", width="100%"),
+                _empty(
+                    "No payout request is waiting. One appears here when a mentor asks for their available earnings.",
+                    "payout-requests-empty",
+                ),
+            ),
+            id="payout-requests",
+        ),
+        confirm_dialog(
+            open_=Q.reject_id > 0,
+            title="Reject " + Q.reject_name + "?",
+            statement="Their profile will not get the Verified badge, and they leave this list.",
+            confirm_label="Reject mentor",
+            on_confirm=Q.reject,
+            dismiss_label="Keep waiting",
+            on_dismiss=Q.keep_mentor,
+            dialog_id="reject-mentor-dialog",
+        ),
+        columns=rx.breakpoints(initial="1", md="2"),
+        spacing="3",
+        width="100%",
+    )
+
+
+@page(routes.INSIGHTS, "Business dashboards", on_load=[AuthState.require_admin, I.load_insights, Q.load_queue])
 def insights_page() -> rx.Component:
     return rx.vstack(
         rx.hstack(
@@ -154,6 +266,7 @@ def insights_page() -> rx.Component:
             align="end",
         ),
         rx.cond(I.problem != "", rx.callout(I.problem, color_scheme="red")),
+        _admin_queue(),
         rx.grid(
             rx.foreach(I.cards, _card), columns=rx.breakpoints(initial="1", sm="2", lg="4"), spacing="3", width="100%"
         ),
