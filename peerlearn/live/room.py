@@ -23,6 +23,7 @@ from peerlearn.platform.errors import (
     RuleViolationError,
     ValidationError,
 )
+from peerlearn.platform.timefmt import format_for_user
 
 OPENS_BEFORE = timedelta(minutes=10)
 CLOSES_AFTER = timedelta(minutes=30)
@@ -134,8 +135,9 @@ def issue_room_token(user: User, session_id: int, *, db: Session, now: datetime 
     opens, closes = room_window(session)
     if not opens <= now <= closes:
         raise PermissionDeniedError(
-            f"The room is open from {OPENS_BEFORE.seconds // 60} minutes before the start until "
-            f"{CLOSES_AFTER.seconds // 60} minutes after the end.",
+            f"The room is open from {format_for_user(opens, user.id, db=db)} until "
+            f"{format_for_user(closes, user.id, db=db)} ({OPENS_BEFORE.seconds // 60} minutes before the start to "
+            f"{CLOSES_AFTER.seconds // 60} minutes after the end).",
             ErrorCode.ROOM_CLOSED,
         )
     expires = min(now + TOKEN_TTL, closes)

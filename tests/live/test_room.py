@@ -200,3 +200,15 @@ def test_the_door_says_when_the_room_opens_and_lets_the_mentor_open_it_within_th
     after = room_door(learner, sid, db=db, now=now)
     assert after.is_open(now) and after.opens_at <= now
     assert not room_door(mentor, sid, db=db, now=now).can_open_early  # open already: nothing left to open
+
+
+def test_too_early_for_the_room_says_when_it_opens_in_the_persons_zone(api, db):
+    mentor, learner = make_user(db, mentor=True), make_user(db, timezone="Asia/Kolkata")
+    later = make_session(db, mentor, start_in=timedelta(days=2), capacity=3)
+    book_session(learner, later, db=db)
+    db.commit()
+    refused = api.post(f"/api/sessions/{later}/media-token/", headers=token_for(db, learner))
+    assert refused.status_code == 403
+    message = refused.json()["error"]["message"]
+    assert message.startswith("The room is open from ") and message.count("GMT+5:30 (Asia/Kolkata)") == 2
+    assert "UTC" not in message
