@@ -35,6 +35,7 @@ def kpi_cards(report: KpiReport) -> list[KpiCard]:
         KpiCard("platform_revenue", label("platform_revenue"), money_text(r["platform_revenue"])),
         KpiCard("mrr", label("mrr"), money_text(r["mrr"])),
         KpiCard("arr", label("arr"), money_text(r["arr"])),
+        KpiCard("commission_run_rate", label("commission_run_rate"), money_text(r["commission_run_rate"])),
         KpiCard("refunds", label("refunds"), money_text(r["refunds"])),
         KpiCard("net_revenue", label("net_revenue"), money_text(r["net_revenue"])),
         KpiCard("active_learners", label("active_learners"), str(lr["active_learners"])),
