@@ -200,7 +200,7 @@ def cancel_at_period_end(mentor: User, *, db: Session, now: datetime | None = No
     return sub
 
 
-def settle(*, db: Session, now: datetime | None = None) -> int:
+def settle_subscriptions(*, db: Session, now: datetime | None = None) -> int:
     """Let time act: end subscriptions cancelled at their period end and past-due ones whose grace ran out.
     Returns how many ended."""
     now = now or utcnow()

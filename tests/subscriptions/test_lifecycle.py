@@ -77,7 +77,7 @@ def test_unpaid_past_grace_expires_and_the_benefits_stop(db):
     simulated.bill(sub, paid=False, db=db)
     db.commit()
     db.refresh(sub)
-    assert actions.settle(db=db, now=sub.grace_until_at + timedelta(seconds=1)) == 1
+    assert actions.settle_subscriptions(db=db, now=sub.grace_until_at + timedelta(seconds=1)) == 1
     db.commit()
     db.refresh(sub)
     assert sub.status == SubscriptionStatus.EXPIRED
@@ -89,9 +89,9 @@ def test_cancel_at_period_end_keeps_the_plan_until_then(db):
     sub = subscribe(db, mentor, plan)
     actions.cancel_at_period_end(mentor, db=db)
     db.commit()
-    assert actions.settle(db=db, now=sub.current_period_end_at - timedelta(minutes=1)) == 0
+    assert actions.settle_subscriptions(db=db, now=sub.current_period_end_at - timedelta(minutes=1)) == 0
     assert plan_in_effect(mentor.id, sub.current_period_end_at - timedelta(minutes=1), db=db) is not None
-    assert actions.settle(db=db, now=sub.current_period_end_at) == 1
+    assert actions.settle_subscriptions(db=db, now=sub.current_period_end_at) == 1
     db.commit()
     db.refresh(sub)
     assert sub.status == SubscriptionStatus.CANCELLED
