@@ -17,6 +17,7 @@ from peerlearn.live.room import refund_mentor_no_shows
 from peerlearn.platform import scheduler
 from peerlearn.platform.notifications import deliver_pending_emails
 from peerlearn.platform.scheduler import Job
+from peerlearn.sponsorships.actions import close_finished_sponsorships
 from peerlearn.subscriptions.actions import settle_subscriptions
 
 JOBS: list[Job] = [
@@ -25,6 +26,7 @@ JOBS: list[Job] = [
     send_due_reminders,
     deliver_pending_emails,
     refund_mentor_no_shows,
+    close_finished_sponsorships,
     settle_subscriptions,
     retrain_if_due,
     retrain_churn_model,

@@ -135,6 +135,29 @@ def end_sponsorship(sponsorship_id: int, *, actor: User, db: Session) -> Sponsor
     row = _owned(sponsorship_id, actor, db=db)
     if row.status == SponsorshipStatus.ENDED:
         raise RuleViolationError("This sponsorship has ended already.", ErrorCode.INVALID_STATE)
+    return _end(row, db=db)
+
+
+def close_finished_sponsorships(*, db: Session, now: datetime | None = None) -> int:
+    """Scheduler job: campaigns past their last day, or whose session has started, end with the unspent balance
+    refunded."""
+    now = now or utcnow()
+    rows = db.exec(
+        select(Sponsorship)
+        .join(LearningSession, col(LearningSession.id) == Sponsorship.session_id)
+        .where(
+            col(Sponsorship.status).in_([SponsorshipStatus.ACTIVE, SponsorshipStatus.PAUSED]),
+            (col(Sponsorship.ends_on) < now.date()) | (col(LearningSession.start_at) <= now),
+        )
+    ).all()
+    for found in rows:
+        row = lock_row(Sponsorship, found.id, db=db)
+        if row is not None and row.status != SponsorshipStatus.ENDED:
+            _end(row, db=db)
+    return len(rows)
+
+
+def _end(row: Sponsorship, *, db: Session) -> Sponsorship:
     unspent = row.budget_minor - row.spent_minor - row.refunded_minor
     if unspent > 0:
         _ledger(

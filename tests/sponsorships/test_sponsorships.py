@@ -159,3 +159,19 @@ def test_discover_labels_the_sponsored_item_and_respects_relevance(db: Session) 
     assert search_sessions(parse_filters(q="zzzunmatched"), db=db).items == []  # nothing organic: nothing sponsored
     cached = search_sessions(parse_filters(q="python", page_size=5), db=db)
     assert [(i.id, i.sponsored) for i in cached.items] == flags  # the cache keeps the organic page only
+
+
+def test_finished_campaigns_end_with_their_balance_refunded(db: Session) -> None:
+    mentor = make_user(db, mentor=True)
+    today = utcnow().date()
+    running = buy(db, mentor, make_session(db, mentor, start_in=timedelta(days=30)), ends_on=today + timedelta(days=9))
+    over = buy(db, mentor, make_session(db, mentor, start_in=timedelta(days=3)), ends_on=today + timedelta(days=1))
+    actions.record_click(over.id, user_id=make_user(db).id, db=db)
+    db.commit()
+    assert actions.close_finished_sponsorships(db=db, now=utcnow() + timedelta(days=2)) == 1
+    db.commit()
+    db.refresh(running)
+    db.refresh(over)
+    assert (running.status, over.status) == (SponsorshipStatus.ACTIVE, SponsorshipStatus.ENDED)
+    assert over.refunded_minor == over.budget_minor - over.spent_minor == 900
+    assert unbalanced_transactions(db=db) == []
