@@ -28,6 +28,7 @@ from peerlearn.models.catalog import LearningSessionPublic
 from peerlearn.models.enums import AttendanceStatus, BookingStatus, SessionStatus, VerificationStatus
 from peerlearn.models.types import utcnow
 from peerlearn.platform.errors import NotFoundError, ValidationError
+from peerlearn.subscriptions.queries import plan_benefits_subquery, pro_mentor_ids
 
 UPCOMING_LIMIT = 20
 TOP_SKILLS = 3
@@ -64,6 +65,7 @@ class MentorSummary(BaseModel):
     top_skills: list[str] = []
     next_available_at: datetime | None = None  # the start of their soonest published session with a free seat
     open_sessions: int = 0  # upcoming published sessions with a free seat
+    pro: bool = False  # their paid plan gives the Pro badge
 
 
 class MentorDirectoryPage(BaseModel):
@@ -100,6 +102,7 @@ class MentorProfilePublic(BaseModel):
     repeat_learners: int = 0  # of those, the ones who attended two or more of their sessions
     review_replies: int = 0  # reviews the mentor answered
     member_since: datetime
+    pro: bool = False  # their paid plan gives the Pro badge
     upcoming: list[LearningSessionPublic] = []
     reviews: ReviewPage
 
@@ -164,6 +167,7 @@ def _next_free_seats(now: datetime) -> sa.Subquery:
 def mentor_directory(filters: MentorFilters, *, db: Session, now: datetime | None = None) -> MentorDirectoryPage:
     now = now or utcnow()
     free = _next_free_seats(now)
+    plan = plan_benefits_subquery(now)
     rating = func.coalesce(MentorProfile.rating_avg, 0.0)
     taught = func.coalesce(MentorProfile.sessions_taught, 0)
     query = (
@@ -179,11 +183,13 @@ def mentor_directory(filters: MentorFilters, *, db: Session, now: datetime | Non
             col(Profile.avatar_url),
             free.c.next_at,
             func.coalesce(free.c.open_sessions, 0).label("open_sessions"),
+            func.coalesce(plan.c.pro, 0).label("pro"),
             func.count().over().label("total"),
         )
         .outerjoin(MentorProfile, col(MentorProfile.user_id) == col(User.id))
         .outerjoin(Profile, col(Profile.user_id) == col(User.id))
         .outerjoin(free, free.c.mentor_id == col(User.id))
+        .outerjoin(plan, plan.c.mentor_id == col(User.id))
         .where(_listed())
     )
     if filters.skill and filters.skill.strip():
@@ -204,7 +210,13 @@ def mentor_directory(filters: MentorFilters, *, db: Session, now: datetime | Non
             )
         )
     orders: dict[MentorSort, list[Any]] = {
-        MentorSort.RATING: [rating.desc(), func.coalesce(MentorProfile.rating_count, 0).desc(), taught.desc()],
+        # The default sort: a paid plan's directory priority first (not used by learners' recommendations).
+        MentorSort.RATING: [
+            func.coalesce(plan.c.priority, 0).desc(),
+            rating.desc(),
+            func.coalesce(MentorProfile.rating_count, 0).desc(),
+            taught.desc(),
+        ],
         MentorSort.SESSIONS_TAUGHT: [taught.desc(), rating.desc()],
         MentorSort.SOONEST: [free.c.next_at.is_(None), free.c.next_at, rating.desc()],
     }
@@ -235,6 +247,7 @@ def mentor_directory(filters: MentorFilters, *, db: Session, now: datetime | Non
             top_skills=_skill_list(skills.get(row.id, []), row.expertise or [])[:TOP_SKILLS],
             next_available_at=row.next_at,
             open_sessions=int(row.open_sessions),
+            pro=bool(row.pro),
         )
         for row in rows
     ]
@@ -376,6 +389,7 @@ def mentor_profile(
         repeat_learners=repeat,
         review_replies=int(replies),
         member_since=user.created_at,
+        pro=bool(pro_mentor_ids([mentor_id], now, db=db)),
         upcoming=to_public(list(upcoming), db=db),
         reviews=reviews,
     )

@@ -6,7 +6,8 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlmodel import Session, col, select
+import sqlalchemy as sa
+from sqlmodel import Session, col, func, select
 
 from peerlearn.config import get_settings
 from peerlearn.models import Subscription, SubscriptionCharge, SubscriptionPlan, SubscriptionPrice
@@ -134,3 +135,32 @@ def recurring_revenue(start: datetime, end: datetime, *, db: Session) -> list[Re
     for figure in figures.values():
         figure.arr_minor = 12 * figure.mrr_minor
     return sorted(figures.values(), key=lambda f: f.currency)
+
+
+def plan_benefits_subquery(now: datetime) -> sa.Subquery:
+    """Per mentor whose paid plan applies at ``now``: its ``directory_priority`` and ``pro_badge`` (the SQL form of
+    ``rules.benefits_apply``, for listing queries)."""
+    applies = sa.or_(
+        sa.and_(
+            col(Subscription.status).in_([SubscriptionStatus.ACTIVE, SubscriptionStatus.TRIALING]),
+            sa.or_(
+                col(Subscription.cancel_at_period_end).is_(False),
+                col(Subscription.current_period_end_at) > now,
+            ),
+        ),
+        sa.and_(
+            Subscription.status == SubscriptionStatus.PAST_DUE,
+            sa.or_(col(Subscription.grace_until_at).is_(None), col(Subscription.grace_until_at) > now),
+        ),
+    )
+    return (
+        sa.select(
+            col(Subscription.mentor_id).label("mentor_id"),
+            func.max(SubscriptionPlan.directory_priority).label("priority"),
+            func.max(sa.case((col(SubscriptionPlan.pro_badge), 1), else_=0)).label("pro"),
+        )
+        .join(SubscriptionPlan, col(SubscriptionPlan.id) == col(Subscription.plan_id))
+        .where(applies, col(Subscription.started_at) <= now)
+        .group_by(col(Subscription.mentor_id))
+        .subquery()
+    )

@@ -203,3 +203,28 @@ def test_the_dashboard_shows_subscription_mrr_and_keeps_the_commission_run_rate_
     assert revenue["subscription_revenue"] == {"USD": 15000}
     assert revenue["commission_run_rate"] == {"USD": 200}  # 8 % of 25.00, commission only
     assert revenue["subscribers_by_plan"] == {"Test Pro in USD": 1}
+
+
+def test_a_pro_mentor_comes_first_in_the_directory_default_sort_and_wears_the_badge(db):
+    from peerlearn.catalog.mentors import MentorFilters, MentorSort, mentor_directory, mentor_profile
+    from peerlearn.models import MentorProfile
+
+    plan = make_plan(db, "Test Pro")
+    star, pro = make_user(db, mentor=True, name="Star Mentor"), make_user(db, mentor=True, name="Pro Mentor")
+    for mentor, rating in ((star, 4.9), (pro, 3.5)):
+        profile = db.get(MentorProfile, mentor.id)
+        profile.rating_avg, profile.rating_count = rating, 10
+        db.add(profile)
+        make_session(db, mentor)
+    db.commit()
+    names = [m.full_name for m in mentor_directory(MentorFilters(), db=db).items]
+    assert names.index("Star Mentor") < names.index("Pro Mentor")
+    subscribe(db, pro, plan)
+    page = mentor_directory(MentorFilters(), db=db).items
+    assert [m.full_name for m in page][:2] == ["Pro Mentor", "Star Mentor"]
+    assert [m.pro for m in page][:2] == [True, False]
+    by_sessions = mentor_directory(MentorFilters(sort=MentorSort.SESSIONS_TAUGHT), db=db).items
+    assert [m.full_name for m in by_sessions].index("Star Mentor") < [m.full_name for m in by_sessions].index(
+        "Pro Mentor"
+    )  # only the default sort
+    assert mentor_profile(pro.id, db=db).pro and not mentor_profile(star.id, db=db).pro
