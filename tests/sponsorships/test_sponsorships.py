@@ -137,6 +137,10 @@ def test_pause_and_permissions(db: Session) -> None:
     assert actions.record_impression(campaign.id, user_id=None, db=db) is None
     assert [s.id for s in queries.list_sponsorships(actor=other, db=db)] == []
     assert [s.id for s in queries.list_sponsorships(actor=mentor, db=db)] == [campaign.id]
+    admin = make_user(db, admin=True)
+    for_them = buy(db, admin, make_session(db, other, start_in=timedelta(days=5)))  # an admin buys for a mentor
+    assert (for_them.mentor_id, for_them.created_by) == (other.id, admin.id)
+    assert {s.id for s in queries.list_sponsorships(actor=admin, db=db)} == {campaign.id, for_them.id}
 
 
 def test_discover_labels_the_sponsored_item_and_respects_relevance(db: Session) -> None:
