@@ -149,7 +149,7 @@ def plan_benefits_subquery(now: datetime) -> sa.Subquery:
             ),
         ),
         sa.and_(
-            Subscription.status == SubscriptionStatus.PAST_DUE,
+            col(Subscription.status) == SubscriptionStatus.PAST_DUE,
             sa.or_(col(Subscription.grace_until_at).is_(None), col(Subscription.grace_until_at) > now),
         ),
     )
