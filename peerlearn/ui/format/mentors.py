@@ -36,6 +36,7 @@ class MentorCardView:
     next_free: str  # 'Next free seat Tue 3 Dec, 18:00 GMT+1 (Europe/Berlin)' or 'No open sessions right now'
     has_next: bool
     href: str
+    pro: bool = False  # their paid plan gives the Pro badge
 
 
 @dataclass(frozen=True)
@@ -56,6 +57,7 @@ class MentorHeader:
     rating: str = ""
     reviews: str = ""
     verified: bool = False
+    pro: bool = False
 
 
 @dataclass(frozen=True)
@@ -121,6 +123,7 @@ def mentor_card(m: MentorSummary, tz: str) -> MentorCardView:
         else "No open sessions right now",
         has_next=m.next_available_at is not None,
         href=mentor_link(m.id),
+        pro=m.pro,
     )
 
 
@@ -139,6 +142,7 @@ def mentor_header(p: MentorProfilePublic) -> MentorHeader:
         rating=rating_text(p.rating_avg, p.rating_count),
         reviews=reviews_text(p.rating_count),
         verified=p.verified,
+        pro=p.pro,
     )
 
 

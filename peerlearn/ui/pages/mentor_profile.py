@@ -6,7 +6,7 @@ from peerlearn.ui import routes
 from peerlearn.ui.components.zone_switcher import zone_switcher
 from peerlearn.ui.format.mentors import MentorReview, TrustSignal, UpcomingSession
 from peerlearn.ui.layout import card, page
-from peerlearn.ui.pages.mentors import mentor_avatar
+from peerlearn.ui.pages.mentors import mentor_avatar, pro_badge
 from peerlearn.ui.states.auth import AuthState
 from peerlearn.ui.states.mentor_profile import MentorProfileState as P
 
@@ -47,6 +47,7 @@ def _header() -> rx.Component:
                     rx.text(m.headline, size="3", color_scheme="gray", overflow_wrap="anywhere", id="mentor-headline"),
                     rx.hstack(
                         rx.badge(rx.icon("star", size=12), m.rating, color_scheme="amber", size="2"),
+                        rx.cond(m.pro, pro_badge(size="2", id="mentor-pro-badge")),
                         rx.text(m.reviews, size="2", color_scheme="gray"),
                         align="center",
                         wrap="wrap",

@@ -16,6 +16,11 @@ def mentor_avatar(name, initials, avatar, size: str = "4") -> rx.Component:
     return rx.avatar(src=avatar, fallback=initials, size=size, radius="full", alt=name, flex_shrink="0")
 
 
+def pro_badge(**props: object) -> rx.Component:
+    """The badge a mentor's paid plan gives."""
+    return rx.badge(rx.icon("sparkles", size=12), "Pro", color_scheme="violet", class_name="pro-badge", **props)
+
+
 def _card(item: rx.Var[MentorCardView]) -> rx.Component:
     return rx.link(
         card(
@@ -29,6 +34,7 @@ def _card(item: rx.Var[MentorCardView]) -> rx.Component:
                                 item.verified,
                                 rx.badge(rx.icon("badge-check", size=12), "Verified", color_scheme="green"),
                             ),
+                            rx.cond(item.pro, pro_badge()),
                             align="center",
                             wrap="wrap",
                             spacing="2",
