@@ -169,10 +169,10 @@ def first_charge_minor(sub: Subscription, *, db: Session) -> int:
     """What the checkout of ``sub`` charges now: the proration on an upgrade, nothing in a trial, else the price."""
     if sub.replaces_id is not None:
         return sub.prorated_minor
-    return 0 if _trial_days(sub, db=db) else sub.amount_minor
+    return 0 if trial_days_for(sub, db=db) else sub.amount_minor
 
 
-def _trial_days(sub: Subscription, *, db: Session) -> int:
+def trial_days_for(sub: Subscription, *, db: Session) -> int:
     if sub.replaces_id is not None:
         return 0
     plan = linked_row(SubscriptionPlan, sub.plan_id, db=db)
@@ -255,7 +255,7 @@ def _activated(sub: Subscription, event: PaymentEvent, *, db: Session, now: date
     if not _charge_matches(sub, event, expected):
         _flag(sub, f"activation reported {event.amount_minor} {event.currency}, expected {expected}", db=db)
         return "flagged"
-    trial_days = _trial_days(sub, db=db)
+    trial_days = trial_days_for(sub, db=db)
     sub.status = rules.next_status(state_of(sub), rules.SubscriptionEvent.ACTIVATED, now=now, trial=trial_days > 0)
     sub.provider_subscription_id = event.provider_subscription_id or sub.provider_subscription_id
     sub.started_at = now

@@ -4,7 +4,7 @@ the same handler as a real provider's (signature, idempotency, then the state ma
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlmodel import Session, select
 
@@ -18,7 +18,7 @@ from peerlearn.payments.registry import gateway_by_name
 from peerlearn.payments.simulated import Delivery, SimulatedGateway
 from peerlearn.platform.errors import ConflictError, ErrorCode, NotFoundError
 from peerlearn.subscriptions import rules
-from peerlearn.subscriptions.actions import SubscriptionError, first_charge_minor
+from peerlearn.subscriptions.actions import SubscriptionError, first_charge_minor, trial_days_for
 
 
 def _gateway() -> SimulatedGateway:
@@ -55,6 +55,8 @@ def pay_delivery(
     sub = checkout(provider_ref, db=db, mentor_id=mentor_id)
     if sub.status != SubscriptionStatus.INCOMPLETE:
         raise ConflictError("This checkout is already closed.", ErrorCode.INVALID_STATE)
+    trial_days = trial_days_for(sub, db=db)  # a trial's first period is the trial
+    end = now + timedelta(days=trial_days) if trial_days else rules.period_end(now, sub.interval)
     try:
         return _gateway().complete_subscription(
             provider_ref,
@@ -62,7 +64,7 @@ def pay_delivery(
             amount_minor=first_charge_minor(sub, db=db),
             currency=sub.currency,
             period_start_at=now,
-            period_end_at=rules.period_end(now, sub.interval),
+            period_end_at=end,
         )
     except PaymentError as error:
         raise SubscriptionError(str(error)) from error

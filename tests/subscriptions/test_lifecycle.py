@@ -180,6 +180,7 @@ def test_a_trial_charges_nothing_and_counts_as_converted_once_renewed(db):
     start = utcnow() - timedelta(days=40)
     sub = subscribe(db, mentor, plan, now=start)
     assert sub.status == SubscriptionStatus.TRIALING and revenue(db, mentor.id) == 0
+    assert sub.trial_end_at == sub.current_period_end_at == sub.current_period_start_at + timedelta(days=14)
     simulated.bill(sub, paid=True, db=db, now=sub.current_period_end_at)
     db.commit()
     db.refresh(sub)
