@@ -141,6 +141,19 @@ def produce_every_kind_of_notification(db, mailed: list[tuple[str, str, str]]) -
     )
     db.commit()
 
+    # A mentor subscribes to a paid plan (welcome), and a renewal fails (dunning): both link to their plans page.
+    from peerlearn.models.subscription import BillingInterval
+    from peerlearn.subscriptions import actions as subscriptions
+    from peerlearn.subscriptions import simulated as simulated_plans
+    from tests.subscriptions.helpers import make_plan
+
+    plan = make_plan(db, "Links Pro")
+    sub = subscriptions.start_checkout(mentor, plan.id, BillingInterval.MONTH, db=db)
+    db.commit()
+    sub = simulated_plans.pay_checkout(sub.provider_ref, "4242 4242 4242 4242", db=db)
+    simulated_plans.bill(sub, paid=False, db=db)
+    db.commit()
+
     # A password reset tells the owner their password changed.
     request_password_reset(cy.email, client="198.51.100.1", db=db)
     db.commit()

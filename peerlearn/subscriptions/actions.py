@@ -151,8 +151,8 @@ def start_checkout(
                 currency=code,
                 interval=interval.value,
                 customer_email=mentor.email,
-                success_url=f"{base}{links.TEACH}?subscribed=1",
-                cancel_url=f"{base}{links.TEACH}",
+                success_url=f"{base}{links.MENTOR_PLANS}?subscribed=1",
+                cancel_url=f"{base}{links.MENTOR_PLANS}",
                 idempotency_key=f"subscription-{sub.id}",
             )
         )
@@ -347,7 +347,7 @@ def _book(sub: Subscription, kind: str, amount: int, event: PaymentEvent, *, db:
 
 
 def _notify(sub: Subscription, title: str, body: str, *, db: Session) -> None:
-    notifications.notify(sub.mentor_id, NotificationKind.SUBSCRIPTION, title, body=body, link=links.TEACH, db=db)
+    notifications.notify(sub.mentor_id, NotificationKind.SUBSCRIPTION, title, body=body, link=links.MENTOR_PLANS, db=db)
 
 
 def _flag(sub: Subscription, why: str, *, db: Session) -> None:
