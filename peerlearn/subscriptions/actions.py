@@ -251,6 +251,10 @@ def _charge_matches(sub: Subscription, event: PaymentEvent, expected: int) -> bo
 
 
 def _activated(sub: Subscription, event: PaymentEvent, *, db: Session, now: datetime) -> str:
+    other = live_subscription(sub.mentor_id, db=db)
+    if other is not None and other.id != sub.replaces_id:  # two checkouts paid at once: never two live plans
+        _flag(sub, f"paid while subscription {other.id} is live", db=db)
+        return "flagged"
     expected = first_charge_minor(sub, db=db)
     if not _charge_matches(sub, event, expected):
         _flag(sub, f"activation reported {event.amount_minor} {event.currency}, expected {expected}", db=db)

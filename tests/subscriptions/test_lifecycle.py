@@ -229,3 +229,19 @@ def test_a_pro_mentor_comes_first_in_the_directory_default_sort_and_wears_the_ba
         "Pro Mentor"
     )  # only the default sort
     assert mentor_profile(pro.id, db=db).pro and not mentor_profile(star.id, db=db).pro
+
+
+def test_two_checkouts_paid_one_after_the_other_leave_one_live_plan_and_tell_the_admins(db):
+    mentor, plan = make_user(db, mentor=True), make_plan(db, "Test Pro")
+    make_user(db, admin=True)
+    first = actions.start_checkout(mentor, plan.id, BillingInterval.MONTH, db=db)
+    second = actions.start_checkout(mentor, plan.id, BillingInterval.MONTH, db=db)  # another tab, before paying
+    db.commit()
+    simulated.pay_checkout(first.provider_ref, CARD, db=db)
+    db.commit()
+    body, headers = simulated.pay_delivery(second.provider_ref, CARD, db=db)
+    assert handle_webhook("simulated", body, headers, db=db) == "flagged"
+    db.commit()
+    live = db.exec(select(Subscription).where(Subscription.status == SubscriptionStatus.ACTIVE)).all()
+    assert [s.id for s in live] == [first.id]
+    assert db.exec(select(Notification).where(Notification.kind == NotificationKind.PAYMENT_NEEDS_REVIEW)).first()
