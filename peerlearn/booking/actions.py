@@ -48,7 +48,7 @@ from peerlearn.models.types import linked_row, saved_id, utcnow
 from peerlearn.platform import notifications
 from peerlearn.platform.errors import ConflictError, ErrorCode, NotFoundError, PermissionDeniedError, RuleViolationError
 from peerlearn.platform.locks import lock_linked, lock_row, lock_session
-from peerlearn.platform.timefmt import format_for_user, user_zone
+from peerlearn.platform.timefmt import format_duration, format_for_user, user_zone
 
 
 def _check_learner_free(
@@ -297,7 +297,7 @@ def reschedule_booking(
     if not learner_can_cancel(source.start_at, source.cancellation_cutoff_hours, now):
         deadline = cancellation_deadline(source.start_at, source.cancellation_cutoff_hours)
         raise RuleViolationError(
-            f"Changes {closed_at(deadline, f'{source.cancellation_cutoff_hours} hours', zone)}.",
+            f"Changes {closed_at(deadline, format_duration(source.cancellation_cutoff_hours, 'hour'), zone)}.",
             ErrorCode.CANCELLATION_CUTOFF,
         )
     check_bookable(target, learner_id, now, zone)

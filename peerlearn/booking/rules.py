@@ -9,7 +9,7 @@ from peerlearn.models import LearningSession
 from peerlearn.models.enums import BookingStatus, RefundPolicy, SessionStatus
 from peerlearn.money import format_money
 from peerlearn.platform.errors import ConflictError, ErrorCode, RuleViolationError
-from peerlearn.platform.timefmt import format_local
+from peerlearn.platform.timefmt import format_duration, format_local
 
 # Statuses that hold a seat.
 SEAT_HOLDING = frozenset(
@@ -43,7 +43,7 @@ def booking_opens_check(start_at: datetime, min_notice_minutes: int, now: dateti
         return "This session has already started."
     notice = timedelta(minutes=min_notice_minutes)
     if start_at - now < notice:
-        return f"Bookings {closed_at(start_at - notice, f'{min_notice_minutes} minutes', tz)}."
+        return f"Bookings {closed_at(start_at - notice, format_duration(min_notice_minutes, 'minute'), tz)}."
     return None
 
 
@@ -118,8 +118,9 @@ def learner_cancellation(
         session.start_at, session.cancellation_cutoff_hours, now
     ):
         hours = session.cancellation_cutoff_hours
+        closed = closed_at(cancellation_deadline(session.start_at, hours), format_duration(hours, "hour"), tz)
         refusal = RuleViolationError(
-            f"Cancelling {closed_at(cancellation_deadline(session.start_at, hours), f'{hours} hours', tz)}.",
+            f"Cancelling {closed}.",
             ErrorCode.CANCELLATION_CUTOFF,
         )
     policy, percent = session.refund_policy, session.partial_refund_percent
@@ -181,7 +182,8 @@ def describe_refund_policy(policy: RefundPolicy, partial_percent: int, cutoff_ho
         what = f"a {partial_percent}% refund"
     else:
         what = "no refund"
-    return f"Cancel up to {cutoff_hours} hours before the start for {what}; after that, cancelling is not possible."
+    cutoff = format_duration(cutoff_hours, "hour")
+    return f"Cancel up to {cutoff} before the start for {what}; after that, cancelling is not possible."
 
 
 def weekly_occurrences(

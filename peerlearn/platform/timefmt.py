@@ -17,6 +17,7 @@ from functools import lru_cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from babel.dates import format_datetime, get_timezone_gmt
+from babel.units import format_unit
 from sqlmodel import Session, select
 
 from peerlearn.models import Profile
@@ -116,3 +117,8 @@ def format_time_zoned(value: datetime, tz_name: str) -> str:
     zone, name = _zone(tz_name)
     local = value.astimezone(zone)
     return f"{format_time(value, tz_name)} {zone_label(local, name)}"
+
+
+def format_duration(amount: int, unit: str) -> str:
+    """'1 hour', '24 hours', '30 minutes' (CLDR plural rules): `unit` is "hour" or "minute"."""
+    return str(format_unit(amount, f"duration-{unit}", length="long", locale="en"))

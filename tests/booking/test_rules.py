@@ -81,3 +81,9 @@ def test_weekly_series_keeps_local_time_across_dst():
 def test_weekly_series_in_utc_is_exactly_weekly():
     occurrences = weekly_occurrences(T0, T0 + h(1), 4)
     assert [s - T0 for s, _ in occurrences] == [timedelta(weeks=w) for w in range(4)]
+
+
+def test_a_one_hour_cut_off_reads_in_the_singular():
+    assert describe_refund_policy(RefundPolicy.FULL, 0, 1) == (
+        "Cancel up to 1 hour before the start for a full refund; after that, cancelling is not possible."
+    )
