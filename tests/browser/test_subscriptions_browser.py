@@ -32,7 +32,9 @@ def test_a_mentor_subscribes_on_the_simulated_gateway_and_wears_the_pro_badge(pa
     expect(page.locator("#mentor-name")).to_have_text(f"Paula Pro{tag}")
     expect(page.locator("#mentor-pro-badge")).to_have_count(0)
 
-    page.goto("/teach/plans")
+    page.goto("/teach")
+    page.locator("#teach-plans").click()  # the desk leads to the plans
+    page.wait_for_url("**/teach/plans")
     chosen = page.locator(f".plan-card[data-plan='{plan_name}']")
     expect(chosen).to_contain_text("$15.00 a month")
     chosen.locator(".choose").click()

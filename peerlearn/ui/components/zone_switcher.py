@@ -1,6 +1,8 @@
 """The time-zone switcher of Discover and the session page (as Cal.com's booker has): every time on the page is
 shown again in the zone picked, for this tab; the profile's zone stays as it is."""
 
+from typing import Literal
+
 import reflex as rx
 
 from peerlearn.ui.states.auth import AuthState
@@ -20,4 +22,17 @@ def zone_switcher() -> rx.Component:
         align="center",
         spacing="2",
         min_width="0",
+    )
+
+
+def heading_with_zone_switcher(title: str, size: Literal["5", "7"] = "7") -> rx.Component:
+    """A page's heading with the switcher beside it (below it on a phone)."""
+    return rx.flex(
+        rx.heading(title, size=size),
+        zone_switcher(),
+        justify="between",
+        align="center",
+        wrap="wrap",
+        row_gap="0.5em",
+        width="100%",
     )

@@ -5,7 +5,7 @@ import reflex as rx
 from peerlearn.models.enums import SkillLevel
 from peerlearn.ui import routes
 from peerlearn.ui.components.recommended import recommended_strip
-from peerlearn.ui.components.zone_switcher import zone_switcher
+from peerlearn.ui.components.zone_switcher import heading_with_zone_switcher
 from peerlearn.ui.layout import card, page
 from peerlearn.ui.states.auth import AuthState
 from peerlearn.ui.states.discover import ANY
@@ -159,15 +159,7 @@ def _empty() -> rx.Component:
 )
 def discover_page() -> rx.Component:
     return rx.vstack(
-        rx.flex(
-            rx.heading("Find a session", size="7"),
-            zone_switcher(),
-            justify="between",
-            align="center",
-            wrap="wrap",
-            row_gap="0.5em",
-            width="100%",
-        ),
+        heading_with_zone_switcher("Find a session"),
         rx.hstack(
             rx.input(
                 placeholder="Search by topic, skill or mentor",

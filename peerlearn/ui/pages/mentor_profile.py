@@ -3,7 +3,7 @@
 import reflex as rx
 
 from peerlearn.ui import routes
-from peerlearn.ui.components.zone_switcher import zone_switcher
+from peerlearn.ui.components.zone_switcher import heading_with_zone_switcher
 from peerlearn.ui.format.mentors import MentorReview, TrustSignal, UpcomingSession
 from peerlearn.ui.layout import card, page
 from peerlearn.ui.pages.mentors import mentor_avatar, pro_badge
@@ -143,15 +143,7 @@ def _session(item: rx.Var[UpcomingSession]) -> rx.Component:
 
 def _upcoming() -> rx.Component:
     return rx.vstack(
-        rx.flex(
-            rx.heading("Upcoming sessions", size="5"),
-            zone_switcher(),
-            justify="between",
-            align="center",
-            wrap="wrap",
-            row_gap="0.5em",
-            width="100%",
-        ),
+        heading_with_zone_switcher("Upcoming sessions", size="5"),
         rx.cond(
             P.upcoming.length() > 0,
             rx.vstack(rx.foreach(P.upcoming, _session), spacing="2", width="100%", id="mentor-upcoming"),

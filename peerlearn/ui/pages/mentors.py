@@ -3,7 +3,7 @@
 import reflex as rx
 
 from peerlearn.ui import routes
-from peerlearn.ui.components.zone_switcher import zone_switcher
+from peerlearn.ui.components.zone_switcher import heading_with_zone_switcher
 from peerlearn.ui.format.mentors import MentorCardView
 from peerlearn.ui.layout import card, page
 from peerlearn.ui.states.auth import AuthState
@@ -149,15 +149,7 @@ def _empty() -> rx.Component:
 @page(routes.MENTORS, "Mentors", on_load=[AuthState.load_session, M.load_mentors])
 def mentors_page() -> rx.Component:
     return rx.vstack(
-        rx.flex(
-            rx.heading("Find a mentor", size="7"),
-            zone_switcher(),
-            justify="between",
-            align="center",
-            wrap="wrap",
-            row_gap="0.5em",
-            width="100%",
-        ),
+        heading_with_zone_switcher("Find a mentor"),
         rx.text(
             "Ratings, sessions taught and reviews come from what learners booked, attended and wrote.",
             size="2",

@@ -161,6 +161,10 @@ def teaching_page() -> rx.Component:
         rx.hstack(
             rx.heading("Your teaching", size="7"),
             rx.spacer(),
+            rx.link(
+                rx.button(rx.icon("sparkles", size=16), "Plans", variant="soft", id="teach-plans"),
+                href=routes.MENTOR_PLANS,
+            ),
             rx.link(rx.button(rx.icon("plus", size=16), "New session", id="new-session"), href=routes.TEACH_NEW),
             width="100%",
             wrap="wrap",
