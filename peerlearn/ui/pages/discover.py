@@ -11,6 +11,7 @@ from peerlearn.ui.states.auth import AuthState
 from peerlearn.ui.states.discover import ANY
 from peerlearn.ui.states.discover import DiscoverState as D
 from peerlearn.ui.states.recommendations import RecommendationsState
+from peerlearn.ui.states.sponsored import SponsoredState
 from peerlearn.ui.views import SessionCard
 
 
@@ -89,47 +90,57 @@ def _filter_card() -> rx.Component:
 
 
 def _result(item: rx.Var[SessionCard]) -> rx.Component:
-    return rx.link(
-        card(
-            rx.vstack(
-                rx.hstack(
-                    rx.cond(
-                        item.sponsored,
-                        rx.badge("Sponsored", color_scheme="gray", variant="surface", class_name="sponsored-label"),
-                    ),
-                    rx.badge(item.level, variant="soft"),
-                    rx.badge(item.language, variant="outline"),
-                    rx.spacer(),
-                    rx.text(item.price, weight="bold"),
-                    width="100%",
+    """A result card, a link to the session; a sponsored one records its click on the way there."""
+    return rx.cond(
+        item.sponsored,
+        rx.box(
+            _result_card(item),
+            on_click=SponsoredState.open_sponsored(item.id),
+            cursor="pointer",
+            role="link",
+            class_name="sponsored-result",
+        ),
+        rx.link(_result_card(item), href="/sessions/" + item.id, underline="none", color="inherit"),
+    )
+
+
+def _result_card(item: rx.Var[SessionCard]) -> rx.Component:
+    return card(
+        rx.vstack(
+            rx.hstack(
+                rx.cond(
+                    item.sponsored,
+                    rx.badge("Sponsored", color_scheme="gray", variant="surface", class_name="sponsored-label"),
                 ),
-                rx.heading(item.title, size="4", overflow_wrap="anywhere"),
-                rx.text(item.when, size="2"),
-                rx.text(item.skills, size="1", color_scheme="gray"),
-                rx.hstack(
-                    rx.text(  # the card is a link to the session already: no link inside a link
-                        item.mentor,
-                        size="2",
-                        text_decoration="underline",
-                        cursor="pointer",
-                        role="link",
-                        class_name="mentor-link",
-                        on_click=rx.redirect(item.mentor_href).stop_propagation.prevent_default,
-                    ),
-                    rx.badge(rx.icon("star", size=12), item.rating, color_scheme="amber"),
-                    rx.spacer(),
-                    rx.text(item.spots, size="1", color_scheme="gray"),
-                    width="100%",
-                    align="center",
-                ),
-                spacing="2",
+                rx.badge(item.level, variant="soft"),
+                rx.badge(item.language, variant="outline"),
+                rx.spacer(),
+                rx.text(item.price, weight="bold"),
                 width="100%",
             ),
-            class_name="session-result",
+            rx.heading(item.title, size="4", overflow_wrap="anywhere"),
+            rx.text(item.when, size="2"),
+            rx.text(item.skills, size="1", color_scheme="gray"),
+            rx.hstack(
+                rx.text(  # the card is a link to the session already: no link inside a link
+                    item.mentor,
+                    size="2",
+                    text_decoration="underline",
+                    cursor="pointer",
+                    role="link",
+                    class_name="mentor-link",
+                    on_click=rx.redirect(item.mentor_href).stop_propagation.prevent_default,
+                ),
+                rx.badge(rx.icon("star", size=12), item.rating, color_scheme="amber"),
+                rx.spacer(),
+                rx.text(item.spots, size="1", color_scheme="gray"),
+                width="100%",
+                align="center",
+            ),
+            spacing="2",
+            width="100%",
         ),
-        href="/sessions/" + item.id,
-        underline="none",
-        color="inherit",
+        class_name="session-result",
     )
 
 

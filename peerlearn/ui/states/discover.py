@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import reflex as rx
+from reflex.event import EventSpec
 
 from peerlearn.catalog.search import parse_filters, search_sessions
 from peerlearn.money import to_minor
 from peerlearn.platform.errors import ValidationError
 from peerlearn.ui.format.catalog import session_card
 from peerlearn.ui.states.auth import AuthState
+from peerlearn.ui.states.sponsored import SponsoredState
 from peerlearn.ui.views import SessionCard
 
 ANY = "any"
@@ -61,26 +63,27 @@ class DiscoverState(AuthState):
         }:
             setattr(self, name, value)
         self.page = 1
-        await self._search()
+        return await self._search()
 
     async def load_discover(self):
         self.q = self.router.url.query_parameters.get("q", self.q)
-        await self._search()
+        return await self._search()
 
     async def clear_filters(self):
         self.q, self.skill, self.category, self.level, self.language = "", ANY, ANY, ANY, ANY
         self.min_price = self.max_price = self.starts_after = self.starts_before = ""
         self.min_rating, self.sort, self.page = ANY, "relevance", 1
-        await self._search()
+        return await self._search()
 
     async def go_to_page(self, page: int):
         self.page = max(1, min(page, self.pages))
-        await self._search()
+        return await self._search()
 
     def _price(self, text: str) -> int | None:
         return to_minor(text.strip(), "USD") if text.strip() else None
 
-    async def _search(self) -> None:
+    async def _search(self) -> EventSpec | None:
+        """The search; then, when it showed sponsored items, the event that records their impressions."""
         self.problem = ""
 
         def pick(value: str) -> str | None:
@@ -105,7 +108,7 @@ class DiscoverState(AuthState):
             )
         except (ValidationError, ValueError) as error:
             self.problem = getattr(error, "message", "Prices are amounts like 25 or 25.50.")
-            return
+            return None
         tz = self.viewer_timezone
         result = await self._read(lambda db: search_sessions(filters, db=db))
         self.total = result.total
@@ -113,3 +116,5 @@ class DiscoverState(AuthState):
         self.skills = [ANY] + sorted(result.facets.get("skills", {}))
         self.categories = [ANY] + sorted(result.facets.get("categories", {}))
         self.languages = [ANY] + sorted(result.facets.get("languages", {}))
+        shown = [s.id for s in result.items if s.sponsored]
+        return SponsoredState.note_shown(shown) if shown else None
