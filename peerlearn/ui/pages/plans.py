@@ -3,8 +3,8 @@
 import reflex as rx
 
 from peerlearn.ui import routes
+from peerlearn.ui.components.simulated_payment import simulated_payment
 from peerlearn.ui.layout import card, page
-from peerlearn.ui.pages.login import labelled
 from peerlearn.ui.states.auth import AuthState
 from peerlearn.ui.states.plans import PlanCard
 from peerlearn.ui.states.plans import PlansState as P
@@ -63,50 +63,13 @@ def plans_page() -> rx.Component:
     on_load=[AuthState.require_mentor, C.load_checkout],
 )
 def subscription_checkout_page() -> rx.Component:
-    return rx.center(
-        card(
-            rx.vstack(
-                rx.callout(
-                    "This is a simulated payment page. No real money moves. Use 4242 4242 4242 4242 to pay.",
-                    icon="flask-conical",
-                    color_scheme="amber",
-                    id="simulation-notice",
-                ),
-                rx.heading("Subscribe to ", C.plan, size="6"),
-                rx.text(C.amount, size="4", id="subscription-amount"),
-                rx.form(
-                    rx.vstack(
-                        labelled(
-                            "Card number",
-                            rx.input(
-                                name="card_number",
-                                placeholder="4242 4242 4242 4242",
-                                width="100%",
-                                size="3",
-                                id="card-number",
-                            ),
-                        ),
-                        rx.button(
-                            rx.cond(C.paying, rx.spinner(), rx.text("Subscribe")),
-                            type="submit",
-                            size="3",
-                            width="100%",
-                            disabled=C.paying,
-                            id="pay-button",
-                        ),
-                        spacing="3",
-                        width="100%",
-                    ),
-                    on_submit=C.pay,
-                    reset_on_submit=False,
-                ),
-                rx.cond(
-                    C.error != "", rx.callout(C.error, color_scheme="red", icon="triangle-alert", id="checkout-error")
-                ),
-                spacing="4",
-                width="100%",
-            ),
-            max_width="480px",
-        ),
-        padding_y="2em",
+    return simulated_payment(
+        rx.heading("Subscribe to ", C.plan, size="6"),
+        rx.text(C.amount, size="4", id="subscription-amount"),
+        notice="This is a simulated payment page. No real money moves. Use 4242 4242 4242 4242 to pay.",
+        paying=C.paying,
+        error=C.error,
+        on_submit=C.pay,
+        pay_label=rx.text("Subscribe"),
+        card_details=False,
     )
