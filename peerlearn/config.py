@@ -118,9 +118,6 @@ class Settings(BaseSettings):
     search_cache_seconds: int = Field(30, ge=0, description="how long identical searches are answered from cache")
     scheduler_interval_seconds: float = Field(30.0, gt=0, description="seconds between background job runs")
     loop_stall_warn_ms: int = Field(250, ge=0, description="log what blocks the event loop for longer (0: off)")
-    gil_switch_interval_ms: float = Field(
-        1.0, ge=0.1, le=50, description="how soon a thread holding the GIL hands it back to the event loop"
-    )
 
     @field_validator("commission_rate")
     @classmethod

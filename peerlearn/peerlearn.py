@@ -1,7 +1,5 @@
 """The Reflex app: every page, the theme, the REST API on the same port, and the background tasks."""
 
-import sys
-
 import reflex as rx
 
 from peerlearn.api.app import create_api
@@ -12,10 +10,6 @@ from peerlearn.ui.errors import handle_backend_exception
 from peerlearn.ui.layout import PAGES
 from peerlearn.ui.live_push import start_live_push
 from peerlearn.ui.pages import import_all_pages
-
-# Database and ranking work runs in threads, and a thread keeps the GIL for up to the switch interval (CPython's
-# default 5 ms) before the event loop gets it back: every wake-up of the loop could wait that long behind a ranking.
-sys.setswitchinterval(get_settings().gil_switch_interval_ms / 1000)
 
 import_all_pages()  # every page module registers its page in PAGES
 

@@ -48,19 +48,3 @@ def test_settings_read_from_environment(monkeypatch):
     assert settings.port == 4100
     assert settings.commission_rate == 0.2
     assert settings.ice_server_urls == ["stun:stun.example.org:3478", "turn:turn.example.org"]
-
-
-def test_each_worker_hands_the_gil_back_to_its_event_loop_within_a_millisecond():
-    import sys
-
-    import peerlearn.peerlearn  # noqa: F401  (the app module, which every worker imports)
-
-    assert sys.getswitchinterval() == pytest.approx(Settings().gil_switch_interval_ms / 1000)
-    assert Settings().gil_switch_interval_ms == 1.0
-
-
-@pytest.mark.parametrize("value", ["0", "500"])
-def test_gil_switch_interval_is_validated(monkeypatch, value):
-    monkeypatch.setenv("GIL_SWITCH_INTERVAL_MS", value)
-    with pytest.raises(ValidationError, match="(?i)gil_switch_interval_ms"):
-        Settings()
