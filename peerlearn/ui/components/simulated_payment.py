@@ -18,7 +18,10 @@ def simulated_payment(
     on_submit: EventType,
     pay_label: rx.Component,
     card_details: bool = True,
+    closed: rx.Var[bool] | None = None,
+    closed_notice: rx.Component | None = None,
 ) -> rx.Component:
+    """`closed` (with `closed_notice` in the form's place): nothing can be paid any more, e.g. a seat hold ran out."""
     fields = [
         labelled(
             "Card number",
@@ -35,28 +38,30 @@ def simulated_payment(
                 width="100%",
             )
         )
+    form = rx.form(
+        rx.vstack(
+            *fields,
+            rx.button(
+                rx.cond(paying, rx.spinner(), pay_label),
+                type="submit",
+                size="3",
+                width="100%",
+                disabled=paying,
+                id="pay-button",
+            ),
+            spacing="3",
+            width="100%",
+        ),
+        on_submit=on_submit,
+        reset_on_submit=False,
+    )
+    payable = form if closed is None else rx.cond(closed, closed_notice, form)
     return rx.center(
         card(
             rx.vstack(
                 rx.callout(notice, icon="flask-conical", color_scheme="amber", id="simulation-notice"),
                 *summary,
-                rx.form(
-                    rx.vstack(
-                        *fields,
-                        rx.button(
-                            rx.cond(paying, rx.spinner(), pay_label),
-                            type="submit",
-                            size="3",
-                            width="100%",
-                            disabled=paying,
-                            id="pay-button",
-                        ),
-                        spacing="3",
-                        width="100%",
-                    ),
-                    on_submit=on_submit,
-                    reset_on_submit=False,
-                ),
+                payable,
                 rx.cond(error != "", rx.callout(error, color_scheme="red", icon="triangle-alert", id="checkout-error")),
                 spacing="4",
                 width="100%",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable
 from datetime import datetime
 
@@ -10,7 +11,7 @@ from peerlearn.booking.public import BookingPublic
 from peerlearn.live.room import ROOM_BOOKINGS
 from peerlearn.models import LearningSession, Notification, WaitlistEntry
 from peerlearn.models.enums import BookingStatus
-from peerlearn.platform.timefmt import format_local
+from peerlearn.platform.timefmt import format_local, format_time_zoned
 from peerlearn.ui.format.common import on_this_site, price_text
 from peerlearn.ui.format.live import room_entry
 from peerlearn.ui.views import BookingRow, NotificationItem, ReceiptLine, RoomEntry, SessionLink
@@ -37,6 +38,15 @@ def booking_row(b: BookingPublic, tz: str, now: datetime | None = None) -> Booki
         room_note=entry.note,
         room_url=entry.url if entry.can_join else "",
     )
+
+
+def hold_left(expires_at: datetime | None, now: datetime, tz: str) -> str:
+    """'Seat held for 9:41 · until 19:12 GMT+5:30 (Asia/Kolkata)' while a checkout's hold lasts (minutes:seconds,
+    rounded up so it never reads 0:00 while the seat is still held); "" once it has run out (or nothing is held)."""
+    if expires_at is None or now >= expires_at:
+        return ""
+    seconds = math.ceil((expires_at - now).total_seconds())
+    return f"Seat held for {seconds // 60}:{seconds % 60:02d} · until {format_time_zoned(expires_at, tz)}"
 
 
 def waitlist_links(waiting: Iterable[tuple[WaitlistEntry, LearningSession]], tz: str) -> list[SessionLink]:
