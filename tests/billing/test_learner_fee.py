@@ -133,7 +133,8 @@ def test_checkout_charges_price_plus_fee_and_shows_the_fee_as_its_own_line(db, f
     assert booking.learner_fee_minor == 155
     assert payment.amount_minor == 2655 and payment.learner_fee_minor == 155
 
-    amount, _, _, _, lines = _read_checkout(payment.provider_ref, db)
+    read = _read_checkout(payment.provider_ref, db)
+    amount, lines = read.amount, read.lines
     assert amount == "$26.55"
     assert [(line.label, line.amount) for line in lines] == [
         ("Session price", "$25.00"),
@@ -282,7 +283,7 @@ def test_fee_off_by_default_changes_nothing(db):
     assert db.exec(select(LedgerEntry).where(LedgerEntry.account == LedgerAccount.PLATFORM_LEARNER_FEES)).all() == []
     receipt = receipt_for(payment.id, learner, db=db)
     assert [line.label for line in receipt.lines] == ["Session price", "Paid", "of which PeerLearn platform fee"]
-    _, _, _, _, lines = _read_checkout(simulated_checkout(payment.provider_ref, db=db).provider_ref, db)
+    lines = _read_checkout(simulated_checkout(payment.provider_ref, db=db).provider_ref, db).lines
     assert [line.label for line in lines] == ["Session price", "Total"]
 
 
