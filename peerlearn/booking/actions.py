@@ -18,7 +18,7 @@ from peerlearn.billing.coupons import redeem_coupon, release_coupon
 from peerlearn.billing.fees import current_learner_fee
 from peerlearn.billing.payments import refund_booking, start_checkout
 from peerlearn.booking import notices
-from peerlearn.booking.public import BookingPublic, CancellationPreview, booking_public
+from peerlearn.booking.public import BookingConfirmation, BookingPublic, CancellationPreview, booking_public
 from peerlearn.booking.queries import lock_listed_session
 from peerlearn.booking.rules import (
     SEAT_HOLDING,
@@ -27,6 +27,7 @@ from peerlearn.booking.rules import (
     check_bookable,
     closed_at,
     describe_learner_cancellation,
+    describe_refund_policy,
     learner_can_cancel,
     learner_cancellation,
     overlaps,
@@ -409,6 +410,32 @@ def get_booking(user: User, booking_id: int, *, db: Session) -> BookingPublic:
     if booking is None or booking.learner_id != user.id:
         raise NotFoundError("No such booking.")
     return booking_public(booking, linked_row(LearningSession, booking.session_id, db=db), db=db)
+
+
+def booking_confirmation(
+    user: User, booking_id: int, *, db: Session, now: datetime | None = None, zone: str | None = None
+) -> BookingConfirmation:
+    """The learner's own booking as its confirmation page states it (someone else's is as unknown as none)."""
+    now = now or utcnow()
+    booking = db.get(Booking, booking_id)
+    if booking is None or booking.learner_id != user.id:
+        raise NotFoundError("No such booking.")
+    session = linked_row(LearningSession, booking.session_id, db=db)
+    mentor = linked_row(User, session.mentor_id, db=db)
+    paid = _paid_for(booking, db=db)
+    outcome = _cancellation(booking, session, paid, now, zone or user_zone(user.id, db=db))
+    public = booking_public(booking, session, db=db, now=now)
+    opens = public.room_opens_at or session.start_at
+    return BookingConfirmation(
+        booking=public,
+        mentor_id=saved_id(mentor),
+        mentor_name=mentor.full_name,
+        room_opens_minutes_before=max(0, int((session.start_at - opens).total_seconds() // 60)),
+        cancellation=describe_learner_cancellation(outcome, to_card=paid is None or paid.provider != "razorpay"),
+        refund_policy=describe_refund_policy(
+            session.refund_policy, session.partial_refund_percent, session.cancellation_cutoff_hours
+        ),
+    )
 
 
 def session_participants(mentor: User, session_id: int, *, db: Session) -> list[dict[str, Any]]:

@@ -52,6 +52,18 @@ class CancellationPreview(BaseModel):
     currency: str
 
 
+class BookingConfirmation(BaseModel):
+    """Everything the booking's confirmation page states: the booking, who teaches it, how to get in, and what
+    cancelling would do now (the rule `cancel_booking` applies, in the learner's terms)."""
+
+    booking: BookingPublic
+    mentor_id: int
+    mentor_name: str
+    room_opens_minutes_before: int
+    cancellation: str  # e.g. "You'll get a full refund of $40.00 to your card."
+    refund_policy: str  # "Cancel up to 24 hours before the start for a full refund; after that, ..."
+
+
 class ReviewPublic(BaseModel):
     id: int
     session_id: int

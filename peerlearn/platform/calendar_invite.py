@@ -7,6 +7,7 @@ quotes a time (the description's first line) is written by the caller in the rec
 from __future__ import annotations
 
 from datetime import datetime
+from urllib.parse import quote, urlencode
 
 from peerlearn.models.types import as_utc
 
@@ -81,3 +82,21 @@ def build_invite(
         "END:VCALENDAR",
     ]
     return "\r\n".join(_fold(line) for line in lines) + "\r\n"
+
+
+GOOGLE_CALENDAR_RENDER = "https://calendar.google.com/calendar/render"
+
+
+def google_calendar_link(
+    *, title: str, start_at: datetime, end_at: datetime, details: str = "", location: str = ""
+) -> str:
+    """An "Add to Google Calendar" link: Google's event template, pre-filled (times in UTC, as in the .ics invite,
+    so Google shows them in the calendar owner's zone). Every field is percent-encoded; nothing is sent anywhere."""
+    fields = {
+        "action": "TEMPLATE",
+        "text": title,
+        "dates": f"{_ics_time(start_at)}/{_ics_time(end_at)}",
+        "details": details,
+        "location": location,
+    }
+    return f"{GOOGLE_CALENDAR_RENDER}?{urlencode({k: v for k, v in fields.items() if v}, quote_via=quote, safe='/')}"

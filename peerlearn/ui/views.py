@@ -123,6 +123,27 @@ class BookingRow:
 
 
 @dataclass(frozen=True)
+class BookingConfirmationView:
+    """A booking's confirmation page: what, who, when (the viewer's zone, named), how to get in, what cancelling
+    does, the calendar link and the receipt."""
+
+    title: str = ""
+    mentor: str = ""
+    mentor_url: str = ""
+    starts: str = ""  # "Tue 8 Dec, 18:00 GMT+5:30 (Asia/Kolkata)"
+    ends: str = ""
+    zone: str = ""  # "Times are in GMT+5:30 (Asia/Kolkata)."
+    seat_held: bool = False  # confirmed, or waiting for payment or approval: the seat is theirs for now
+    join: str = ""  # "The live room opens 10 minutes before the start, Tue 8 Dec, 17:50 GMT+5:30 (Asia/Kolkata)."
+    room_url: str = ""
+    session_url: str = ""
+    google_calendar_url: str = ""
+    cancellation: str = ""  # what cancelling now would do
+    refund_policy: str = ""
+    receipt_url: str = ""
+
+
+@dataclass(frozen=True)
 class NotificationItem:
     title: str
     body: str

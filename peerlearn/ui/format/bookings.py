@@ -5,16 +5,26 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable
 from datetime import datetime
+from zoneinfo import ZoneInfo
 
+from peerlearn import links
 from peerlearn.billing.receipts import Receipt, charge_lines
-from peerlearn.booking.public import BookingPublic
+from peerlearn.booking.public import BookingConfirmation, BookingPublic
 from peerlearn.live.room import ROOM_BOOKINGS
 from peerlearn.models import LearningSession, Notification, WaitlistEntry
 from peerlearn.models.enums import BookingStatus
-from peerlearn.platform.timefmt import format_local, format_time_zoned
+from peerlearn.platform.calendar_invite import google_calendar_link
+from peerlearn.platform.timefmt import format_duration, format_local, format_time_zoned, valid_zone, zone_label
 from peerlearn.ui.format.common import on_this_site, price_text
 from peerlearn.ui.format.live import room_entry
-from peerlearn.ui.views import BookingRow, NotificationItem, ReceiptLine, RoomEntry, SessionLink
+from peerlearn.ui.views import (
+    BookingConfirmationView,
+    BookingRow,
+    NotificationItem,
+    ReceiptLine,
+    RoomEntry,
+    SessionLink,
+)
 
 
 def booking_row(b: BookingPublic, tz: str, now: datetime | None = None) -> BookingRow:
@@ -47,6 +57,51 @@ def hold_left(expires_at: datetime | None, now: datetime, tz: str) -> str:
         return ""
     seconds = math.ceil((expires_at - now).total_seconds())
     return f"Seat held for {seconds // 60}:{seconds % 60:02d} · until {format_time_zoned(expires_at, tz)}"
+
+
+def booking_confirmation_view(c: BookingConfirmation, tz: str, base_url: str) -> BookingConfirmationView:
+    """The confirmation page in the viewer's zone; the calendar link carries the way in (absolute: it leaves the
+    site) and the mentor, its times in UTC so Google shows them in the calendar's own zone."""
+    b = c.booking
+    held = b.status in {
+        BookingStatus.CONFIRMED,
+        BookingStatus.PENDING_APPROVAL,
+        BookingStatus.PENDING_PAYMENT,
+        BookingStatus.HELD,
+    }
+    opens = b.room_opens_at or b.start_at
+    before = format_duration(c.room_opens_minutes_before, "minute")
+    room_url, session_url = links.room_link(b.session_id), links.session_link(b.session_id)
+    google = google_calendar_link(
+        title=b.session_title,
+        start_at=b.start_at,
+        end_at=b.end_at,
+        details=f"PeerLearn session with {c.mentor_name}. The live room opens {before} before the start: "
+        f"{base_url}{room_url}\nSession page: {base_url}{session_url}",
+        location=f"{base_url}{room_url}",
+    )
+    return BookingConfirmationView(
+        title=b.session_title,
+        mentor=c.mentor_name,
+        mentor_url=links.mentor_link(c.mentor_id),
+        starts=format_local(b.start_at, tz),
+        ends=format_local(b.end_at, tz),
+        zone=f"Times are in {_zone_name(b.start_at, tz)}.",
+        seat_held=held,
+        join=f"The live room opens {before} before the start, {format_local(opens, tz)}. "
+        "Join from your dashboard or with the button below.",
+        room_url=room_url,
+        session_url=session_url,
+        google_calendar_url=google if held else "",
+        cancellation=c.cancellation if held else "",
+        refund_policy=c.refund_policy,
+        receipt_url=links.receipt_link(b.payment_id) if b.payment_id else "",
+    )
+
+
+def _zone_name(at: datetime, tz: str) -> str:
+    name = valid_zone(tz)
+    return zone_label(at.astimezone(ZoneInfo(name)), name)
 
 
 def waitlist_links(waiting: Iterable[tuple[WaitlistEntry, LearningSession]], tz: str) -> list[SessionLink]:
