@@ -17,6 +17,7 @@ from peerlearn.booking.rules import (
     overlaps,
     weekly_occurrences,
 )
+from peerlearn.catalog.notices import relied_on_snapshot, tell_booked_learners
 from peerlearn.catalog.search_index import refresh_session_tags
 from peerlearn.catalog.skills import get_or_create_category, get_or_create_skill
 from peerlearn.insights.interactions import log_interaction
@@ -214,6 +215,7 @@ def update_session(
         raise RuleViolationError(f"A {session.status.value} session cannot be edited.")
     changes = data.model_dump(exclude_unset=True)
     booked = bool(_active_bookings(saved_id(session), db=db))
+    before = relied_on_snapshot(session)
     money_or_time = {"start_at", "end_at", "price_minor", "currency"} & changes.keys()
     if booked and money_or_time:
         raise SessionFieldError(
@@ -253,6 +255,9 @@ def update_session(
     if skills is not None:
         _set_skills(session, skills, db=db)
     db.flush()
+    if booked:
+        holding = [b for b in _active_bookings(saved_id(session), db=db) if b.status in SEAT_HOLDING]
+        tell_booked_learners(before, session, holding, db=db)
     return session
 
 

@@ -111,6 +111,7 @@ class NotificationKind(StrEnum):
     BOOKING_CANCELLED = "booking_cancelled"
     BOOKING_RESCHEDULED = "booking_rescheduled"
     SESSION_CANCELLED = "session_cancelled"
+    SESSION_CHANGED = "session_changed"  # the mentor edited what a booked learner relies on
     WAITLIST_OFFER = "waitlist_offer"
     REMINDER = "reminder"
     REVIEW_RECEIVED = "review_received"

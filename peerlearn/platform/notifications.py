@@ -17,7 +17,11 @@ from peerlearn.platform.calendar_invite import build_invite
 from peerlearn.platform.mailer import send_email
 from peerlearn.platform.timefmt import format_for_user
 
-INVITE_KINDS = {NotificationKind.BOOKING_CONFIRMED, NotificationKind.BOOKING_RESCHEDULED}
+INVITE_KINDS = {
+    NotificationKind.BOOKING_CONFIRMED,
+    NotificationKind.BOOKING_RESCHEDULED,
+    NotificationKind.SESSION_CHANGED,
+}
 CANCEL_KINDS = {NotificationKind.BOOKING_CANCELLED, NotificationKind.SESSION_CANCELLED}
 
 
