@@ -1,5 +1,6 @@
 """An admin works the dashboard's queue: verifies one waiting mentor, rejects another only after confirming, and
-marks a mentor's payout request paid; each leaves its list, and the mentor's profile shows the Verified badge."""
+marks a mentor's payout request paid, also only after confirming; each leaves its list, and the mentor's profile
+shows the Verified badge."""
 
 import uuid
 from datetime import timedelta
@@ -63,9 +64,17 @@ def test_admin_verifies_rejects_and_pays_from_the_dashboard(page, live_db):
     payouts = page.locator("#payout-requests")
     expect(payouts).to_contain_text(f"Earner {tag}")
     expect(payouts).to_contain_text("$30.00")
-    payouts.locator("div").filter(has_text=f"Earner {tag}").filter(has=page.locator(".pay-payout")).last.locator(
-        ".pay-payout"
-    ).click()
+    earner_row = payouts.locator("div").filter(has_text=f"Earner {tag}").filter(has=page.locator(".pay-payout")).last
+    earner_row.locator(".pay-payout").click()
+    paying = page.locator("#mark-paid-dialog")
+    expect(paying).to_contain_text(f"Earner {tag} will see $30.00 as paid to them")
+    paying.locator(".confirm-dismiss").click()  # "Not yet" pays nothing
+    expect(paying).to_be_hidden()
+    expect(payouts).to_contain_text(f"Earner {tag}")
+    live_db.expire_all()
+    assert live_db.get(Payout, payout_id).status != PayoutStatus.PAID
+    earner_row.locator(".pay-payout").click()
+    paying.locator(".confirm-action").click()
     expect(page.get_by_text("Payout marked paid.")).to_be_visible()
     expect(payouts).not_to_contain_text(f"Earner {tag}")
 

@@ -209,6 +209,13 @@ def mentor_rows(mentors: Iterable[MentorToVerify]) -> list[MentorToVerifyRow]:
     ]
 
 
+def mark_paid_statement(mentor: str, amount: str) -> str:
+    """What "Mark paid" does, said before the admin confirms it (approve_payout cannot be taken back)."""
+    return (
+        f"{mentor} will see {amount} as paid to them. Only mark it once the money has been sent: this cannot be undone."
+    )
+
+
 def payout_request_rows(payouts: Iterable[PayoutToApprove], tz: str) -> list[PayoutRequestRow]:
     return [
         PayoutRequestRow(

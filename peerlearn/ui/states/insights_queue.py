@@ -1,7 +1,8 @@
 """The admin's queue on the dashboard: mentors waiting to be verified and mentors' payout requests to pay.
 
 The decisions are the domain's (`accounts.decide_verification`, `billing.payouts.approve_payout`); rejecting a
-mentor asks first. Each action runs as the signed-in admin in one transaction off the event loop (`_perform`).
+mentor and marking a payout paid ask first. Each action runs as the signed-in admin in one transaction off the
+event loop (`_perform`).
 """
 
 from __future__ import annotations
@@ -34,6 +35,8 @@ class InsightsQueueState(AuthState):
     payouts: list[PayoutRequestRow] = []
     reject_id: int = 0  # the mentor whose rejection waits for a confirmation (0: none)
     reject_name: str = ""
+    pay_id: int = 0  # the payout request whose "Mark paid" waits for a confirmation (0: none)
+    pay_statement: str = ""  # "$30.00 to Earner: mark it paid only once the money has been sent."
 
     async def load_queue(self):
         if not self.user_id:
@@ -68,7 +71,19 @@ class InsightsQueueState(AuthState):
         )
 
     @rx.event
-    async def pay(self, payout_id: int):
+    def ask_pay(self, payout_id: int, mentor: str, amount: str):
+        self.pay_id, self.pay_statement = payout_id, fmt.mark_paid_statement(mentor, amount)
+
+    @rx.event
+    def keep_payout(self, _open: bool = False):
+        self.pay_id, self.pay_statement = 0, ""
+
+    @rx.event
+    async def pay(self):
+        payout_id = self.pay_id
+        self.keep_payout()
+        if not payout_id:
+            return None
         return await self._perform(
             lambda admin, db: approve_payout(admin, payout_id, db=db), "Payout marked paid.", self.load_queue
         )
