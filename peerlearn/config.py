@@ -112,6 +112,9 @@ class Settings(BaseSettings):
     )
     ice_servers: str = Field("", description="Comma-separated STUN/TURN URLs")
     media_forward_encoded: bool = Field(True, description="Forward VP8 video as received instead of re-encoding it")
+    media_ice_timeout_seconds: float = Field(
+        15.0, ge=2, le=60, description="A peer that stops answering ICE checks is dropped after about this long"
+    )
 
     db_pool_size: int = Field(10, ge=1, description="PostgreSQL connections each worker keeps open")
     db_pool_overflow: int = Field(10, ge=0, description="extra PostgreSQL connections a worker may open under load")

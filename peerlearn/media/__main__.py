@@ -50,6 +50,7 @@ def main() -> None:
         ice_servers=settings.ice_server_urls,
         cors_origins=allowed_origins(settings),
         forward_encoded=settings.media_forward_encoded,
+        ice_timeout_seconds=settings.media_ice_timeout_seconds,
     )
     app = create_media_app(config, MediaHooks() if args.no_database else database_hooks())
     uvicorn.run(app, host=args.host, port=args.port, log_level="warning", timeout_graceful_shutdown=3)

@@ -14,6 +14,11 @@ VP8 without re-encoding (media/forwarding.py) needs both. Written against **aior
 - the queued frame's `codec.mimeType`, `frame.data`, `frame.timestamp` (aiortc's `JitterFrame`): the
   reassembled VP8 frame and its RTP timestamp.
 
+From aioice, two module constants (public names, not documented as settings): `aioice.ice.CONSENT_INTERVAL`
+(seconds between consent checks, RFC 7675) and `aioice.ice.CONSENT_FAILURES` (missed checks before the connection
+is closed, which aiortc reports as a failed connection). `set_ice_timeout` sets them, so a peer that vanished
+without a word (a killed tab, a lost network) is noticed in `MEDIA_ICE_TIMEOUT_SECONDS` instead of aioice's 30 s.
+
 Also relied on, though public in effect: a sender packetises an `av.Packet` it is given as it is (the path
 `MediaPlayer(decode=False)` uses). `tests/media/test_aiortc_compat.py` fails, saying what to re-check, when
 the installed aiortc is not a version listed in `SUPPORTED_VERSIONS` or one of these privates is gone. At run
@@ -28,6 +33,7 @@ import logging
 from collections.abc import Callable, Collection, Coroutine
 from typing import Any, Protocol
 
+import aioice.ice
 import aiortc
 from aiortc import RTCRtpReceiver, RTCRtpSender
 
@@ -115,6 +121,21 @@ def send_picture_loss(receiver: RTCRtpReceiver, media_ssrc: int) -> Coroutine[An
 def on_keyframe_request(sender: RTCRtpSender, callback: Callable[[], None]) -> None:
     """Call `callback` instead of asking this sender's encoder for a keyframe when its player sends PLI/FIR."""
     setattr(sender, _SEND_KEYFRAME, callback)
+
+
+ICE_CONSENT_CHECKS = 5  # missed consent checks in a row that end a connection
+
+
+def set_ice_timeout(seconds: float) -> None:
+    """End a connection whose peer stopped answering ICE consent checks after about `seconds` (every check waits
+    0.5 s for its answer, and checks are spread 0.8-1.2 x `seconds / ICE_CONSENT_CHECKS` apart). Process-wide."""
+    aioice.ice.CONSENT_FAILURES = ICE_CONSENT_CHECKS
+    aioice.ice.CONSENT_INTERVAL = max(0.2, seconds / ICE_CONSENT_CHECKS - 0.5)
+
+
+def ice_timeout() -> float:
+    """The timeout `set_ice_timeout` set (aioice's own default: about 33 s)."""
+    return aioice.ice.CONSENT_FAILURES * (aioice.ice.CONSENT_INTERVAL + 0.5)
 
 
 if (_problem := version_problem()) is not None:

@@ -46,10 +46,14 @@ class Publication:
 
 @dataclass
 class Subscription:
-    """One player's connection to a publication; only that player may end it."""
+    """One player's connection to a publication; only that player may end it. When the publication ends
+    (its publisher leaves, drops or publishes again) the server closes this connection: that is the
+    player's end event, and a player that wants the participant's new stream asks WHEP again."""
 
     user_id: int
     pc: RTCPeerConnection
+    publication_id: str = ""
+    release: Callable[[], None] = lambda: None  # undoes its hold on the publication's tracks
 
 
 @dataclass
@@ -65,6 +69,9 @@ class Room:
 
     def publisher(self, user_id: int, kind: str) -> Publication | None:
         return next((p for p in self.publications.values() if p.user_id == user_id and p.kind == kind), None)
+
+    def players_of(self, publication_id: str) -> list[str]:
+        return [rid for rid, s in self.subscriptions.items() if s.publication_id == publication_id]
 
 
 def _video_codecs(sdp: str) -> list[str]:
@@ -113,7 +120,7 @@ class RoomRegistry:
 
     async def add_publication(self, room: Room, publication: Publication) -> None:
         previous = room.publisher(publication.user_id, publication.kind)
-        if previous is not None:  # a reconnect replaces the old stream
+        if previous is not None:  # a reload, a new device or a new network replaces the old stream
             await self.end_publication(room, previous.resource_id)
         room.publications[publication.resource_id] = publication
         if self.forward_encoded and "video" in publication.tracks:
@@ -165,15 +172,29 @@ class RoomRegistry:
         return published == [FORWARDABLE] and FORWARDABLE in _video_codecs(offer_sdp)
 
     async def end_publication(self, room: Room, resource_id: str) -> bool:
+        """End a publication and every player's subscription to it (each player's connection is closed:
+        its end event). A camera's end is its publisher leaving, for attendance; a screen's is not."""
         publication = room.publications.pop(resource_id, None)
         if publication is None:
             return False
+        for subscription_id in room.players_of(resource_id):
+            await self.end_subscription(room, subscription_id)
         await self._stop_recorder(room, publication)
         if publication.drain is not None:
             await publication.drain.stop()
         if publication.pc in self.connections:
             await self._close(publication.pc, self._noop)
-        self.hooks.leave(room.session_id, publication.user_id, _now())
+        if publication.kind == "camera":
+            self.hooks.leave(room.session_id, publication.user_id, _now())
+        return True
+
+    async def end_subscription(self, room: Room, resource_id: str) -> bool:
+        subscription = room.subscriptions.pop(resource_id, None)
+        if subscription is None:
+            return False
+        subscription.release()
+        self.connections.discard(subscription.pc)
+        await subscription.pc.close()
         return True
 
     async def _noop(self) -> None:

@@ -31,6 +31,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from peerlearn.media import aiortc_compat
 from peerlearn.media.hooks import MediaHooks
 from peerlearn.media.rooms import Publication, RoomRegistry, Subscription
 from peerlearn.media.tokens import MediaClaims, MediaTokenError, verify_media_token
@@ -59,6 +60,9 @@ class MediaConfig:
     cors_origins: list[str] = field(default_factory=list)
     forward_encoded: bool = True  # False: every relayed video is decoded and re-encoded (aiortc's MediaRelay)
     max_sdp_bytes: int = MAX_SDP_BYTES
+    # A publisher or player that vanishes without a DELETE (a killed tab, a lost network) stops answering ICE
+    # consent checks; its connection fails after about this long, which ends its publication or subscription.
+    ice_timeout_seconds: float = 15.0
 
 
 @dataclass
@@ -238,12 +242,16 @@ async def whep(request: Request) -> Response:
     except MediaRequestError:
         release()
         raise
+    if room.publications.get(publication.resource_id) is not publication:  # it ended while the offer was read
+        release()
+        await pc.close()
+        raise MediaRequestError(404, "That participant is not publishing.")
     resource_id = media.registry.new_resource_id()
-    room.subscriptions[resource_id] = Subscription(claims.user_id, pc)
+    room.subscriptions[resource_id] = Subscription(claims.user_id, pc, publication.resource_id, release)
 
     async def _gone() -> None:
-        room.subscriptions.pop(resource_id, None)
-        release()
+        if room.subscriptions.pop(resource_id, None) is not None:
+            release()
 
     media.registry.track(pc, _gone)
     return await _answer(pc, f"/media/whep/{session_id}/{publisher_id}/{resource_id}")
@@ -274,8 +282,7 @@ async def whep_resource(request: Request) -> Response:
         raise MediaRequestError(404, "No such subscription.")
     if subscription.user_id != claims.user_id:
         raise MediaRequestError(403, "Only its player can end a subscription.")
-    room.subscriptions.pop(resource_id, None)
-    await subscription.pc.close()
+    await registry.end_subscription(room, resource_id)
     return Response(status_code=200)
 
 
@@ -288,7 +295,9 @@ async def room_state(request: Request) -> Response:
         {
             "session_id": claims.session_id,
             "recording": bool(room and room.recording),
-            "publishers": [{"user_id": p.user_id, "kind": p.kind} for p in publications],
+            # `publication` changes when its publisher publishes again (a reload, a new device or network):
+            # players of the old one are cut off and follow the new one by asking WHEP again.
+            "publishers": [{"user_id": p.user_id, "kind": p.kind, "publication": p.resource_id} for p in publications],
         }
     )
 
@@ -338,6 +347,7 @@ ROUTES = [
 
 
 def create_media_app(config: MediaConfig, hooks: MediaHooks | None = None) -> Starlette:
+    aiortc_compat.set_ice_timeout(config.ice_timeout_seconds)
     cors = Middleware(
         CORSMiddleware,
         allow_origins=config.cors_origins,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import fractions
 import socket
 import threading
@@ -15,8 +16,10 @@ import pytest
 import uvicorn
 from aiortc import RTCPeerConnection, RTCRtpReceiver, RTCSessionDescription, VideoStreamTrack
 from aiortc.contrib.media import MediaStreamTrack
+from aiortc.mediastreams import MediaStreamError
 from av import AudioFrame, VideoFrame
 
+from peerlearn.media import aiortc_compat
 from peerlearn.media.hooks import MediaHooks
 from peerlearn.media.server import MediaConfig, create_media_app
 from peerlearn.media.tokens import issue_media_token
@@ -84,11 +87,27 @@ class Recorder:
 
 @pytest.fixture
 def media_server(tmp_path):
+    yield from _serve(tmp_path)
+
+
+QUICK_ICE_TIMEOUT = 4.0  # seconds: the killed-peer tests wait this long, not the production 15 s
+
+
+@pytest.fixture
+def quick_ice_media_server(tmp_path):
+    """A media server that drops a silent peer after QUICK_ICE_TIMEOUT s (process-wide, so put back after)."""
+    try:
+        yield from _serve(tmp_path, ice_timeout_seconds=QUICK_ICE_TIMEOUT)
+    finally:
+        aiortc_compat.set_ice_timeout(MediaConfig.ice_timeout_seconds)
+
+
+def _serve(tmp_path, **settings):
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
     events = Recorder()
-    config = MediaConfig(secret=SECRET, recordings_dir=tmp_path / "recordings", cors_origins=[APP_ORIGIN])
+    config = MediaConfig(secret=SECRET, recordings_dir=tmp_path / "recordings", cors_origins=[APP_ORIGIN], **settings)
     app = create_media_app(config, events.hooks())
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
     thread = threading.Thread(target=server.run, daemon=True)
@@ -145,6 +164,76 @@ async def subscribe(
     assert response.status_code == 201, response.text
     await pc.setRemoteDescription(RTCSessionDescription(sdp=response.text, type="answer"))
     return pc, tracks
+
+
+async def room_state(base: str, session_id: int, viewer_id: int) -> dict:
+    async with httpx.AsyncClient(timeout=10) as client:
+        response = await client.get(
+            f"{base}/media/rooms/{session_id}", headers={"Authorization": f"Bearer {token(session_id, viewer_id)}"}
+        )
+    return response.json()
+
+
+def publication_of(state: dict, user_id: int, kind: str = "camera") -> str | None:
+    return next((p["publication"] for p in state["publishers"] if p["user_id"] == user_id and p["kind"] == kind), None)
+
+
+class Player:
+    """Plays one participant's camera the way the room page does: every second it reads the room state (as the
+    page's poll does), and when the participant's publication is new (a first publish, a republish) it drops its
+    connection and asks WHEP again; when the publication is gone it drops the connection. `frames` holds
+    (monotonic time, median grey level) of every video frame received."""
+
+    def __init__(self, base: str, session_id: int, publisher_id: int, viewer_id: int, every: float = 1.0) -> None:
+        self.base, self.session_id, self.publisher_id, self.viewer_id = base, session_id, publisher_id, viewer_id
+        self.every = every
+        self.playing: str | None = None
+        self.pc: RTCPeerConnection | None = None
+        self.frames: list[tuple[float, float]] = []
+        self._task: asyncio.Task | None = None
+        self._readers: list[asyncio.Task] = []
+
+    def start(self) -> None:
+        self._task = asyncio.create_task(self._follow())
+
+    async def stop(self) -> None:
+        if self._task:
+            self._task.cancel()
+        await self._drop()
+
+    def frames_after(self, moment: float, level: float, tolerance: float = 25) -> list[float]:
+        return [t for t, grey in self.frames if t > moment and abs(grey - level) < tolerance]
+
+    async def _follow(self) -> None:
+        while True:
+            publication = publication_of(
+                await room_state(self.base, self.session_id, self.viewer_id), self.publisher_id
+            )
+            if publication != self.playing:
+                await self._drop()
+                if publication is not None:
+                    self.pc, tracks = await subscribe(self.base, self.session_id, self.publisher_id, self.viewer_id)
+                    self._readers.append(asyncio.create_task(self._read(tracks)))
+                self.playing = publication
+            await asyncio.sleep(self.every)
+
+    async def _read(self, tracks: asyncio.Queue) -> None:
+        while True:
+            track = await tracks.get()
+            if track.kind == "video":
+                break
+        with contextlib.suppress(MediaStreamError):
+            while True:
+                frame = await track.recv()
+                self.frames.append((time.monotonic(), float(np.median(frame.to_ndarray(format="gray")))))
+
+    async def _drop(self) -> None:
+        for reader in self._readers:
+            reader.cancel()
+        self._readers = []
+        if self.pc is not None:
+            await self.pc.close()
+            self.pc = None
 
 
 def run_async(coroutine):
