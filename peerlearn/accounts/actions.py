@@ -7,6 +7,7 @@ from zoneinfo import available_timezones
 
 from sqlmodel import Session, col, delete, select
 
+from peerlearn import links
 from peerlearn.accounts.known_clients import is_known_client, remember_client
 from peerlearn.accounts.password_policy import require_strong_password
 from peerlearn.accounts.security import hash_password, hash_token, new_token, verify_password
@@ -14,7 +15,7 @@ from peerlearn.catalog.search_index import refresh_mentor_sessions
 from peerlearn.catalog.skills import get_or_create_skill
 from peerlearn.config import get_settings
 from peerlearn.models import AuthToken, MentorProfile, Profile, Skill, User, UserSkill
-from peerlearn.models.enums import UserRole, VerificationStatus
+from peerlearn.models.enums import NotificationKind, UserRole, VerificationStatus
 from peerlearn.models.types import saved_id, utcnow
 from peerlearn.models.users import (
     MentorProfileCreate,
@@ -36,6 +37,7 @@ from peerlearn.platform.errors import (
     ValidationError,
 )
 from peerlearn.platform.locks import lock_row
+from peerlearn.platform.notifications import notify
 
 _TIMEZONES = frozenset(available_timezones())
 
@@ -191,6 +193,18 @@ def decide_verification(admin: User, mentor_id: int, verified: bool, *, db: Sess
         raise ConflictError(f"This mentor is already {mentor.verification_status.value}.")
     mentor.verification_status = VerificationStatus.VERIFIED if verified else VerificationStatus.REJECTED
     db.add(mentor)
+    notify(
+        mentor_id,
+        NotificationKind.SYSTEM,
+        "You are verified" if verified else "Verification not granted",
+        body="Your profile and cards now wear the Verified badge."
+        if verified
+        else "An admin could not verify you this time. You can ask again from your teaching desk, saying what "
+        "they can check.",
+        link=links.TEACH,
+        db=db,
+        email=True,
+    )
     db.flush()
     return mentor
 

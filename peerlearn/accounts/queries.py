@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from pydantic import BaseModel
 from sqlmodel import Session, col, select
 
@@ -39,15 +41,23 @@ class MentorToVerify(BaseModel):
     headline: str
     expertise: list[str]
     status: VerificationStatus
+    requested_at: datetime | None = None  # when they asked to be verified (pending only)
+    note: str = ""  # what they asked the admin to check
 
 
 def mentors_to_verify(*, db: Session, limit: int = 50) -> list[MentorToVerify]:
-    """Active mentors an admin has not decided on yet: those who asked (pending) first, then the never checked."""
+    """Active mentors an admin has not decided on yet: those who asked (pending) first, the longest waiting first,
+    then the never checked."""
     rows = db.exec(
         select(MentorProfile, User)
         .join(User, col(User.id) == MentorProfile.user_id)
         .where(col(MentorProfile.verification_status).in_(UNDECIDED), col(User.is_mentor), col(User.is_active))
-        .order_by(col(MentorProfile.verification_status) != VerificationStatus.PENDING, col(User.id))
+        .order_by(
+            col(MentorProfile.verification_status) != VerificationStatus.PENDING,
+            col(MentorProfile.verification_requested_at).is_(None),
+            col(MentorProfile.verification_requested_at),
+            col(User.id),
+        )
         .limit(limit)
     ).all()
     return [
@@ -58,6 +68,8 @@ def mentors_to_verify(*, db: Session, limit: int = 50) -> list[MentorToVerify]:
             headline=m.headline,
             expertise=m.expertise,
             status=m.verification_status,
+            requested_at=m.verification_requested_at if m.verification_status == VerificationStatus.PENDING else None,
+            note=m.verification_note if m.verification_status == VerificationStatus.PENDING else "",
         )
         for m, u in rows
     ]

@@ -64,6 +64,8 @@ class MentorProfile(SQLModel, table=True):
     expertise: list[str] = json_list_field()
     years_experience: int = 0
     verification_status: VerificationStatus = enum_field(VerificationStatus.UNVERIFIED)
+    verification_requested_at: datetime | None = utc_field(nullable=True)  # when they last asked to be verified
+    verification_note: str = Field(default="", sa_type=sa.String(300))  # what they ask the admin to check
     payout_method: str = Field(default="", sa_type=sa.String(40))
     payout_account: str = Field(default="", sa_type=sa.String(120), description="Masked; never shown in full")
     rating_avg: float = 0.0

@@ -197,16 +197,18 @@ def definitions(texts: dict[str, str]) -> list[Definition]:
     return [Definition(k, v, label(k)) for k, v in texts.items()]
 
 
-def mentor_rows(mentors: Iterable[MentorToVerify]) -> list[MentorToVerifyRow]:
-    return [
-        MentorToVerifyRow(
-            m.user_id,
-            m.full_name,
-            " · ".join(part for part in (m.email, m.headline, ", ".join(m.expertise)) if part),
-            "Asked to be verified" if m.status == VerificationStatus.PENDING else "Not checked yet",
-        )
-        for m in mentors
-    ]
+def mentor_rows(mentors: Iterable[MentorToVerify], tz: str = "UTC") -> list[MentorToVerifyRow]:
+    """One waiting mentor: who, what they teach, and, when they asked, since when and what they ask to be checked."""
+    rows = []
+    for m in mentors:
+        detail = " · ".join(part for part in (m.email, m.headline, ", ".join(m.expertise)) if part)
+        if m.note:
+            detail = f"{detail} · “{m.note}”" if detail else f"“{m.note}”"
+        status = "Not checked yet"
+        if m.status == VerificationStatus.PENDING:
+            status = f"Asked {format_local(m.requested_at, tz)}" if m.requested_at else "Asked to be verified"
+        rows.append(MentorToVerifyRow(m.user_id, m.full_name, detail, status))
+    return rows
 
 
 def mark_paid_statement(mentor: str, amount: str) -> str:

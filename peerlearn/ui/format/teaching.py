@@ -6,10 +6,11 @@ from collections.abc import Iterable
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from peerlearn.accounts.verification import VerificationPublic
 from peerlearn.billing.earnings import Balance
 from peerlearn.billing.payouts import PayoutPublic, minimum_payout
 from peerlearn.models import LearningSession
-from peerlearn.models.enums import PayoutStatus, SessionStatus
+from peerlearn.models.enums import PayoutStatus, SessionStatus, VerificationStatus
 from peerlearn.money import format_money, from_minor
 from peerlearn.platform.timefmt import format_local
 from peerlearn.ui.format.common import price_text
@@ -95,3 +96,27 @@ def _text(value: object) -> str:
 def participants(rows: Iterable[dict]) -> list[Participant]:
     """`session_participants` rows; a waitlisted person has no booking id."""
     return [Participant(_text(p["booking_id"]), p["learner"], p["status"], _text(p["attendance"])) for p in rows]
+
+
+def verification_message(v: VerificationPublic, tz: str) -> tuple[str, bool]:
+    """What the mentor's desk says about their verification, and whether they may ask now (one request at a time)."""
+    if v.status == VerificationStatus.VERIFIED:
+        return "You are verified: your profile and directory card wear the Verified badge.", False
+    if v.status == VerificationStatus.PENDING:
+        since = f" since {format_local(v.requested_at, tz)}" if v.requested_at else ""
+        return (
+            f"Your request to be verified is waiting for an admin{since}. You'll get a notification when they "
+            "decide; one request at a time.",
+            False,
+        )
+    if v.status == VerificationStatus.REJECTED:
+        return (
+            "An admin could not verify you last time. Ask again, saying what they can check now "
+            "(a profile or portfolio link).",
+            True,
+        )
+    return (
+        "Ask an admin to verify you: verified mentors wear a Verified badge learners look for. Say what they can "
+        "check (a profile or portfolio link).",
+        True,
+    )

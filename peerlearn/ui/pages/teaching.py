@@ -10,6 +10,7 @@ from peerlearn.ui.layout import card, error_callout, page, stack_on_phone
 from peerlearn.ui.pages.login import labelled
 from peerlearn.ui.states.auth import AuthState
 from peerlearn.ui.states.manage_session import ManageSessionState as M
+from peerlearn.ui.states.mentor_verification import MentorVerificationState as V
 from peerlearn.ui.states.session_editor import SessionEditorState as E
 from peerlearn.ui.states.teaching import TeachingState as T
 from peerlearn.ui.views import EarningRow, MentorSessionRow, Participant, PayoutRow, ReviewItem
@@ -155,7 +156,45 @@ def _earnings_card() -> rx.Component:
     )
 
 
-@page(routes.TEACH, "Teach", on_load=[AuthState.require_mentor, T.load_teaching])
+def _verification() -> rx.Component:
+    """Where the mentor's verification stands; while nothing waits, a way to ask (with what the admin can check)."""
+    return card(
+        rx.hstack(
+            rx.icon("badge-check", size=18, color=rx.cond(V.verified, rx.color("green", 10), rx.color("gray", 10))),
+            rx.heading("Verification", size="4"),
+            rx.badge(V.verification_status, variant="soft", id="verification-status"),
+            align="center",
+            spacing="2",
+        ),
+        rx.text(V.verification_message, size="2", margin_top="0.4em", id="verification-message"),
+        rx.cond(
+            V.can_ask,
+            rx.form(
+                rx.flex(
+                    rx.input(
+                        name="note",
+                        placeholder="What can the admin check? e.g. a LinkedIn or portfolio link",
+                        max_length=300,
+                        flex="1",
+                        width="100%",
+                        id="verification-note",
+                    ),
+                    rx.button("Ask to be verified", type="submit", id="ask-verification"),
+                    direction=rx.breakpoints(initial="column", sm="row"),
+                    gap="2",
+                    width="100%",
+                ),
+                on_submit=V.ask_verification,
+                reset_on_submit=True,
+                margin_top="0.6em",
+                width="100%",
+            ),
+        ),
+        id="verification-card",
+    )
+
+
+@page(routes.TEACH, "Teach", on_load=[AuthState.require_mentor, T.load_teaching, V.load_verification])
 def teaching_page() -> rx.Component:
     return rx.vstack(
         rx.hstack(
@@ -177,6 +216,7 @@ def teaching_page() -> rx.Component:
             spacing="3",
             width="100%",
         ),
+        _verification(),
         rx.cond(
             T.approvals.length() > 0,
             card(

@@ -25,7 +25,7 @@ SHOWN = 8  # the dashboard's figures stay near the top, even on a phone
 
 def _read_queue(user: User, tz: str, db: Session) -> tuple[list[MentorToVerifyRow], list[PayoutRequestRow]]:
     require_role(user, UserRole.ADMIN)
-    mentors = fmt.mentor_rows(mentors_to_verify(db=db, limit=SHOWN + 1))
+    mentors = fmt.mentor_rows(mentors_to_verify(db=db, limit=SHOWN + 1), tz)
     return mentors, fmt.payout_request_rows(payouts_to_approve(db=db, limit=SHOWN), tz)
 
 
