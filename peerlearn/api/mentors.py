@@ -30,8 +30,11 @@ def list_mentors(
     skill: Annotated[str | None, Query(max_length=80, description="A skill they teach, by its name")] = None,
     sort: Annotated[
         MentorSort,
-        Query(description="rating (best rated first), sessions_taught (most first), soonest (soonest free seat)"),
-    ] = MentorSort.RATING,
+        Query(
+            description="recommended (the default: mentors whose plan gives directory priority first, then best "
+            "rated), rating (best rated first), sessions_taught (most first), soonest (soonest free seat)"
+        ),
+    ] = MentorSort.RECOMMENDED,
     page: Annotated[int, Query(ge=1, le=10_000)] = 1,
     page_size: Annotated[int, Query(ge=1, le=100)] = 20,
 ) -> MentorDirectoryPage:

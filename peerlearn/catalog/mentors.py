@@ -38,7 +38,8 @@ TAUGHT = (SessionStatus.PUBLISHED, SessionStatus.COMPLETED)  # sessions whose sk
 
 
 class MentorSort(StrEnum):
-    RATING = "rating"
+    RECOMMENDED = "recommended"  # the default: a paid plan's directory priority first, then the best rated
+    RATING = "rating"  # the best rated, and nothing else (no plan counts)
     SESSIONS_TAUGHT = "sessions_taught"
     SOONEST = "soonest"
 
@@ -46,7 +47,7 @@ class MentorSort(StrEnum):
 class MentorFilters(BaseModel):
     q: str = Field(default="", max_length=200, description="Words in the mentor's name, headline or skills")
     skill: str | None = Field(default=None, max_length=80, description="A skill they teach (its exact name)")
-    sort: MentorSort = MentorSort.RATING
+    sort: MentorSort = MentorSort.RECOMMENDED
     page: int = Field(default=1, ge=1, le=10_000)
     page_size: int = Field(default=20, ge=1, le=100)
 
@@ -209,14 +210,12 @@ def mentor_directory(filters: MentorFilters, *, db: Session, now: datetime | Non
                 _teaches_skill_named(func.lower(Skill.name).contains(word)),
             )
         )
+    best_rated = [rating.desc(), func.coalesce(MentorProfile.rating_count, 0).desc(), taught.desc()]
     orders: dict[MentorSort, list[Any]] = {
-        # The default sort: a paid plan's directory priority first (not used by learners' recommendations).
-        MentorSort.RATING: [
-            func.coalesce(plan.c.priority, 0).desc(),
-            rating.desc(),
-            func.coalesce(MentorProfile.rating_count, 0).desc(),
-            taught.desc(),
-        ],
+        # The default sort: a paid plan's directory priority first (not used by learners' recommendations), then
+        # exactly the best-rated order; the directory says so under its sort.
+        MentorSort.RECOMMENDED: [func.coalesce(plan.c.priority, 0).desc(), *best_rated],
+        MentorSort.RATING: best_rated,
         MentorSort.SESSIONS_TAUGHT: [taught.desc(), rating.desc()],
         MentorSort.SOONEST: [free.c.next_at.is_(None), free.c.next_at, rating.desc()],
     }

@@ -30,7 +30,7 @@ def test_a_visitor_finds_a_mentor_and_opens_their_profile(api, db) -> None:
     listed = api.get("/api/mentors/", params={"skill": "guitar"})
     assert listed.status_code == 200, listed.text
     body = listed.json()
-    assert body["total"] == 1 and body["sort"] == "rating"
+    assert body["total"] == 1 and body["sort"] == "recommended"  # the default order
     [card] = body["items"]
     assert (card["full_name"], card["headline"], card["top_skills"]) == ("Gia Guitar", "Session guitarist", ["Guitar"])
     assert card["next_available_at"] is not None

@@ -165,6 +165,7 @@ def mentors_page() -> rx.Component:
             gap="2",
             width="100%",
         ),
+        rx.text(M.sort_explained, size="1", color_scheme="gray", id="sort-explained"),
         rx.cond(M.problem != "", rx.callout(M.problem, color_scheme="red", icon="triangle-alert")),
         rx.cond(
             M.total > 0,

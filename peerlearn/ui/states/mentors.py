@@ -11,16 +11,26 @@ from peerlearn.ui.states.auth import AuthState
 
 PAGE_SIZE = 12
 SORT_LABELS = {
+    MentorSort.RECOMMENDED.value: "Recommended",
     MentorSort.RATING.value: "Best rated",
     MentorSort.SESSIONS_TAUGHT.value: "Most sessions taught",
     MentorSort.SOONEST.value: "Soonest free seat",
+}
+# What each order means, said under the sort, so the label is the whole truth.
+SORT_EXPLAINED = {
+    MentorSort.RECOMMENDED.value: "Recommended: mentors whose paid plan includes directory priority come first, "
+    "then the best rated.",
+    MentorSort.RATING.value: "Best rated first, by learners' average rating and then how many rated; plans play "
+    "no part.",
+    MentorSort.SESSIONS_TAUGHT.value: "Most sessions taught first.",
+    MentorSort.SOONEST.value: "Soonest free seat first; mentors with no open session come last.",
 }
 
 
 class MentorDirectoryState(AuthState):
     q: str = ""
     skill: str = ""
-    sort: str = MentorSort.RATING.value
+    sort: str = MentorSort.RECOMMENDED.value
     page: int = 1
     total: int = 0
     mentors: list[MentorCardView] = []
@@ -34,6 +44,10 @@ class MentorDirectoryState(AuthState):
     def sort_label(self) -> str:
         return SORT_LABELS.get(self.sort, "")
 
+    @rx.var
+    def sort_explained(self) -> str:
+        return SORT_EXPLAINED.get(self.sort, "")
+
     async def load_mentors(self):
         query = self.router.url.query_parameters
         self.q, self.skill = str(query.get("q", self.q)), str(query.get("skill", self.skill))
@@ -44,12 +58,12 @@ class MentorDirectoryState(AuthState):
         await self._search()
 
     async def set_sort(self, label: str):
-        self.sort = next((key for key, text in SORT_LABELS.items() if text == label), MentorSort.RATING.value)
+        self.sort = next((key for key, text in SORT_LABELS.items() if text == label), MentorSort.RECOMMENDED.value)
         self.page = 1
         await self._search()
 
     async def clear(self):
-        self.q, self.skill, self.sort, self.page = "", "", MentorSort.RATING.value, 1
+        self.q, self.skill, self.sort, self.page = "", "", MentorSort.RECOMMENDED.value, 1
         await self._search()
 
     async def go_to_page(self, page: int):
