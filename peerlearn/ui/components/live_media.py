@@ -63,36 +63,61 @@ window.peerlearnPublish = async (url, token, kind) => {
   if (kind === "screen") { stream.getVideoTracks()[0].onended = () => client.destroy(); }
   await client.ingest(stream);
 };
-window.peerlearnPlay = async (url, token, boxId) => {
-  const video = document.querySelector("#" + boxId + " video");
-  while (video && document.body.contains(video)) {
-    const pc = new RTCPeerConnection({iceServers: []});
-    pc.addTransceiver("video", {direction: "recvonly"});
-    pc.addTransceiver("audio", {direction: "recvonly"});
-    pc.ontrack = (event) => {
-      video.srcObject = event.streams[0] || new MediaStream([event.track]);
-      video.play().catch(() => {});
-    };
-    await pc.setLocalDescription(await pc.createOffer());
-    await new Promise((done) => {
-      if (pc.iceGatheringState === "complete") done();
-      pc.onicegatheringstatechange = () => pc.iceGatheringState === "complete" && done();
-      setTimeout(done, 2000);
-    });
-    const response = await fetch(url, {
-      method: "POST",
-      headers: {"Content-Type": "application/sdp", "Authorization": "Bearer " + token},
-      body: pc.localDescription.sdp,
-    });
-    if (response.status === 201) {
-      await pc.setRemoteDescription({type: "answer", sdp: await response.text()});
-      await new Promise((done) => {
-        pc.onconnectionstatechange = () => ["failed", "closed"].includes(pc.connectionState) && done();
-      });
+// One player per box ("remote-7", "screen-7"), following the publication the room page names: a new
+// publication id (a first publish, or the participant published again after a reload, a device or network
+// change) replaces the player; peerlearnDrop ends it and clears the tile when the publication ended.
+window.peerlearnPlayers = window.peerlearnPlayers || {};
+window.peerlearnPlay = (url, token, boxId, publication) => {
+  const current = window.peerlearnPlayers[boxId];
+  if (current && current.publication === publication) { return; }
+  if (current) { current.stop(); }
+  const player = {publication, pc: null, stopped: false, wake: () => {}};
+  player.stop = () => { player.stopped = true; if (player.pc) { player.pc.close(); } player.wake(); };
+  window.peerlearnPlayers[boxId] = player;
+  (async () => {
+    while (!player.stopped) {
+      const video = document.querySelector("#" + boxId + " video");
+      if (!video || !document.body.contains(video)) { return; }
+      const pc = player.pc = new RTCPeerConnection({iceServers: []});
+      const ended = new Promise((done) => { player.wake = done; });
+      pc.addTransceiver("video", {direction: "recvonly"});
+      pc.addTransceiver("audio", {direction: "recvonly"});
+      pc.ontrack = (event) => {
+        if (player.stopped) { return; }
+        video.srcObject = event.streams[0] || new MediaStream([event.track]);
+        video.play().catch(() => {});
+      };
+      // The server closes a player's connection when its publication ends: ICE or DTLS says so.
+      pc.onconnectionstatechange = () => ["failed", "closed"].includes(pc.connectionState) && player.wake();
+      try {
+        await pc.setLocalDescription(await pc.createOffer());
+        await new Promise((done) => {
+          if (pc.iceGatheringState === "complete") done();
+          pc.onicegatheringstatechange = () => pc.iceGatheringState === "complete" && done();
+          setTimeout(done, 2000);
+        });
+        const response = await fetch(url, {
+          method: "POST",
+          headers: {"Content-Type": "application/sdp", "Authorization": "Bearer " + token},
+          body: pc.localDescription.sdp,
+        });
+        if (response.status === 201 && !player.stopped) {
+          await pc.setRemoteDescription({type: "answer", sdp: await response.text()});
+          const dtls = pc.getReceivers()[0] && pc.getReceivers()[0].transport;
+          if (dtls) { dtls.onstatechange = () => ["failed", "closed"].includes(dtls.state) && player.wake(); }
+          await ended;
+        }
+      } catch (err) { /* the network or the server failed this try: ask again below */ }
+      pc.close();
+      if (!player.stopped) { await new Promise((wait) => setTimeout(wait, 1000)); }
     }
-    pc.close();
-    await new Promise((wait) => setTimeout(wait, 2000));  // not publishing yet, or dropped: ask again
-  }
+  })();
+};
+window.peerlearnDrop = (boxId) => {
+  const player = window.peerlearnPlayers[boxId];
+  if (player) { player.stop(); delete window.peerlearnPlayers[boxId]; }
+  const video = document.querySelector("#" + boxId + " video");
+  if (video) { video.srcObject = null; }
 };
 window.peerlearnToggle = (kind) => {
   for (const track of (window.peerlearnStream ? window.peerlearnStream.getTracks() : [])) {
@@ -100,6 +125,7 @@ window.peerlearnToggle = (kind) => {
   }
 };
 window.peerlearnLeave = async () => {
+  for (const boxId of Object.keys(window.peerlearnPlayers)) { window.peerlearnDrop(boxId); }
   for (const client of window.peerlearnClients || []) { await client.destroy(); }
   window.peerlearnClients = [];
 };
@@ -129,8 +155,15 @@ def publish(url: str, token: str, kind: str = "camera") -> rx.event.EventSpec:
     return rx.call_script(f"window.peerlearnPublish({json.dumps(url)}, {json.dumps(token)}, {json.dumps(kind)})")
 
 
-def play(url: str, token: str, box_id: str) -> rx.event.EventSpec:
-    return rx.call_script(f"window.peerlearnPlay({json.dumps(url)}, {json.dumps(token)}, {json.dumps(box_id)})")
+def play(url: str, token: str, box_id: str, publication: str) -> rx.event.EventSpec:
+    """Play `publication` in the box (nothing if it plays there already; a new one replaces the old player)."""
+    args = ", ".join(json.dumps(a) for a in (url, token, box_id, publication))
+    return rx.call_script(f"window.peerlearnPlay({args})")
+
+
+def drop(box_id: str) -> rx.event.EventSpec:
+    """The box's publication ended: stop its player and clear the picture."""
+    return rx.call_script(f"window.peerlearnDrop({json.dumps(box_id)})")
 
 
 def toggle(kind: str) -> rx.event.EventSpec:

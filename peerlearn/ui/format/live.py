@@ -30,6 +30,20 @@ def remote_people(people: Iterable[tuple[int, str, str]], me: int, media_base: s
     ]
 
 
+def feeds(publishers: Iterable[dict]) -> dict[str, str]:
+    """The media server's publishers as the room page's boxes: 'remote-7' (a camera) or 'screen-7', each with the
+    id of the publication playing there (a new id when its publisher published again)."""
+    box = {"camera": "remote", "screen": "screen"}
+    return {f"{box[p['kind']]}-{p['user_id']}": str(p["publication"]) for p in publishers if p.get("kind") in box}
+
+
+def feed_changes(wanted: dict[str, str], told: dict[str, str]) -> tuple[dict[str, str], list[str]]:
+    """What the page's players must do to show `wanted` when they were last `told`: the boxes to (re)play, with
+    their publication, and the boxes whose publication ended (to drop)."""
+    play = {box: publication for box, publication in wanted.items() if told.get(box) != publication}
+    return play, [box for box in told if box not in wanted]
+
+
 def chat_lines(messages: Iterable[ChatMessagePublic], tz: str) -> list[ChatLine]:
     """Live chat: the time of day in the viewer's zone is enough."""
     return [ChatLine(m.author, m.body, format_time(m.created_at, tz)) for m in messages]

@@ -21,9 +21,16 @@ def _video(muted: bool = False) -> rx.Component:
 
 
 def _remote(person: rx.Var[RemotePerson]) -> rx.Component:
-    # The screen box stays in the page while hidden: its player keeps asking until a share starts.
+    # Both boxes stay in the page while hidden (a player needs its video element); each shows only while its
+    # publication is live: someone who leaves or drops is not left on screen as their last frame.
     return rx.vstack(
-        rx.box(_video(), id="remote-" + person.user_id, class_name="remote-video", width="100%"),
+        rx.box(
+            _video(),
+            id="remote-" + person.user_id,
+            class_name="remote-video",
+            width="100%",
+            display=rx.cond(R.publishing.contains(person.user_id), "block", "none"),
+        ),
         rx.box(
             _video(),
             id="screen-" + person.user_id,

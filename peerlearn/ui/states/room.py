@@ -1,10 +1,12 @@
 """The live room: token, who else is here, the recording notice; media itself is in the browser.
 
-The lobby (devices) is `room_lobby.py` and the chat `room_chat.py`, mixed in here so pages use one `RoomState`.
+The lobby (devices) is `room_lobby.py`, the chat `room_chat.py` and who publishes (players follow) `room_feeds.py`,
+mixed in here so pages use one `RoomState`.
 """
 
 from __future__ import annotations
 
+import asyncio
 from datetime import datetime
 
 import httpx
@@ -20,10 +22,10 @@ from peerlearn.ui.format.catalog import recording_items
 from peerlearn.ui.format.live import remote_people
 from peerlearn.ui.media_http import media_http
 from peerlearn.ui.offload import run_blocking
-from peerlearn.ui.polling import poll_while_watching
 from peerlearn.ui.states.auth import AuthState
 from peerlearn.ui.states.room_chat import RoomChat, chat_since
 from peerlearn.ui.states.room_entrance import RoomEntrance
+from peerlearn.ui.states.room_feeds import RoomFeeds
 from peerlearn.ui.states.room_lobby import RoomLobby
 from peerlearn.ui.states.session_detail import last_path_segment
 from peerlearn.ui.views import RecordingItem, RemotePerson
@@ -42,19 +44,17 @@ def _read_room(user: User, room_id: int, db: Session, now: datetime):
     return door, (record, grant, people)
 
 
-class RoomState(RoomEntrance, RoomLobby, RoomChat, AuthState):
+class RoomState(RoomEntrance, RoomLobby, RoomChat, RoomFeeds, AuthState):
     room_id: int = 0
     role: str = ""
     problem: str = ""
     others: list[RemotePerson] = []
-    publishing: list[str] = []
     recording: bool = False
     joined: bool = False
     muted: bool = False
     camera_off: bool = False
     watching: bool = False
     recordings: list[RecordingItem] = []
-    sharing: list[str] = []  # who is sharing a screen
     _token: str = ""
     _whip_url: str = ""
     _media_base: str = ""
@@ -63,6 +63,7 @@ class RoomState(RoomEntrance, RoomLobby, RoomChat, AuthState):
         self.room_id, self.problem, self.joined = last_path_segment(self.router.url.path), "", False
         self._reset_chat()
         self._token = ""
+        self._reset_feeds()
         if not self.user_id:
             return
         room_id, tz, now = self.room_id, self.viewer_timezone, utcnow()
@@ -87,11 +88,7 @@ class RoomState(RoomEntrance, RoomLobby, RoomChat, AuthState):
         if self.device_error or not self.microphones:
             return rx.toast.error(self.device_error or "Allow the camera and microphone first (see the preview above).")
         self.joined = True
-        return [live_media.publish(self._whip_url, self._token)] + [
-            live_media.play(url, self._token, f"{box}-{person.user_id}")
-            for person in self.others
-            for url, box in ((person.url, "remote"), (person.screen_url, "screen"))
-        ]
+        return [live_media.publish(self._whip_url, self._token), *self._follow_feeds()]
 
     def toggle_mute(self):
         self.muted = not self.muted
@@ -127,17 +124,27 @@ class RoomState(RoomEntrance, RoomLobby, RoomChat, AuthState):
 
     @rx.event(background=True)
     async def watch(self):
-        """While the room is open: new chat messages, who is publishing, whether it is being recorded."""
-        await poll_while_watching(self, POLL_SECONDS, self._poll_room)
+        """While the room is open: new chat messages, who is publishing (players follow), whether it is recorded."""
+        async with self:
+            if self.watching:
+                return
+            self.watching = True
+        while True:
+            await asyncio.sleep(POLL_SECONDS)
+            async with self:
+                if not self.watching:
+                    return
+            if players := await self._poll_room():
+                yield players
 
-    async def _poll_room(self) -> None:
+    async def _poll_room(self) -> list[rx.event.EventSpec]:
         async with self:
             if self.waiting:  # not open yet: the countdown moves, and the room is entered once it opens
                 if self._door_opened(utcnow()):
                     await self.load_room()
-                return
+                return []
             if not self._token:  # the page may mount before its on_load has fetched the token
-                return
+                return []
             url, headers = f"{self._media_base}/media/rooms/{self.room_id}", {"Authorization": f"Bearer {self._token}"}
             asked = (self._login_token(), self.room_id, self._last_chat_id)
         client = await media_http()
@@ -150,5 +157,5 @@ class RoomState(RoomEntrance, RoomLobby, RoomChat, AuthState):
             self._add_chat(fresh)
             if state and "publishers" in state:
                 self.recording = state["recording"]
-                self.publishing = [str(p["user_id"]) for p in state["publishers"] if p["kind"] == "camera"]
-                self.sharing = [str(p["user_id"]) for p in state["publishers"] if p["kind"] == "screen"]
+                self._show_publishers(state["publishers"])
+            return self._follow_feeds()
