@@ -133,7 +133,7 @@ class BookingConfirmationView:
     starts: str = ""  # "Tue 8 Dec, 18:00 GMT+5:30 (Asia/Kolkata)"
     ends: str = ""
     zone: str = ""  # "Times are in GMT+5:30 (Asia/Kolkata)."
-    seat_held: bool = False  # confirmed, or waiting for payment or approval: the seat is theirs for now
+    confirmed: bool = False  # the seat is confirmed: how to join and the calendar link show
     join: str = ""  # "The live room opens 10 minutes before the start, Tue 8 Dec, 17:50 GMT+5:30 (Asia/Kolkata)."
     room_url: str = ""
     session_url: str = ""

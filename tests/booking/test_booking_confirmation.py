@@ -48,7 +48,7 @@ def test_a_paid_booking_confirms_with_mentor_times_room_calendar_terms_and_recei
     assert view.mentor_url == f"/mentors/{mentor.id}"
     assert view.starts.endswith("GMT+5:30 (Asia/Kolkata)") and view.ends.endswith("GMT+5:30 (Asia/Kolkata)")
     assert view.zone == "Times are in GMT+5:30 (Asia/Kolkata)."
-    assert view.seat_held
+    assert view.confirmed
     assert view.join.startswith("The live room opens 10 minutes before the start, ")
     assert view.room_url == f"/room/{sid}"
     query = parse_qs(urlsplit(view.google_calendar_url).query)
@@ -70,8 +70,17 @@ def test_an_expired_hold_offers_no_calendar_no_room_and_no_receipt(db):
     bookings.expire_holds(db=db, now=booking.hold_expires_at + timedelta(seconds=1))
     db.commit()
     view = booking_confirmation_view(bookings.booking_confirmation(learner, booking.id, db=db), "UTC", BASE)
-    assert not view.seat_held and view.google_calendar_url == "" and view.cancellation == ""
+    assert not view.confirmed and view.google_calendar_url == "" and view.cancellation == ""
     assert view.receipt_url == ""
+
+
+def test_a_seat_held_while_paying_can_be_cancelled_but_has_no_calendar_yet(db):
+    mentor, learner = make_user(db, mentor=True), make_user(db)
+    booking, _ = bookings.book_session(learner, make_session(db, mentor, price_minor=2000), db=db)
+    db.commit()
+    view = booking_confirmation_view(bookings.booking_confirmation(learner, booking.id, db=db), "UTC", BASE)
+    assert not view.confirmed and view.google_calendar_url == ""  # not theirs until paid
+    assert view.cancellation == "Nothing has been paid, so there is nothing to refund. Your seat is given back."
 
 
 def test_someone_elses_booking_is_not_found(db):

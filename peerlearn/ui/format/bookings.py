@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 from peerlearn import links
 from peerlearn.billing.receipts import Receipt, charge_lines
 from peerlearn.booking.public import BookingConfirmation, BookingPublic
+from peerlearn.booking.rules import SEAT_HOLDING
 from peerlearn.live.room import ROOM_BOOKINGS
 from peerlearn.models import LearningSession, Notification, WaitlistEntry
 from peerlearn.models.enums import BookingStatus
@@ -63,12 +64,8 @@ def booking_confirmation_view(c: BookingConfirmation, tz: str, base_url: str) ->
     """The confirmation page in the viewer's zone; the calendar link carries the way in (absolute: it leaves the
     site) and the mentor, its times in UTC so Google shows them in the calendar's own zone."""
     b = c.booking
-    held = b.status in {
-        BookingStatus.CONFIRMED,
-        BookingStatus.PENDING_APPROVAL,
-        BookingStatus.PENDING_PAYMENT,
-        BookingStatus.HELD,
-    }
+    held = b.status in SEAT_HOLDING  # the seat is theirs for now: cancelling it is a choice to explain
+    confirmed = b.status == BookingStatus.CONFIRMED  # only then is there a room to join and an event to add
     opens = b.room_opens_at or b.start_at
     before = format_duration(c.room_opens_minutes_before, "minute")
     room_url, session_url = links.room_link(b.session_id), links.session_link(b.session_id)
@@ -87,12 +84,12 @@ def booking_confirmation_view(c: BookingConfirmation, tz: str, base_url: str) ->
         starts=format_local(b.start_at, tz),
         ends=format_local(b.end_at, tz),
         zone=f"Times are in {_zone_name(b.start_at, tz)}.",
-        seat_held=held,
+        confirmed=confirmed,
         join=f"The live room opens {before} before the start, {format_local(opens, tz)}. "
         "Join from your dashboard or with the button below.",
         room_url=room_url,
         session_url=session_url,
-        google_calendar_url=google if held else "",
+        google_calendar_url=google if confirmed else "",
         cancellation=c.cancellation if held else "",
         refund_policy=c.refund_policy,
         receipt_url=links.receipt_link(b.payment_id) if b.payment_id else "",

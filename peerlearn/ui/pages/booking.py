@@ -76,7 +76,7 @@ def booking_page() -> rx.Component:
                 ),
                 rx.cond(B.lines.length() > 0, charge_lines(B.lines, id="booking-lines")),
                 rx.cond(B.checkout_url != "", rx.link(rx.button("Pay now"), href=B.checkout_url)),
-                rx.cond(V.seat_held, _join()),
+                rx.cond(V.confirmed, _join()),
                 rx.cond(V.refund_policy != "", _terms()),
                 rx.flex(
                     rx.cond(V.receipt_url != "", rx.link("Receipt", href=V.receipt_url, id="receipt-link")),
