@@ -20,8 +20,9 @@ from peerlearn.booking.actions import book_session, cancel_booking, decide_booki
 from peerlearn.booking.reminders import send_due_reminders
 from peerlearn.booking.reviews import ReviewCreate, submit_review
 from peerlearn.booking.waitlist import join_waitlist
-from peerlearn.catalog.actions import cancel_session, complete_session
+from peerlearn.catalog.actions import cancel_session, complete_session, update_session
 from peerlearn.models import Booking, LearningSession, Notification, Payment
+from peerlearn.models.catalog import LearningSessionUpdate
 from peerlearn.models.enums import NotificationKind
 from peerlearn.models.types import utcnow
 from peerlearn.ui.layout import PAGES
@@ -119,6 +120,13 @@ def produce_every_kind_of_notification(db, mailed: list[tuple[str, str, str]]) -
     complete_session(mentor, soon, db=db, now=now + timedelta(hours=4))
     db.commit()
     submit_review(cy, soon, ReviewCreate(rating=5, comment="Great"), db=db)
+    db.commit()
+
+    # The mentor renames a booked session: the learner is told what changed (their booking's page).
+    renamed = new_session(capacity=2)
+    book_session(cy, renamed, db=db)
+    db.commit()
+    update_session(mentor, renamed, LearningSessionUpdate(title="Renamed session"), db=db)
     db.commit()
 
     # The mentor cancels a session with a learner booked.
