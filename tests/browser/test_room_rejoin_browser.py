@@ -1,5 +1,6 @@
 """Two people in a live room in Chromium: a learner who reloads and joins again is seen moving again on the mentor's
-screen within 5 s (not the old frozen picture), and a learner who leaves no longer shows as their last frame."""
+screen within 5 s (not the old frozen picture), a learner who leaves no longer shows as their last frame, and a
+learner whose connections drop gets them back by itself ("Reconnecting…" meanwhile) with chat and people intact."""
 
 import time
 import uuid
@@ -38,10 +39,11 @@ def moving_again(page, box: str, old_publication: str, since: float, within: flo
         else:
             last = None
         page.wait_for_timeout(300)
-    raise AssertionError(f"the mentor's tile for the learner did not move again within {within + 2} s")
+    raise AssertionError(f"the tile {box} did not move again within {within + 2} s")
 
 
-def test_a_learner_who_reloads_is_seen_again_and_one_who_leaves_goes_away(browser, live_app, live_db):
+def two_in_a_room(browser, live_app, live_db):
+    """Rita (mentor) and Ravi (learner) joined in an open room, each seeing the other move."""
     tag = uuid.uuid4().hex[:6]
     mentor = register_user(
         UserCreate(email=f"m-{tag}@example.org", password="mentor-password-1", full_name="Rita Mentor", role="mentor"),
@@ -55,12 +57,19 @@ def test_a_learner_who_reloads_is_seen_again_and_one_who_leaves_goes_away(browse
     )
     book_session(learner, room, db=live_db)
     live_db.commit()
-    tile = f"remote-{learner.id}"
-
     mentor_context, mentor_page = enter(browser, live_app, mentor.email, "mentor-password-1", room)
     learner_context, learner_page = enter(browser, live_app, learner.email, "learner-password-1", room)
+    mentor_page.wait_for_function(f"() => ({PLAYING})(document.querySelector('#remote-{learner.id}'))", timeout=60_000)
+    learner_page.wait_for_function(f"() => ({PLAYING})(document.querySelector('#remote-{mentor.id}'))", timeout=60_000)
+    return (mentor, mentor_context, mentor_page), (learner, learner_context, learner_page)
+
+
+def test_a_learner_who_reloads_is_seen_again_and_one_who_leaves_goes_away(browser, live_app, live_db):
+    (mentor, mentor_context, mentor_page), (learner, learner_context, learner_page) = two_in_a_room(
+        browser, live_app, live_db
+    )
+    tile = f"remote-{learner.id}"
     try:
-        mentor_page.wait_for_function(f"() => ({PLAYING})(document.querySelector('#{tile}'))", timeout=60_000)
         first = mentor_page.evaluate(SAMPLE, tile)["publication"]
 
         learner_page.reload()
@@ -77,6 +86,44 @@ def test_a_learner_who_reloads_is_seen_again_and_one_who_leaves_goes_away(browse
         print(f"the learner's tile went away {time.monotonic() - left:.1f} s after they left")
         assert mentor_page.evaluate(f"() => document.querySelector('#{tile} video').srcObject") is None
         expect(mentor_page.get_by_text("Ravi Learner")).to_be_visible()  # still listed, as not here
+    finally:
+        mentor_context.close()
+        learner_context.close()
+
+
+# The learner's transports close under the page (as when the network drops them): its camera's connection and
+# every player's. The page is not told; it has to notice.
+CUT_TRANSPORTS = """() => {
+  window.peerlearnPublications.camera.client.peer.close();
+  for (const player of Object.values(window.peerlearnPlayers)) { if (player.pc) { player.pc.close(); } }
+}"""
+
+
+def test_a_dropped_connection_comes_back_by_itself_and_the_room_stays(browser, live_app, live_db):
+    (mentor, mentor_context, mentor_page), (learner, learner_context, learner_page) = two_in_a_room(
+        browser, live_app, live_db
+    )
+    try:
+        learner_page.locator("#chat-input").fill("Before the drop")
+        learner_page.locator("#chat-send").click()
+        expect(mentor_page.locator("#chat-log")).to_contain_text("Before the drop", timeout=15_000)
+        first = mentor_page.evaluate(SAMPLE, f"remote-{learner.id}")["publication"]
+
+        learner_page.evaluate(CUT_TRANSPORTS)
+        cut = time.monotonic()
+        expect(learner_page.locator("#reconnecting")).to_be_visible(timeout=5_000)
+        expect(learner_page.locator("#reconnecting")).to_be_hidden(timeout=15_000)
+        back = time.monotonic() - cut
+        seen = moving_again(mentor_page, f"remote-{learner.id}", first, cut, within=10)
+        sees = moving_again(learner_page, f"remote-{mentor.id}", None, cut, within=10)
+        print(f"\nreconnecting shown for {back:.1f} s; the mentor saw the learner again {seen:.1f} s after the cut,")
+        print(f"the learner saw the mentor again {sees:.1f} s after it")
+
+        expect(learner_page.locator("#chat-log")).to_contain_text("Before the drop")  # chat and people survive
+        expect(learner_page.get_by_text("Rita Mentor")).to_be_visible()
+        learner_page.locator("#chat-input").fill("After the drop")
+        learner_page.locator("#chat-send").click()
+        expect(mentor_page.locator("#chat-log")).to_contain_text("After the drop", timeout=15_000)
     finally:
         mentor_context.close()
         learner_context.close()

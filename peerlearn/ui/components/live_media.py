@@ -50,18 +50,81 @@ window.peerlearnPreview = async (cameraId, micId, previewId) => {
     camera: using("video"), microphone: using("audio"), error: "", note,
   };
 };
+// A connection counts as dropped once it failed or closed, or stayed disconnected for 3 s (ICE lost the network).
+const dropped = (pc, wake) => new Promise((done) => {
+  let since = null;
+  const look = () => {
+    const state = pc.connectionState;
+    since = state === "disconnected" ? (since || Date.now()) : null;
+    if (["failed", "closed"].includes(state) || (since && Date.now() - since > 3000)) { clearInterval(timer); done(); }
+  };
+  const timer = setInterval(look, 500);
+  wake.push(() => { clearInterval(timer); done(); });
+});
+const pause = (ms) => new Promise((wait) => setTimeout(wait, ms));
+// What the page shows: "reconnecting" while your camera is being published again, or a player has been cut
+// off for over 2.5 s while its publication is still live. peerlearnNextStatus resolves on the next change.
+window.peerlearnPublications = window.peerlearnPublications || {};
+window.peerlearnStatusWaiters = window.peerlearnStatusWaiters || [];
+const currentStatus = () => {
+  const now = Date.now(), players = Object.values(window.peerlearnPlayers || {});
+  const camera = window.peerlearnPublications.camera;
+  const cut = players.some((p) => p.cutSince && now - p.cutSince > 2500);
+  return (camera && camera.reconnecting) || cut ? "reconnecting" : "live";
+};
+window.peerlearnNextStatus = (known) => new Promise((done) => window.peerlearnStatusWaiters.push({known, done}));
+if (!window.peerlearnStatusTimer) {
+  window.peerlearnStatusTimer = setInterval(() => {
+    const status = currentStatus();
+    const ready = window.peerlearnStatusWaiters.filter((w) => w.known !== status);
+    window.peerlearnStatusWaiters = window.peerlearnStatusWaiters.filter((w) => w.known === status);
+    ready.forEach((w) => w.done(status));
+  }, 250);
+}
+// Publish the camera (or a screen) and keep it published: when its connection drops, publish again with the
+// same devices (the server replaces the old publication, and everyone's players follow) until it works.
+// WHIPClient stops the tracks it sends when it gives up, so it is given clones: the devices stay open.
 window.peerlearnPublish = async (url, token, kind) => {
   const stream = kind === "screen"
     ? await navigator.mediaDevices.getDisplayMedia({video: true}).catch(() => null)
     : window.peerlearnStream;
   if (!stream) { return; }
-  // opts.authkey is sent as "Authorization: Bearer <token>" on every WHIP request; the URL carries no token.
-  const client = new WHIPClient({
-    endpoint: url + "?kind=" + kind, opts: {authkey: token, noTrickleIce: true, iceServers: []},
-  });
-  (window.peerlearnClients = window.peerlearnClients || []).push(client);
-  if (kind === "screen") { stream.getVideoTracks()[0].onended = () => client.destroy(); }
-  await client.ingest(stream);
+  const previous = window.peerlearnPublications[kind];
+  if (previous) { await previous.stop(); }
+  const publication = {kind, stream, stopped: false, reconnecting: false, client: null, sending: null, wake: []};
+  publication.stop = async () => {
+    publication.stopped = true;
+    publication.wake.splice(0).forEach((wake) => wake());
+    if (publication.client && publication.client.peer) { await publication.client.destroy().catch(() => {}); }
+    (publication.sending ? publication.sending.getTracks() : []).forEach((t) => t.stop());
+  };
+  window.peerlearnPublications[kind] = publication;
+  if (kind === "screen") { stream.getVideoTracks()[0].onended = () => publication.stop(); }
+  for (let attempt = 0; !publication.stopped; attempt++) {
+    const sending = publication.sending = new MediaStream(stream.getTracks().map((t) => t.clone()));
+    // opts.authkey is sent as "Authorization: Bearer <token>" on every WHIP request; the URL carries no token.
+    const client = publication.client = new WHIPClient({
+      endpoint: url + "?kind=" + kind, opts: {authkey: token, noTrickleIce: true, iceServers: []},
+    });
+    const peer = client.peer;
+    try {
+      await client.ingest(sending);
+      const up = Date.now();
+      while (peer.connectionState !== "connected" && Date.now() - up < 10000 && !publication.stopped) {
+        await pause(100);
+      }
+      if (peer.connectionState === "connected") {
+        publication.reconnecting = false;
+        attempt = 0;
+        await dropped(peer, publication.wake);
+      }
+    } catch (err) { /* the media server could not be reached: try again below */ }
+    if (publication.stopped) { break; }
+    publication.reconnecting = true;
+    peer.close();  // no DELETE: publishing again replaces this publication on the server
+    sending.getTracks().forEach((t) => t.stop());
+    await pause(Math.min(1000 * 2 ** attempt, 5000));
+  }
 };
 // One player per box ("remote-7", "screen-7"), following the publication the room page names: a new
 // publication id (a first publish, or the participant published again after a reload, a device or network
@@ -71,15 +134,18 @@ window.peerlearnPlay = (url, token, boxId, publication) => {
   const current = window.peerlearnPlayers[boxId];
   if (current && current.publication === publication) { return; }
   if (current) { current.stop(); }
-  const player = {publication, pc: null, stopped: false, wake: () => {}};
-  player.stop = () => { player.stopped = true; if (player.pc) { player.pc.close(); } player.wake(); };
+  const player = {publication, pc: null, stopped: false, wake: [], cutSince: null};
+  player.stop = () => {
+    player.stopped = true;
+    if (player.pc) { player.pc.close(); }
+    player.wake.splice(0).forEach((wake) => wake());
+  };
   window.peerlearnPlayers[boxId] = player;
   (async () => {
     while (!player.stopped) {
       const video = document.querySelector("#" + boxId + " video");
       if (!video || !document.body.contains(video)) { return; }
       const pc = player.pc = new RTCPeerConnection({iceServers: []});
-      const ended = new Promise((done) => { player.wake = done; });
       pc.addTransceiver("video", {direction: "recvonly"});
       pc.addTransceiver("audio", {direction: "recvonly"});
       pc.ontrack = (event) => {
@@ -87,8 +153,6 @@ window.peerlearnPlay = (url, token, boxId, publication) => {
         video.srcObject = event.streams[0] || new MediaStream([event.track]);
         video.play().catch(() => {});
       };
-      // The server closes a player's connection when its publication ends: ICE or DTLS says so.
-      pc.onconnectionstatechange = () => ["failed", "closed"].includes(pc.connectionState) && player.wake();
       try {
         await pc.setLocalDescription(await pc.createOffer());
         await new Promise((done) => {
@@ -103,13 +167,23 @@ window.peerlearnPlay = (url, token, boxId, publication) => {
         });
         if (response.status === 201 && !player.stopped) {
           await pc.setRemoteDescription({type: "answer", sdp: await response.text()});
-          const dtls = pc.getReceivers()[0] && pc.getReceivers()[0].transport;
-          if (dtls) { dtls.onstatechange = () => ["failed", "closed"].includes(dtls.state) && player.wake(); }
-          await ended;
+          const up = Date.now();
+          while (pc.connectionState !== "connected" && Date.now() - up < 10000 && !player.stopped) {
+            await pause(100);
+          }
+          if (pc.connectionState === "connected") {
+            player.cutSince = null;
+            // Ends when the server closes it (the publication ended: the page drops this player next) or the
+            // network drops it (asked again below, "reconnecting" meanwhile).
+            await dropped(pc, player.wake);
+          }
         }
       } catch (err) { /* the network or the server failed this try: ask again below */ }
       pc.close();
-      if (!player.stopped) { await new Promise((wait) => setTimeout(wait, 1000)); }
+      if (!player.stopped) {
+        player.cutSince = player.cutSince || Date.now();
+        await pause(1000);
+      }
     }
   })();
 };
@@ -120,14 +194,20 @@ window.peerlearnDrop = (boxId) => {
   if (video) { video.srcObject = null; }
 };
 window.peerlearnToggle = (kind) => {
+  const camera = window.peerlearnPublications.camera;
+  const sent = camera && camera.sending ? camera.sending.getTracks() : [];
   for (const track of (window.peerlearnStream ? window.peerlearnStream.getTracks() : [])) {
-    if (track.kind === kind) { track.enabled = !track.enabled; }
+    if (track.kind === kind) {
+      track.enabled = !track.enabled;
+      sent.filter((t) => t.kind === kind).forEach((t) => { t.enabled = track.enabled; });
+    }
   }
 };
 window.peerlearnLeave = async () => {
   for (const boxId of Object.keys(window.peerlearnPlayers)) { window.peerlearnDrop(boxId); }
-  for (const client of window.peerlearnClients || []) { await client.destroy(); }
-  window.peerlearnClients = [];
+  for (const publication of Object.values(window.peerlearnPublications)) { await publication.stop(); }
+  window.peerlearnPublications = {};
+  for (const track of (window.peerlearnStream ? window.peerlearnStream.getTracks() : [])) { track.stop(); }
 };
 }
 """
@@ -164,6 +244,11 @@ def play(url: str, token: str, box_id: str, publication: str) -> rx.event.EventS
 def drop(box_id: str) -> rx.event.EventSpec:
     """The box's publication ended: stop its player and clear the picture."""
     return rx.call_script(f"window.peerlearnDrop({json.dumps(box_id)})")
+
+
+def next_status(known: str, callback) -> rx.event.EventSpec:
+    """`callback` gets "live" or "reconnecting" once the page's media status is other than `known`."""
+    return rx.call_script(f"window.peerlearnNextStatus({json.dumps(known)})", callback=callback)
 
 
 def toggle(kind: str) -> rx.event.EventSpec:

@@ -196,6 +196,15 @@ def room_page() -> rx.Component:
             ),
         ),
         rx.cond(R.joined, _controls(), _lobby()),
+        rx.cond(
+            R.joined & R.reconnecting,
+            rx.callout(
+                "Reconnecting… your connection dropped; the room comes back by itself.",
+                icon="wifi-off",
+                color_scheme="amber",
+                id="reconnecting",
+            ),
+        ),
         rx.grid(
             rx.vstack(
                 rx.box(_video(muted=True), id="local-preview", width="100%"),

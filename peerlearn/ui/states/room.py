@@ -88,7 +88,7 @@ class RoomState(RoomEntrance, RoomLobby, RoomChat, RoomFeeds, AuthState):
         if self.device_error or not self.microphones:
             return rx.toast.error(self.device_error or "Allow the camera and microphone first (see the preview above).")
         self.joined = True
-        return [live_media.publish(self._whip_url, self._token), *self._follow_feeds()]
+        return [live_media.publish(self._whip_url, self._token), self._watch_status(), *self._follow_feeds()]
 
     def toggle_mute(self):
         self.muted = not self.muted

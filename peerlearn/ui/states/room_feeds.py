@@ -1,5 +1,9 @@
 """Who is publishing in the live room, and what the page's players are told (mixed into RoomState).
 
+The browser reconnects by itself when its media drops (live_media: publish again, play again) and says so through
+`status_changed`, so the page shows "Reconnecting…" meanwhile; chat and the participant list are this state's and
+stay as they are.
+
 Each poll reads the media server's publishers; each has a publication id, new whenever its publisher published
 again (a reload, a new device or network). The page's players are told the difference: play a new or replaced
 publication, drop one that ended so its tile goes away instead of freezing on the last frame.
@@ -16,11 +20,20 @@ from peerlearn.ui.format.live import feed_changes, feeds
 class RoomFeeds(rx.State, mixin=True):
     publishing: list[str] = []  # whose camera is live (user ids)
     sharing: list[str] = []  # who is sharing a screen
+    reconnecting: bool = False  # this page's own media dropped and is being published or played again
     _feeds: dict[str, str] = {}  # box ("remote-7", "screen-7") -> the publication the media server has there
     _told: dict[str, str] = {}  # what this page's players were last told to play
 
     def _reset_feeds(self) -> None:
-        self._feeds, self._told = {}, {}
+        self._feeds, self._told, self.reconnecting = {}, {}, False
+
+    def _watch_status(self) -> rx.event.EventSpec:
+        return live_media.next_status("reconnecting" if self.reconnecting else "live", type(self).status_changed)
+
+    def status_changed(self, status: str):
+        """The browser's media dropped ("reconnecting", it publishes and plays again by itself) or is back."""
+        self.reconnecting = status == "reconnecting"
+        return self._watch_status() if self.joined else None  # type: ignore[attr-defined]
 
     def _show_publishers(self, publishers: list[dict]) -> None:
         self.publishing = [str(p["user_id"]) for p in publishers if p["kind"] == "camera"]
