@@ -1,4 +1,4 @@
-"""Offline baselines on item ids only: random, most popular, item-kNN, EASE, ALS.
+"""Offline baselines: random, most popular, item-kNN, EASE, ALS on item ids; a content profile on item tags.
 
 Each has ``fit(x)`` on a (users x items) binary training matrix and
 ``score(rows, candidates)`` returning a (len(rows) x len(candidates)) matrix.
@@ -123,6 +123,27 @@ class ALSBaseline(Baseline):
         items = np.asarray(self.model.item_factors)[candidates]
         scores: np.ndarray = (users @ items.T).astype(np.float64)
         return scores
+
+
+class ContentProfileBaseline(Baseline):
+    """The learner's past tags (on CNPC: disciplines and length bands) as a profile, cosine against each item's."""
+
+    name = "content_profile"
+
+    def __init__(self, item_tags: sp.csr_matrix) -> None:
+        self.tags = sp.csr_matrix(item_tags, dtype=np.float64)
+
+    def fit(self, x: sp.csr_matrix) -> Baseline:
+        super().fit(x)
+        norms = np.sqrt(np.asarray(self.tags.multiply(self.tags).sum(axis=1)).ravel())
+        self.unit = sp.csr_matrix(self.tags.multiply(1.0 / np.maximum(norms, 1e-12)[:, None]))
+        return self
+
+    def _warm(self, rows: np.ndarray, candidates: np.ndarray) -> np.ndarray:
+        profile = np.asarray((self.x[rows] @ self.unit).todense())
+        norms = np.linalg.norm(profile, axis=1, keepdims=True)
+        profile = profile / np.maximum(norms, 1e-12)
+        return np.asarray(self.unit[candidates] @ profile.T).T
 
 
 def all_baselines(seed: int = 0, ease_lambda: float = 200.0) -> list[Baseline]:

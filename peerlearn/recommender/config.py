@@ -45,4 +45,16 @@ class RecommenderConfig:
     # Added to the blended score (which is at most 1) of a session teaching the next step of a path the learner
     # follows, times how well it matches (see peerlearn/recommender/pathboost.py).
     path_boost: float = 0.5
+    # The learned ranker (peerlearn/recommender/ranker.py): LightGBM lambdarank over the components and context
+    # features, trained at every retrain with fit_weights. "auto": it serves unless the data is too thin or, trained
+    # on the older windows, it orders the latest one worse than the fitted blend; "learned": it serves whenever the
+    # data suffices; "blend": never trained.
+    ranker: str = "auto"
+    ranker_windows: int = 3  # time-ordered training windows, latest first
+    ranker_max_learners: int = 3000  # over all windows
+    ranker_sampled_candidates: int = 100  # per learner, positives kept
+    ranker_rounds: int = 100
+    # Live requests over more than ranker.SCORE_ALL candidates: the booster scores the union of the best ranker_pool
+    # by each component (and the blend), so a request costs one predict call on at most a few hundred rows.
+    ranker_pool: int = 20
     seed: int = 0

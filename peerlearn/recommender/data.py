@@ -24,6 +24,7 @@ class Item:
     capacity_left: int | None = None
     category: str | None = None
     level: int | None = None  # the level it teaches as a rank (0 = beginner, 1, 2, 3 = expert); None = unknown
+    mentor_rating: float | None = None  # the mentor's average review rating (1-5); None = unknown (a ranker feature)
 
 
 @dataclass

@@ -20,7 +20,7 @@ from typing import Any
 import numpy as np
 import scipy.sparse as sp
 
-from peerlearn.recommender import explain, pathboost
+from peerlearn.recommender import explain, pathboost, ranker
 from peerlearn.recommender.candidates import candidate_mask
 from peerlearn.recommender.config import COLD, COMPONENTS, WARM, RecommenderConfig
 from peerlearn.recommender.data import (
@@ -47,7 +47,7 @@ from peerlearn.recommender.scorers import (
     resolve_timescales,
 )
 from peerlearn.recommender.timeutil import DAY, to_seconds
-from peerlearn.recommender.tuning import fit_blend
+from peerlearn.recommender.tuning import fit_blend, validation_cuts
 
 __all__ = ["COLD", "WARM", "Recommender"]  # the segments are re-exported for the integration layer
 
@@ -62,6 +62,7 @@ class Recommender:
     def __init__(self, config: RecommenderConfig | None = None) -> None:
         self.config = config or RecommenderConfig()
         self._ties: np.ndarray | None = None
+        self.ranker: ranker.LearnedRanker | None = None  # None: the blend serves
         self._reset_blend()
 
     def _reset_blend(self) -> None:
@@ -87,22 +88,41 @@ class Recommender:
         self._reset_blend()
         items, interactions, profiles = list(items), list(interactions), list(profiles)
         now_s = _now(now)
+        self.ranker = None
         self._build(items, interactions, profiles, now_s)
+        self.fit_report["serving"] = "blend"
         if self.config.fit_weights:
-            self.fit_report.update(fit_blend(self, now_s, self._model_before(items, interactions, profiles)))
+            model_before = self._model_before(items, interactions, profiles)
+            self.fit_report.update(fit_blend(self, now_s, model_before))
+            if self.config.ranker != "blend":
+                cfg = self.config
+                cuts = validation_cuts(self.history.all_ts(), cfg.validation_fraction, cfg.ranker_windows)
+                t0 = time.perf_counter()
+                self.ranker, report = ranker.fit_ranker(self, now_s, cuts, model_before)
+                report["seconds"] = time.perf_counter() - t0
+                self.fit_report["ranker"] = report
+                self.fit_report["serving"] = report["serving"]
         self.fit_report["fit_seconds"] = time.perf_counter() - started
         return self
+
+    @property
+    def serving(self) -> str:
+        """Which ranker orders the lists: "learned" (LightGBM lambdarank) or "blend" (the fitted weights)."""
+        return "learned" if self.ranker is not None else "blend"
 
     def _model_before(
         self, items: list[Item], interactions: list[Interaction], profiles: list[UserProfile]
     ) -> Callable[[float], Recommender]:
         """What the blend is fitted with: a model built on the interactions before a cut, unblended."""
         config = replace(self.config, fit_weights=False)
+        built: dict[float, Recommender] = {}  # the blend's validation cuts and the ranker's windows share cuts
 
         def build(cut: float) -> Recommender:
-            sub = Recommender(config)
-            sub._build(items, [x for x in interactions if to_seconds(x.ts) < cut], profiles, cut)
-            return sub
+            if cut not in built:
+                sub = Recommender(config)
+                sub._build(items, [x for x in interactions if to_seconds(x.ts) < cut], profiles, cut)
+                built[cut] = sub
+            return built[cut]
 
         return build
 
@@ -113,11 +133,13 @@ class Recommender:
         self.now_fit = now
         self.features = ItemFeatures(items, extra_tags=[t for p in profiles for t in p.tags])
         self.history = History()
+        self.first_booked = np.full(len(self.features), np.inf)  # each session's first interaction (its age)
         for x in interactions:
             ts = to_seconds(x.ts)
             idx = self.features.index.get(x.item_id)
             if idx is not None and ts < now:
                 self.history.add(x.user_id, idx, ts, x.weight)
+                self.first_booked[idx] = min(self.first_booked[idx], ts)
         self.timescales = resolve_timescales(cfg, (now - self.history.all_ts()) / DAY)
         self.profiles: dict[Id, UserProfile] = {}
         self._profile_row: dict[Id, int] = {}
@@ -209,6 +231,68 @@ class Recommender:
         w = self._weight_matrix(user_ids)
         return np.asarray(sum(w[c] * comps[c] for c in COMPONENTS))
 
+    def _scores(
+        self,
+        batch: UserBatch,
+        comps: dict[str, np.ndarray],
+        parts: dict[str, np.ndarray],
+        cand: np.ndarray,
+        now: float,
+        must: Sequence[np.ndarray] = (),
+    ) -> np.ndarray:
+        """(users x candidates) ranking scores, higher first, about 0..1. The learned ranker orders the lists of
+        learners with history (it is trained on them), the cold blend those of learners without. The booster runs
+        once for the batch: over every candidate when there are at most ``ranker.SCORE_ALL``, otherwise over each
+        learner's pool (the best ``ranker_pool`` by the blend and by each component, plus ``must``: the positions
+        on their path), min-max per learner to 0..1; the rest keep the blend's order below every pooled one."""
+        blended = self._blend(comps, batch.user_ids)
+        if self.ranker is None:
+            return blended
+        rows = np.array([self.segment(u) == WARM for u in batch.user_ids])
+        if not rows.any():
+            return blended
+        if not rows.all():
+            out = blended.copy()
+            pick = np.flatnonzero(rows)
+            users = [batch.user_ids[i] for i in pick]
+            must_sub = [must[int(i)] for i in pick] if len(must) else []
+            out[pick] = self._ranked(users, _rows(comps, pick), _rows(parts, pick), blended[pick], cand, now, must_sub)
+            return out
+        return self._ranked(batch.user_ids, comps, parts, blended, cand, now, must)
+
+    def _ranked(
+        self,
+        user_ids: Sequence[Id],
+        comps: dict[str, np.ndarray],
+        parts: dict[str, np.ndarray],
+        blended: np.ndarray,
+        cand: np.ndarray,
+        now: float,
+        must: Sequence[np.ndarray],
+    ) -> np.ndarray:
+        assert self.ranker is not None
+        n_users, n_cand = blended.shape
+        size = self.config.ranker_pool
+        if n_cand <= max(ranker.SCORE_ALL, size):
+            x = ranker.feature_matrix(self, user_ids, cand, now, comps, parts)
+            return np.asarray(minmax_rows(self.ranker.score(x)))
+        sources = [blended, comps["content"], parts["collab_item"], parts["collab_facet"]]
+        popular = np.argpartition(-comps["popularity"][0], size - 1)[:size]
+        pools = []
+        for r in range(n_users):
+            picks = [np.argpartition(-m[r], size - 1)[:size] for m in sources]
+            picks.append(popular)
+            if r < len(must) and len(must[r]):
+                picks.append(np.asarray(must[r], dtype=np.int64))
+            pools.append(np.unique(np.concatenate(picks)))
+        width = max(len(p) for p in pools)
+        cols = np.array([np.pad(p, (0, width - len(p)), mode="edge") for p in pools])
+        x = ranker.feature_matrix(self, user_ids, cand, now, comps, parts, cols)
+        pooled = minmax_rows(self.ranker.score(x))
+        out = blended - 2.0  # below every pooled candidate, still in the blend's order
+        np.put_along_axis(out, cols, pooled, axis=1)
+        return out
+
     # ----------------------------------------------------------- serving
     def recommend(
         self,
@@ -270,7 +354,9 @@ class Recommender:
         cfg, f = self.config, self.features
         batch = self.user_batch(user_ids, now)
         comps, parts = self.components(batch, cand)
-        blended = self._blend(comps, user_ids) + 1e-9 * self._tie_breaker()[cand][None, :]
+        matches = [pathboost.step_match(f, cand, paths[r] if paths is not None else ()) for r in range(len(user_ids))]
+        must = [np.flatnonzero(on_path > 0) for on_path, _ in matches]
+        blended = self._scores(batch, comps, parts, cand, now, must) + 1e-9 * self._tie_breaker()[cand][None, :]
         pos_of = np.full(len(f), -1, dtype=np.int64)
         pos_of[cand] = np.arange(len(cand))
         cand_mentors = f.mentor_col[cand]
@@ -278,7 +364,7 @@ class Recommender:
         for r, user in enumerate(user_ids):
             scores = blended[r].copy()
             steps = paths[r] if paths is not None else ()
-            on_path, step_of = pathboost.step_match(f, cand, steps)
+            on_path, step_of = matches[r]
             boost = cfg.path_boost * on_path
             scores += boost
             booked = (
@@ -403,6 +489,9 @@ class Recommender:
         row = self.history.user_index.get(interaction.user_id)
         previous = list(self.history.items[row]) if row is not None else []
         self.history.add(interaction.user_id, idx, ts, interaction.weight)
+        if idx >= len(self.first_booked):
+            self.first_booked = np.concatenate([self.first_booked, np.full(idx + 1 - len(self.first_booked), np.inf)])
+        self.first_booked[idx] = min(self.first_booked[idx], ts)
         self.collab.add_booking(previous, idx)
         self.popularity.add_booking(idx, ts, interaction.weight)
         self.trend.add_booking(idx, ts, interaction.weight)
@@ -435,7 +524,7 @@ class Recommender:
             cand = cand[~np.isin(f.mentor_col[cand], list(booked_mentors))]
         batch = self.user_batch([user_id], now_s)
         comps, parts = self.components(batch, cand)
-        scores = self._blend(comps, [user_id])[0]
+        scores = self._scores(batch, comps, parts, cand, now_s)[0]
         best: dict[int, int] = {}
         sessions: dict[int, list[int]] = {}
         for p in np.argsort(-scores, kind="stable"):
@@ -484,6 +573,10 @@ class Recommender:
         kinds = self.features.vocab.kind
         cols = [c for c in np.argsort(-z, kind="stable") if z[c] > 0 and kinds[c] in (TAG, CATEGORY)]
         return [TrendingTag(self.features.vocab.display[c], float(z[c])) for c in cols[:limit]]
+
+
+def _rows(matrices: dict[str, np.ndarray], pick: np.ndarray) -> dict[str, np.ndarray]:
+    return {k: v[pick] for k, v in matrices.items()}
 
 
 def _pad(m: sp.csr_matrix, n_cols: int) -> sp.csr_matrix:

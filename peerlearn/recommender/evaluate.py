@@ -194,6 +194,7 @@ def evaluate(
     if split.cold:
         result["mmr_tradeoff_cold"] = mmr_tradeoff(engine, split.cold, split, cut, k)
     result["engine_fit"] = {
+        "serving": engine.serving,
         "fit_seconds": fit_s,
         "weights": engine.weights,
         "collab_item_share": engine.collab_item_share,
@@ -204,14 +205,15 @@ def evaluate(
 
 
 def ablation(engine: Recommender, split: Split, cut: datetime, k: int) -> dict[str, dict[str, float]]:
-    """Each component alone on the learners with history (same fitted model)."""
+    """Each component alone on the learners with history (same fitted model, the blend serving)."""
     saved = {seg: dict(w) for seg, w in engine.weights.items()}
+    served, engine.ranker = engine.ranker, None
     out = {}
     for name in ("content", "collab", "popularity", "trending"):
         alone = {c: 1.0 if c == name else 0.0 for c in saved["warm"]}
         engine.weights = {"warm": alone, "cold": alone}
         out[name], _ = _metrics(engine_lists(engine, split.warm, split, cut, k), split.warm, split, k)
-    engine.weights = saved
+    engine.weights, engine.ranker = saved, served
     return out
 
 
@@ -278,6 +280,7 @@ def format_table(result: dict[str, Any]) -> str:
                 )
             )
     fit = result.get("engine_fit", {})
+    lines.append(f"serving: {fit.get('serving')} ranker (learned: LightGBM lambdarank for learners with history)")
     lines.append(f"fitted weights: {fit.get('weights')}; collab item share {fit.get('collab_item_share')}")
     return "\n".join(lines)
 
