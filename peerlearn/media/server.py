@@ -15,6 +15,7 @@ in one place.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import logging
 from collections.abc import AsyncIterator
@@ -332,6 +333,7 @@ async def lifespan(app: Starlette) -> AsyncIterator[None]:
     registry.resume_pending_takes()
     yield
     await registry.close_all()
+    await asyncio.to_thread(registry.hooks.flush)
 
 
 ROUTES = [

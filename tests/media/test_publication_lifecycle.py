@@ -7,11 +7,13 @@ import asyncio
 import subprocess
 import sys
 import time
+from datetime import UTC, datetime
 
 import httpx
 import pytest
 from aiortc.mediastreams import MediaStreamError
 
+from peerlearn.media.hooks import MediaHooks
 from tests.media.conftest import (
     QUICK_ICE_TIMEOUT,
     Player,
@@ -23,7 +25,7 @@ from tests.media.conftest import (
     token,
 )
 from tests.media.test_media_server import first_video_frame
-from tests.support import await_until
+from tests.support import await_until, wait_until
 
 REPUBLISHED_WITHIN = 5.0  # seconds from the new publish to its frames at a player already watching
 
@@ -127,4 +129,23 @@ def test_killing_a_publisher_ends_its_publication_within_the_ice_timeout(quick_i
         publisher.wait(5)
     assert QUICK_ICE_TIMEOUT * 0.5 < took < QUICK_ICE_TIMEOUT * 1.2 + 3, f"ended after {took:.1f} s"
     assert state["publishers"] == []
-    assert (23, 9) in quick_ice_media_server["events"].leaves
+    wait_until(lambda: (23, 9) in quick_ice_media_server["events"].leaves, what="the leave written to attendance")
+
+
+def test_a_slow_attendance_write_never_holds_up_the_room():
+    """Joins and leaves are written to the database off the event loop that carries everyone's media, one at a
+    time and in order: a database that takes a second to answer does not freeze the room for that second."""
+    written: list[str] = []
+
+    def slow_join(session_id, user_id, at):
+        time.sleep(1)
+        written.append(f"join {user_id}")
+
+    hooks = MediaHooks(on_join=slow_join, on_leave=lambda session_id, user_id, at: written.append(f"leave {user_id}"))
+    began = time.monotonic()
+    hooks.join(1, 2, datetime.now(UTC))
+    hooks.leave(1, 2, datetime.now(UTC))
+    handed_over = time.monotonic() - began
+    hooks.flush()
+    assert handed_over < 0.2, f"the room waited {handed_over:.1f} s for the database"
+    assert written == ["join 2", "leave 2"]
