@@ -61,11 +61,11 @@ def two_in_a_room(browser, live_app, live_db):
     learner_context, learner_page = enter(browser, live_app, learner.email, "learner-password-1", room)
     mentor_page.wait_for_function(f"() => ({PLAYING})(document.querySelector('#remote-{learner.id}'))", timeout=60_000)
     learner_page.wait_for_function(f"() => ({PLAYING})(document.querySelector('#remote-{mentor.id}'))", timeout=60_000)
-    return (mentor, mentor_context, mentor_page), (learner, learner_context, learner_page)
+    return (mentor, mentor_context, mentor_page), (learner, learner_context, learner_page), room
 
 
 def test_a_learner_who_reloads_is_seen_again_and_one_who_leaves_goes_away(browser, live_app, live_db):
-    (mentor, mentor_context, mentor_page), (learner, learner_context, learner_page) = two_in_a_room(
+    (mentor, mentor_context, mentor_page), (learner, learner_context, learner_page), _ = two_in_a_room(
         browser, live_app, live_db
     )
     tile = f"remote-{learner.id}"
@@ -100,7 +100,7 @@ CUT_TRANSPORTS = """() => {
 
 
 def test_a_dropped_connection_comes_back_by_itself_and_the_room_stays(browser, live_app, live_db):
-    (mentor, mentor_context, mentor_page), (learner, learner_context, learner_page) = two_in_a_room(
+    (mentor, mentor_context, mentor_page), (learner, learner_context, learner_page), _ = two_in_a_room(
         browser, live_app, live_db
     )
     try:
@@ -124,6 +124,29 @@ def test_a_dropped_connection_comes_back_by_itself_and_the_room_stays(browser, l
         learner_page.locator("#chat-input").fill("After the drop")
         learner_page.locator("#chat-send").click()
         expect(mentor_page.locator("#chat-log")).to_contain_text("After the drop", timeout=15_000)
+    finally:
+        mentor_context.close()
+        learner_context.close()
+
+
+def test_the_same_learner_joining_from_a_second_device_takes_over_without_a_tug_of_war(browser, live_app, live_db):
+    """The first tab does not take the camera back (each would end the other's publication in turn): it says the
+    camera goes out from the other device, and the mentor keeps seeing that one."""
+    (mentor, mentor_context, mentor_page), (learner, learner_context, learner_page), room = two_in_a_room(
+        browser, live_app, live_db
+    )
+    tile = f"remote-{learner.id}"
+    try:
+        first = mentor_page.evaluate(SAMPLE, tile)["publication"]
+        phone_context, _ = enter(browser, live_app, learner.email, "learner-password-1", room)
+        joined = time.monotonic()
+        expect(learner_page.locator("#joined-elsewhere")).to_be_visible(timeout=10_000)
+        moving_again(mentor_page, tile, first, joined, within=8)
+        settled = mentor_page.evaluate(SAMPLE, tile)["publication"]
+        mentor_page.wait_for_timeout(6_000)  # long enough for several rounds of a tug of war
+        assert mentor_page.evaluate(SAMPLE, tile)["publication"] == settled, "the two tabs took the camera in turns"
+        expect(learner_page.locator("#reconnecting")).to_be_hidden()
+        phone_context.close()
     finally:
         mentor_context.close()
         learner_context.close()

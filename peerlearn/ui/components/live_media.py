@@ -70,6 +70,7 @@ const currentStatus = () => {
   const now = Date.now(), players = Object.values(window.peerlearnPlayers || {});
   const camera = window.peerlearnPublications.camera;
   const cut = players.some((p) => p.cutSince && now - p.cutSince > 2500);
+  if (camera && camera.elsewhere) { return "elsewhere"; }
   return (camera && camera.reconnecting) || cut ? "reconnecting" : "live";
 };
 window.peerlearnNextStatus = (known) => new Promise((done) => window.peerlearnStatusWaiters.push({known, done}));
@@ -84,14 +85,30 @@ if (!window.peerlearnStatusTimer) {
 // Publish the camera (or a screen) and keep it published: when its connection drops, publish again with the
 // same devices (the server replaces the old publication, and everyone's players follow) until it works.
 // WHIPClient stops the tracks it sends when it gives up, so it is given clones: the devices stay open.
-window.peerlearnPublish = async (url, token, kind) => {
+// Unless the same person published this kind from another tab or device meanwhile (the server ended this one
+// for it): then this page stops, says so, and does not take it back (two tabs would take turns forever).
+window.peerlearnPublish = async (url, token, kind, userId) => {
   const stream = kind === "screen"
     ? await navigator.mediaDevices.getDisplayMedia({video: true}).catch(() => null)
     : window.peerlearnStream;
   if (!stream) { return; }
   const previous = window.peerlearnPublications[kind];
   if (previous) { await previous.stop(); }
-  const publication = {kind, stream, stopped: false, reconnecting: false, client: null, sending: null, wake: []};
+  const publication = {
+    kind, stream, stopped: false, reconnecting: false, elsewhere: false, client: null, sending: null, wake: [],
+  };
+  // Is this page's publication the one the room lists for this person: "mine", "other" (another tab or device
+  // published since), "none" (the server ended it), or "unknown" (no answer: the network is down)?
+  const listed = async (ownId) => {
+    try {
+      const response = await fetch(url.replace("/media/whip/", "/media/rooms/"), {
+        headers: {"Authorization": "Bearer " + token},
+      });
+      if (!response.ok) { return "unknown"; }
+      const now = ((await response.json()).publishers || []).find((p) => p.user_id === userId && p.kind === kind);
+      return !now ? "none" : now.publication === ownId ? "mine" : "other";
+    } catch (err) { return "unknown"; }
+  };
   publication.stop = async () => {
     publication.stopped = true;
     publication.wake.splice(0).forEach((wake) => wake());
@@ -107,6 +124,7 @@ window.peerlearnPublish = async (url, token, kind) => {
       endpoint: url + "?kind=" + kind, opts: {authkey: token, noTrickleIce: true, iceServers: []},
     });
     const peer = client.peer;
+    let ownId = "";
     try {
       await client.ingest(sending);
       const up = Date.now();
@@ -116,10 +134,28 @@ window.peerlearnPublish = async (url, token, kind) => {
       if (peer.connectionState === "connected") {
         publication.reconnecting = false;
         attempt = 0;
+        ownId = (client.resource || "").split("/").pop();
+        let verdict = "";
+        (async () => {  // the browser may not notice at once that the server ended this publication: ask it
+          while (!verdict && !publication.stopped) {
+            await pause(2000);
+            const now = verdict ? "" : await listed(ownId);
+            if (now === "other" || now === "none") { verdict = now; publication.wake.splice(0).forEach((w) => w()); }
+          }
+        })();
         await dropped(peer, publication.wake);
+        verdict = verdict || "dropped";
       }
     } catch (err) { /* the media server could not be reached: try again below */ }
-    if (publication.stopped) { break; }
+    if (!publication.stopped && ownId && await listed(ownId) === "other") {
+      publication.elsewhere = publication.stopped = true;
+      publication.reconnecting = false;
+    }
+    if (publication.stopped) {
+      peer.close();
+      sending.getTracks().forEach((t) => t.stop());
+      break;
+    }
     publication.reconnecting = true;
     peer.close();  // no DELETE: publishing again replaces this publication on the server
     sending.getTracks().forEach((t) => t.stop());
@@ -230,9 +266,10 @@ def preview(camera: str, microphone: str, callback) -> rx.event.EventSpec:
     )
 
 
-def publish(url: str, token: str, kind: str = "camera") -> rx.event.EventSpec:
-    """Publish the previewed camera and microphone, or ("screen") a screen the browser asks for."""
-    return rx.call_script(f"window.peerlearnPublish({json.dumps(url)}, {json.dumps(token)}, {json.dumps(kind)})")
+def publish(url: str, token: str, user_id: int, kind: str = "camera") -> rx.event.EventSpec:
+    """Publish the previewed camera and microphone, or ("screen") a screen the browser asks for, as `user_id`."""
+    args = ", ".join(json.dumps(a) for a in (url, token, kind, user_id))
+    return rx.call_script(f"window.peerlearnPublish({args})")
 
 
 def play(url: str, token: str, box_id: str, publication: str) -> rx.event.EventSpec:
@@ -247,7 +284,8 @@ def drop(box_id: str) -> rx.event.EventSpec:
 
 
 def next_status(known: str, callback) -> rx.event.EventSpec:
-    """`callback` gets "live" or "reconnecting" once the page's media status is other than `known`."""
+    """`callback` gets "live", "reconnecting" or "elsewhere" (this person's camera now goes out from another tab or
+    device) once the page's media status is other than `known`."""
     return rx.call_script(f"window.peerlearnNextStatus({json.dumps(known)})", callback=callback)
 
 

@@ -205,6 +205,15 @@ def room_page() -> rx.Component:
                 id="reconnecting",
             ),
         ),
+        rx.cond(
+            R.joined & R.elsewhere,
+            rx.callout(
+                "You are in this room from another tab or device: your camera goes out from there, not from here.",
+                icon="monitor-smartphone",
+                color_scheme="blue",
+                id="joined-elsewhere",
+            ),
+        ),
         rx.grid(
             rx.vstack(
                 rx.box(_video(muted=True), id="local-preview", width="100%"),

@@ -88,7 +88,8 @@ class RoomState(RoomEntrance, RoomLobby, RoomChat, RoomFeeds, AuthState):
         if self.device_error or not self.microphones:
             return rx.toast.error(self.device_error or "Allow the camera and microphone first (see the preview above).")
         self.joined = True
-        return [live_media.publish(self._whip_url, self._token), self._watch_status(), *self._follow_feeds()]
+        publish = live_media.publish(self._whip_url, self._token, self.user_id)
+        return [publish, self._watch_status(), *self._follow_feeds()]
 
     def toggle_mute(self):
         self.muted = not self.muted
@@ -99,7 +100,7 @@ class RoomState(RoomEntrance, RoomLobby, RoomChat, RoomFeeds, AuthState):
         return live_media.toggle("video")
 
     def share_screen(self):
-        return live_media.publish(self._whip_url, self._token, "screen") if self.joined else None
+        return live_media.publish(self._whip_url, self._token, self.user_id, "screen") if self.joined else None
 
     def leave_room(self):
         self.joined = self.watching = False

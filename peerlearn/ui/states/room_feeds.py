@@ -21,18 +21,20 @@ class RoomFeeds(rx.State, mixin=True):
     publishing: list[str] = []  # whose camera is live (user ids)
     sharing: list[str] = []  # who is sharing a screen
     reconnecting: bool = False  # this page's own media dropped and is being published or played again
+    elsewhere: bool = False  # this person's camera now goes out from another tab or device, not this page
     _feeds: dict[str, str] = {}  # box ("remote-7", "screen-7") -> the publication the media server has there
     _told: dict[str, str] = {}  # what this page's players were last told to play
 
     def _reset_feeds(self) -> None:
-        self._feeds, self._told, self.reconnecting = {}, {}, False
+        self._feeds, self._told, self.reconnecting, self.elsewhere = {}, {}, False, False
 
     def _watch_status(self) -> rx.event.EventSpec:
-        return live_media.next_status("reconnecting" if self.reconnecting else "live", type(self).status_changed)
+        known = "elsewhere" if self.elsewhere else "reconnecting" if self.reconnecting else "live"
+        return live_media.next_status(known, type(self).status_changed)
 
     def status_changed(self, status: str):
         """The browser's media dropped ("reconnecting", it publishes and plays again by itself) or is back."""
-        self.reconnecting = status == "reconnecting"
+        self.reconnecting, self.elsewhere = status == "reconnecting", status == "elsewhere"
         return self._watch_status() if self.joined else None  # type: ignore[attr-defined]
 
     def _show_publishers(self, publishers: list[dict]) -> None:
