@@ -5,7 +5,9 @@ blend's validation, see :func:`peerlearn.recommender.tuning.validation_cuts`): w
 interactions before cut j and asks it to order what each learner booked in [cut j, cut j-1) among the sessions
 bookable then. With two windows or more (and ``config.ranker == "auto"``), a ranker trained on the older ones
 must order the latest one at least as well as the fitted blend does, or the blend keeps serving; the served ranker
-is then retrained on every window.
+is then retrained on every window, the older ones now running from their cut to the retrain: the longest horizon
+each has, closer to the one a list serves (everything a learner books from now on). Short horizons teach it that
+the soonest sessions win, which did not hold on CNPC's later quarters.
 Too few learners in the windows: the blend serves (``fit_report["serving"]`` says which).
 
 The ranker learns from, and serves, learners with history only: for a learner without any, every feature but
@@ -254,8 +256,8 @@ def fit_ranker(
         report["reason"] = "too little history for a training window"
         return None, report
     rng = np.random.default_rng(cfg.seed + 7)
-    # Window 0 is [cut 0, now); the older ones run from their cut to cut 0, so each is ranked over the horizon a
-    # list serves (everything booked from the cut on) and none sees the labels of the held-out window 0.
+    # Window 0 is [cut 0, now); for the check the older ones run from their cut to cut 0, so none sees the labels
+    # of the held-out window 0. Each is ranked over every session bookable at its cut.
     ends = [now] + [cuts[0]] * (len(cuts) - 1)
     per_window = max(cfg.ranker_max_learners // len(cuts), MIN_LEARNERS)
     windows = []
@@ -278,6 +280,10 @@ def fit_ranker(
         if ranker_ndcg < blend_ndcg:
             report["reason"] = "the ranker trained on older windows ordered the latest one worse than the blend"
             return None, report
+    if len(cuts) > 1:
+        # The served ranker learns from every window over the longest horizon each has: from its cut to now.
+        expanded = [_window(engine, model_before(cut), cut, now, per_window, rng) for cut in cuts[1:]]
+        windows = windows[:1] + [w for w in expanded if w is not None]
     ranker = train(windows, cfg)
     report["serving"] = "learned"
     report["importance"] = ranker.importance()
