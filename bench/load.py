@@ -117,6 +117,8 @@ class StepStats:
     openapi_s: list[float] = field(default_factory=list)
     openapi_waiting_s: float = 0.0  # a request still unanswered when the window closed, so far
     page_loads_unfinished: int = 0  # still connecting or hydrating when the window closed
+    ramp: dict = field(default_factory=dict)  # the ramp's CPU and the generator's lag (ResourceSpan, _loop_lag)
+    generator_lag_ms: dict = field(default_factory=dict)  # the generator's own loop lag during the window
 
     def sent(self, kind: str) -> None:
         if kind == "event":
@@ -194,6 +196,8 @@ class StepStats:
             "openapi_max_ms": ms(max([*self.openapi_s, self.openapi_waiting_s], default=None) or None),
             "page_loads_unfinished": self.page_loads_unfinished,
             "page_load_failure_reasons": self.page_load_failure_reasons,
+            "ramp": self.ramp,
+            "generator_lag_ms": self.generator_lag_ms,
         }
 
 
@@ -552,6 +556,9 @@ class LoadRun:
             tab = self._new_tab(token, session)
             tokens[tab] = token
             fresh.append(tab)
+        ramp = ResourceSpan(self.generator, watch)
+        await asyncio.to_thread(ramp.start)
+        ramp_lag = asyncio.create_task(_loop_lag())
         for tab in fresh:  # the ramp: connects at a fixed rate, never waiting for the previous page load
             self.tabs.append(tab)
             tasks.append(asyncio.create_task(self._user(tab, stats)))
@@ -559,8 +566,13 @@ class LoadRun:
         settle_until = time.monotonic() + 2 * CONNECT_TIMEOUT_S + 5  # a page load gives up after 2 x 30 s
         while time.monotonic() < settle_until and stats.page_loads - len(stats.page_load_s) - stats.page_load_failures:
             await asyncio.sleep(0.5)  # page loads still in flight
+        ramp_lag.cancel()
+        stats.ramp = await asyncio.to_thread(ramp.finish)
+        stats.ramp["generator_lag_ms"] = await ramp_lag_summary(ramp_lag)
         self._print(f"step {users} users: {new} new tabs loaded in {time.monotonic() - started:.0f} s; measuring")
+        self._print(f"  ramp: {format_span(stats.ramp)}")
         await asyncio.to_thread(watch.start)
+        window_lag = asyncio.create_task(_loop_lag())
         cpu_before, clock = self.generator.cpu_times(), time.monotonic()
         machine_before = psutil.cpu_times()
         self.window = stats
@@ -571,6 +583,8 @@ class LoadRun:
                 await asyncio.to_thread(watch.sample_connections)
         self.window = None
         stats.window_s = time.monotonic() - clock
+        window_lag.cancel()
+        stats.generator_lag_ms = await ramp_lag_summary(window_lag)
         cpu_after = self.generator.cpu_times()
         machine_after = psutil.cpu_times()
         if self.openapi_began is not None:
@@ -627,6 +641,66 @@ def format_table(results: list[dict]) -> str:
     return "\n".join([header, rule, *rows])
 
 
+LAG_TICK_S = 0.05
+
+
+async def _loop_lag() -> list[float]:
+    """The generator's own loop lag: how late a 50 ms sleep wakes (seconds), until cancelled. A late wake delays
+    every sample taken meanwhile, so this says how much of a measured latency is the generator's, not the app's."""
+    lags: list[float] = []
+    try:
+        while True:
+            began = time.perf_counter()
+            await asyncio.sleep(LAG_TICK_S)
+            lags.append(max(0.0, time.perf_counter() - began - LAG_TICK_S))
+    except asyncio.CancelledError:
+        return lags
+
+
+async def ramp_lag_summary(task: asyncio.Task) -> dict:
+    lags = await task if not task.cancelled() else []
+    return {"p95": ms(percentile(lags, 95)), "max": ms(max(lags, default=None))}
+
+
+class ResourceSpan:
+    """CPU of the server's processes, PostgreSQL, Redis, the generator and the machine over a span (the ramp)."""
+
+    def __init__(self, generator: psutil.Process, watch: ServerWatch) -> None:
+        self.generator, self.watch = (
+            generator,
+            ServerWatch(watch.root.pid if watch.root else None, watch.redis_url, watch.database_url),
+        )
+
+    def start(self) -> None:
+        self.watch.start()
+        self.began, self.cpu, self.machine = time.monotonic(), self.generator.cpu_times(), psutil.cpu_times()
+
+    def finish(self) -> dict:
+        seconds = max(time.monotonic() - self.began, 1e-6)
+        sample, cpu, machine = self.watch.finish(), self.generator.cpu_times(), psutil.cpu_times()
+        idle = (machine.idle + machine.iowait) - (self.machine.idle + self.machine.iowait)
+        return {
+            "seconds": round(seconds, 1),
+            "server_cpu_percent": {f"{p['what']} {p['pid']}": p["cpu_percent"] for p in sample.processes},
+            "services_cpu_percent": sample.services_cpu_percent,
+            "generator_cpu_percent": round(
+                100 * (cpu.user + cpu.system - self.cpu.user - self.cpu.system) / seconds, 1
+            ),
+            "machine_busy_percent": round(100 * (psutil.cpu_count() - idle / seconds), 1),
+        }
+
+
+def format_span(span: dict) -> str:
+    procs = ", ".join(f"{what} {share:g}%" for what, share in span["server_cpu_percent"].items() if share >= 1)
+    services = ", ".join(f"{name} {share:g}%" for name, share in span["services_cpu_percent"].items())
+    lag = span.get("generator_lag_ms") or {}
+    return (
+        f"{span['seconds']:g} s; machine {span['machine_busy_percent']:g}% busy; server {procs or '-'}; {services};"
+        f" generator {span['generator_cpu_percent']:g}% CPU, loop lag p95 {_cell(lag.get('p95'))} ms,"
+        f" max {_cell(lag.get('max'))} ms"
+    )
+
+
 def format_step(result: dict) -> str:
     lines = [format_table([result])]
     reasons = f" {result['page_load_failure_reasons']}" if result["page_load_failure_reasons"] else ""
@@ -648,7 +722,8 @@ def format_step(result: dict) -> str:
     extra = [
         f"machine {result['machine_busy_percent']:g}% busy of {100 * (psutil.cpu_count() or 1)}%"
         f" ({result['machine_steal_percent']:g}% stolen by the hypervisor)",
-        f"generator {result['generator_cpu_percent']:g}% CPU",
+        f"generator {result['generator_cpu_percent']:g}% CPU, loop lag p95"
+        f" {_cell(result['generator_lag_ms'].get('p95'))} ms, max {_cell(result['generator_lag_ms'].get('max'))} ms",
         *(f"{name} {share:g}% CPU" for name, share in result.get("services_cpu_percent", {}).items()),
     ]
     if result["redis"]:
