@@ -5,10 +5,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+import sqlalchemy as sa
 from sqlalchemy.orm import Session as OrmSession
 
 from peerlearn.models import InteractionEvent
 from peerlearn.models.enums import InteractionKind
+from peerlearn.models.types import utcnow
 from peerlearn.platform import after_commit
 
 Observer = Callable[[list[InteractionEvent]], None]
@@ -31,3 +33,25 @@ def log_interaction(
     db.add(row)
     after_commit.defer(db, after_commit.INTERACTIONS, row)
     return row
+
+
+def log_impressions(db: OrmSession, user_id: int, session_ids: list[int], *, source: str) -> None:
+    """What a list showed, one row per session, in one multi-row INSERT. An impression changes nobody's
+    recommendations (the model's observer skips them), so they skip the ORM objects and the after-commit topic:
+    every page that shows recommendations writes these."""
+    if session_ids:
+        now = utcnow()
+        db.execute(
+            sa.insert(InteractionEvent),
+            [
+                {
+                    "user_id": user_id,
+                    "session_id": session_id,
+                    "kind": InteractionKind.IMPRESSION,
+                    "value": 1.0,
+                    "source": source,
+                    "created_at": now,
+                }
+                for session_id in session_ids
+            ],
+        )

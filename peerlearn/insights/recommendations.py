@@ -583,7 +583,4 @@ def record_shown(user: User, session_ids: list[int], *, db: Session) -> None:
     variant = experiments.variant_for(saved_id(user), db=db)
     if variant is not None:
         experiments.record_exposure(saved_id(user), variant, db=db)
-    for session_id in session_ids:
-        interactions.log_interaction(
-            db, saved_id(user), session_id, InteractionKind.IMPRESSION, source="recommendations"
-        )
+    interactions.log_impressions(db, saved_id(user), session_ids, source="recommendations")
