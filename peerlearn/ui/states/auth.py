@@ -25,7 +25,7 @@ from peerlearn.models import User
 from peerlearn.models.enums import UserRole
 from peerlearn.platform.errors import AuthenticationError, ServiceError
 from peerlearn.ui import routes
-from peerlearn.ui.offload import run_blocking, run_in_background_lane
+from peerlearn.ui.offload import run_blocking
 from peerlearn.ui.states.auth_forms import AccountForms
 from peerlearn.ui.states.viewer_zone import ViewerZone
 
@@ -73,28 +73,6 @@ class AuthState(AccountForms, ViewerZone, rx.State):
                 return work(accounts.user_for_token(token, db=db), db)
 
         return await run_blocking(run)
-
-    async def _read_then_write(
-        self,
-        read: Callable[[User, Session], T],
-        write: Callable[[User, T, Session], None],
-        *,
-        background: bool = False,
-    ) -> T:
-        """`read(user, db)` in a read-only transaction, then `write(user, what_it_read, db)` in a short write
-        transaction: one trip off the event loop and one token check for both. `background`: work no click waits
-        for, in the narrower background lane (`offload.run_in_background_lane`)."""
-        token = self._login_token()
-
-        def run() -> T:
-            with read_scope() as db:
-                user = accounts.user_for_token(token, db=db)
-                result = read(user, db)
-            with session_scope() as db:
-                write(user, result, db)
-            return result
-
-        return await (run_in_background_lane(run) if background else run_blocking(run))
 
     async def _perform(self, action: Callable[[User, Session], object], success: str, reload: Reload):
         """Run `action(user, db)` for the signed-in user in one transaction; a refusal becomes a toast.

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import reflex as rx
-from sqlmodel import Session
 
+from peerlearn.db import read_scope, session_scope
 from peerlearn.insights import recommendations as recs
 from peerlearn.models import User
 from peerlearn.platform.errors import AuthenticationError, ServiceError
 from peerlearn.ui.format.catalog import recommendation_card
+from peerlearn.ui.offload import run_in_background_lane
 from peerlearn.ui.states.auth import AuthState
 from peerlearn.ui.views import RecommendationCard
 
@@ -19,19 +20,26 @@ class RecommendationsState(AuthState):
     @rx.event(background=True)
     async def load_recommendations(self):
         """Ranked outside the page's state lock (a background event chained by the page load): the page and its
-        search results do not wait for the ranking, and this list fills in when it is ready."""
+        search results do not wait for the ranking, and this list fills in when it is ready. It ranks for the
+        user the page load's guard has just recognised from the login cookie (this state's `user_id`, which only
+        the server sets), so the token is not looked up a second time; it changes nothing on their behalf beyond
+        the impressions of what it shows."""
         items: list[recs.RecommendationPublic] = []
-        if self.user_id:
+        if user_id := self.user_id:
 
-            def rank(user: User, db: Session) -> list[recs.RecommendationPublic]:
-                return recs.recommendations_for(user, db=db, limit=6)
-
-            def record(user: User, shown: list[recs.RecommendationPublic], db: Session) -> None:
-                recs.record_shown(user, [item.session.id for item in shown], db=db)
+            def rank_and_record() -> list[recs.RecommendationPublic]:
+                with read_scope() as db:
+                    user = db.get(User, user_id)
+                    if user is None or not user.is_active:
+                        return []
+                    ranked = recs.recommendations_for(user, db=db, limit=6)
+                with session_scope() as db:
+                    recs.record_shown(user, [item.session.id for item in ranked], db=db)
+                return ranked
 
             try:
-                items = await self._read_then_write(rank, record, background=True)
-            except (AuthenticationError, ServiceError):
+                items = await run_in_background_lane(rank_and_record)
+            except ServiceError:
                 items = []
         async with self:
             tz = self.viewer_timezone
