@@ -13,10 +13,8 @@ from __future__ import annotations
 
 import argparse
 import os
-import tempfile
 import time
 from collections.abc import Callable
-from pathlib import Path
 
 LEARNERS = 100
 
@@ -29,19 +27,17 @@ def _timed(name: str, work: Callable[[int], object], calls: int) -> None:
     print(f"| {name} | {calls} | {cpu_ms:.2f} | {wall_ms:.2f} |")
 
 
+from bench._throwaway_db import use_throwaway_sqlite
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--database-url", default="", help="an already seeded database (default: a fresh SQLite)")
     parser.add_argument("--redis-url", default="", help="cache lists in this Redis, as production does")
     args = parser.parse_args()
-    workdir = Path(tempfile.mkdtemp(prefix="peerlearn-page-load-parts-"))
-    os.environ["DATABASE_URL"] = args.database_url or f"sqlite:///{workdir / 'demo.db'}"
-    os.environ["PEERLEARN_DATA_DIR"] = str(workdir / "data")
-    os.environ.setdefault("SECRET_KEY", "bench-secret-key-not-for-production")
-    if args.redis_url:
-        os.environ["REDIS_URL"] = args.redis_url
-    else:
-        os.environ.pop("REDIS_URL", None)
+    use_throwaway_sqlite("peerlearn-page-load-parts-", redis_url=args.redis_url)
+    if args.database_url:
+        os.environ["DATABASE_URL"] = args.database_url
 
     from sqlmodel import col, select
 

@@ -29,7 +29,6 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-import tempfile
 import time
 from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
@@ -41,6 +40,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(HERE.parent))
 
+from _throwaway_db import use_throwaway_sqlite
 from cnpc_to_csv import ATTRIBUTION, DEFAULT_DATA, find_zip, iter_rows, quarter_to_date
 
 from peerlearn.paths.mining import JourneyStep, State, TransitionModel, mine_transitions, rank_next
@@ -108,11 +108,7 @@ def load_cnpc(data: Path, limit: int | None = None) -> dict[str, list[Event]]:
 
 def load_demo(learners: int, sessions: int, mentors: int) -> tuple[dict[str, list[Event]], str]:
     """Seed the demo marketplace into a throw-away SQLite database and read its journeys the way paths do."""
-    workdir = Path(tempfile.mkdtemp(prefix="peerlearn-path-eval-"))
-    os.environ["DATABASE_URL"] = f"sqlite:///{workdir / 'demo.db'}"
-    os.environ["PEERLEARN_DATA_DIR"] = str(workdir / "data")
-    os.environ.setdefault("SECRET_KEY", "bench-secret-key-not-for-production")
-    os.environ.pop("REDIS_URL", None)
+    use_throwaway_sqlite("peerlearn-path-eval-")
 
     from peerlearn.db import read_scope, session_scope
     from peerlearn.demo_data import seed_demo

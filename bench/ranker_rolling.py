@@ -25,7 +25,6 @@ for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
 import argparse
 import json
 import sys
-import tempfile
 import time
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -39,6 +38,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(HERE.parent))
 
+from _throwaway_db import use_throwaway_sqlite
 from cnpc_to_csv import ATTRIBUTION, DEFAULT_DATA, DEFAULT_OUT, convert
 from recommender_synth import generate
 
@@ -165,11 +165,7 @@ def synth_cut() -> Cut:
 
 def demo_cut() -> Cut:
     """Seed the demo marketplace into a throw-away SQLite database and read it as the app's retrain does."""
-    workdir = Path(tempfile.mkdtemp(prefix="peerlearn-ranker-rolling-"))
-    os.environ["DATABASE_URL"] = f"sqlite:///{workdir / 'demo.db'}"
-    os.environ["PEERLEARN_DATA_DIR"] = str(workdir / "data")
-    os.environ.setdefault("SECRET_KEY", "bench-secret-key-not-for-production")
-    os.environ.pop("REDIS_URL", None)
+    use_throwaway_sqlite("peerlearn-ranker-rolling-")
 
     from peerlearn.db import read_scope, session_scope
     from peerlearn.demo_data import seed_demo

@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import argparse
 import os
-import tempfile
-from pathlib import Path
+
+from bench._throwaway_db import use_throwaway_sqlite
 
 
 def main() -> None:
@@ -21,11 +21,7 @@ def main() -> None:
     parser.add_argument("--interests", default="Machine Learning,Japanese,Python")
     args = parser.parse_args()
     interests = [part.strip() for part in args.interests.split(",") if part.strip()]
-    workdir = Path(tempfile.mkdtemp(prefix="peerlearn-first-list-"))
-    os.environ["DATABASE_URL"] = f"sqlite:///{workdir / 'demo.db'}"
-    os.environ["PEERLEARN_DATA_DIR"] = str(workdir / "data")
-    os.environ.setdefault("SECRET_KEY", "bench-secret-key-not-for-production")
-    os.environ.pop("REDIS_URL", None)
+    use_throwaway_sqlite("peerlearn-first-list-")
 
     from peerlearn.accounts import actions as accounts
     from peerlearn.db import read_scope, session_scope
